@@ -1,0 +1,54 @@
+#pragma once
+// Database failures translated from SQLSTATE. Repositories catch UniqueViolation where a
+// duplicate means something in their domain and rethrow a domain Conflict.
+
+#include <string>
+
+#include "core/errors.hpp"
+
+namespace nelo::db {
+
+// 23505. Carries the constraint name so a repository can tell which uniqueness was hit.
+class UniqueViolation : public Conflict {
+ public:
+  UniqueViolation(std::string constraint, std::string detail)
+      : Conflict("unique-violation", std::move(detail)), constraint_(std::move(constraint)) {}
+  const std::string& constraint() const noexcept { return constraint_; }
+
+ private:
+  std::string constraint_;
+};
+
+// 40001 serialization_failure, 40P01 deadlock_detected: the whole transaction may be retried
+// (see retry.hpp). If retries run out it surfaces as a 409.
+class RetryableError : public Conflict {
+ public:
+  explicit RetryableError(std::string detail) : Conflict("retryable-conflict", std::move(detail)) {}
+};
+
+// 57014 query_canceled (statement_timeout) and lock timeouts.
+class StatementTimeout : public ServiceUnavailable {
+ public:
+  explicit StatementTimeout(std::string detail) : ServiceUnavailable(std::move(detail)) {}
+};
+
+// Connection lost or the server is unreachable (08xxx, 57P01..57P03), or the pool
+// had no connection within its wait bound. Maps to 503.
+class Unavailable : public ServiceUnavailable {
+ public:
+  explicit Unavailable(std::string detail) : ServiceUnavailable(std::move(detail)) {}
+};
+
+// Any other database error: a programming error (syntax, 42501 insufficient_privilege when a
+// module strays out of its schema, ...). Never shown to clients; becomes a logged 500.
+class DatabaseError : public std::runtime_error {
+ public:
+  DatabaseError(std::string sqlstate, std::string message)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+}  // namespace nelo::db

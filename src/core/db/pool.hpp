@@ -1,0 +1,74 @@
+#pragma once
+// Asynchronous, bounded PostgreSQL connection pool. Every socket operation is an awaited
+// Asio wait on libpq's non-blocking connection: no I/O thread ever blocks on the database.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/db/params.hpp"
+#include "core/db/result.hpp"
+#include "core/db/transaction.hpp"
+
+namespace nelo::db {
+
+struct PoolOptions {
+  std::string conninfo;  // libpq URL or key=value string
+  std::size_t max_size = 16;
+  std::chrono::milliseconds acquire_timeout{2000};    // bounded wait for a free connection -> 503
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds statement_timeout{5000};  // SET LOCAL statement_timeout per transaction
+  std::string application_name = "nelo";
+};
+
+struct PoolStats {
+  std::size_t size = 0;      // open connections
+  std::size_t in_use = 0;    // checked out
+  std::size_t waiting = 0;   // coroutines waiting for a connection right now
+  std::uint64_t waits_total = 0;     // acquisitions that had to wait
+  std::uint64_t timeouts_total = 0;  // acquisitions that gave up (503)
+};
+
+enum class Isolation { ReadCommitted, RepeatableRead, Serializable };
+
+struct TxOptions {
+  Isolation isolation = Isolation::ReadCommitted;
+  bool read_only = false;
+};
+
+class Pool : public std::enable_shared_from_this<Pool> {
+ public:
+  static std::shared_ptr<Pool> create(boost::asio::any_io_executor executor, PoolOptions options);
+  virtual ~Pool() = default;
+
+  // BEGIN; SET LOCAL ROLE nelo_<module>; SET LOCAL statement_timeout ... in one round trip.
+  virtual boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options = {}) = 0;
+
+  // A single statement in its own transaction under the module's role.
+  virtual boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
+                                                 const Params& params = {}) = 0;
+
+  // A statement run as the connecting user itself (no role): platform code only
+  // (migrations, health checks, bootstrap).
+  virtual boost::asio::awaitable<Result> execute_as_owner(std::string_view sql, const Params& params = {}) = 0;
+  // A transaction as the connecting user itself: platform code only (migrations).
+  virtual boost::asio::awaitable<Transaction> begin_as_owner() = 0;
+
+  // True when a connection can run `SELECT 1` within a short bound.
+  virtual boost::asio::awaitable<bool> ping() = 0;
+
+  virtual PoolStats stats() const = 0;
+
+  // Closes idle connections and refuses new acquisitions.
+  virtual void close() = 0;
+};
+
+// Name of the PostgreSQL role a module's transactions run as.
+inline std::string module_role(std::string_view module) { return "nelo_" + std::string(module); }
+
+}  // namespace nelo::db

@@ -1,0 +1,48 @@
+#pragma once
+// A database transaction running as one module's role (SET LOCAL ROLE nelo_<module>).
+// It rolls back unless commit() is awaited: letting it go out of scope hands the connection
+// back to the pool, which rolls it back before anyone else may use it.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/db/params.hpp"
+#include "core/db/result.hpp"
+
+namespace nelo::db {
+
+class PooledConnection;  // defined in pool.cpp
+
+class Transaction {
+ public:
+  Transaction(std::unique_ptr<PooledConnection> connection, std::string module);
+  Transaction(Transaction&&) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  // Runs one statement as a prepared statement cached on this connection.
+  boost::asio::awaitable<Result> execute(std::string_view sql, const Params& params = {});
+
+  boost::asio::awaitable<void> commit();
+  boost::asio::awaitable<void> rollback();
+
+  // Called once, after a successful commit (e.g. to wake the event dispatcher).
+  void on_commit(std::function<void()> hook);
+
+  const std::string& module() const noexcept { return module_; }
+  bool active() const noexcept { return connection_ != nullptr; }
+
+ private:
+  std::unique_ptr<PooledConnection> connection_;
+  std::string module_;
+  std::vector<std::function<void()>> on_commit_;
+};
+
+}  // namespace nelo::db

@@ -1,0 +1,17 @@
+#pragma once
+// Entry point of the ai module: the composition root calls make_module() and nothing else.
+
+#include <memory>
+#include <span>
+
+#include "core/db/migration.hpp"
+#include "shared/module.hpp"
+
+namespace nelo::ai {
+
+// Embedded migrations/*.sql (generated at build time).
+std::span<const db::MigrationFile> migrations();
+
+std::unique_ptr<Module> make_module();
+
+}  // namespace nelo::ai

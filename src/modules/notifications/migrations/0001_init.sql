@@ -1,0 +1,3 @@
+-- The notifications schema and its role (nelo_notifications) are created by the platform migrator, and the event
+-- outbox/inbox tables by the shared events template; the module's own tables follow in later files.
+COMMENT ON SCHEMA notifications IS 'Nelo notifications module';

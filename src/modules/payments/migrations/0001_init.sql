@@ -1,0 +1,3 @@
+-- The payments schema and its role (nelo_payments) are created by the platform migrator, and the event
+-- outbox/inbox tables by the shared events template; the module's own tables follow in later files.
+COMMENT ON SCHEMA payments IS 'Nelo payments module';

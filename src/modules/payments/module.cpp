@@ -1,0 +1,18 @@
+#include "modules/payments/module.hpp"
+
+namespace nelo::payments {
+namespace {
+
+class PaymentsModule final : public Module {
+ public:
+  std::string name() const override { return "payments"; }
+  std::span<const db::MigrationFile> migrations() const override { return payments::migrations(); }
+  void register_routes(http::Router&) override {}
+  void register_subscriptions(events::EventBus&) override {}
+};
+
+}  // namespace
+
+std::unique_ptr<Module> make_module() { return std::make_unique<PaymentsModule>(); }
+
+}  // namespace nelo::payments

@@ -1,0 +1,34 @@
+#pragma once
+// The transactional event bus (docs/events.md). publish() writes to the publisher's outbox in the
+// caller's transaction; subscribers react in their own transaction that also records the event
+// id in their inbox, so a redelivery is a no-op. Implementations: in-process dispatcher (Phase 1);
+// RabbitMQ (Phase 2) behind the same contract.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <string>
+
+#include "core/db/transaction.hpp"
+#include "shared/events/event.hpp"
+
+namespace nelo::events {
+
+// Runs inside the subscriber's transaction (role nelo_<subscriber>). Throwing rolls that
+// transaction back and schedules a retry; the publisher's state is untouched.
+using Handler = std::function<boost::asio::awaitable<void>(db::Transaction& tx, const Event& event)>;
+
+class EventBus {
+ public:
+  virtual ~EventBus() = default;
+
+  // Appends the event to <tx.module()>.outbox within tx. Nothing is delivered unless tx commits.
+  virtual boost::asio::awaitable<std::string> publish(db::Transaction& tx, std::string name, int version,
+                                                      boost::json::object payload) = 0;
+
+  // Registers a subscriber module's handler for one event name. Call during start-up only.
+  virtual void subscribe(std::string subscriber, std::string event_name, Handler handler) = 0;
+};
+
+}  // namespace nelo::events

@@ -1,0 +1,29 @@
+#pragma once
+// What a module gives the composition root. Each module exposes one factory
+// (`nelo::<module>::make_module(...)`) that app/main.cpp calls explicitly, in order.
+
+#include <span>
+#include <string>
+
+#include "core/db/migration.hpp"
+
+namespace nelo::http {
+class Router;
+}
+namespace nelo::events {
+class EventBus;
+}
+
+namespace nelo {
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  // Module name == PostgreSQL schema == role suffix (nelo_<name>) == metrics label.
+  virtual std::string name() const = 0;
+  virtual std::span<const db::MigrationFile> migrations() const = 0;
+  virtual void register_routes(http::Router& router) = 0;
+  virtual void register_subscriptions(events::EventBus& bus) = 0;
+};
+
+}  // namespace nelo
