@@ -28,6 +28,7 @@ struct Config {
   std::size_t db_pool_size = 16;                       // NELO_DB_POOL_SIZE
   std::chrono::milliseconds db_acquire_timeout{2000};  // NELO_DB_ACQUIRE_TIMEOUT_MS
   std::chrono::milliseconds db_statement_timeout{5000};// NELO_DB_STATEMENT_TIMEOUT_MS
+  bool migrate_on_start = true;                        // NELO_MIGRATE_ON_START (true|false)
 
   // Events
   std::string event_bus = "inprocess";                 // NELO_EVENT_BUS: inprocess | rabbitmq

@@ -1,0 +1,245 @@
+#include "app/application.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "app/modules.hpp"
+#include "app/platform_routes.hpp"
+#include "app/readiness.hpp"
+#include "core/db/migrator.hpp"
+#include "core/db/pool.hpp"
+#include "core/http/openapi.hpp"
+#include "core/http/router.hpp"
+#include "core/http/server.hpp"
+#include "core/metrics/registry.hpp"
+#include "shared/events/admin_routes.hpp"
+#include "shared/events/outbox_event_bus.hpp"
+#include "shared/events/schema_templates.hpp"
+
+namespace nelo::app {
+
+const char* const kVersion = "0.1.0";
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+struct Application::Impl {
+  Config config;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::vector<std::thread> threads;
+
+  metrics::Registry registry;
+  std::shared_ptr<db::Pool> pool;
+  std::vector<std::unique_ptr<Module>> modules;
+  std::shared_ptr<events::OutboxEventBus> bus;
+  http::Router router;
+  std::unique_ptr<Readiness> readiness;
+
+  explicit Impl(Config c) : config(std::move(c)) {
+    pool = db::Pool::create(io.get_executor(), db::PoolOptions{.conninfo = config.database_url,
+                                                                 .max_size = config.db_pool_size,
+                                                                 .acquire_timeout = config.db_acquire_timeout,
+                                                                 .statement_timeout = config.db_statement_timeout});
+    for (auto& module : make_modules(config)) {
+      if (config.module_enabled(module->name())) modules.push_back(std::move(module));
+    }
+
+    std::vector<std::string> publishers;
+    for (const auto& m : modules) publishers.push_back(m->name());
+    events::OutboxOptions bus_options;
+    bus_options.max_attempts = config.outbox_max_attempts;
+    bus_options.poll_interval = config.outbox_poll_interval;
+    bus_options.retry_base = config.outbox_retry_base;
+    bus_options.lease = config.outbox_lease;
+    bus_options.retention = config.outbox_retention;
+    bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, publishers);
+
+    for (auto& m : modules) {
+      m->register_routes(router);
+      m->register_subscriptions(*bus);
+    }
+    events::register_event_admin_routes(router, *bus);
+
+    readiness = std::make_unique<Readiness>(*pool, schemas());
+    register_platform_routes(router, {.pool = pool.get(),
+                                      .readiness = readiness.get(),
+                                      .metrics = &registry,
+                                      .docs_dir = config.docs_dir,
+                                      .version = kVersion});
+    register_pool_metrics();
+  }
+
+  ~Impl() { stop_threads(); }
+
+  std::vector<db::SchemaMigrations> schemas() const {
+    std::vector<db::SchemaMigrations> out;
+    for (const auto& m : modules) out.push_back({m->name(), events::schema_templates(), m->migrations()});
+    return out;
+  }
+
+  void register_pool_metrics() {
+    auto& size = registry.gauge("nelo_db_pool_connections", "Open database connections").with({});
+    auto& in_use = registry.gauge("nelo_db_pool_in_use", "Database connections checked out").with({});
+    auto& waiting = registry.gauge("nelo_db_pool_waiting", "Coroutines waiting for a database connection").with({});
+    auto& waits = registry.counter("nelo_db_pool_waits_total", "Acquisitions that had to wait").with({});
+    auto& timeouts = registry.counter("nelo_db_pool_timeouts_total", "Acquisitions that gave up (503)").with({});
+    auto* p = pool.get();
+    // The pool counts monotonically; the collector forwards the increments since the last scrape.
+    struct Last {
+      std::mutex mutex;
+      db::PoolStats stats;
+    };
+    auto last = std::make_shared<Last>();
+    registry.add_collector([p, last, &size, &in_use, &waiting, &waits, &timeouts]() -> asio::awaitable<void> {
+      std::lock_guard lock(last->mutex);
+      auto s = p->stats();
+      size.set(static_cast<double>(s.size));
+      in_use.set(static_cast<double>(s.in_use));
+      waiting.set(static_cast<double>(s.waiting));
+      waits.inc(static_cast<double>(s.waits_total - last->stats.waits_total));
+      timeouts.inc(static_cast<double>(s.timeouts_total - last->stats.timeouts_total));
+      last->stats = s;
+      co_return;
+    });
+  }
+
+  void start_threads() {
+    std::size_t n = config.http_threads ? config.http_threads : std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i < n; ++i) threads.emplace_back([this] { io.run(); });
+  }
+
+  void stop_threads() {
+    work.reset();
+    io.stop();
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+    threads.clear();
+  }
+
+  template <class T>
+  T run_sync(asio::awaitable<T> work_item) {
+    return asio::co_spawn(io, std::move(work_item), asio::use_future).get();
+  }
+
+  db::MigrationReport run_migrations() {
+    db::Migrator migrator(*pool);
+    return run_sync(migrator.migrate(schemas()));
+  }
+};
+
+Application::Application(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Application::~Application() = default;
+
+int Application::migrate() {
+  if (impl_->config.database_url.empty()) {
+    std::cerr << "nelo: DATABASE_URL is required to migrate\n";
+    return 2;
+  }
+  impl_->start_threads();
+  auto report = impl_->run_migrations();
+  std::size_t applied = 0;
+  for (const auto& e : report.entries) {
+    if (e.applied_now) {
+      ++applied;
+      std::cout << "applied  " << e.schema << "/" << e.name << '\n';
+    }
+  }
+  std::cout << applied << " migration(s) applied, " << report.entries.size() - applied << " already up to date\n";
+  impl_->pool->close();
+  return 0;
+}
+
+int Application::serve() {
+  auto& impl = *impl_;
+  if (impl.config.database_url.empty()) {
+    std::cerr << "nelo: DATABASE_URL is required to serve (./scripts/run sets it for a private database)\n";
+    return 2;
+  }
+  impl.start_threads();
+  if (impl.config.migrate_on_start) {
+    auto report = impl.run_migrations();
+    std::size_t applied = 0;
+    for (const auto& e : report.entries) applied += e.applied_now ? 1 : 0;
+    spdlog::info("migrations: {} applied, {} up to date", applied, report.entries.size() - applied);
+    impl.readiness->mark_migrated();
+  }
+
+  http::ServerOptions options;
+  options.address = impl.config.http_address;
+  options.port = impl.config.http_port;
+  options.body_limit = impl.config.http_body_limit;
+  options.read_timeout = impl.config.http_read_timeout;
+  options.idle_timeout = impl.config.http_idle_timeout;
+  options.shutdown_grace = impl.config.shutdown_grace;
+  // No token verifier until the auth module provides one: every protected route answers 401.
+  http::Server server(impl.io, options, impl.router, nullptr, impl.registry);
+  server.start();
+  impl.bus->start();
+  spdlog::info("nelo {} listening on {}:{} ({} routes, {} threads)", kVersion, options.address, server.port(),
+               impl.router.routes().size(), impl.threads.size());
+
+  std::promise<void> stopped;
+  asio::signal_set signals(impl.io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}: draining", signo);
+    server.stop([&] {
+      asio::co_spawn(
+          impl.io,
+          [&]() -> asio::awaitable<void> {
+            co_await impl.bus->stop();
+            impl.pool->close();
+          },
+          [&](std::exception_ptr) { stopped.set_value(); });
+    });
+  });
+  stopped.get_future().wait();
+  spdlog::info("stopped");
+  impl.stop_threads();
+  return 0;
+}
+
+int Application::print_routes(bool as_json) {
+  const auto& routes = impl_->router.routes();
+  if (as_json) {
+    json::array out;
+    for (const auto& r : routes) {
+      json::array roles;
+      for (const auto& role : r.policy.allowed_roles()) roles.push_back(json::string(role));
+      const char* kind = r.policy.kind() == http::Policy::Kind::Public          ? "public"
+                         : r.policy.kind() == http::Policy::Kind::Authenticated ? "authenticated"
+                                                                                : "roles";
+      out.push_back({{"method", r.method},
+                     {"path", r.path},
+                     {"module", r.module},
+                     {"policy", {{"kind", kind}, {"roles", std::move(roles)}}}});
+    }
+    std::cout << json::serialize(out) << '\n';
+    return 0;
+  }
+  for (const auto& r : routes) {
+    std::cout << std::left << std::setw(7) << r.method << std::setw(64) << r.path << std::setw(15) << r.module
+              << r.policy.describe() << '\n';
+  }
+  return 0;
+}
+
+int Application::print_openapi() {
+  std::cout << json::serialize(http::build_openapi(impl_->router, {"Nelo API", kVersion, ""})) << '\n';
+  return 0;
+}
+
+}  // namespace nelo::app

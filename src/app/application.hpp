@@ -1,0 +1,34 @@
+#pragma once
+// The composition root: configuration -> infrastructure -> modules -> wiring -> server.
+// Nothing else in the code base knows every module or every piece of infrastructure.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+
+namespace nelo::app {
+
+class Application {
+ public:
+  explicit Application(Config config);
+  ~Application();
+
+  // `nelo serve`: migrates (unless disabled), serves until SIGINT/SIGTERM, drains, returns 0.
+  int serve();
+  // `nelo migrate`: applies pending migrations and prints each file's fate.
+  int migrate();
+  // `nelo routes [--json]`
+  int print_routes(bool as_json);
+  // `nelo openapi`
+  int print_openapi();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+extern const char* const kVersion;
+
+}  // namespace nelo::app

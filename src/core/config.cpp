@@ -1,0 +1,205 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+
+extern char** environ;
+
+namespace nelo {
+namespace {
+
+const std::vector<std::string> kKnownModules = {"auth",     "users",    "catalog",       "orders",
+                                                "deliveries", "payments", "notifications", "ai"};
+
+class EnvReader {
+ public:
+  explicit EnvReader(const std::map<std::string, std::string>* overrides) {
+    if (overrides) {
+      values_ = *overrides;
+      return;
+    }
+    for (char** e = environ; e && *e; ++e) {
+      std::string_view kv(*e);
+      auto eq = kv.find('=');
+      if (eq != std::string_view::npos) values_.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+  }
+
+  std::optional<std::string> get(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  }
+  const std::map<std::string, std::string>& all() const { return values_; }
+
+  void string(const std::string& name, std::string& out) const {
+    if (auto v = get(name)) out = *v;
+  }
+
+  void choice(const std::string& name, std::string& out, const std::vector<std::string>& allowed) {
+    auto v = get(name);
+    if (!v) return;
+    if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      problem(name, "must be one of: " + list + " (got \"" + *v + "\")");
+      return;
+    }
+    out = *v;
+  }
+
+  template <class Int>
+  void integer(const std::string& name, Int& out, long long min, long long max) {
+    auto v = get(name);
+    if (!v) return;
+    long long parsed = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+    if (ec != std::errc() || end != v->data() + v->size()) {
+      problem(name, "must be an integer (got \"" + *v + "\")");
+    } else if (parsed < min || parsed > max) {
+      problem(name, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " + *v + ")");
+    } else {
+      out = static_cast<Int>(parsed);
+    }
+  }
+
+  template <class Duration>
+  void duration(const std::string& name, Duration& out, long long min, long long max) {
+    long long count = out.count();
+    integer(name, count, min, max);
+    out = Duration(count);
+  }
+
+  void boolean(const std::string& name, bool& out) {
+    auto v = get(name);
+    if (!v) return;
+    auto s = *v;
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (s == "true" || s == "1" || s == "yes") out = true;
+    else if (s == "false" || s == "0" || s == "no") out = false;
+    else problem(name, "must be true or false (got \"" + *v + "\")");
+  }
+
+  void problem(const std::string& name, const std::string& message) { problems_.push_back(name + " " + message); }
+  std::vector<std::string>& problems() { return problems_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> problems_;
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool is_http_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<std::string> problems)
+    : std::runtime_error([&] {
+        std::string msg = "invalid configuration:";
+        for (const auto& p : problems) msg += "\n  - " + p;
+        return msg;
+      }()),
+      problems_(std::move(problems)) {}
+
+bool Config::module_enabled(const std::string& name) const {
+  return modules.empty() || std::find(modules.begin(), modules.end(), name) != modules.end();
+}
+
+Config config_from_environment(const std::map<std::string, std::string>* env) {
+  EnvReader r(env);
+  Config c;
+
+  r.string("NELO_HTTP_ADDRESS", c.http_address);
+  r.integer("NELO_HTTP_PORT", c.http_port, 0, 65535);
+  r.integer("NELO_HTTP_THREADS", c.http_threads, 0, 256);
+  r.integer("NELO_HTTP_BODY_LIMIT", c.http_body_limit, 1024, 64LL * 1024 * 1024);
+  r.duration("NELO_HTTP_READ_TIMEOUT_MS", c.http_read_timeout, 100, 600000);
+  r.duration("NELO_HTTP_IDLE_TIMEOUT_MS", c.http_idle_timeout, 100, 3600000);
+  r.duration("NELO_SHUTDOWN_GRACE_MS", c.shutdown_grace, 0, 600000);
+
+  r.string("DATABASE_URL", c.database_url);
+  if (!c.database_url.empty() && c.database_url.rfind("postgres://", 0) != 0 &&
+      c.database_url.rfind("postgresql://", 0) != 0 && c.database_url.find('=') == std::string::npos) {
+    r.problem("DATABASE_URL", "must be a postgresql:// URL or a libpq key=value string");
+  }
+  r.integer("NELO_DB_POOL_SIZE", c.db_pool_size, 1, 1000);
+  r.duration("NELO_DB_ACQUIRE_TIMEOUT_MS", c.db_acquire_timeout, 1, 600000);
+  r.duration("NELO_DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout, 0, 3600000);
+  r.boolean("NELO_MIGRATE_ON_START", c.migrate_on_start);
+
+  r.choice("NELO_EVENT_BUS", c.event_bus, {"inprocess", "rabbitmq"});
+  r.string("RABBITMQ_URL", c.rabbitmq_url);
+  if (c.event_bus == "rabbitmq") {
+    if (c.rabbitmq_url.empty()) r.problem("RABBITMQ_URL", "is required when NELO_EVENT_BUS=rabbitmq");
+    else r.problem("NELO_EVENT_BUS", "rabbitmq backend is not available in this build yet; use inprocess");
+  }
+  r.integer("NELO_OUTBOX_MAX_ATTEMPTS", c.outbox_max_attempts, 1, 1000);
+  r.duration("NELO_OUTBOX_POLL_INTERVAL_MS", c.outbox_poll_interval, 10, 600000);
+  r.duration("NELO_OUTBOX_RETRY_BASE_MS", c.outbox_retry_base, 1, 3600000);
+  r.duration("NELO_OUTBOX_LEASE_SECONDS", c.outbox_lease, 1, 3600);
+  r.duration("NELO_OUTBOX_RETENTION_HOURS", c.outbox_retention, 1, 24 * 365);
+
+  if (auto modules = r.get("NELO_MODULES")) {
+    std::string item;
+    auto flush = [&] {
+      auto name = lower(item);
+      item.clear();
+      name.erase(std::remove_if(name.begin(), name.end(), [](unsigned char ch) { return std::isspace(ch); }),
+                 name.end());
+      if (name.empty()) return;
+      if (std::find(kKnownModules.begin(), kKnownModules.end(), name) == kKnownModules.end()) {
+        r.problem("NELO_MODULES", "names an unknown module \"" + name + "\"");
+      } else if (std::find(c.modules.begin(), c.modules.end(), name) == c.modules.end()) {
+        c.modules.push_back(name);
+      }
+    };
+    for (char ch : *modules) {
+      if (ch == ',') flush();
+      else item += ch;
+    }
+    flush();
+  }
+  for (const auto& [name, value] : r.all()) {
+    const std::string prefix = "NELO_REMOTE_", suffix = "_URL";
+    if (name.size() > prefix.size() + suffix.size() && name.rfind(prefix, 0) == 0 &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 && !value.empty()) {
+      auto module = lower(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
+      if (std::find(kKnownModules.begin(), kKnownModules.end(), module) == kKnownModules.end()) {
+        r.problem(name, "names an unknown module \"" + module + "\"");
+      } else if (!is_http_url(value)) {
+        r.problem(name, "must be an http:// or https:// URL");
+      } else {
+        c.remote_urls[module] = value;
+      }
+    }
+  }
+  r.string("REDIS_URL", c.redis_url);
+  if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0) r.problem("REDIS_URL", "must be a redis:// URL");
+
+  r.string("NELO_JWT_ISSUER", c.jwt_issuer);
+  r.string("NELO_JWT_AUDIENCE", c.jwt_audience);
+  r.duration("NELO_JWT_ACCESS_TTL_SECONDS", c.jwt_access_ttl, 30, 24 * 3600);
+  r.string("NELO_JWT_KEY_ENCRYPTION_KEY", c.jwt_key_encryption_key);
+  if (!c.jwt_key_encryption_key.empty()) {
+    bool hex = c.jwt_key_encryption_key.size() == 64 &&
+               std::all_of(c.jwt_key_encryption_key.begin(), c.jwt_key_encryption_key.end(),
+                           [](unsigned char ch) { return std::isxdigit(ch); });
+    if (!hex) r.problem("NELO_JWT_KEY_ENCRYPTION_KEY", "must be 64 hexadecimal characters (32 bytes)");
+  }
+
+  r.choice("NELO_LOG_LEVEL", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
+  r.choice("NELO_LOG_FORMAT", c.log_format, {"json", "text"});
+  r.string("NELO_DOCS_DIR", c.docs_dir);
+
+  if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
+  return c;
+}
+
+}  // namespace nelo
