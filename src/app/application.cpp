@@ -40,6 +40,7 @@ struct Application::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::vector<std::thread> threads;
 
+  SystemClock clock;
   metrics::Registry registry;
   std::shared_ptr<db::Pool> pool;
   std::vector<std::unique_ptr<Module>> modules;
@@ -52,20 +53,19 @@ struct Application::Impl {
                                                                  .max_size = config.db_pool_size,
                                                                  .acquire_timeout = config.db_acquire_timeout,
                                                                  .statement_timeout = config.db_statement_timeout});
-    for (auto& module : make_modules(config)) {
-      if (config.module_enabled(module->name())) modules.push_back(std::move(module));
+    std::vector<std::string> enabled;
+    for (const auto& name : all_module_names()) {
+      if (config.module_enabled(name)) enabled.push_back(name);
     }
-
-    std::vector<std::string> publishers;
-    for (const auto& m : modules) publishers.push_back(m->name());
     events::OutboxOptions bus_options;
     bus_options.max_attempts = config.outbox_max_attempts;
     bus_options.poll_interval = config.outbox_poll_interval;
     bus_options.retry_base = config.outbox_retry_base;
     bus_options.lease = config.outbox_lease;
     bus_options.retention = config.outbox_retention;
-    bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, publishers);
+    bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, enabled);
 
+    modules = make_modules(ModuleContext{*pool, *bus, config, clock, registry, io.get_executor()});
     for (auto& m : modules) {
       m->register_routes(router);
       m->register_subscriptions(*bus);

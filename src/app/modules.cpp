@@ -11,16 +11,25 @@
 
 namespace nelo::app {
 
-std::vector<std::unique_ptr<Module>> make_modules(const Config&) {
+const std::vector<std::string>& all_module_names() {
+  static const std::vector<std::string> kNames = {"auth",       "users",    "catalog",       "orders",
+                                                  "deliveries", "payments", "notifications", "ai"};
+  return kNames;
+}
+
+std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) {
   std::vector<std::unique_ptr<Module>> modules;
-  modules.push_back(auth::make_module());
-  modules.push_back(users::make_module());
-  modules.push_back(catalog::make_module());
-  modules.push_back(orders::make_module());
-  modules.push_back(deliveries::make_module());
-  modules.push_back(payments::make_module());
-  modules.push_back(notifications::make_module());
-  modules.push_back(ai::make_module());
+  auto add = [&](std::unique_ptr<Module> module) {
+    if (context.config.module_enabled(module->name())) modules.push_back(std::move(module));
+  };
+  add(auth::make_module(context));
+  add(users::make_module(context));
+  add(catalog::make_module(context));
+  add(orders::make_module(context));
+  add(deliveries::make_module(context));
+  add(payments::make_module(context));
+  add(notifications::make_module(context));
+  add(ai::make_module(context));
   return modules;
 }
 

@@ -2,14 +2,19 @@
 // The one place that knows every module: builds them in dependency order.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/config.hpp"
 #include "shared/module.hpp"
+#include "shared/module_context.hpp"
 
 namespace nelo::app {
 
-// Every module, in the order their migrations run and their routes are registered.
-std::vector<std::unique_ptr<Module>> make_modules(const Config& config);
+// Names of every module, in the order their migrations run and their routes are registered.
+const std::vector<std::string>& all_module_names();
+
+// The modules enabled by config.modules (NELO_MODULES), wired to each other's interfaces.
+std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context);
 
 }  // namespace nelo::app

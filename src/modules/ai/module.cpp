@@ -13,6 +13,6 @@ class AiModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<AiModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<AiModule>(); }
 
 }  // namespace nelo::ai

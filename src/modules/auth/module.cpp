@@ -13,6 +13,6 @@ class AuthModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<AuthModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<AuthModule>(); }
 
 }  // namespace nelo::auth

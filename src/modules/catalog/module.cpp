@@ -13,6 +13,6 @@ class CatalogModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<CatalogModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<CatalogModule>(); }
 
 }  // namespace nelo::catalog

@@ -13,6 +13,6 @@ class DeliveriesModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<DeliveriesModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<DeliveriesModule>(); }
 
 }  // namespace nelo::deliveries

@@ -13,6 +13,6 @@ class NotificationsModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<NotificationsModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<NotificationsModule>(); }
 
 }  // namespace nelo::notifications

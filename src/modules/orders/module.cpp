@@ -13,6 +13,6 @@ class OrdersModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<OrdersModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<OrdersModule>(); }
 
 }  // namespace nelo::orders

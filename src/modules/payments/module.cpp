@@ -13,6 +13,6 @@ class PaymentsModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<PaymentsModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<PaymentsModule>(); }
 
 }  // namespace nelo::payments

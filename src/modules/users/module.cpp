@@ -13,6 +13,6 @@ class UsersModule final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_module() { return std::make_unique<UsersModule>(); }
+std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<UsersModule>(); }
 
 }  // namespace nelo::users

@@ -6,12 +6,13 @@
 
 #include "core/db/migration.hpp"
 #include "shared/module.hpp"
+#include "shared/module_context.hpp"
 
 namespace nelo::users {
 
 // Embedded migrations/*.sql (generated at build time).
 std::span<const db::MigrationFile> migrations();
 
-std::unique_ptr<Module> make_module();
+std::unique_ptr<Module> make_module(const ModuleContext& context);
 
 }  // namespace nelo::users
