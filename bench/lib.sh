@@ -1,0 +1,154 @@
+# shellcheck shell=bash
+# Shared by every benchmark suite (bench/suites/<name>.sh, run by `bench/run <name>`): build,
+# start servers and databases on free ports, drive wrk or pgbench, parse, record, clean up.
+# Everything started here is stopped on exit, success or not.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$BENCH_DIR/../scripts/lib/common.sh"
+source "$NELO_ROOT/scripts/lib/deps.sh"
+source "$NELO_ROOT/scripts/lib/pg.sh"
+
+# Settings, identical for every target of a suite (override from the environment).
+BENCH_WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+BENCH_WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-50}"
+BENCH_WRK_DURATION="${BENCH_WRK_DURATION:-10s}"
+BENCH_WARMUP="${BENCH_WARMUP:-3s}"
+BENCH_ROUNDS="${BENCH_ROUNDS:-2}"          # targets alternate; each keeps its best round
+BENCH_BUILD_DIR="${NELO_BUILD_DIR:-$NELO_ROOT/build}"
+BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$BENCH_DIR/results}"
+
+BENCH_NAME=""
+BENCH_TMP=""
+BENCH_PIDS=()
+BENCH_PG_DATA=""
+
+bench_init() {
+  BENCH_NAME="$1"
+  BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nelo-bench.XXXXXX")"
+  chmod 755 "$BENCH_TMP"
+  trap bench_cleanup EXIT
+  trap 'nelo_warn "interrupted"; exit 130' INT
+  trap 'exit 143' TERM
+}
+
+bench_cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || continue
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  [ -n "$BENCH_PG_DATA" ] && nelo_pg_stop "$BENCH_PG_DATA"
+  [ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
+  exit "$status"
+}
+
+# bench_build TARGET...: Release build into build/ (shared with ./scripts/run).
+bench_build() {
+  nelo_install_deps || nelo_die "could not install the Debian packages"
+  nelo_build "$BENCH_BUILD_DIR" Release "$@"
+}
+
+# bench_start_pg: a throwaway cluster with database `nelo`; sets BENCH_PG_PORT, BENCH_DATABASE_URL.
+bench_start_pg() {
+  BENCH_PG_DATA="$BENCH_TMP/pg"
+  BENCH_PG_PORT="$(nelo_free_port)"
+  nelo_pg_init "$BENCH_PG_DATA" || nelo_die "initdb failed"
+  nelo_pg_start "$BENCH_PG_DATA" "$BENCH_PG_PORT" || nelo_die "PostgreSQL did not start"
+  nelo_pg_createdb "$BENCH_PG_PORT" nelo
+  BENCH_DATABASE_URL="$(nelo_pg_url "$BENCH_PG_PORT" nelo)"
+  nelo_say "PostgreSQL on port $BENCH_PG_PORT"
+}
+
+# bench_spawn NAME CMD...: runs CMD in the background (output in $BENCH_TMP/NAME.log); sets BENCH_LAST_PID.
+bench_spawn() {
+  local name="$1"; shift
+  "$@" >"$BENCH_TMP/$name.log" 2>&1 &
+  BENCH_LAST_PID=$!
+  BENCH_PIDS+=("$BENCH_LAST_PID")
+}
+
+# bench_wait_http URL PID [SECONDS]: until URL answers 2xx; fails if PID died.
+bench_wait_http() {
+  local url="$1" pid="$2" limit="${3:-30}"
+  for _ in $(seq 1 $((limit * 10))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# bench_start_hello: the minimal Beast server; sets HELLO_PORT.
+bench_start_hello() {
+  HELLO_PORT="$(nelo_free_port)"
+  bench_spawn hello "$BENCH_BUILD_DIR/bench/nelo_bench_hello" "$HELLO_PORT" "${NELO_HTTP_THREADS:-$(nproc)}"
+  bench_wait_http "http://127.0.0.1:$HELLO_PORT/" "$BENCH_LAST_PID" ||
+    { cat "$BENCH_TMP/hello.log" >&2; nelo_die "the hello server did not start"; }
+  nelo_say "hello server on port $HELLO_PORT"
+}
+
+# bench_start_nelo [VAR=VALUE...]: `nelo serve` on the benchmark database, logs at warn (not
+# measuring a terminal); sets NELO_PORT.
+bench_start_nelo() {
+  NELO_PORT="$(nelo_free_port)"
+  bench_spawn nelo env DATABASE_URL="$BENCH_DATABASE_URL" NELO_HTTP_PORT="$NELO_PORT" \
+    NELO_LOG_LEVEL="${BENCH_NELO_LOG_LEVEL:-warn}" NELO_LOG_FORMAT=json "$@" "$BENCH_BUILD_DIR/nelo" serve
+  bench_wait_http "http://127.0.0.1:$NELO_PORT/health/live" "$BENCH_LAST_PID" 60 ||
+    { tail -n 30 "$BENCH_TMP/nelo.log" >&2; nelo_die "nelo did not start"; }
+  nelo_say "nelo on port $NELO_PORT"
+}
+
+# bench_latency_ms "2.47ms" -> 2.470 (wrk prints us, ms or s).
+bench_latency_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n = n * 60000; else if (v ~ /s$/) n = n * 1000
+    printf "%.3f", n }'
+}
+
+# bench_wrk LABEL URL [wrk args...]: a warm-up, then the measured run with the suite's settings.
+# Sets WRK_RPS, WRK_P99_MS, WRK_ERRORS (socket errors + non-2xx/3xx responses).
+bench_wrk() {
+  local label="$1" url="$2"; shift 2
+  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WARMUP" "$@" "$url" >/dev/null 2>&1 || true
+  local out="$BENCH_TMP/wrk-$label.txt"
+  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WRK_DURATION" --latency "$@" "$url" >"$out" 2>&1 ||
+    { cat "$out" >&2; nelo_die "wrk failed against $url"; }
+  WRK_RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+  WRK_P99_MS="$(bench_latency_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+  WRK_ERRORS="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
+  [ -n "$WRK_RPS" ] || { cat "$out" >&2; nelo_die "could not read wrk's output"; }
+  printf '    %-28s %10s req/s   p99 %8s ms   errors %s\n' "$label" "$WRK_RPS" "$WRK_P99_MS" "$WRK_ERRORS" >&2
+}
+
+# bench_pgbench LABEL [pgbench args...]: against the benchmark database; sets PGBENCH_TPS.
+bench_pgbench() {
+  local label="$1"; shift
+  local out="$BENCH_TMP/pgbench-$label.txt"
+  pgbench "$@" "$BENCH_DATABASE_URL" >"$out" 2>&1 || { cat "$out" >&2; nelo_die "pgbench failed"; }
+  PGBENCH_TPS="$(awk '/^tps = / { printf "%.0f", $3 }' "$out" | tail -n 1)"
+  printf '    %-28s %10s tps\n' "$label" "$PGBENCH_TPS" >&2
+}
+
+# bench_ratio A B -> A/B with two decimals; bench_at_least X Y -> true when X >= Y.
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0.00" }'; }
+bench_at_least() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x >= y) }'; }
+
+bench_machine() {
+  local cpu
+  cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)"
+  printf 'host=%s cpu="%s" cores=%s kernel=%s commit=%s' "$(hostname 2>/dev/null || echo '?')" "${cpu:-?}" \
+    "$(nproc)" "$(uname -r)" "$(git -C "$NELO_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+}
+
+# bench_record TEXT: appends one dated line to bench/results/<suite>.txt.
+bench_record() {
+  mkdir -p "$BENCH_RESULTS_DIR"
+  local file="$BENCH_RESULTS_DIR/$BENCH_NAME.txt"
+  printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" "$(bench_machine)" >>"$file"
+  nelo_say "recorded in ${file#"$NELO_ROOT"/}"
+}
