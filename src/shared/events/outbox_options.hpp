@@ -1,0 +1,30 @@
+#pragma once
+// Tuning of the outbox bus. Production values come from Config (NELO_OUTBOX_*); tests shrink
+// the intervals so they run in milliseconds.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace nelo::events {
+
+struct OutboxOptions {
+  int max_attempts = 10;                               // then the delivery is parked as dead
+  std::chrono::milliseconds poll_interval{500};        // safety net behind the on-commit wake-up
+  std::chrono::milliseconds retry_base{1000};          // delay after the first failure, doubles
+  std::chrono::milliseconds retry_cap{std::chrono::hours(1)};
+  // How long a claimed delivery belongs to this instance. Must exceed the slowest handler:
+  // past it, another instance may deliver the same event (the inbox then makes it a no-op).
+  std::chrono::milliseconds lease{std::chrono::seconds(30)};
+  // Delivered deliveries and their events are kept this long; inbox rows twice as long, so a
+  // late redelivery still finds its inbox row.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds purge_interval{std::chrono::minutes(10)};
+  std::size_t purge_batch = 1000;                      // rows per DELETE, to keep locks short
+  std::size_t batch_size = 100;                        // deliveries claimed per publisher and round
+  std::size_t max_in_flight = 4;                       // handlers running at once (each holds a connection)
+  std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // stop() waits this long for handlers
+  std::string instance_id;                             // lease owner; empty: "<host>:<pid>:<random>"
+};
+
+}  // namespace nelo::events

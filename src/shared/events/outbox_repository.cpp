@@ -1,0 +1,245 @@
+#include "shared/events/outbox_repository.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+
+#include "core/db/params.hpp"
+#include "shared/events/sql_template.hpp"
+
+namespace nelo::events {
+namespace {
+
+namespace asio = boost::asio;
+
+// One statement: the event and its fan-out. occurred_at is the transaction's now(), like the
+// state change it records. A data-modifying CTE always runs, so an event with
+// no subscriber is still recorded.
+constexpr std::string_view kInsertEvent = R"sql(
+WITH event AS (
+  INSERT INTO {schema}.outbox (id, name, version, payload)
+  VALUES ($1, $2, $3, $4::jsonb)
+  RETURNING id, seq
+)
+INSERT INTO {schema}.outbox_deliveries (event_id, subscriber, seq)
+SELECT event.id, s.subscriber, event.seq
+FROM event CROSS JOIN unnest($5::text[]) AS s (subscriber)
+)sql";
+
+// SKIP LOCKED lets concurrent claimers split the work; the lease then keeps the rows ours after
+// this statement's transaction ends, until lease_until.
+constexpr std::string_view kClaim = R"sql(
+WITH due AS (
+  SELECT event_id, subscriber
+  FROM {schema}.outbox_deliveries
+  WHERE status = 'pending'
+    AND next_attempt_at <= now()
+    AND (lease_until IS NULL OR lease_until < now())
+    AND subscriber = ANY ($1::text[])
+  ORDER BY seq
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE {schema}.outbox_deliveries AS d
+SET lease_owner = $3,
+    lease_until = now() + $4::double precision * interval '1 millisecond'
+FROM due, {schema}.outbox AS o
+WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND o.id = d.event_id
+RETURNING d.event_id, d.subscriber, d.attempts, d.seq, o.name, o.version, o.payload, o.occurred_at
+)sql";
+
+// Not fenced by the lease: once the subscriber's transaction committed, the event is delivered,
+// whoever reports it.
+constexpr std::string_view kMarkDelivered = R"sql(
+UPDATE {schema}.outbox_deliveries
+SET status = 'delivered',
+    delivered_at = now(),
+    last_attempt_at = now(),
+    attempts = attempts + 1,
+    last_error = NULL,
+    lease_owner = NULL,
+    lease_until = NULL
+WHERE event_id = $1 AND subscriber = $2 AND status = 'pending'
+)sql";
+
+constexpr std::string_view kRecordFailure = R"sql(
+UPDATE {schema}.outbox_deliveries
+SET attempts = attempts + 1,
+    status = CASE WHEN attempts + 1 >= $4 THEN 'dead' ELSE 'pending' END,
+    next_attempt_at = now() + $5::double precision * interval '1 millisecond',
+    last_error = $6,
+    last_attempt_at = now(),
+    lease_owner = NULL,
+    lease_until = NULL
+WHERE event_id = $1 AND subscriber = $2 AND status = 'pending' AND lease_owner = $3
+RETURNING attempts, status
+)sql";
+
+constexpr std::string_view kListDead = R"sql(
+SELECT d.event_id, d.subscriber, d.seq, d.attempts, d.last_error, d.created_at, d.last_attempt_at,
+       o.name, o.version, o.payload, o.occurred_at
+FROM {schema}.outbox_deliveries AS d
+JOIN {schema}.outbox AS o ON o.id = d.event_id
+WHERE d.status = 'dead' AND (d.seq, d.subscriber) > ($1::bigint, $2::text)
+ORDER BY d.seq, d.subscriber
+LIMIT $3
+)sql";
+
+constexpr std::string_view kReplay = R"sql(
+UPDATE {schema}.outbox_deliveries
+SET status = 'pending',
+    attempts = 0,
+    next_attempt_at = now(),
+    lease_owner = NULL,
+    lease_until = NULL
+WHERE event_id = $1 AND subscriber = $2 AND status = 'dead'
+)sql";
+
+// Each sub-select is served by one partial index.
+constexpr std::string_view kStats = R"sql(
+SELECT
+  (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending') AS pending,
+  (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'dead') AS dead,
+  (SELECT GREATEST(EXTRACT(EPOCH FROM now() - created_at), 0)::double precision
+     FROM {schema}.outbox_deliveries WHERE status = 'pending' ORDER BY seq LIMIT 1) AS oldest_pending_seconds
+)sql";
+
+constexpr std::string_view kPurgeDeliveries = R"sql(
+DELETE FROM {schema}.outbox_deliveries
+WHERE (event_id, subscriber) IN (
+  SELECT event_id, subscriber
+  FROM {schema}.outbox_deliveries
+  WHERE status = 'delivered' AND delivered_at < now() - $1::double precision * interval '1 millisecond'
+  LIMIT $2)
+)sql";
+
+// An event goes once no delivery refers to it: all were delivered and purged, or it had no
+// subscriber. Pending and dead deliveries keep their event.
+constexpr std::string_view kPurgeEvents = R"sql(
+DELETE FROM {schema}.outbox
+WHERE id IN (
+  SELECT o.id
+  FROM {schema}.outbox AS o
+  WHERE o.occurred_at < now() - $1::double precision * interval '1 millisecond'
+    AND NOT EXISTS (SELECT 1 FROM {schema}.outbox_deliveries AS d WHERE d.event_id = o.id)
+  LIMIT $2)
+)sql";
+
+std::int64_t as_int(std::size_t v) { return static_cast<std::int64_t>(v); }
+std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); }
+
+}  // namespace
+
+asio::awaitable<void> OutboxRepository::insert(db::Transaction& tx, const Event& event,
+                                               const std::vector<std::string>& subscribers) {
+  co_await tx.execute(render_sql(kInsertEvent, event.publisher),
+                      db::params(event.id, event.name, std::int32_t{event.version}, event.payload, subscribers));
+}
+
+asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std::string& publisher,
+                                                                      const std::vector<std::string>& subscribers,
+                                                                      std::size_t limit, const std::string& owner,
+                                                                      std::chrono::milliseconds lease) {
+  auto result = co_await pool_.execute(publisher, render_sql(kClaim, publisher),
+                                       db::params(subscribers, as_int(limit), owner, as_int(lease)));
+  std::vector<ClaimedDelivery> claimed;
+  claimed.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) {
+    ClaimedDelivery d;
+    d.event.id = row.get<std::string>("event_id");
+    d.event.name = row.get<std::string>("name");
+    d.event.version = row.get<std::int32_t>("version");
+    d.event.publisher = publisher;
+    auto payload = row.get<boost::json::value>("payload");
+    if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
+    d.event.occurred_at = row.get<Timestamp>("occurred_at");
+    d.subscriber = row.get<std::string>("subscriber");
+    d.attempts = row.get<std::int32_t>("attempts");
+    d.seq = row.get<std::int64_t>("seq");
+    claimed.push_back(std::move(d));
+  }
+  // RETURNING has no order of its own.
+  std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.subscriber < b.subscriber;
+  });
+  co_return claimed;
+}
+
+asio::awaitable<bool> OutboxRepository::mark_delivered(const std::string& publisher, const std::string& event_id,
+                                                       const std::string& subscriber) {
+  auto result = co_await pool_.execute(publisher, render_sql(kMarkDelivered, publisher),
+                                       db::params(event_id, subscriber));
+  co_return result.affected_rows() > 0;
+}
+
+asio::awaitable<std::optional<FailureOutcome>> OutboxRepository::record_failure(
+    const std::string& publisher, const std::string& event_id, const std::string& subscriber,
+    const std::string& owner, const std::string& error, int max_attempts, std::chrono::milliseconds retry_in) {
+  auto result = co_await pool_.execute(
+      publisher, render_sql(kRecordFailure, publisher),
+      db::params(event_id, subscriber, owner, std::int32_t{max_attempts}, as_int(retry_in), error));
+  if (result.empty()) co_return std::nullopt;
+  auto row = result.front();
+  co_return FailureOutcome{row.get<std::int32_t>("attempts"), row.get<std::string>("status") == "dead"};
+}
+
+asio::awaitable<std::vector<DeadDelivery>> OutboxRepository::list_dead(const std::string& publisher,
+                                                                       std::int64_t after_seq,
+                                                                       const std::string& after_subscriber,
+                                                                       std::size_t limit) {
+  auto result = co_await pool_.execute(publisher, render_sql(kListDead, publisher),
+                                       db::params(after_seq, after_subscriber, as_int(limit)));
+  std::vector<DeadDelivery> items;
+  items.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) {
+    DeadDelivery d;
+    d.publisher = publisher;
+    d.event_id = row.get<std::string>("event_id");
+    d.subscriber = row.get<std::string>("subscriber");
+    d.seq = row.get<std::int64_t>("seq");
+    d.attempts = row.get<std::int32_t>("attempts");
+    d.last_error = row.get<std::optional<std::string>>("last_error").value_or("");
+    d.created_at = row.get<Timestamp>("created_at");
+    d.last_attempt_at = row.get<std::optional<Timestamp>>("last_attempt_at");
+    d.event_name = row.get<std::string>("name");
+    d.event_version = row.get<std::int32_t>("version");
+    auto payload = row.get<boost::json::value>("payload");
+    if (auto* object = payload.if_object()) d.payload = std::move(*object);
+    d.occurred_at = row.get<Timestamp>("occurred_at");
+    items.push_back(std::move(d));
+  }
+  co_return items;
+}
+
+asio::awaitable<bool> OutboxRepository::replay(const std::string& publisher, const std::string& event_id,
+                                               const std::string& subscriber) {
+  auto result = co_await pool_.execute(publisher, render_sql(kReplay, publisher), db::params(event_id, subscriber));
+  co_return result.affected_rows() > 0;
+}
+
+asio::awaitable<PublisherStats> OutboxRepository::stats(const std::string& publisher) {
+  auto result = co_await pool_.execute(publisher, render_sql(kStats, publisher));
+  auto row = result.front();
+  PublisherStats stats;
+  stats.publisher = publisher;
+  stats.pending = row.get<std::int64_t>("pending");
+  stats.dead = row.get<std::int64_t>("dead");
+  stats.oldest_pending_seconds = row.get<std::optional<double>>("oldest_pending_seconds").value_or(0.0);
+  co_return stats;
+}
+
+asio::awaitable<std::int64_t> OutboxRepository::purge_deliveries(const std::string& publisher,
+                                                                 std::chrono::milliseconds age, std::size_t limit) {
+  auto result = co_await pool_.execute(publisher, render_sql(kPurgeDeliveries, publisher),
+                                       db::params(as_int(age), as_int(limit)));
+  co_return result.affected_rows();
+}
+
+asio::awaitable<std::int64_t> OutboxRepository::purge_events(const std::string& publisher,
+                                                             std::chrono::milliseconds age, std::size_t limit) {
+  auto result = co_await pool_.execute(publisher, render_sql(kPurgeEvents, publisher),
+                                       db::params(as_int(age), as_int(limit)));
+  co_return result.affected_rows();
+}
+
+}  // namespace nelo::events

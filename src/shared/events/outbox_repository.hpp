@@ -1,0 +1,79 @@
+#pragma once
+// Every statement on <publisher>.outbox and <publisher>.outbox_deliveries. Apart from insert(),
+// which runs in the publishing module's own transaction, each call is one short statement run
+// as the publisher's role.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/db/pool.hpp"
+#include "shared/events/admin_types.hpp"
+#include "shared/events/event.hpp"
+
+namespace nelo::events {
+
+// A pending delivery this instance now holds a lease on.
+struct ClaimedDelivery {
+  Event event;
+  std::string subscriber;
+  int attempts = 0;  // failed attempts before this one
+  std::int64_t seq = 0;
+};
+
+struct FailureOutcome {
+  int attempts = 0;
+  bool dead = false;
+};
+
+class OutboxRepository {
+ public:
+  explicit OutboxRepository(db::Pool& pool) : pool_(pool) {}
+
+  // The event and one pending delivery per subscriber, in one statement, in tx (the publisher's).
+  boost::asio::awaitable<void> insert(db::Transaction& tx, const Event& event,
+                                      const std::vector<std::string>& subscribers);
+
+  // Leases up to `limit` due deliveries for these subscribers, skipping rows another instance
+  // holds (row locks or an unexpired lease). Sorted by seq.
+  boost::asio::awaitable<std::vector<ClaimedDelivery>> claim(const std::string& publisher,
+                                                             const std::vector<std::string>& subscribers,
+                                                             std::size_t limit, const std::string& owner,
+                                                             std::chrono::milliseconds lease);
+
+  // False when the delivery was no longer pending (another instance finished it first).
+  boost::asio::awaitable<bool> mark_delivered(const std::string& publisher, const std::string& event_id,
+                                              const std::string& subscriber);
+
+  // Counts a failed attempt and schedules the next one (or parks it as dead) if `owner` still
+  // holds the lease; nullopt when it does not (the lease expired and someone else took over).
+  boost::asio::awaitable<std::optional<FailureOutcome>> record_failure(
+      const std::string& publisher, const std::string& event_id, const std::string& subscriber,
+      const std::string& owner, const std::string& error, int max_attempts, std::chrono::milliseconds retry_in);
+
+  // Dead deliveries after (after_seq, after_subscriber), in (seq, subscriber) order.
+  boost::asio::awaitable<std::vector<DeadDelivery>> list_dead(const std::string& publisher, std::int64_t after_seq,
+                                                              const std::string& after_subscriber, std::size_t limit);
+
+  // dead -> pending, attempts reset, due now. False when no such dead delivery exists.
+  boost::asio::awaitable<bool> replay(const std::string& publisher, const std::string& event_id,
+                                      const std::string& subscriber);
+
+  boost::asio::awaitable<PublisherStats> stats(const std::string& publisher);
+
+  // Deletes up to `limit` delivered deliveries older than `age`; returns how many.
+  boost::asio::awaitable<std::int64_t> purge_deliveries(const std::string& publisher, std::chrono::milliseconds age,
+                                                        std::size_t limit);
+  // Deletes up to `limit` events older than `age` that no delivery refers to any more.
+  boost::asio::awaitable<std::int64_t> purge_events(const std::string& publisher, std::chrono::milliseconds age,
+                                                    std::size_t limit);
+
+ private:
+  db::Pool& pool_;
+};
+
+}  // namespace nelo::events
