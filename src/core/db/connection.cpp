@@ -1,0 +1,335 @@
+#include "core/db/connection.hpp"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "core/db/error_mapping.hpp"
+#include "core/db/errors.hpp"
+
+namespace nelo::db::detail {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::posix::stream_descriptor;
+
+namespace {
+
+std::string trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void log_notice(void*, const char* message) { spdlog::debug("postgres: {}", trimmed(message)); }
+
+int dup_socket(PGconn* conn) {
+  int fd = PQsocket(conn);
+  if (fd < 0) return -1;
+  return ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+// Waits for the descriptor, optionally bounded. Returns false when the deadline passed.
+awaitable<bool> wait_on(stream_descriptor& socket, stream_descriptor::wait_type type, Deadline deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  if (!deadline) {
+    auto [ec] = co_await socket.async_wait(type, asio::as_tuple(asio::use_awaitable));
+    if (ec) throw boost::system::system_error(ec);
+    co_return true;
+  }
+  asio::steady_timer timer(co_await asio::this_coro::executor, *deadline);
+  auto which = co_await (socket.async_wait(type, asio::as_tuple(asio::use_awaitable)) ||
+                         timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (which.index() == 1) co_return false;
+  if (auto [ec] = std::get<0>(which); ec) throw boost::system::system_error(ec);
+  co_return true;
+}
+
+ServerError error_from(const PGresult* res, PGconn* conn) {
+  ServerError e;
+  auto field = [&](int code) {
+    const char* v = PQresultErrorField(res, code);
+    return std::string(v ? v : "");
+  };
+  e.sqlstate = field(PG_DIAG_SQLSTATE);
+  e.message = field(PG_DIAG_MESSAGE_PRIMARY);
+  if (e.message.empty()) e.message = trimmed(PQresultErrorMessage(res));
+  e.detail = field(PG_DIAG_MESSAGE_DETAIL);
+  e.constraint = field(PG_DIAG_CONSTRAINT_NAME);
+  e.connection_lost = PQstatus(conn) != CONNECTION_OK;
+  return e;
+}
+
+}  // namespace
+
+awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor executor, const ConnectOptions& options,
+                                                        SteadyTime deadline) {
+  // Parse the caller's conninfo (URL or key=value), then add our settings on top of it, keeping
+  // any server options the caller passed.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(options.conninfo.c_str(), &parse_error);
+  if (!parsed) {
+    std::string why = parse_error ? trimmed(parse_error) : "out of memory";
+    PQfreemem(parse_error);
+    throw std::invalid_argument("invalid database connection string: " + why);
+  }
+  std::vector<std::string> keys, values;
+  std::string server_options;
+  bool has_app_name = false, has_keepalives = false;
+  for (auto* o = parsed; o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string k = o->keyword;
+    if (k == "options") {
+      server_options = o->val;
+      continue;
+    }
+    if (k == "application_name") has_app_name = true;
+    if (k == "keepalives_idle") has_keepalives = true;
+    keys.push_back(k);
+    values.emplace_back(o->val);
+  }
+  PQconninfoFree(parsed);
+  // Timestamps come back as UTC text that parse_timestamp reads without a zone database.
+  server_options += (server_options.empty() ? "" : " ") + std::string("-c TimeZone=UTC");
+  keys.emplace_back("options");
+  values.push_back(server_options);
+  if (!has_app_name && !options.application_name.empty()) {
+    keys.emplace_back("application_name");
+    values.push_back(options.application_name);
+  }
+  if (!has_keepalives) {
+    // Notice a silently dead peer (network partition) in about a minute rather than hours.
+    for (auto [k, v] : {std::pair{"keepalives_idle", "30"}, {"keepalives_interval", "10"}, {"keepalives_count", "3"}}) {
+      keys.emplace_back(k);
+      values.emplace_back(v);
+    }
+  }
+  std::vector<const char*> kp, vp;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    kp.push_back(keys[i].c_str());
+    vp.push_back(values[i].c_str());
+  }
+  kp.push_back(nullptr);
+  vp.push_back(nullptr);
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectStartParams(kp.data(), vp.data(), 0), &PQfinish);
+  auto fail = [&](const std::string& why) {
+    spdlog::warn("database: cannot connect: {}", why);
+    ServerError e;
+    e.message = why;
+    e.connection_lost = true;
+    throw_mapped(e);
+  };
+  if (!conn) fail("out of memory");
+  if (PQstatus(conn.get()) == CONNECTION_BAD) fail(trimmed(PQerrorMessage(conn.get())));
+
+  // libpq may switch sockets while connecting (several hosts, SSL or GSS fallback), so each wait
+  // uses a fresh duplicate of whatever PQsocket() is now.
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+  while (status != PGRES_POLLING_OK) {
+    if (status == PGRES_POLLING_FAILED) fail(trimmed(PQerrorMessage(conn.get())));
+    int fd = dup_socket(conn.get());
+    if (fd < 0) fail("no socket: " + trimmed(PQerrorMessage(conn.get())));
+    stream_descriptor waiter(executor, fd);
+    bool ready = false;
+    try {
+      ready = co_await wait_on(waiter, status == PGRES_POLLING_READING ? stream_descriptor::wait_read
+                                                                       : stream_descriptor::wait_write,
+                               deadline);
+    } catch (const boost::system::system_error& e) {
+      fail(std::string("socket error while connecting: ") + e.what());
+    }
+    if (!ready) fail("timed out while connecting");
+    status = PQconnectPoll(conn.get());
+  }
+  if (PQsetnonblocking(conn.get(), 1) != 0) fail(trimmed(PQerrorMessage(conn.get())));
+  PQsetNoticeProcessor(conn.get(), &log_notice, nullptr);
+  int fd = dup_socket(conn.get());
+  if (fd < 0) fail("no socket after connecting");
+  stream_descriptor socket(executor, fd);
+  co_return std::unique_ptr<Connection>(new Connection(conn.release(), std::move(socket)));
+}
+
+Connection::Connection(PGconn* conn, stream_descriptor socket) : conn_(conn), socket_(std::move(socket)) {}
+
+Connection::~Connection() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);  // our duplicate; libpq closes its own descriptor in PQfinish
+  PQfinish(conn_);
+}
+
+bool Connection::usable() const { return !broken_ && !busy_ && PQstatus(conn_) == CONNECTION_OK; }
+
+TxState Connection::transaction_state() const {
+  switch (PQtransactionStatus(conn_)) {
+    case PQTRANS_IDLE:
+      return TxState::Idle;
+    case PQTRANS_INTRANS:
+      return TxState::InTransaction;
+    case PQTRANS_INERROR:
+      return TxState::Failed;
+    default:
+      return TxState::Unknown;  // PQTRANS_ACTIVE (a command in flight) or PQTRANS_UNKNOWN (bad)
+  }
+}
+
+bool Connection::alive_while_idle() {
+  if (!usable()) return false;
+  // An idle connection has nothing to read unless the server said goodbye (FATAL then EOF) or
+  // sent a notification. Read what is there; a closed peer turns the status bad.
+  for (int i = 0; i < 4; ++i) {
+    pollfd p{socket_.native_handle(), POLLIN, 0};
+    int n = ::poll(&p, 1, 0);
+    if (n == 0) return true;
+    if (n < 0 || (p.revents & (POLLERR | POLLNVAL))) return false;
+    if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK) return false;
+    while (PGnotify* note = PQnotifies(conn_)) PQfreemem(note);
+  }
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
+int Connection::backend_pid() const { return PQbackendPID(conn_); }
+
+void Connection::fail_connection(std::string_view what) {
+  broken_ = true;
+  ServerError e;
+  e.message = std::string(what) + ": " + trimmed(PQerrorMessage(conn_));
+  e.connection_lost = true;
+  throw_mapped(e);
+}
+
+awaitable<void> Connection::wait(bool for_write, Deadline deadline) {
+  bool ready = false;
+  try {
+    ready = co_await wait_on(socket_, for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
+                             deadline);
+  } catch (const boost::system::system_error& e) {
+    // Includes cancellation: we no longer know where the protocol stands.
+    fail_connection(std::string("socket wait failed (") + e.what() + ")");
+  }
+  if (!ready) fail_connection("timed out waiting for the server");
+}
+
+awaitable<void> Connection::flush(Deadline deadline) {
+  for (;;) {
+    int r = PQflush(conn_);
+    if (r == 0) co_return;
+    if (r < 0) fail_connection("sending failed");
+    co_await wait(true, deadline);
+    // The server may be sending while we send; reading keeps both sides moving.
+    if (!PQconsumeInput(conn_)) fail_connection("reading failed");
+  }
+}
+
+awaitable<Result> Connection::collect(Deadline deadline) {
+  Result last;
+  std::optional<ServerError> first_error;
+  for (;;) {
+    while (!PQisBusy(conn_)) {
+      PGresult* res = PQgetResult(conn_);
+      if (!res) {
+        busy_ = false;
+        if (first_error) throw_mapped(*first_error);
+        co_return last;
+      }
+      switch (PQresultStatus(res)) {
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY:
+          last = Result(res);
+          break;
+        case PGRES_COPY_IN:
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH:
+          PQclear(res);
+          broken_ = true;  // we do not speak COPY here; the protocol state is unusable
+          throw DatabaseError("0A000", "COPY is not supported through the pool");
+        default:
+          if (!first_error) first_error = error_from(res, conn_);
+          PQclear(res);
+          break;
+      }
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      broken_ = true;
+      if (first_error) {
+        first_error->connection_lost = true;
+        throw_mapped(*first_error);
+      }
+      fail_connection("connection lost");
+    }
+    co_await wait(false, deadline);
+    if (!PQconsumeInput(conn_)) {
+      broken_ = true;
+      if (first_error) {
+        first_error->connection_lost = true;
+        throw_mapped(*first_error);
+      }
+      fail_connection("connection lost");
+    }
+  }
+}
+
+template <class Send>
+awaitable<Result> Connection::run(Send send, Deadline deadline) {
+  if (!usable()) fail_connection("connection not usable");
+  busy_ = true;
+  if (!send(conn_)) fail_connection("sending failed");
+  co_await flush(deadline);
+  co_return co_await collect(deadline);
+}
+
+namespace {
+
+struct ParamArrays {
+  std::vector<const char*> values;
+  explicit ParamArrays(const Params& params) {
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  }
+  int size() const { return static_cast<int>(values.size()); }
+  const char* const* data() const { return values.empty() ? nullptr : values.data(); }
+};
+
+}  // namespace
+
+awaitable<Result> Connection::execute_prepared(std::string_view sql, const Params& params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "nelo_" + std::to_string(prepared_.size() + 1);
+    std::string text(sql);
+    co_await run([&](PGconn* c) { return PQsendPrepare(c, name.c_str(), text.c_str(), 0, nullptr); }, std::nullopt);
+    // Cached only once the server accepted it, so a failing statement is retried next time.
+    it = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  ParamArrays p(params);
+  const std::string& name = it->second;
+  co_return co_await run(
+      [&](PGconn* c) { return PQsendQueryPrepared(c, name.c_str(), p.size(), p.data(), nullptr, nullptr, 0); },
+      std::nullopt);
+}
+
+awaitable<Result> Connection::execute_unnamed(std::string_view sql, const Params& params, Deadline deadline) {
+  ParamArrays p(params);
+  std::string text(sql);
+  co_return co_await run(
+      [&](PGconn* c) { return PQsendQueryParams(c, text.c_str(), p.size(), nullptr, p.data(), nullptr, nullptr, 0); },
+      deadline);
+}
+
+awaitable<Result> Connection::execute_script(std::string_view sql, Deadline deadline) {
+  std::string text(sql);
+  co_return co_await run([&](PGconn* c) { return PQsendQuery(c, text.c_str()); }, deadline);
+}
+
+}  // namespace nelo::db::detail

@@ -1,0 +1,91 @@
+#pragma once
+// One non-blocking libpq connection driven by Asio. Private to the db layer (src/core/db/*.cpp).
+// A Connection is used by one coroutine at a time (the pool hands it out exclusively).
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/db/params.hpp"
+#include "core/db/result.hpp"
+
+struct pg_conn;
+
+namespace nelo::db::detail {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+// Absent: no client-side bound (the server's statement_timeout bounds statements).
+using Deadline = std::optional<SteadyTime>;
+
+struct ConnectOptions {
+  std::string conninfo;
+  std::string application_name;
+};
+
+enum class TxState { Idle, InTransaction, Failed, Unknown };
+
+class Connection {
+ public:
+  // Connects without blocking (PQconnectStartParams + PQconnectPoll) and sets TimeZone=UTC and
+  // application_name. Throws Unavailable on failure or when the deadline passes.
+  static boost::asio::awaitable<std::unique_ptr<Connection>> open(boost::asio::any_io_executor executor,
+                                                                  const ConnectOptions& options, SteadyTime deadline);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // One statement, prepared once per connection (cached by SQL text), then executed.
+  boost::asio::awaitable<Result> execute_prepared(std::string_view sql, const Params& params);
+  // One statement through the unnamed statement (extended protocol, nothing cached).
+  boost::asio::awaitable<Result> execute_unnamed(std::string_view sql, const Params& params,
+                                                 Deadline deadline = std::nullopt);
+  // Simple protocol: may hold several statements; returns the last result, throws the first error.
+  boost::asio::awaitable<Result> execute_script(std::string_view sql, Deadline deadline = std::nullopt);
+
+  // False once the connection is broken or was left mid-command: it must then be discarded.
+  bool usable() const;
+  TxState transaction_state() const;
+  // For an idle pooled connection: false if the server closed it (restart, pg_terminate_backend)
+  // while it sat in the pool. Never blocks.
+  bool alive_while_idle();
+  void mark_broken() noexcept { broken_ = true; }
+
+  int backend_pid() const;
+  std::size_t prepared_count() const noexcept { return prepared_.size(); }
+
+ private:
+  Connection(pg_conn* conn, boost::asio::posix::stream_descriptor socket);
+
+  // Sends with `send` (a PQsend* call), flushes, and collects every result.
+  template <class Send>
+  boost::asio::awaitable<Result> run(Send send, Deadline deadline);
+  boost::asio::awaitable<void> flush(Deadline deadline);
+  boost::asio::awaitable<Result> collect(Deadline deadline);
+  boost::asio::awaitable<void> wait(bool for_write, Deadline deadline);
+  [[noreturn]] void fail_connection(std::string_view what);
+
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+
+  pg_conn* conn_;
+  // Wraps a dup() of PQsocket(): libpq closes its own descriptor when the connection drops, and
+  // the number can then be reused by another connection at once. Owning a duplicate means our
+  // epoll registration and close() can never touch somebody else's socket.
+  boost::asio::posix::stream_descriptor socket_;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> prepared_;
+  bool broken_ = false;
+  bool busy_ = false;  // a command was sent and its results not fully read
+};
+
+}  // namespace nelo::db::detail

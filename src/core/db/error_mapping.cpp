@@ -1,0 +1,43 @@
+#include "core/db/error_mapping.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/db/errors.hpp"
+
+namespace nelo::db::detail {
+
+namespace {
+
+std::string full_message(const ServerError& e) {
+  std::string out = e.message;
+  if (!e.detail.empty()) out += " (" + e.detail + ")";
+  return out;
+}
+
+}  // namespace
+
+void throw_mapped(const ServerError& e) {
+  const std::string& s = e.sqlstate;
+  if (s == "23505") {
+    spdlog::debug("database: unique violation on {}: {}", e.constraint, full_message(e));
+    throw UniqueViolation(e.constraint, "A record with the same unique value already exists");
+  }
+  if (s == "40001" || s == "40P01") {
+    spdlog::debug("database: retryable conflict {}: {}", s, full_message(e));
+    throw RetryableError("The operation conflicted with a concurrent one");
+  }
+  // 55P03 lock_not_available is what lock_timeout raises: a timeout as far as callers care.
+  if (s == "57014" || s == "55P03") {
+    spdlog::warn("database: statement timed out ({}): {}", s, full_message(e));
+    throw StatementTimeout("The database did not answer in time");
+  }
+  // 53300 too_many_connections: the server is saturated, which is a 503 for us too.
+  if (e.connection_lost || s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300") {
+    spdlog::warn("database: unavailable ({}): {}", s.empty() ? "connection" : s, full_message(e));
+    throw Unavailable("The database is unavailable");
+  }
+  spdlog::warn("database: error {}: {}", s, full_message(e));
+  throw DatabaseError(s.empty() ? "XX000" : s, full_message(e));
+}
+
+}  // namespace nelo::db::detail

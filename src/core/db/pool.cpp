@@ -1,0 +1,343 @@
+#include "core/db/pool_impl.hpp"
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/db/errors.hpp"
+
+namespace nelo::db {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using std::chrono::steady_clock;
+
+namespace {
+
+// Bound on ping(): /health/ready must answer quickly even when the database hangs.
+constexpr std::chrono::milliseconds kPingBound{1000};
+
+void check_module_name(std::string_view module) {
+  // The name becomes part of a role identifier in SQL text: allow only what needs no quoting.
+  bool ok = !module.empty() && module.size() <= 50 && module[0] >= 'a' && module[0] <= 'z' &&
+            std::all_of(module.begin(), module.end(),
+                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  if (!ok) throw std::invalid_argument("invalid module name for a database role: '" + std::string(module) + "'");
+}
+
+}  // namespace
+
+std::shared_ptr<Pool> Pool::create(asio::any_io_executor executor, PoolOptions options) {
+  return std::make_shared<detail::PoolImpl>(std::move(executor), std::move(options));
+}
+
+PooledConnection::~PooledConnection() {
+  if (pool_) pool_->release(std::move(connection_));
+}
+
+namespace detail {
+
+PoolImpl& pool_impl(Pool& pool) {
+  auto* impl = dynamic_cast<PoolImpl*>(&pool);
+  if (!impl) throw std::logic_error("this operation needs the libpq pool from db::Pool::create");
+  return *impl;
+}
+
+PoolImpl::PoolImpl(asio::any_io_executor executor, PoolOptions options)
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      connect_options_{options_.conninfo, options_.application_name} {
+  if (options_.max_size == 0) throw std::invalid_argument("database pool max_size must be at least 1");
+}
+
+PoolImpl::~PoolImpl() = default;
+
+PoolImpl::Take PoolImpl::try_take(std::unique_ptr<Connection>& out) {
+  if (closed_) return Take::Closed;
+  if (!idle_.empty()) {
+    out = std::move(idle_.back());
+    idle_.pop_back();
+    ++in_use_;
+    return Take::Connection;
+  }
+  if (open_ < options_.max_size) {
+    ++open_;
+    ++in_use_;
+    return Take::Slot;
+  }
+  return Take::Nothing;
+}
+
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire() {
+  auto now = steady_clock::now();
+  return acquire(now + options_.acquire_timeout, now + options_.connect_timeout);
+}
+
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_until, SteadyTime connect_until) {
+  std::unique_ptr<Connection> connection;
+  Take taken;
+  {
+    std::lock_guard lock(mutex_);
+    taken = try_take(connection);
+  }
+  if (taken == Take::Closed) throw Unavailable("The database pool is closed");
+  if (taken == Take::Nothing) connection = (co_await wait_for_grant(wait_until)).connection;
+
+  // From here on we hold a slot, with or without a connection in it.
+  if (connection && !connection->alive_while_idle()) {
+    spdlog::info("database: dropping a pooled connection the server has closed");
+    connection.reset();
+  }
+  bool fresh = false;
+  if (!connection) {
+    try {
+      connection = co_await Connection::open(executor_, connect_options_, connect_until);
+      fresh = true;
+    } catch (...) {
+      hand_over(nullptr);  // the slot goes to the next waiter, who will try for itself
+      throw;
+    }
+  }
+  co_return std::make_unique<PooledConnection>(std::static_pointer_cast<PoolImpl>(shared_from_this()),
+                                               std::move(connection), fresh);
+}
+
+awaitable<PoolImpl::Grant> PoolImpl::wait_for_grant(SteadyTime until) {
+  auto self = std::static_pointer_cast<PoolImpl>(shared_from_this());
+  auto token = asio::as_tuple(asio::use_awaitable);
+  auto [ec, grant] = co_await asio::async_initiate<decltype(token), void(boost::system::error_code, Grant)>(
+      [self, until](auto handler) { self->enqueue(GrantHandler(std::move(handler)), until); }, token);
+  if (ec == asio::error::timed_out) {
+    throw Unavailable("No database connection became free within " +
+                      std::to_string(options_.acquire_timeout.count()) + " ms");
+  }
+  if (ec) throw Unavailable("The database pool is closed");
+  co_return std::move(grant);
+}
+
+void PoolImpl::enqueue(GrantHandler handler, SteadyTime until) {
+  std::unique_ptr<Connection> connection;
+  std::shared_ptr<Waiter> waiter;
+  Take taken;
+  {
+    // Decide and queue under one lock, so a release between our first look and now is not missed.
+    std::lock_guard lock(mutex_);
+    taken = try_take(connection);
+    if (taken == Take::Nothing) {
+      waiter = std::make_shared<Waiter>(asio::make_strand(executor_));
+      waiter->handler = std::move(handler);
+      waiters_.push_back(waiter);
+      ++waits_total_;
+    }
+  }
+  if (taken == Take::Closed) return complete(std::move(handler), asio::error::operation_aborted, {});
+  if (taken != Take::Nothing) return complete(std::move(handler), {}, Grant{std::move(connection)});
+
+  auto self = std::static_pointer_cast<PoolImpl>(shared_from_this());
+  // The timer is only ever touched on the waiter's strand: started here, cancelled by hand_over.
+  asio::post(waiter->strand, [self, waiter, until] {
+    {
+      std::lock_guard lock(self->mutex_);
+      if (waiter->done) return;
+    }
+    waiter->timer.expires_at(until);
+    waiter->timer.async_wait([self, waiter](boost::system::error_code ec) {
+      if (!ec) self->on_wait_expired(waiter);
+    });
+  });
+}
+
+void PoolImpl::on_wait_expired(const std::shared_ptr<Waiter>& waiter) {
+  GrantHandler handler;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiter->done) return;
+    waiter->done = true;
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), waiter));
+    ++timeouts_total_;
+    handler = std::move(waiter->handler);
+  }
+  complete(std::move(handler), asio::error::timed_out, {});
+}
+
+void PoolImpl::complete(GrantHandler handler, boost::system::error_code ec, Grant grant) {
+  // post() dispatches to the handler's own executor: the waiter resumes there, never inline on
+  // the releasing thread.
+  asio::post(executor_, asio::append(std::move(handler), ec, std::move(grant)));
+}
+
+void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
+  std::shared_ptr<Waiter> waiter;
+  GrantHandler handler;
+  std::unique_ptr<Connection> to_close;
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_ && !waiters_.empty()) {
+      // The slot (and the connection, if any) passes straight to the oldest waiter.
+      waiter = std::move(waiters_.front());
+      waiters_.pop_front();
+      waiter->done = true;
+      handler = std::move(waiter->handler);
+    } else {
+      --in_use_;
+      if (connection && !closed_) {
+        idle_.push_back(std::move(connection));
+      } else {
+        --open_;
+        to_close = std::move(connection);
+      }
+    }
+  }
+  if (waiter) {
+    try {
+      complete(std::move(handler), {}, Grant{std::move(connection)});
+      asio::post(waiter->strand, [waiter] { waiter->timer.cancel(); });
+    } catch (const std::exception& e) {
+      spdlog::error("database: could not wake a waiter: {}", e.what());
+    }
+  }
+  // to_close is destroyed (PQfinish) outside the lock.
+}
+
+void PoolImpl::release(std::unique_ptr<Connection> connection) noexcept {
+  if (!connection) return;
+  if (connection->usable()) {
+    switch (connection->transaction_state()) {
+      case TxState::Idle:
+        return hand_over(std::move(connection));
+      case TxState::InTransaction:
+      case TxState::Failed:
+        try {
+          // Dropped without commit or rollback: roll back before anyone else may use it.
+          asio::co_spawn(executor_, roll_back_then_release(std::move(connection)), asio::detached);
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("database: could not schedule a rollback: {}", e.what());
+        }
+        break;
+      case TxState::Unknown:
+        break;
+    }
+  }
+  connection.reset();
+  hand_over(nullptr);
+}
+
+awaitable<void> PoolImpl::roll_back_then_release(std::unique_ptr<Connection> connection) {
+  bool clean = false;
+  try {
+    auto bound = std::max<std::chrono::milliseconds>(options_.statement_timeout, std::chrono::seconds(1));
+    co_await connection->execute_script("ROLLBACK", steady_clock::now() + bound);
+    clean = connection->usable() && connection->transaction_state() == TxState::Idle;
+  } catch (const std::exception& e) {
+    spdlog::warn("database: rollback of an abandoned transaction failed: {}", e.what());
+  }
+  if (!clean) connection.reset();
+  hand_over(std::move(connection));
+}
+
+awaitable<Transaction> PoolImpl::begin_with(std::string sql, std::string module) {
+  auto now = steady_clock::now();
+  auto wait_until = now + options_.acquire_timeout;
+  for (std::size_t attempt = 0;; ++attempt) {
+    auto pooled = co_await acquire(wait_until, steady_clock::now() + options_.connect_timeout);
+    try {
+      co_await pooled->get().execute_script(sql);
+      co_return Transaction(std::move(pooled), std::move(module));
+    } catch (const Unavailable&) {
+      // A reused connection can die between the liveness check and BEGIN (a server restart):
+      // nothing has run yet, so starting over on another connection is safe.
+      if (pooled->fresh() || attempt >= options_.max_size) throw;
+    }
+  }
+}
+
+awaitable<Transaction> PoolImpl::begin(std::string_view module, TxOptions options) {
+  check_module_name(module);
+  std::string sql = "BEGIN ISOLATION LEVEL ";
+  switch (options.isolation) {
+    case Isolation::ReadCommitted:
+      sql += "READ COMMITTED";
+      break;
+    case Isolation::RepeatableRead:
+      sql += "REPEATABLE READ";
+      break;
+    case Isolation::Serializable:
+      sql += "SERIALIZABLE";
+      break;
+  }
+  if (options.read_only) sql += " READ ONLY";
+  sql += "; SET LOCAL ROLE \"" + module_role(module) + "\"; SET LOCAL statement_timeout = " +
+         std::to_string(options_.statement_timeout.count());
+  co_return co_await begin_with(std::move(sql), std::string(module));
+}
+
+awaitable<Result> PoolImpl::execute(std::string_view module, std::string_view sql, const Params& params) {
+  Transaction tx = co_await begin(module, TxOptions{});
+  Result result = co_await tx.execute(sql, params);
+  co_await tx.commit();
+  co_return result;
+}
+
+awaitable<Result> PoolImpl::execute_as_owner(std::string_view sql, const Params& params) {
+  auto pooled = co_await acquire();
+  co_return co_await pooled->get().execute_unnamed(sql, params);
+}
+
+awaitable<Transaction> PoolImpl::begin_as_owner() { return begin_with("BEGIN", ""); }
+
+awaitable<bool> PoolImpl::ping() {
+  auto until = steady_clock::now() + kPingBound;
+  bool ok = false;
+  try {
+    // Two tries: the first connection may be one the server closed while it sat idle.
+    for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+      auto pooled = co_await acquire(until, until);
+      try {
+        co_await pooled->get().execute_unnamed("SELECT 1", {}, until);
+        ok = true;
+      } catch (const Unavailable&) {
+        if (pooled->fresh()) throw;
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("database: ping failed: {}", e.what());
+  }
+  co_return ok;
+}
+
+PoolStats PoolImpl::stats() const {
+  std::lock_guard lock(mutex_);
+  return PoolStats{.size = open_,
+                   .in_use = in_use_,
+                   .waiting = waiters_.size(),
+                   .waits_total = waits_total_,
+                   .timeouts_total = timeouts_total_};
+}
+
+void PoolImpl::close() {
+  std::vector<std::unique_ptr<Connection>> idle;
+  std::deque<std::shared_ptr<Waiter>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    idle.swap(idle_);
+    open_ -= idle.size();
+    waiters.swap(waiters_);
+    for (auto& w : waiters) w->done = true;
+  }
+  for (auto& w : waiters) {
+    complete(std::move(w->handler), asio::error::operation_aborted, {});
+    asio::post(w->strand, [w] { w->timer.cancel(); });
+  }
+}
+
+}  // namespace detail
+}  // namespace nelo::db

@@ -1,0 +1,113 @@
+#pragma once
+// The pool's implementation, shared by pool.cpp, transaction.cpp and migrator.cpp only.
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "core/db/connection.hpp"
+#include "core/db/pool.hpp"
+
+namespace nelo::db {
+
+namespace detail {
+class PoolImpl;
+}
+
+// A connection checked out of the pool. Destroying it hands the connection back: clean ones are
+// reused, ones left inside a transaction are rolled back first, broken ones are closed.
+class PooledConnection {
+ public:
+  PooledConnection(std::shared_ptr<detail::PoolImpl> pool, std::unique_ptr<detail::Connection> connection,
+                   bool fresh)
+      : pool_(std::move(pool)), connection_(std::move(connection)), fresh_(fresh) {}
+  ~PooledConnection();
+  PooledConnection(const PooledConnection&) = delete;
+  PooledConnection& operator=(const PooledConnection&) = delete;
+
+  detail::Connection& get() { return *connection_; }
+  // Opened for this acquisition (as opposed to reused from the idle list).
+  bool fresh() const noexcept { return fresh_; }
+
+ private:
+  std::shared_ptr<detail::PoolImpl> pool_;
+  std::unique_ptr<detail::Connection> connection_;
+  bool fresh_;
+};
+
+namespace detail {
+
+class PoolImpl final : public Pool {
+ public:
+  PoolImpl(boost::asio::any_io_executor executor, PoolOptions options);
+  ~PoolImpl() override;
+
+  boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options) override;
+  boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
+                                         const Params& params) override;
+  boost::asio::awaitable<Result> execute_as_owner(std::string_view sql, const Params& params) override;
+  boost::asio::awaitable<Transaction> begin_as_owner() override;
+  boost::asio::awaitable<bool> ping() override;
+  PoolStats stats() const override;
+  void close() override;
+
+  // Checks a connection out, waiting until `wait_until` for one to be free; opening a new one is
+  // bounded by `connect_until`. Throws Unavailable.
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, SteadyTime connect_until);
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire();  // with the configured bounds
+
+  // Called by ~PooledConnection, on any thread.
+  void release(std::unique_ptr<Connection> connection) noexcept;
+
+  const PoolOptions& options() const noexcept { return options_; }
+
+ private:
+  // What a waiter is handed: a connection, or (connection null) the right to open a new one.
+  struct Grant {
+    std::unique_ptr<Connection> connection;
+  };
+  using GrantHandler = boost::asio::any_completion_handler<void(boost::system::error_code, Grant)>;
+  struct Waiter {
+    explicit Waiter(boost::asio::strand<boost::asio::any_io_executor> s) : strand(s), timer(s) {}
+    boost::asio::strand<boost::asio::any_io_executor> strand;  // serialises the timer's start and cancel
+    boost::asio::steady_timer timer;
+    GrantHandler handler;
+    bool done = false;  // guarded by PoolImpl::mutex_
+  };
+  enum class Take { Connection, Slot, Nothing, Closed };
+
+  Take try_take(std::unique_ptr<Connection>& out);  // mutex_ held
+  boost::asio::awaitable<Grant> wait_for_grant(SteadyTime until);
+  void enqueue(GrantHandler handler, SteadyTime until);
+  void on_wait_expired(const std::shared_ptr<Waiter>& waiter);
+  void complete(GrantHandler handler, boost::system::error_code ec, Grant grant);
+  // Hands a connection (or a free slot, when `connection` is null) to the oldest waiter, or
+  // returns it to the idle list / frees the slot.
+  void hand_over(std::unique_ptr<Connection> connection) noexcept;
+  boost::asio::awaitable<void> roll_back_then_release(std::unique_ptr<Connection> connection);
+  boost::asio::awaitable<Transaction> begin_with(std::string sql, std::string module);
+
+  boost::asio::any_io_executor executor_;
+  PoolOptions options_;
+  ConnectOptions connect_options_;
+
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // LIFO: the most recently used is warmest
+  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::size_t open_ = 0;    // open or being opened
+  std::size_t in_use_ = 0;  // checked out, being opened, or being rolled back
+  std::uint64_t waits_total_ = 0;
+  std::uint64_t timeouts_total_ = 0;
+  bool closed_ = false;
+};
+
+// The pool behind a db::Pool reference (migrator), or std::logic_error for another implementation.
+PoolImpl& pool_impl(Pool& pool);
+
+}  // namespace detail
+}  // namespace nelo::db

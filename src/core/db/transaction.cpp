@@ -1,0 +1,59 @@
+#include "core/db/transaction.hpp"
+
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "core/db/errors.hpp"
+#include "core/db/pool_impl.hpp"
+
+namespace nelo::db {
+
+using boost::asio::awaitable;
+
+Transaction::Transaction(std::unique_ptr<PooledConnection> connection, std::string module)
+    : connection_(std::move(connection)), module_(std::move(module)) {}
+
+Transaction::Transaction(Transaction&&) noexcept = default;
+
+// Destroying the PooledConnection hands the connection back; the pool rolls back what is open.
+Transaction::~Transaction() = default;
+
+awaitable<Result> Transaction::execute(std::string_view sql, const Params& params) {
+  if (!connection_) throw std::logic_error("the transaction has already ended");
+  co_return co_await connection_->get().execute_prepared(sql, params);
+}
+
+awaitable<void> Transaction::commit() {
+  if (!connection_) throw std::logic_error("the transaction has already ended");
+  // Whatever happens next, this transaction is over: the connection goes back when `c` dies.
+  auto c = std::move(connection_);
+  Result result = co_await c->get().execute_script("COMMIT");
+  // COMMIT of a transaction in which a statement failed "succeeds" as a ROLLBACK.
+  if (const auto* r = static_cast<const PGresult*>(result.native());
+      r && std::string_view(PQcmdStatus(const_cast<PGresult*>(r))) == "ROLLBACK") {
+    on_commit_.clear();
+    throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
+  }
+  c.reset();
+  auto hooks = std::move(on_commit_);
+  for (auto& hook : hooks) {
+    try {
+      hook();
+    } catch (const std::exception& e) {
+      spdlog::error("database: an on_commit hook failed: {}", e.what());
+    }
+  }
+}
+
+awaitable<void> Transaction::rollback() {
+  if (!connection_) throw std::logic_error("the transaction has already ended");
+  auto c = std::move(connection_);
+  on_commit_.clear();
+  co_await c->get().execute_script("ROLLBACK");
+}
+
+void Transaction::on_commit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }
+
+}  // namespace nelo::db
