@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@ class Request {
   std::string request_id;
   std::string remote_address;
   std::string route_template;  // "/api/v1/orders/{id}"
+  std::size_t json_max_depth = 32;  // set by the server from ServerOptions::json_max_depth
 
   std::optional<std::string_view> header(std::string_view lower_case_name) const;
   std::optional<std::string_view> query(std::string_view name) const;
@@ -41,5 +43,8 @@ class Request {
   // The authenticated principal; throws Unauthorized if the route let an anonymous caller in.
   const Principal& user() const;
 };
+
+// "application/json", any case, with or without parameters ("; charset=utf-8").
+bool is_json_content_type(std::string_view content_type) noexcept;
 
 }  // namespace nelo::http

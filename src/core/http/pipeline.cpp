@@ -1,0 +1,76 @@
+#include "core/http/pipeline.hpp"
+
+#include <exception>
+
+#include "core/errors.hpp"
+#include "core/http/problem.hpp"
+#include "core/security/token_verifier.hpp"
+
+namespace nelo::http {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+void authorize(const Route& route, Request& request, const AccessTokenVerifier* verifier) {
+  if (route.policy.kind() == Policy::Kind::Public) return;
+  auto header = request.header("authorization");
+  if (!header) throw Unauthorized();
+  std::string_view token = bearer_token(*header);
+  if (token.empty()) throw Unauthorized("The Authorization header must be \"Bearer <access token>\"");
+  if (!verifier) throw Unauthorized("Access tokens cannot be verified by this server");
+  request.principal = verifier->verify(token);
+  if (route.policy.kind() == Policy::Kind::Roles) {
+    for (const auto& role : route.policy.allowed_roles()) {
+      if (request.principal->has_role(role)) return;
+    }
+    throw Forbidden();
+  }
+}
+
+}  // namespace
+
+std::string_view bearer_token(std::string_view authorization) noexcept {
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() || !iequals(authorization.substr(0, kScheme.size()), kScheme)) return {};
+  std::string_view rest = authorization.substr(kScheme.size());
+  if (rest.front() != ' ') return {};
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+  if (rest.find(' ') != std::string_view::npos) return {};
+  return rest;
+}
+
+boost::asio::awaitable<Response> run_pipeline(Router::Match match, Request& request,
+                                              const AccessTokenVerifier* verifier) {
+  std::exception_ptr error;
+  try {
+    if (!match.route) {
+      if (match.allow.empty()) throw NotFound("No resource matches this path");
+      throw MethodNotAllowed(match.allow);
+    }
+    const Route& route = *match.route;
+    request.route_template = route.path;
+    request.path_params = std::move(match.params);
+    authorize(route, request, verifier);
+    if (!request.body.empty()) {
+      auto type = request.header("content-type");
+      if (!type || !is_json_content_type(*type)) throw UnsupportedMediaType();
+    }
+    co_return co_await route.handler(request);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_return problem_response(error, request);
+}
+
+}  // namespace nelo::http

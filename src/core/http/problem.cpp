@@ -1,0 +1,93 @@
+#include "core/http/problem.hpp"
+
+#include <boost/core/demangle.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <typeinfo>
+
+namespace nelo::http {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kProblemType = "application/problem+json";
+
+Response render(int status, std::string_view type, std::string_view title, std::string_view detail,
+                std::string_view instance, std::string_view request_id, const std::vector<FieldError>* errors) {
+  json::object body;
+  body.reserve(errors ? 7 : 6);
+  std::string type_uri = "/problems/";
+  type_uri += type;
+  body.emplace("type", std::move(type_uri));
+  body.emplace("title", title);
+  body.emplace("status", status);
+  body.emplace("detail", detail);
+  body.emplace("instance", instance);
+  body.emplace("request_id", request_id);
+  if (errors) {
+    json::array list;
+    list.reserve(errors->size());
+    for (const auto& e : *errors) list.push_back(json::object{{"field", e.field}, {"message", e.message}});
+    body.emplace("errors", std::move(list));
+  }
+  Response r;
+  r.status = status;
+  r.content_type = kProblemType;
+  r.body = json::serialize(body);
+  return r;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+Response internal_error(std::string_view instance, std::string_view request_id) {
+  return render(500, "internal-error", "Internal server error",
+                "An unexpected error occurred. Quote the request id when reporting it.", instance, request_id,
+                nullptr);
+}
+
+}  // namespace
+
+Response problem_response(const Error& error, std::string_view instance, std::string_view request_id,
+                          bool had_credentials) {
+  const auto* validation = dynamic_cast<const ValidationError*>(&error);
+  Response r = render(error.status(), error.type(), error.title(), error.what(), instance, request_id,
+                      validation ? &validation->errors() : nullptr);
+  if (const auto* e = dynamic_cast<const MethodNotAllowed*>(&error)) {
+    r.with_header("Allow", join(e->allow()));
+  } else if (const auto* e = dynamic_cast<const TooManyRequests*>(&error)) {
+    r.with_header("Retry-After", std::to_string(std::max<long long>(0, e->retry_after().count())));
+  } else if (const auto* e = dynamic_cast<const ServiceUnavailable*>(&error)) {
+    if (e->retry_after()) r.with_header("Retry-After", std::to_string(std::max<long long>(0, e->retry_after()->count())));
+  } else if (error.status() == 401) {
+    // RFC 6750: say why only when a token was presented.
+    r.with_header("WWW-Authenticate", had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer");
+  }
+  return r;
+}
+
+Response problem_response(std::exception_ptr error, const Request& request) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    if (e.status() >= 500) spdlog::warn("{} {} failed with {}: {}", request.method, request.path, e.status(), e.what());
+    return problem_response(e, request.path, request.request_id, request.header("authorization").has_value());
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled {} while serving {} {}: {}", boost::core::demangle(typeid(e).name()), request.method, request.path, e.what());
+  } catch (...) {
+    spdlog::error("unhandled non-standard exception while serving {} {}", request.method, request.path);
+  }
+  return internal_error(request.path, request.request_id);
+}
+
+}  // namespace nelo::http

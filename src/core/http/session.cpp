@@ -1,0 +1,403 @@
+#include "core/http/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <chrono>
+#include <optional>
+
+#include "core/errors.hpp"
+#include "core/http/log_context.hpp"
+#include "core/http/pipeline.hpp"
+#include "core/http/problem.hpp"
+#include "core/http/request_id.hpp"
+#include "core/http/wire.hpp"
+#include "core/logging.hpp"
+
+namespace nelo::http::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;
+// After an error answer that leaves request bytes unread, keep reading (and dropping) them for
+// this long before closing, so the client sees the answer instead of a reset.
+constexpr std::chrono::milliseconds kLinger{1000};
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Fills path, encoded path and query parameters from the request target (origin form, or
+// absolute form as RFC 9112 asks servers to accept). False when the target is not a URI.
+bool parse_target(Request& request, std::string_view& encoded_path) {
+  auto origin = boost::urls::parse_origin_form(request.target);
+  boost::urls::url_view url;
+  if (origin) {
+    url = *origin;
+  } else {
+    auto absolute = boost::urls::parse_absolute_uri(request.target);
+    if (!absolute) return false;
+    url = *absolute;
+  }
+  encoded_path = url.encoded_path();
+  if (encoded_path.empty()) encoded_path = "/";
+  request.path = url.path();
+  if (request.path.empty()) request.path = "/";
+  if (url.has_query()) {
+    for (auto param : url.params()) request.query_params.emplace_back(param.key, param.value);
+  }
+  return true;
+}
+
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
+ public:
+  Session(Socket socket, std::shared_ptr<ServerState> state)
+      : socket_(std::move(socket)),
+        strand_(socket_.get_executor()),
+        state_(std::move(state)),
+        options_(state_->options),
+        log_(std::make_shared<LogContext>()),
+        timer_(strand_) {
+    beast::error_code ec;
+    auto endpoint = socket_.remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+  }
+
+  void start() {
+    if (!state_->add(shared_from_this())) {
+      beast::error_code ec;
+      socket_.close(ec);
+      return;
+    }
+    // Every step of the connection's coroutine runs through the LogContextExecutor, so log
+    // lines written while it serves a request carry that request's id.
+    LogContextExecutor<Strand> executor(strand_, log_);
+    asio::co_spawn(executor, run(shared_from_this()),
+                   asio::bind_cancellation_slot(cancel_.slot(), [self = shared_from_this()](std::exception_ptr) {}));
+  }
+
+  void request_stop(bool force) override {
+    asio::post(strand_, [self = shared_from_this(), force] {
+      if (self->closed_) return;
+      self->stop_requested_ = true;
+      if (force) {
+        self->force_close();
+      } else if (self->phase_ == Phase::Idle) {
+        beast::error_code ec;
+        self->socket_.cancel(ec);  // the pending read ends; nothing was received, nothing to answer
+      }
+    });
+  }
+
+ private:
+  enum class Phase { Idle, Reading, Handling, Writing, Closing };
+
+  asio::awaitable<void> run(std::shared_ptr<Session>) {
+    state_->metrics.connections_open().inc();
+    try {
+      while (!closed_ && !stop_requested_) {
+        if (!co_await serve_one()) break;
+      }
+    } catch (const std::exception& e) {
+      // Forced close (cancelled awaits throw) or a bug: either way the connection is over.
+      spdlog::debug("connection from {} ended: {}", remote_, e.what());
+    }
+    if (request_active_) end_request();
+    close();
+    state_->metrics.connections_open().dec();
+    state_->remove(this);
+  }
+
+  // Reads, handles and answers one request. False when the connection must close.
+  asio::awaitable<bool> serve_one() {
+    std::optional<Parser> parser(std::in_place);
+    parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options_.header_limit, UINT32_MAX)));
+    parser->body_limit(boost::none);  // checked against the route's limit once the route is known
+
+    Clock::time_point started = Clock::now();
+    if (buffer_.size() > 0) {
+      begin_reading();
+    } else {
+      phase_ = Phase::Idle;
+      set_deadline(options_.idle_timeout);
+    }
+
+    // ---- header
+    beast::error_code ec;
+    for (;;) {
+      if (buffer_.size() > 0) {
+        std::size_t used = parser->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (parser->is_header_done()) break;
+        if (ec && ec != bhttp::error::need_more) {
+          if (ec == bhttp::error::header_limit) co_return co_await fail(HeaderTooLarge(), "", "", nullptr, started);
+          co_return co_await fail(BadRequest("The request is not valid HTTP/1.1 (" + ec.message() + ")"), "", "",
+                                  nullptr, started);
+        }
+      }
+      if (phase_ == Phase::Idle && stop_requested_) co_return false;
+      auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
+      buffer_.commit(n);
+      if (read_ec) {
+        // Idle: the client left, the keep-alive timed out, or the server is stopping.
+        if (phase_ == Phase::Idle || !timed_out_) co_return false;
+        co_return co_await fail(RequestTimeout(), "", "", nullptr, started);
+      }
+      if (phase_ == Phase::Idle) {
+        started = Clock::now();
+        begin_reading();
+      }
+    }
+
+    // ---- request line and headers -> Request
+    request_active_ = true;
+    state_->metrics.in_flight().inc();
+    auto& message = parser->get();
+    Request request;
+    request.method = message.method_string();
+    request.target = message.target();
+    request.remote_address = remote_;
+    request.json_max_depth = options_.json_max_depth;
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    auto client_id = request.header("x-request-id");
+    log_->request_id = client_id && is_acceptable_request_id(*client_id) ? std::string(*client_id)
+                                                                         : generate_request_id();
+    request.request_id = log_->request_id;
+    const bool http10 = message.version() == 10;
+    const bool head = message.method() == bhttp::verb::head;
+
+    std::string_view encoded_path;
+    if (!parse_target(request, encoded_path)) {
+      co_return co_await fail(BadRequest("The request target is not a valid URI"), request.method, request.target,
+                              nullptr, started);
+    }
+    Router::Match match = state_->router.match(request.method, encoded_path);
+    const Route* route = match.route;
+
+    // ---- body, bounded by the route's limit
+    std::size_t limit = route && route->body_limit ? route->body_limit : options_.body_limit;
+    if (auto length = parser->content_length(); length && *length > limit) {
+      co_return co_await fail(PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes"),
+                              request.method, request.path, route, started);
+    }
+    if (!parser->is_done()) {
+      parser->body_limit(limit);
+      parser->eager(true);
+      if (buffer_.size() == 0 && iequals(message[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [write_ec, written] = co_await asio::async_write(socket_, asio::buffer(kContinue), kUseTuple);
+        if (write_ec) co_return false;
+      }
+      for (;;) {
+        if (buffer_.size() > 0) {
+          std::size_t used = parser->put(buffer_.data(), ec);
+          buffer_.consume(used);
+          if (parser->is_done()) break;
+          if (ec == bhttp::error::body_limit) {
+            co_return co_await fail(
+                PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes"),
+                request.method, request.path, route, started);
+          }
+          if (ec && ec != bhttp::error::need_more) {
+            co_return co_await fail(BadRequest("The request body is not valid HTTP/1.1 framing (" + ec.message() + ")"),
+                                    request.method, request.path, route, started);
+          }
+          if (used > 0 && buffer_.size() > 0) continue;
+        }
+        auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
+        buffer_.commit(n);
+        if (read_ec) {
+          if (!timed_out_) co_return false;  // the client went away mid-body: no one to answer
+          co_return co_await fail(RequestTimeout(), request.method, request.path, route, started);
+        }
+      }
+    }
+    request.body = std::move(message.body());
+    const bool keep_alive = message.keep_alive();
+    parser.reset();
+
+    // ---- handle and answer
+    phase_ = Phase::Handling;
+    clear_deadline();
+    Response response = co_await run_pipeline(std::move(match), request, state_->verifier);
+
+    bool keep = keep_alive && !stop_requested_ && !state_->stopping();
+    bool written = co_await write(response, keep, http10, head);
+    finish(request.method, request.route_template.empty() ? "unmatched" : request.route_template, request.path, route,
+           response.status, started, request.principal ? request.principal->user_id : std::string_view());
+    co_return written && keep;
+  }
+
+  // Answers a request that cannot be read to the end (framing, limits, timeout), then closes.
+  asio::awaitable<bool> fail(const Error& error, std::string_view method, std::string_view instance,
+                             const Route* route, Clock::time_point started) {
+    if (!request_active_) {
+      request_active_ = true;
+      state_->metrics.in_flight().inc();
+    }
+    if (log_->request_id.empty()) log_->request_id = generate_request_id();
+    Response response = problem_response(error, instance, log_->request_id);
+    co_await write(response, false, false, false);
+    finish(method.empty() ? "-" : method, route ? std::string_view(route->path) : "unmatched", instance, route,
+           response.status, started, {});
+    co_await linger_close();
+    co_return false;
+  }
+
+  asio::awaitable<bool> write(const Response& response, bool keep_alive, bool http10, bool head) {
+    head_.clear();
+    append_response_head(head_, response, {log_->request_id, keep_alive, http10});
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::const_buffer()};
+    if (!head && body_allowed(response.status)) buffers[1] = asio::buffer(response.body);
+    phase_ = Phase::Writing;
+    set_deadline(options_.write_timeout);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
+    clear_deadline();
+    co_return !ec;
+  }
+
+  void finish(std::string_view method, std::string_view route_label, std::string_view path, const Route* route,
+              int status, Clock::time_point started, std::string_view user_id) {
+    double seconds = seconds_since(started);
+    state_->metrics.record(route, method, status, seconds);
+    if (logging::access_log_enabled()) {
+      logging::log_access({method, route_label, path, status, seconds * 1000.0, remote_, user_id});
+    }
+    end_request();
+  }
+
+  void end_request() {
+    request_active_ = false;
+    state_->metrics.in_flight().dec();
+    log_->request_id.clear();
+  }
+
+  // Half-closes, then drops whatever the client still sends for a moment before closing.
+  asio::awaitable<void> linger_close() {
+    beast::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    if (ec || closed_) co_return;
+    phase_ = Phase::Closing;
+    set_deadline(std::min<Clock::duration>(kLinger, options_.read_timeout));
+    std::array<char, 4096> sink;
+    for (;;) {
+      auto [read_ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kUseTuple);
+      if (read_ec) break;
+    }
+  }
+
+  void begin_reading() {
+    phase_ = Phase::Reading;
+    set_deadline(options_.read_timeout);  // one deadline for the whole request, header and body
+  }
+
+  // ---- deadlines: one timer per connection, re-armed only when a deadline moves earlier than
+  // the pending expiry, so the common keep-alive path costs no timer operation per request.
+  void set_deadline(Clock::duration timeout) {
+    deadline_ = Clock::now() + timeout;
+    timed_out_ = false;
+    if (deadline_ < timer_expiry_) arm(deadline_);
+  }
+
+  void clear_deadline() {
+    deadline_ = Clock::time_point::max();
+    timed_out_ = false;
+  }
+
+  void arm(Clock::time_point at) {
+    timer_expiry_ = at;
+    timer_.expires_at(at);
+    timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) { self->on_timer(ec); });
+  }
+
+  void on_timer(const beast::error_code& ec) {
+    if (ec || closed_) return;  // re-armed (the newer wait owns the timer) or closing
+    timer_expiry_ = Clock::time_point::max();
+    if (deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() >= deadline_) {
+      timed_out_ = true;
+      deadline_ = Clock::time_point::max();
+      beast::error_code ignored;
+      socket_.cancel(ignored);  // the pending read or write completes with operation_aborted
+    } else {
+      arm(deadline_);
+    }
+  }
+
+  void force_close() {
+    close();
+    cancel_.emit(asio::cancellation_type::terminal);  // interrupts what the handler awaits
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    beast::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+  Socket socket_;
+  Strand strand_;
+  std::shared_ptr<ServerState> state_;
+  const ServerOptions& options_;
+  std::shared_ptr<LogContext> log_;
+  asio::steady_timer timer_;
+  asio::cancellation_signal cancel_;
+  beast::flat_buffer buffer_;
+  std::string head_;  // response head, reused across requests
+  std::string remote_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_expiry_ = Clock::time_point::max();
+  Phase phase_ = Phase::Idle;
+  bool timed_out_ = false;
+  bool stop_requested_ = false;
+  bool closed_ = false;
+  bool request_active_ = false;
+};
+
+}  // namespace
+
+void start_connection(Socket socket, std::shared_ptr<ServerState> state) {
+  std::make_shared<Session>(std::move(socket), std::move(state))->start();
+}
+
+}  // namespace nelo::http::detail
