@@ -24,7 +24,7 @@ nelo_free_port() {
   if command -v python3 >/dev/null 2>&1; then
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' && return 0
   fi
-  local port i
+  local port
   for _ in $(seq 1 100); do
     port=$((20000 + RANDOM % 30000))
     nelo_port_in_use "$port" || { echo "$port"; return 0; }
@@ -54,8 +54,10 @@ nelo_pg_init() {
   fi
   local log; log="$(mktemp)"
   chmod 666 "$log"
+  local nosync=()
+  [ "${NELO_PG_FSYNC:-on}" = off ] && nosync=(--no-sync)  # a throwaway cluster needs no fsync
   if ! nelo_pg_as_owner "$NELO_PG_BIN/initdb" -D "$data" -U "$NELO_PG_SUPERUSER" --auth=trust \
-       --encoding=UTF8 --locale=C.UTF-8 >"$log" 2>&1; then
+       --encoding=UTF8 --locale=C.UTF-8 "${nosync[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     return 1
