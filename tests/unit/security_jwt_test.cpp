@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -309,8 +310,8 @@ TEST_F(SecurityJwt, SignerRejectsIncompleteClaims) {
 }
 
 TEST_F(SecurityJwt, SignaturesAreJoseRawAndInteroperate) {
-  // libjwt's ES256 output must be the 64-byte r||s form that other JOSE libraries expect, with
-  // r and s left-padded (over 300 signatures, some r or s has a leading zero byte).
+  // Our ES256 output must be the 64-byte r||s form that other JOSE libraries expect, with r and
+  // s left-padded (over 300 signatures, some r or s has a leading zero byte).
   for (int i = 0; i < 300; ++i) {
     auto token = sign(claims());
     auto raw = base64url_decode(token.substr(token.rfind('.') + 1));
@@ -318,16 +319,37 @@ TEST_F(SecurityJwt, SignaturesAreJoseRawAndInteroperate) {
     ASSERT_EQ(raw->size(), 64u);
     ASSERT_TRUE(openssl_es256_verify(key1_->public_pem, token)) << token;
   }
-  // And tokens signed by an independent implementation verify with ours.
-  auto token = craft(key1_->private_pem, header(), payload());
-  EXPECT_EQ(verifier_.verify(token).user_id, claims().subject);
-  // libjwt itself also accepts what we sign, with the public key.
+  // libjwt (another JOSE implementation) accepts what we sign, given the public key.
   auto signed_by_us = sign(claims());
   jwt_t* decoded = nullptr;
   EXPECT_EQ(jwt_decode(&decoded, signed_by_us.c_str(), reinterpret_cast<const unsigned char*>(key1_->public_pem.data()),
                        static_cast<int>(key1_->public_pem.size())),
             0);
   jwt_free(decoded);
+  // And tokens signed elsewhere verify with ours: an OpenSSL-built one, and libjwt's ES256.
+  EXPECT_EQ(verifier_.verify(craft(key1_->private_pem, header(), payload())).user_id, claims().subject);
+  jwt_t* raw = nullptr;
+  ASSERT_EQ(jwt_new(&raw), 0);
+  jwt_add_grants_json(raw, json::serialize(payload()).c_str());
+  jwt_add_header(raw, "kid", "k1");
+  ASSERT_EQ(jwt_set_alg(raw, JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(key1_->private_pem.data()),
+                        static_cast<int>(key1_->private_pem.size())),
+            0);
+  char* by_libjwt = jwt_encode_str(raw);
+  ASSERT_NE(by_libjwt, nullptr);
+  EXPECT_EQ(verifier_.verify(by_libjwt).token_id, claims().token_id);
+  std::free(by_libjwt);
+  jwt_free(raw);
+}
+
+TEST_F(SecurityJwt, SignerNoticesANewKeyUnderTheSameKid) {
+  JwtVerifier second({.issuer = kIssuer, .audience = kAudience}, {{"k1", key2_->public_pem}}, clock_);
+  auto first_token = signer_.sign("k1", key1_->private_pem, claims());
+  auto second_token = signer_.sign("k1", key2_->private_pem, claims());  // same kid, other PEM
+  EXPECT_NO_THROW(verifier_.verify(first_token));
+  expect_rejected(second_token);
+  EXPECT_NO_THROW(second.verify(second_token));
+  EXPECT_THROW(second.verify(first_token), Unauthorized);
 }
 
 // ---- verification: accepted ---------------------------------------------------------------
@@ -641,17 +663,26 @@ TEST_F(SecurityJwt, VerifiesConcurrentlyWhileKeysRotate) {
   EXPECT_GT(verified, 0);
 }
 
+double thread_cpu_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
 TEST_F(SecurityJwt, VerificationIsFast) {
   auto token = sign(claims());
   constexpr int kRounds = 2000;
   for (int i = 0; i < 100; ++i) verifier_.verify(token);
-  auto start = std::chrono::steady_clock::now();
+  // CPU time of this thread: wall time on a shared 2-core machine measures the neighbours.
+  auto wall_start = std::chrono::steady_clock::now();
+  auto cpu_start = thread_cpu_us();
   for (int i = 0; i < kRounds; ++i) verifier_.verify(token);
-  auto per = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kRounds;
-  std::cout << "[ perf     ] JwtVerifier::verify: " << per << " us per token\n";
-  RecordProperty("verify_us", std::to_string(per));
-  // Generous so a loaded CI machine or a debug build does not fail it; the target is < 100 us.
-  EXPECT_LT(per, 1000.0);
+  auto cpu = (thread_cpu_us() - cpu_start) / kRounds;
+  auto wall = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - wall_start).count() / kRounds;
+  std::cout << "[ perf     ] JwtVerifier::verify: " << cpu << " us CPU, " << wall << " us wall per token\n";
+  RecordProperty("verify_cpu_us", std::to_string(cpu));
+  // Generous so that a debug or sanitizer build does not fail it; optimised builds use ~70 us.
+  EXPECT_LT(cpu, 1000.0);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "core/security/jwt.hpp"
 
-#include <jwt.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -14,11 +13,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <limits>
+#include <mutex>
 #include <optional>
 
 #include "core/errors.hpp"
@@ -58,12 +55,6 @@ struct ParamBldFree {
 };
 struct ParamFree {
   void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
-};
-struct JwtFree {
-  void operator()(jwt_t* p) const noexcept { jwt_free(p); }
-};
-struct CFree {
-  void operator()(char* p) const noexcept { std::free(p); }
 };
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
@@ -114,11 +105,12 @@ PkeyPtr read_public_key(std::string_view pem) {
   return key;
 }
 
-void check_private_key(std::string_view pem) {
+PkeyPtr read_private_key(std::string_view pem) {
   auto bio = memory_bio(pem);
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
   if (!key) throw JwtError("not an unencrypted PEM private key: " + take_openssl_error());
   if (!is_p256(key.get())) throw JwtError("not a P-256 (ES256) private key");
+  return key;
 }
 
 std::string bio_to_string(BIO* bio) {
@@ -173,6 +165,30 @@ bool es256_verify(EVP_PKEY* key, std::string_view signing_input, std::string_vie
                              reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
   if (!ok) ERR_clear_error();
   return ok;
+}
+
+// Signs with ECDSA P-256/SHA-256 and returns the JOSE form (RFC 7518 section 3.4): r and s as
+// 32-byte big-endian integers, left-padded, concatenated. OpenSSL produces DER.
+std::string es256_sign(EVP_PKEY* key, std::string_view signing_input) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  std::array<unsigned char, 80> der{};
+  std::size_t der_length = der.size();
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+      EVP_DigestSign(ctx.get(), der.data(), &der_length, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                     signing_input.size()) != 1) {
+    throw JwtError("ES256 signing failed: " + take_openssl_error());
+  }
+  const unsigned char* in = der.data();
+  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(d2i_ECDSA_SIG(nullptr, &in, static_cast<long>(der_length)));
+  if (!sig) throw JwtError("ES256 signing: unreadable DER signature: " + take_openssl_error());
+  std::string raw(kSignatureBytes, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(raw.data());
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, kCoordinateBytes) != static_cast<int>(kCoordinateBytes) ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out + kCoordinateBytes, kCoordinateBytes) !=
+          static_cast<int>(kCoordinateBytes)) {
+    throw JwtError("ES256 signing: r or s does not fit 32 bytes");
+  }
+  return raw;
 }
 
 // Rejections are logged at debug level for operators (the client only learns "invalid token").
@@ -292,6 +308,38 @@ std::string public_pem_from_jwk(const json::object& jwk) {
 
 // ---- signing -----------------------------------------------------------------------------
 
+struct JwtSigner::KeyCache {
+  struct Entry {
+    std::array<unsigned char, 32> pem_digest;  // to notice a kid whose PEM changed
+    std::shared_ptr<EVP_PKEY> key;
+  };
+  // Rotation keeps a handful of kids alive at most; beyond this the cache starts over.
+  static constexpr std::size_t kMaxEntries = 16;
+
+  std::mutex mutex;
+  std::map<std::string, Entry, std::less<>> entries;
+
+  std::shared_ptr<EVP_PKEY> get(std::string_view kid, std::string_view pem) {
+    auto digest = sha256_bytes(pem);
+    {
+      std::lock_guard lock(mutex);
+      auto it = entries.find(kid);
+      if (it != entries.end() && it->second.pem_digest == digest) return it->second.key;
+    }
+    // Parsed outside the lock: it is the slow part, and two threads racing here both succeed.
+    std::shared_ptr<EVP_PKEY> key(read_private_key(pem).release(), PkeyFree{});
+    // First use before sharing, so OpenSSL's lazy provider export happens on one thread.
+    es256_sign(key.get(), "warm-up");
+    std::lock_guard lock(mutex);
+    if (entries.size() >= kMaxEntries) entries.clear();
+    entries.insert_or_assign(std::string(kid), Entry{digest, key});
+    return key;
+  }
+};
+
+JwtSigner::JwtSigner() : cache_(std::make_unique<KeyCache>()) {}
+JwtSigner::~JwtSigner() = default;
+
 std::string JwtSigner::sign(std::string_view kid, std::string_view private_pem, const JwtClaims& claims) const {
   if (kid.empty() || claims.issuer.empty() || claims.audience.empty() || claims.subject.empty() ||
       claims.token_id.empty() || claims.token_use.empty()) {
@@ -300,9 +348,12 @@ std::string JwtSigner::sign(std::string_view kid, std::string_view private_pem, 
   auto iat = unix_seconds(claims.issued_at);
   auto exp = unix_seconds(claims.expires_at);
   if (exp <= iat) throw std::invalid_argument("JWT: exp must be after iat");
-  // libjwt would accept any EC key and emit a signature of another size for another curve.
-  check_private_key(private_pem);
+  auto key = cache_->get(kid, private_pem);
 
+  json::object header;
+  header["alg"] = "ES256";
+  header["typ"] = "JWT";
+  header["kid"] = kid;
   json::object payload;
   payload["iss"] = claims.issuer;
   payload["aud"] = claims.audience;
@@ -315,25 +366,13 @@ std::string JwtSigner::sign(std::string_view kid, std::string_view private_pem, 
   payload["jti"] = claims.token_id;
   payload["token_use"] = claims.token_use;
 
-  jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) throw JwtError("libjwt: out of memory");
-  std::unique_ptr<jwt_t, JwtFree> token(raw);
-  std::string kid_text(kid);
-  if (jwt_add_grants_json(token.get(), json::serialize(payload).c_str()) != 0 ||
-      jwt_add_header(token.get(), "kid", kid_text.c_str()) != 0) {
-    throw JwtError("libjwt: could not set the claims");
-  }
-  // libjwt copies the key and scrubs its copy on jwt_free.
-  if (jwt_set_alg(token.get(), JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(private_pem.data()),
-                  static_cast<int>(private_pem.size())) != 0) {
-    throw JwtError("libjwt: could not set the ES256 key");
-  }
-  std::unique_ptr<char, CFree> encoded(jwt_encode_str(token.get()));
-  if (!encoded) {
-    ERR_clear_error();
-    throw JwtError(std::string("libjwt: signing failed: ") + std::strerror(errno));
-  }
-  return std::string(encoded.get());
+  std::string token = base64url_encode(json::serialize(header));
+  token += '.';
+  token += base64url_encode(json::serialize(payload));
+  auto signature = es256_sign(key.get(), token);
+  token += '.';
+  token += base64url_encode(signature);
+  return token;
 }
 
 // ---- verification ------------------------------------------------------------------------
