@@ -109,11 +109,30 @@ awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_u
                                                std::move(connection), fresh);
 }
 
+template <class Handler>
+class PoolImpl::GrantHandlerFor final : public GrantHandler {
+ public:
+  explicit GrantHandlerFor(Handler h) : handler_(std::move(h)) {}
+  void complete(const asio::any_io_executor& via, boost::system::error_code ec, Grant grant) override {
+    // post() runs the handler through its associated executor: the acquirer resumes there.
+    asio::post(via, asio::append(std::move(handler_), ec, std::move(grant)));
+  }
+
+ private:
+  Handler handler_;
+};
+
 awaitable<PoolImpl::Grant> PoolImpl::wait_for_grant(SteadyTime until) {
-  auto self = std::static_pointer_cast<PoolImpl>(shared_from_this());
+  auto self = std::static_pointer_cast<PoolImpl>(shared_from_this());  // alive while we are suspended
+  // A named initiation capturing only trivially destructible state: GCC 12 may destroy a
+  // temporary lambda inside a co_await expression twice (it did, with a shared_ptr capture).
+  auto initiation = [this, until](auto handler) {
+    using Handler = decltype(handler);
+    enqueue(std::make_unique<GrantHandlerFor<Handler>>(std::move(handler)), until);
+  };
   auto token = asio::as_tuple(asio::use_awaitable);
-  auto [ec, grant] = co_await asio::async_initiate<decltype(token), void(boost::system::error_code, Grant)>(
-      [self, until](auto handler) { self->enqueue(GrantHandler(std::move(handler)), until); }, token);
+  auto [ec, grant] =
+      co_await asio::async_initiate<decltype(token), void(boost::system::error_code, Grant)>(initiation, token);
   if (ec == asio::error::timed_out) {
     throw Unavailable("No database connection became free within " +
                       std::to_string(options_.acquire_timeout.count()) + " ms");
@@ -122,7 +141,7 @@ awaitable<PoolImpl::Grant> PoolImpl::wait_for_grant(SteadyTime until) {
   co_return std::move(grant);
 }
 
-void PoolImpl::enqueue(GrantHandler handler, SteadyTime until) {
+void PoolImpl::enqueue(std::unique_ptr<GrantHandler> handler, SteadyTime until) {
   std::unique_ptr<Connection> connection;
   std::shared_ptr<Waiter> waiter;
   Take taken;
@@ -131,8 +150,7 @@ void PoolImpl::enqueue(GrantHandler handler, SteadyTime until) {
     std::lock_guard lock(mutex_);
     taken = try_take(connection);
     if (taken == Take::Nothing) {
-      waiter = std::make_shared<Waiter>(asio::make_strand(executor_));
-      waiter->handler = std::move(handler);
+      waiter = std::make_shared<Waiter>(asio::make_strand(executor_), std::move(handler));
       waiters_.push_back(waiter);
       ++waits_total_;
     }
@@ -155,7 +173,7 @@ void PoolImpl::enqueue(GrantHandler handler, SteadyTime until) {
 }
 
 void PoolImpl::on_wait_expired(const std::shared_ptr<Waiter>& waiter) {
-  GrantHandler handler;
+  std::unique_ptr<GrantHandler> handler;
   {
     std::lock_guard lock(mutex_);
     if (waiter->done) return;
@@ -167,15 +185,13 @@ void PoolImpl::on_wait_expired(const std::shared_ptr<Waiter>& waiter) {
   complete(std::move(handler), asio::error::timed_out, {});
 }
 
-void PoolImpl::complete(GrantHandler handler, boost::system::error_code ec, Grant grant) {
-  // post() dispatches to the handler's own executor: the waiter resumes there, never inline on
-  // the releasing thread.
-  asio::post(executor_, asio::append(std::move(handler), ec, std::move(grant)));
+void PoolImpl::complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant) {
+  handler->complete(executor_, ec, std::move(grant));
 }
 
 void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
   std::shared_ptr<Waiter> waiter;
-  GrantHandler handler;
+  std::unique_ptr<GrantHandler> handler;
   std::unique_ptr<Connection> to_close;
   {
     std::lock_guard lock(mutex_);
@@ -216,7 +232,10 @@ void PoolImpl::release(std::unique_ptr<Connection> connection) noexcept {
       case TxState::Failed:
         try {
           // Dropped without commit or rollback: roll back before anyone else may use it.
-          asio::co_spawn(executor_, roll_back_then_release(std::move(connection)), asio::detached);
+          asio::co_spawn(executor_,
+                         roll_back_then_release(std::static_pointer_cast<PoolImpl>(shared_from_this()),
+                                                std::move(connection)),
+                         asio::detached);
           return;
         } catch (const std::exception& e) {
           spdlog::error("database: could not schedule a rollback: {}", e.what());
@@ -230,17 +249,18 @@ void PoolImpl::release(std::unique_ptr<Connection> connection) noexcept {
   hand_over(nullptr);
 }
 
-awaitable<void> PoolImpl::roll_back_then_release(std::unique_ptr<Connection> connection) {
+awaitable<void> PoolImpl::roll_back_then_release(std::shared_ptr<PoolImpl> self,
+                                                 std::unique_ptr<Connection> connection) {
   bool clean = false;
   try {
-    auto bound = std::max<std::chrono::milliseconds>(options_.statement_timeout, std::chrono::seconds(1));
+    auto bound = std::max<std::chrono::milliseconds>(self->options_.statement_timeout, std::chrono::seconds(1));
     co_await connection->execute_script("ROLLBACK", steady_clock::now() + bound);
     clean = connection->usable() && connection->transaction_state() == TxState::Idle;
   } catch (const std::exception& e) {
     spdlog::warn("database: rollback of an abandoned transaction failed: {}", e.what());
   }
   if (!clean) connection.reset();
-  hand_over(std::move(connection));
+  self->hand_over(std::move(connection));
 }
 
 awaitable<Transaction> PoolImpl::begin_with(std::string sql, std::string module) {

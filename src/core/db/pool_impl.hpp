@@ -1,7 +1,6 @@
 #pragma once
 // The pool's implementation, shared by pool.cpp, transaction.cpp and migrator.cpp only.
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
@@ -71,25 +70,37 @@ class PoolImpl final : public Pool {
   struct Grant {
     std::unique_ptr<Connection> connection;
   };
-  using GrantHandler = boost::asio::any_completion_handler<void(boost::system::error_code, Grant)>;
+  // The suspended acquirer's completion handler, type-erased. (Boost 1.81's
+  // any_completion_handler is not used: its move assignment recurses forever, fixed in 1.82.)
+  class GrantHandler {
+   public:
+    virtual ~GrantHandler() = default;
+    // Resumes the acquirer through its own executor (never inline); call at most once.
+    virtual void complete(const boost::asio::any_io_executor& via, boost::system::error_code ec, Grant grant) = 0;
+  };
+  template <class Handler>
+  class GrantHandlerFor;
   struct Waiter {
-    explicit Waiter(boost::asio::strand<boost::asio::any_io_executor> s) : strand(s), timer(s) {}
+    Waiter(boost::asio::strand<boost::asio::any_io_executor> s, std::unique_ptr<GrantHandler> h)
+        : strand(s), timer(s), handler(std::move(h)) {}
     boost::asio::strand<boost::asio::any_io_executor> strand;  // serialises the timer's start and cancel
     boost::asio::steady_timer timer;
-    GrantHandler handler;
+    std::unique_ptr<GrantHandler> handler;
     bool done = false;  // guarded by PoolImpl::mutex_
   };
   enum class Take { Connection, Slot, Nothing, Closed };
 
   Take try_take(std::unique_ptr<Connection>& out);  // mutex_ held
   boost::asio::awaitable<Grant> wait_for_grant(SteadyTime until);
-  void enqueue(GrantHandler handler, SteadyTime until);
+  void enqueue(std::unique_ptr<GrantHandler> handler, SteadyTime until);
   void on_wait_expired(const std::shared_ptr<Waiter>& waiter);
-  void complete(GrantHandler handler, boost::system::error_code ec, Grant grant);
+  void complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant);
   // Hands a connection (or a free slot, when `connection` is null) to the oldest waiter, or
   // returns it to the idle list / frees the slot.
   void hand_over(std::unique_ptr<Connection> connection) noexcept;
-  boost::asio::awaitable<void> roll_back_then_release(std::unique_ptr<Connection> connection);
+  // Static with an owning `self`: it outlives the PooledConnection that started it.
+  static boost::asio::awaitable<void> roll_back_then_release(std::shared_ptr<PoolImpl> self,
+                                                             std::unique_ptr<Connection> connection);
   boost::asio::awaitable<Transaction> begin_with(std::string sql, std::string module);
 
   boost::asio::any_io_executor executor_;

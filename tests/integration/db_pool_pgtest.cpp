@@ -1,0 +1,227 @@
+// The pool under load, at its bounds, and when the database cannot be reached.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <atomic>
+
+#include "core/db/errors.hpp"
+#include "db_fixture.hpp"
+#include "support/nelo_process.hpp"
+
+namespace nelo::test {
+namespace {
+
+using boost::asio::awaitable;
+using db::params;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr db::MigrationFile kCounters[] = {
+    {"0001_hits.sql", "CREATE TABLE app.hits (id int PRIMARY KEY, thread text NOT NULL)"}};
+
+class PoolTest : public DbTest {
+ protected:
+  void prepare(db::Pool& pool) { migrate(pool, {{"app", {}, kCounters}}); }
+};
+
+TEST_F(PoolTest, TwoHundredConcurrentCoroutines_ShareFourConnectionsOnTwoThreads) {
+  auto pool = make_pool(4);
+  prepare(*pool);
+  std::atomic<int> ok{0}, failed{0};
+  std::atomic<std::size_t> max_size{0};
+  run([&]() -> awaitable<void> {
+    for (int i = 0; i < 200; ++i) {
+      boost::asio::co_spawn(
+          io,
+          [&ok, &failed, &max_size, pool, i]() -> awaitable<void> {
+            if (i % 2) {
+              auto r = co_await pool->execute("app", "SELECT $1::int AS n, pg_sleep(0.002)", params(i));
+              if (r.front().get<std::int32_t>("n") != i) throw std::runtime_error("wrong row");
+            } else {
+              auto tx = co_await pool->begin("app");
+              co_await tx.execute("INSERT INTO app.hits (id, thread) VALUES ($1, $2)", params(i, "t"));
+              co_await tx.commit();
+            }
+            std::size_t size = pool->stats().size, seen = max_size.load();
+            while (size > seen && !max_size.compare_exchange_weak(seen, size)) {
+            }
+          },
+          [&](std::exception_ptr e) { e ? ++failed : ++ok; });
+    }
+    co_return;
+  }(), 2);
+  EXPECT_EQ(ok.load(), 200);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_LE(max_size.load(), 4u);
+  EXPECT_EQ(database.value("SELECT count(*) FROM app.hits"), "100");
+  auto stats = pool->stats();
+  EXPECT_EQ(stats.in_use, 0u);
+  EXPECT_EQ(stats.waiting, 0u);
+  EXPECT_LE(stats.size, 4u);
+  EXPECT_GT(stats.waits_total, 0u) << "200 coroutines on 4 connections must have waited";
+  EXPECT_EQ(stats.timeouts_total, 0u);
+}
+
+TEST_F(PoolTest, AllConnectionsHeld_AcquireGivesUpWithUnavailableAfterTheBound) {
+  auto o = options(2);
+  o.acquire_timeout = 300ms;
+  auto pool = make_pool(o);
+  prepare(*pool);
+  run([&]() -> awaitable<void> {
+    auto a = co_await pool->begin("app");
+    auto b = co_await pool->begin("app");
+    auto start = Clock::now();
+    bool unavailable = false;
+    try {
+      co_await pool->begin("app");
+    } catch (const db::Unavailable& e) {
+      unavailable = true;
+      EXPECT_EQ(e.status(), 503);
+    }
+    auto waited = Clock::now() - start;
+    EXPECT_TRUE(unavailable);
+    EXPECT_GE(waited, 250ms);
+    EXPECT_LT(waited, 1500ms);
+    EXPECT_EQ(pool->stats().timeouts_total, 1u);
+    EXPECT_EQ(pool->stats().waiting, 0u);
+    co_await a.commit();
+    // A connection is free again: the next acquisition succeeds at once.
+    auto c = co_await pool->begin("app");
+    co_await c.commit();
+    co_await b.commit();
+  }());
+}
+
+TEST_F(PoolTest, Waiter_GetsTheConnectionAsSoonAsItIsReleased) {
+  auto pool = make_pool(1);
+  prepare(*pool);
+  Clock::duration waited{};
+  std::atomic<bool> second_done{false};
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin("app");
+    boost::asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          auto start = Clock::now();
+          auto r = co_await pool->execute("app", "SELECT 7");
+          waited = Clock::now() - start;
+          second_done = r.front().get<std::int32_t>(0) == 7;
+        },
+        boost::asio::detached);
+    co_await sleep_for(200ms);
+    EXPECT_FALSE(second_done.load());
+    EXPECT_EQ(pool->stats().waiting, 1u);
+    co_await holder.commit();
+  }(), 2);
+  EXPECT_TRUE(second_done.load());
+  EXPECT_GE(waited, 150ms);
+  EXPECT_LT(waited, 1500ms);
+  EXPECT_EQ(pool->stats().size, 1u);
+}
+
+TEST_F(PoolTest, Ping_IsTrueWhenTheDatabaseAnswers) {
+  auto pool = make_pool(2);
+  EXPECT_TRUE(run(pool->ping()));
+}
+
+TEST_F(PoolTest, Ping_IsFalseQuicklyWhenNothingListens) {
+  auto o = options(2);
+  o.conninfo = "postgresql://nelo@127.0.0.1:" + std::to_string(free_port()) + "/postgres";
+  auto pool = make_pool(o);
+  auto start = Clock::now();
+  EXPECT_FALSE(run(pool->ping()));
+  EXPECT_LT(Clock::now() - start, 1500ms);
+  EXPECT_THROW(run(pool->execute_as_owner("SELECT 1")), db::Unavailable);
+  EXPECT_EQ(pool->stats().size, 0u) << "failed connection attempts must give their slot back";
+  EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+TEST_F(PoolTest, Ping_IsFalseWithinItsBoundWhenThePoolIsSaturated) {
+  auto o = options(1);
+  o.acquire_timeout = 5000ms;
+  auto pool = make_pool(o);
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin_as_owner();
+    auto start = Clock::now();
+    EXPECT_FALSE(co_await pool->ping());
+    EXPECT_LT(Clock::now() - start, 2000ms);
+    co_await holder.commit();
+    EXPECT_TRUE(co_await pool->ping());
+  }());
+}
+
+TEST_F(PoolTest, BadCredentials_AreUnavailableNotAHang) {
+  auto o = options(1);
+  o.conninfo = database.conninfo_with("user=no_such_user_here");
+  auto pool = make_pool(o);
+  EXPECT_THROW(run(pool->execute_as_owner("SELECT 1")), db::Unavailable);
+  EXPECT_FALSE(run(pool->ping()));
+}
+
+TEST_F(PoolTest, InvalidConninfo_IsReported) {
+  auto o = options(1);
+  o.conninfo = "this is not = a valid 'conninfo";
+  auto pool = make_pool(o);
+  EXPECT_ANY_THROW(run(pool->execute_as_owner("SELECT 1")));
+  EXPECT_EQ(pool->stats().size, 0u);
+}
+
+TEST_F(PoolTest, Close_FailsWaitersAndLaterAcquisitions) {
+  auto o = options(1);
+  o.acquire_timeout = 5000ms;
+  auto pool = make_pool(o);
+  std::atomic<bool> waiter_unavailable{false};
+  auto start = Clock::now();
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin_as_owner();
+    boost::asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          try {
+            co_await pool->begin_as_owner();
+          } catch (const db::Unavailable&) {
+            waiter_unavailable = true;
+          }
+        },
+        boost::asio::detached);
+    co_await sleep_for(100ms);
+    pool->close();
+    co_await holder.commit();  // a checked-out connection still finishes its work
+  }());
+  EXPECT_TRUE(waiter_unavailable.load());
+  EXPECT_LT(Clock::now() - start, 3000ms);
+  EXPECT_THROW(run(pool->begin_as_owner()), db::Unavailable);
+  EXPECT_FALSE(run(pool->ping()));
+  EXPECT_EQ(pool->stats().size, 0u);
+}
+
+TEST_F(PoolTest, CancelledQuery_DiscardsItsConnectionAndThePoolCarriesOn) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  auto pool = make_pool(1);
+  prepare(*pool);
+  run([&]() -> awaitable<void> {
+    auto start = Clock::now();
+    auto which = co_await (pool->execute("app", "SELECT pg_sleep(5)") || sleep_for(200ms));
+    EXPECT_EQ(which.index(), 1u);
+    EXPECT_LT(Clock::now() - start, 2000ms);
+    auto r = co_await pool->execute("app", "SELECT 1");
+    EXPECT_EQ(r.front().get<std::int32_t>(0), 1);
+  }());
+  EXPECT_EQ(pool->stats().size, 1u);
+  EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+TEST_F(PoolTest, IdleConnections_AreReusedNotReopened) {
+  auto pool = make_pool(4);
+  prepare(*pool);
+  std::set<int> pids;
+  for (int i = 0; i < 10; ++i) {
+    pids.insert(run(pool->execute("app", "SELECT pg_backend_pid()")).front().get<std::int32_t>(0));
+  }
+  EXPECT_EQ(pids.size(), 1u);
+  EXPECT_EQ(pool->stats().size, 1u);
+}
+
+}  // namespace
+}  // namespace nelo::test
