@@ -402,11 +402,20 @@ void JwtVerifier::set_keys(const PublicKeys& keys) {
     es256_verify(key.get(), "warm-up", std::string(kSignatureBytes, '\x01'));
     set->keys.emplace(kid, std::move(key));
   }
-  keys_.store(std::move(set), std::memory_order_release);
+  std::shared_ptr<const KeySet> published = std::move(set);
+  std::lock_guard lock(keys_mutex_);
+  keys_.swap(published);
+  // The old set is released after the lock (its keys are freed when the last verify holding
+  // it finishes).
+}
+
+std::shared_ptr<const JwtVerifier::KeySet> JwtVerifier::current_keys() const {
+  std::lock_guard lock(keys_mutex_);
+  return keys_;
 }
 
 std::vector<std::string> JwtVerifier::key_ids() const {
-  auto set = keys_.load(std::memory_order_acquire);
+  auto set = current_keys();
   std::vector<std::string> ids;
   for (const auto& entry : set->keys) ids.push_back(entry.first);
   return ids;
@@ -439,7 +448,7 @@ Principal JwtVerifier::verify(std::string_view token) const {
   const auto* kid = string_member(*header, "kid");
   if (!kid || kid->empty()) reject("missing kid");
 
-  auto keys = keys_.load(std::memory_order_acquire);
+  auto keys = current_keys();
   auto key = keys->keys.find(std::string_view(*kid));
   if (key == keys->keys.end()) reject("unknown kid");
   auto signature = base64url_decode(signature_part);
