@@ -140,6 +140,11 @@ class HttpServerTest : public ::testing::Test {
       throw std::runtime_error("connection to db failed: password=hunter2");
       co_return Response{};
     }));
+    router_.add(get("/bad-status", Policy::public_access(), [](Request&) -> asio::awaitable<Response> {
+      Response r;
+      r.status = 101;  // would break the framing if sent
+      co_return r;
+    }));
     router_.add(get("/slow", Policy::public_access(), [this](Request&) -> asio::awaitable<Response> {
       slow_started_ = true;
       asio::steady_timer timer(co_await asio::this_coro::executor, slow_duration_);
@@ -517,6 +522,15 @@ TEST_F(HttpServerTest, ThrowingHandlerIs500WithoutInternals) {
   EXPECT_EQ(p.at("request_id"), "boom-1");
   auto logged = log.find({"\"level\":\"error\"", "hunter2", "\"request_id\":\"boom-1\""});
   EXPECT_EQ(logged.size(), 1u);
+}
+
+TEST_F(HttpServerTest, HandlerStatusOutsideTheFinalRangeIs500) {
+  test::LogCapture log;
+  start();
+  auto c = client();
+  EXPECT_EQ(c.get("/bad-status").status, 500);
+  EXPECT_EQ(log.find({"returned status 101"}).size(), 1u);
+  EXPECT_EQ(c.get("/hello").status, 200);
 }
 
 // ---- limits and timeouts ---------------------------------------------------------------------

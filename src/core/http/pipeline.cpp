@@ -1,6 +1,8 @@
 #include "core/http/pipeline.hpp"
 
 #include <exception>
+#include <stdexcept>
+#include <string>
 
 #include "core/errors.hpp"
 #include "core/http/problem.hpp"
@@ -66,7 +68,13 @@ boost::asio::awaitable<Response> run_pipeline(Router::Match match, Request& requ
       auto type = request.header("content-type");
       if (!type || !is_json_content_type(*type)) throw UnsupportedMediaType();
     }
-    co_return co_await route.handler(request);
+    Response response = co_await route.handler(request);
+    // A 1xx would need an upgrade or a second response; anything outside 200..599 is no answer.
+    if (response.status < 200 || response.status > 599) {
+      throw std::logic_error("handler for " + route.method + " " + route.path + " returned status " +
+                             std::to_string(response.status));
+    }
+    co_return response;
   } catch (...) {
     error = std::current_exception();
   }

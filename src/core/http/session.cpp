@@ -38,7 +38,8 @@ using Parser = bhttp::request_parser<bhttp::string_body>;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = 16 * 1024;       // headers: most requests fit in one read
+constexpr std::size_t kBodyReadChunk = 64 * 1024;  // bodies: fewer reads for large uploads
 // After an error answer that leaves request bytes unread, keep reading (and dropping) them for
 // this long before closing, so the client sees the answer instead of a reset.
 constexpr std::chrono::milliseconds kLinger{1000};
@@ -241,7 +242,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
           }
           if (used > 0 && buffer_.size() > 0) continue;
         }
-        auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
+        auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kBodyReadChunk), kUseTuple);
         buffer_.commit(n);
         if (read_ec) {
           if (!timed_out_) co_return false;  // the client went away mid-body: no one to answer
