@@ -445,6 +445,7 @@ Principal JwtVerifier::verify(std::string_view token) const {
     const auto* typ = string_member(*header, "typ");
     if (!typ || *typ != "JWT") reject("typ is not JWT");
   }
+  // jku, x5u, jwk and the like are ignored on purpose: keys come only from our own set.
   const auto* kid = string_member(*header, "kid");
   if (!kid || kid->empty()) reject("missing kid");
 

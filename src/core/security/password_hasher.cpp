@@ -89,7 +89,7 @@ void PasswordHasher::reserve_slot() {
   auto current = pending_.load(std::memory_order_relaxed);
   do {
     if (current >= options_.max_pending) {
-      throw ServiceUnavailable("Too many sign-in attempts are being processed; retry shortly", options_.retry_after);
+      throw ServiceUnavailable("Too many password checks are in progress; retry shortly", options_.retry_after);
     }
   } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
 }

@@ -29,7 +29,8 @@ class SecretBox {
   SecretBox& operator=(const SecretBox&) = delete;
 
   std::string seal(std::string_view plaintext) const;
-  // Throws SecretBoxError on a wrong key, tampering or a malformed input.
+  // Throws SecretBoxError on a wrong key, tampering or a malformed input. The caller owns the
+  // plaintext: wipe() it once it has been turned into a key object.
   std::string open(std::string_view sealed) const;
 
   // A fresh random key in the form the constructor takes (for operators: `nelo auth gen-key`).
