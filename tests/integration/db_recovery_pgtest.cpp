@@ -1,0 +1,154 @@
+// The pool heals itself: killed backends and a restarted server need no new pool.
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <atomic>
+#include <set>
+
+#include "core/db/errors.hpp"
+#include "db_fixture.hpp"
+#include "support/pg_cluster.hpp"
+
+namespace nelo::test {
+namespace {
+
+using boost::asio::awaitable;
+using namespace std::chrono_literals;
+
+class RecoveryTest : public DbTest {
+ protected:
+  std::string app_name() const { return "nelo-recovery-" + database.name(); }
+  db::PoolOptions recovery_options(std::size_t size) const {
+    auto o = options(size);
+    o.application_name = app_name();
+    return o;
+  }
+  // Kills every backend of our pool and waits until they are gone.
+  void terminate_pool_backends() {
+    database.exec("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = '" +
+                  app_name() + "'");
+  }
+  std::set<std::string> backend_pids() {
+    auto pids = database.column("SELECT pid::text FROM pg_stat_activity WHERE application_name = '" + app_name() + "'");
+    return {pids.begin(), pids.end()};
+  }
+};
+
+TEST_F(RecoveryTest, TerminatedIdleConnections_AreReplacedWithoutFailingQueries) {
+  auto pool = make_pool(recovery_options(4));
+  // Open all four connections by holding four transactions at once.
+  run([&]() -> awaitable<void> {
+    std::vector<db::Transaction> held;
+    for (int i = 0; i < 4; ++i) held.push_back(co_await pool->begin_as_owner());
+    for (auto& tx : held) co_await tx.commit();
+  }());
+  auto before = backend_pids();
+  ASSERT_EQ(before.size(), 4u);
+  terminate_pool_backends();
+  ASSERT_TRUE(backend_pids().empty());
+
+  std::atomic<int> ok{0}, failed{0};
+  run([&]() -> awaitable<void> {
+    for (int i = 0; i < 20; ++i) {
+      boost::asio::co_spawn(
+          io, [&]() -> awaitable<void> { co_await pool->execute_as_owner("SELECT 1"); },
+          [&](std::exception_ptr e) { e ? ++failed : ++ok; });
+    }
+    co_return;
+  }(), 2);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(ok.load(), 20);
+  auto after = backend_pids();
+  EXPECT_FALSE(after.empty());
+  for (const auto& pid : after) EXPECT_EQ(before.count(pid), 0u) << "a killed backend is still in use";
+  EXPECT_LE(pool->stats().size, 4u);
+}
+
+TEST_F(RecoveryTest, TerminatedBackendDuringAQuery_FailsOnlyThatQueryWithUnavailable) {
+  auto pool = make_pool(recovery_options(2));
+  std::atomic<bool> unavailable{false};
+  run([&]() -> awaitable<void> {
+    boost::asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          try {
+            co_await pool->execute_as_owner("SELECT pg_sleep(10)");
+          } catch (const db::Unavailable&) {
+            unavailable = true;
+          }
+        },
+        boost::asio::detached);
+    co_await sleep_for(300ms);
+    terminate_pool_backends();
+  }(), 2);
+  EXPECT_TRUE(unavailable.load());
+  EXPECT_EQ(run(pool->execute_as_owner("SELECT 2")).front().get<std::int32_t>(0), 2);
+  EXPECT_TRUE(run(pool->ping()));
+  EXPECT_EQ(pool->stats().in_use, 0u);
+  EXPECT_LE(pool->stats().size, 2u);
+}
+
+TEST_F(RecoveryTest, ConnectionLostInsideATransaction_IsDiscardedNotReused) {
+  auto pool = make_pool(recovery_options(1));
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin_as_owner();
+    terminate_pool_backends();
+    bool unavailable = false;
+    try {
+      co_await tx.execute("SELECT 1");
+    } catch (const db::Unavailable&) {
+      unavailable = true;
+    }
+    EXPECT_TRUE(unavailable);
+  }());
+  EXPECT_EQ(pool->stats().size, 0u) << "the broken connection went back to the pool";
+  EXPECT_EQ(run(pool->execute_as_owner("SELECT 3")).front().get<std::int32_t>(0), 3);
+}
+
+TEST(RecoveryRestart, PoolPointedAtAStoppedServer_RecoversWhenItStarts) {
+  PgCluster cluster;
+  boost::asio::io_context io;
+  db::PoolOptions o;
+  o.conninfo = cluster.url();
+  o.max_size = 2;
+  o.acquire_timeout = 1000ms;
+  o.connect_timeout = 1000ms;
+  auto pool = db::Pool::create(io.get_executor(), o);
+  EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 1")).front().get<std::int32_t>(0), 1);
+
+  cluster.stop();
+  EXPECT_FALSE(run_async(io, pool->ping()));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_async(io, pool->execute_as_owner("SELECT 1")), db::Unavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2000ms) << "a refused connection must fail fast";
+  EXPECT_EQ(pool->stats().in_use, 0u);
+
+  cluster.start();
+  EXPECT_TRUE(run_async(io, pool->ping()));
+  EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 4")).front().get<std::int32_t>(0), 4);
+  pool->close();
+}
+
+TEST(RecoveryRestart, ServerRestartedUnderAnIdlePool_NextQuerySucceeds) {
+  PgCluster cluster;
+  boost::asio::io_context io;
+  db::PoolOptions o;
+  o.conninfo = cluster.url();
+  o.max_size = 2;
+  auto pool = db::Pool::create(io.get_executor(), o);
+  run_async(io, [&]() -> awaitable<void> {
+    auto a = co_await pool->begin_as_owner();
+    auto b = co_await pool->begin_as_owner();
+    co_await a.commit();
+    co_await b.commit();
+  }());
+  ASSERT_EQ(pool->stats().size, 2u);
+  cluster.stop();
+  cluster.start();
+  EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 5")).front().get<std::int32_t>(0), 5);
+  EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 6")).front().get<std::int32_t>(0), 6);
+  pool->close();
+}
+
+}  // namespace
+}  // namespace nelo::test

@@ -1,0 +1,141 @@
+// Every module transaction runs as its own role and can touch nothing outside its schema.
+
+#include <unistd.h>
+
+#include "core/db/errors.hpp"
+#include "db_fixture.hpp"
+
+namespace nelo::test {
+namespace {
+
+using boost::asio::awaitable;
+using db::params;
+
+constexpr db::MigrationFile kAlpha[] = {
+    {"0001_alpha.sql",
+     "CREATE TABLE alpha.places (id int PRIMARY KEY, name text NOT NULL, location geography(Point, 4326) NOT NULL)"}};
+constexpr db::MigrationFile kBeta[] = {{"0001_beta.sql", "CREATE TABLE beta.things (id int PRIMARY KEY)"}};
+
+std::string sqlstate_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const db::DatabaseError& e) {
+    return e.sqlstate();
+  }
+  return "no error";
+}
+
+class RolesTest : public DbTest {
+ protected:
+  std::shared_ptr<db::Pool> pool;
+  void SetUp() override {
+    pool = make_pool(2);
+    migrate(*pool, {{"alpha", {}, kAlpha}, {"beta", {}, kBeta}});
+  }
+};
+
+TEST_F(RolesTest, Module_CannotReadOrWriteAnotherModulesSchema) {
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "SELECT count(*) FROM beta.things")); }), "42501");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "INSERT INTO beta.things VALUES (1)")); }), "42501");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("beta", "SELECT name FROM alpha.places")); }), "42501");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("beta", "SELECT name FROM alpha.schema_migrations")); }), "42501");
+  // Its own schema works.
+  EXPECT_EQ(run(pool->execute("beta", "INSERT INTO beta.things VALUES (1)")).affected_rows(), 1);
+  EXPECT_EQ(database.value("SELECT count(*) FROM beta.things"), "1");
+}
+
+TEST_F(RolesTest, Module_CannotCreateObjectsInPublicOrAnotherSchema) {
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "CREATE TABLE public.leak (id int)")); }), "42501");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "CREATE TABLE beta.leak (id int)")); }), "42501");
+  EXPECT_EQ(database.value("SELECT count(*) FROM pg_tables WHERE tablename = 'leak'"), "0");
+}
+
+TEST_F(RolesTest, Geography_WorksFromAModuleRole) {
+  run(pool->execute("alpha",
+                    "INSERT INTO alpha.places VALUES (1, 'Paris', ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography)",
+                    params(2.3522, 48.8566)));
+  auto r = run(pool->execute(
+      "alpha",
+      "SELECT name, ST_Distance(location, ST_SetSRID(ST_MakePoint(2.2945, 48.8584), 4326)::geography) AS meters"
+      " FROM alpha.places WHERE ST_DWithin(location, ST_SetSRID(ST_MakePoint(2.2945, 48.8584), 4326)::geography, 10000)"));
+  ASSERT_EQ(r.size(), 1);
+  EXPECT_EQ(r.front().get<std::string>("name"), "Paris");
+  EXPECT_NEAR(r.front().get<double>("meters"), 4230, 150);
+}
+
+TEST_F(RolesTest, MigratedObjects_BelongToTheModuleRole) {
+  EXPECT_EQ(database.value("SELECT tableowner FROM pg_tables WHERE schemaname = 'alpha' AND tablename = 'places'"),
+            "nelo_alpha");
+  EXPECT_EQ(database.value(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = 'beta' AND tablename = 'schema_migrations'"),
+            "nelo_beta");
+  EXPECT_EQ(database.value("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'alpha'"), "nelo_alpha");
+  EXPECT_EQ(database.value("SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'nelo_alpha'"), "false");
+  EXPECT_EQ(database.value("SELECT has_schema_privilege('nelo_beta', 'alpha', 'USAGE')::text"), "false");
+  EXPECT_EQ(database.value("SELECT has_schema_privilege('nelo_beta', 'public', 'CREATE')::text"), "false");
+}
+
+TEST_F(RolesTest, Owner_SeesEverySchema) {
+  auto r = run(pool->execute_as_owner(
+      "SELECT (SELECT count(*) FROM alpha.places) + (SELECT count(*) FROM beta.things) AS total"));
+  EXPECT_EQ(r.front().get<std::int64_t>(0), 0);
+}
+
+TEST_F(RolesTest, UnknownModuleRole_FailsTheBeginAndLeavesNoBrokenConnection) {
+  EXPECT_EQ(sqlstate_of([&] { run(pool->begin("nosuchmodule_xyz")); }), "22023");
+  EXPECT_EQ(run(pool->execute("alpha", "SELECT 1")).front().get<std::int32_t>(0), 1);
+  EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+// A non-superuser database owner (a managed PostgreSQL, say) can run the migrator: it creates
+// the roles (CREATEROLE) and grants them to itself so that SET ROLE works.
+class NonSuperuserOwnerTest : public DbTest {
+ protected:
+  std::string owner = "nelo_test_owner_" + std::to_string(::getpid());
+  void SetUp() override {
+    database.exec("DROP ROLE IF EXISTS " + owner + "; CREATE ROLE " + owner + " LOGIN CREATEROLE;"
+                  " GRANT CREATE ON DATABASE \"" + database.name() + "\" TO " + owner);
+  }
+  void TearDown() override {
+    for (auto& p : pools) p->close();
+    pools.clear();
+    try {
+      database.exec("REVOKE CREATE ON DATABASE \"" + database.name() + "\" FROM " + owner + "; DROP OWNED BY " + owner);
+      database.exec("DROP ROLE IF EXISTS " + owner);
+    } catch (const std::exception&) {
+    }
+  }
+};
+
+constexpr db::MigrationFile kGamma[] = {{"0001_gamma.sql", "CREATE TABLE gamma.notes (id int PRIMARY KEY)"}};
+
+TEST_F(NonSuperuserOwnerTest, Migrator_GrantsItselfTheModuleRoles) {
+  auto o = options(2);
+  o.conninfo = database.conninfo_with("user=" + owner);
+  auto pool = make_pool(o);
+  auto report = migrate(*pool, {{"gamma", {}, kGamma}});
+  ASSERT_EQ(report.entries.size(), 1u);
+  EXPECT_TRUE(report.entries[0].applied_now);
+  EXPECT_EQ(run(pool->execute("gamma", "INSERT INTO gamma.notes VALUES (1)")).affected_rows(), 1);
+  EXPECT_EQ(database.value("SELECT pg_has_role('" + owner + "', 'nelo_gamma', 'MEMBER')::text"), "true");
+  EXPECT_EQ(database.value("SELECT tableowner FROM pg_tables WHERE schemaname = 'gamma' AND tablename = 'notes'"),
+            "nelo_gamma");
+}
+
+TEST_F(NonSuperuserOwnerTest, MissingPostgis_SaysAnAdministratorMustCreateIt) {
+  database.exec("DROP EXTENSION postgis");
+  auto o = options(1);
+  o.conninfo = database.conninfo_with("user=" + owner);
+  auto pool = make_pool(o);
+  try {
+    migrate(*pool, {{"gamma", {}, kGamma}});
+    FAIL() << "migrated without PostGIS";
+  } catch (const db::MigrationError& e) {
+    EXPECT_NE(std::string(e.what()).find("CREATE EXTENSION postgis"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(database.name()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(database.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'gamma'"), "0");
+}
+
+}  // namespace
+}  // namespace nelo::test
