@@ -76,6 +76,15 @@ TEST(Metrics, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   EXPECT_EQ(snap.cumulative, (std::vector<std::uint64_t>{2, 3, 3, 4}));
 }
 
+TEST(Metrics, BoundsRenderInPlainDecimal) {
+  Registry r;
+  r.histogram("nelo_small_seconds", "s", {}, {0.0005, 2.5, 10}).with({}).observe(0.0001);
+  auto text = r.render();
+  EXPECT_TRUE(contains(text, "nelo_small_seconds_bucket{le=\"0.0005\"} 1\n")) << text;
+  EXPECT_TRUE(contains(text, "nelo_small_seconds_bucket{le=\"2.5\"} 1\n")) << text;
+  EXPECT_TRUE(contains(text, "nelo_small_seconds_bucket{le=\"10\"} 1\n")) << text;
+}
+
 TEST(Metrics, HistogramRejectsUnsortedBounds) {
   Registry r;
   EXPECT_THROW(r.histogram("nelo_bad", "x", {}, {1, 0.5}), std::invalid_argument);

@@ -40,7 +40,7 @@ void append_number(std::string& out, double v) {
     out += v > 0 ? "+Inf" : "-Inf";
   } else {
     char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);  // 0.0005, not 5e-04
     out.append(buf, res.ptr);
   }
 }
