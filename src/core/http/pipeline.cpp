@@ -5,23 +5,13 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/http/ascii.hpp"
 #include "core/http/problem.hpp"
 #include "core/security/token_verifier.hpp"
 
 namespace nelo::http {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 void authorize(const Route& route, Request& request, const AccessTokenVerifier* verifier) {
   if (route.policy.kind() == Policy::Kind::Public) return;
@@ -43,7 +33,7 @@ void authorize(const Route& route, Request& request, const AccessTokenVerifier* 
 
 std::string_view bearer_token(std::string_view authorization) noexcept {
   constexpr std::string_view kScheme = "bearer";
-  if (authorization.size() <= kScheme.size() || !iequals(authorization.substr(0, kScheme.size()), kScheme)) return {};
+  if (authorization.size() <= kScheme.size() || !ascii_iequals(authorization.substr(0, kScheme.size()), kScheme)) return {};
   std::string_view rest = authorization.substr(kScheme.size());
   if (rest.front() != ' ') return {};
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);

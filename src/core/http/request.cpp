@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "core/http/ascii.hpp"
 #include "core/json.hpp"
 
 namespace nelo::http {
@@ -17,24 +18,13 @@ std::optional<std::string_view> find(const std::vector<std::pair<std::string, st
   return std::nullopt;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool is_json_content_type(std::string_view content_type) noexcept {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
   while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
-  return iequals(media, "application/json");
+  return ascii_iequals(media, "application/json");
 }
 
 std::optional<std::string_view> Request::header(std::string_view lower_case_name) const {

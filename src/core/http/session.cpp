@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "core/errors.hpp"
+#include "core/http/ascii.hpp"
 #include "core/http/log_context.hpp"
 #include "core/http/pipeline.hpp"
 #include "core/http/problem.hpp"
@@ -43,17 +44,6 @@ constexpr std::size_t kBodyReadChunk = 64 * 1024;  // bodies: fewer reads for la
 // After an error answer that leaves request bytes unread, keep reading (and dropping) them for
 // this long before closing, so the client sees the answer instead of a reset.
 constexpr std::chrono::milliseconds kLinger{1000};
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -192,9 +182,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request.json_max_depth = options_.json_max_depth;
     for (const auto& field : message) {
       std::string name(field.name_string());
-      for (char& c : name) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
+      ascii_lower_in_place(name);
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     auto client_id = request.header("x-request-id");
@@ -221,7 +209,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!parser->is_done()) {
       parser->body_limit(limit);
       parser->eager(true);
-      if (buffer_.size() == 0 && iequals(message[bhttp::field::expect], "100-continue")) {
+      if (buffer_.size() == 0 && ascii_iequals(message[bhttp::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         auto [write_ec, written] = co_await asio::async_write(socket_, asio::buffer(kContinue), kUseTuple);
         if (write_ec) co_return false;

@@ -7,26 +7,17 @@
 #include <chrono>
 #include <ctime>
 
+#include "core/http/ascii.hpp"
+
 namespace nelo::http {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Headers only the server may set.
 bool reserved(std::string_view name) noexcept {
   for (std::string_view r : {"content-length", "transfer-encoding", "connection", "content-type", "x-request-id",
                              "date", "keep-alive", "upgrade", "trailer"}) {
-    if (iequals(name, r)) return true;
+    if (ascii_iequals(name, r)) return true;
   }
   return false;
 }
