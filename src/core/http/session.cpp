@@ -165,6 +165,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         if (phase_ == Phase::Idle || !timed_out_) co_return false;
         co_return co_await fail(RequestTimeout(), "", "", nullptr, started);
       }
+      // The deadline may pass just as bytes arrive: the read succeeds, the request is late all the same.
+      if (phase_ == Phase::Reading && timed_out_) co_return co_await fail(RequestTimeout(), "", "", nullptr, started);
       if (phase_ == Phase::Idle) {
         started = Clock::now();
         begin_reading();
@@ -232,10 +234,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         }
         auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kBodyReadChunk), kUseTuple);
         buffer_.commit(n);
-        if (read_ec) {
-          if (!timed_out_) co_return false;  // the client went away mid-body: no one to answer
-          co_return co_await fail(RequestTimeout(), request.method, request.path, route, started);
-        }
+        if (read_ec && !timed_out_) co_return false;  // the client went away mid-body: no one to answer
+        if (timed_out_) co_return co_await fail(RequestTimeout(), request.method, request.path, route, started);
       }
     }
     request.body = std::move(message.body());
@@ -341,8 +341,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     timer_expiry_ = Clock::time_point::max();
     if (deadline_ == Clock::time_point::max()) return;
     if (Clock::now() >= deadline_) {
-      timed_out_ = true;
-      deadline_ = Clock::time_point::max();
+      timed_out_ = true;  // stays set until the next deadline, so a read that raced the timer still fails
       beast::error_code ignored;
       socket_.cancel(ignored);  // the pending read or write completes with operation_aborted
     } else {
