@@ -3,6 +3,7 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -293,7 +294,9 @@ void setup(const std::string& level, const std::string& format, std::shared_ptr<
 void shutdown() {
   if (auto logger = spdlog::default_logger()) logger->flush();
   g_access.reset();
-  spdlog::shutdown();
+  spdlog::shutdown();  // stops the flusher thread and drops (and so flushes) every logger
+  // spdlog::shutdown leaves no default logger: a late line (a static destructor) must not crash.
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("", std::make_shared<spdlog::sinks::null_sink_mt>()));
 }
 
 bool access_log_enabled() noexcept { return g_access && g_access->should_log(spdlog::level::info); }

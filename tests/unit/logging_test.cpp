@@ -125,6 +125,17 @@ TEST(Logging, TextFormat) {
       << lines[1];
 }
 
+TEST(Logging, LoggingAfterShutdownIsHarmless) {
+  {
+    test::LogCapture log;
+    spdlog::info("before");
+    shutdown();
+    spdlog::info("after shutdown");
+    log_access({"GET", "/a", "/a", 200, 1, "x", ""});
+    EXPECT_EQ(log.lines().size(), 1u);
+  }
+}
+
 TEST(Logging, SetupRejectsUnknownLevelAndFormat) {
   EXPECT_THROW(setup("loud", "json"), std::invalid_argument);
   EXPECT_THROW(setup("info", "xml"), std::invalid_argument);
