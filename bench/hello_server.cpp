@@ -1,7 +1,7 @@
-// The yardstick for nelo's HTTP stack: the smallest correct Boost.Beast C++20 coroutine server.
-// It answers {"status":"ok"} to every request, with keep-alive, on N threads sharing one
+// The yardstick for nelo's HTTP stack: the smallest Boost.Beast C++20 coroutine server. It
+// answers {"status":"ok"} to every request, with keep-alive, on N threads sharing one
 // io_context and a strand per connection, as nelo does. No router, no middleware, no logging,
-// no metrics: whatever nelo spends above this is the cost of its features.
+// no metrics, no timeouts: whatever nelo spends above this is the cost of its features.
 //
 //   nelo_bench_hello [port] [threads]      (defaults: 8080, hardware concurrency)
 
@@ -9,7 +9,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -20,24 +19,23 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
 
 namespace {
 
 constexpr std::string_view kBody = R"({"status":"ok"})";
 
 asio::awaitable<void> session(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+  // No per-operation timeouts (beast::tcp_stream::expires_after arms a timer on every read and
+  // write): a yardstick should be the fastest plausible Beast server, not a hardened one.
   beast::flat_buffer buffer;
   for (;;) {
     // A fresh parser per message, with limits (Beast #2715).
     http::request_parser<http::string_body> parser;
     parser.header_limit(8 * 1024);
     parser.body_limit(1024 * 1024);
-    stream.expires_after(60s);
-    auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [read_ec, read_n] = co_await http::async_read(socket, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read_n;
-    if (read_ec) break;  // end_of_stream, timeout, or garbage: close (Beast #2637)
+    if (read_ec) break;  // end_of_stream or garbage: close (Beast #2637)
     const auto& req = parser.get();
 
     http::response<http::string_body> res{http::status::ok, req.version()};
@@ -47,13 +45,12 @@ asio::awaitable<void> session(tcp::socket socket) {
     res.body() = kBody;
     res.prepare_payload();
 
-    stream.expires_after(30s);
-    auto [write_ec, write_n] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, write_n] = co_await http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
     (void)write_n;
     if (write_ec || !res.keep_alive()) break;
   }
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
 }
 
 asio::awaitable<void> listen(tcp::acceptor& acceptor) {

@@ -115,7 +115,7 @@ bench_latency_ms() {
 bench_wrk() {
   local label="$1" url="$2"; shift 2
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WARMUP" "$@" "$url" >/dev/null 2>&1 || true
-  local out="$BENCH_TMP/wrk-$label.txt"
+  local out; out="$BENCH_TMP/wrk-$(printf '%s' "$label" | tr -c 'A-Za-z0-9_.-' '_').txt"
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WRK_DURATION" --latency "$@" "$url" >"$out" 2>&1 ||
     { cat "$out" >&2; nelo_die "wrk failed against $url"; }
   WRK_RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
@@ -128,7 +128,7 @@ bench_wrk() {
 # bench_pgbench LABEL [pgbench args...]: against the benchmark database; sets PGBENCH_TPS.
 bench_pgbench() {
   local label="$1"; shift
-  local out="$BENCH_TMP/pgbench-$label.txt"
+  local out; out="$BENCH_TMP/pgbench-$(printf '%s' "$label" | tr -c 'A-Za-z0-9_.-' '_').txt"
   pgbench "$@" "$BENCH_DATABASE_URL" >"$out" 2>&1 || { cat "$out" >&2; nelo_die "pgbench failed"; }
   PGBENCH_TPS="$(awk '/^tps = / { printf "%.0f", $3 }' "$out" | tail -n 1)"
   printf '    %-28s %10s tps\n' "$label" "$PGBENCH_TPS" >&2
