@@ -81,7 +81,9 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
   auto* registry = deps.metrics;
   router.add({"GET", "/metrics", Policy::public_access(),
               [registry](Request&) -> boost::asio::awaitable<Response> {
-                std::string text = registry ? co_await registry->scrape() : std::string();
+                // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (double free).
+                std::string text;
+                if (registry) text = co_await registry->scrape();
                 co_return Response::text(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
               },
               "platform",

@@ -68,11 +68,27 @@ NeloProcess::~NeloProcess() {
 }
 
 void NeloProcess::start(std::chrono::milliseconds timeout) {
+  launch();
+  if (args_.empty() || args_[0] != "serve") return;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running()) throw std::runtime_error("nelo exited with " + std::to_string(exit_code_) + ":\n" + output());
+    if (http_live(port_)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("nelo did not become live in time:\n" + output());
+}
+
+void NeloProcess::launch() {
   bool serving = !args_.empty() && args_[0] == "serve";
   if (serving) {
     auto it = env_.find("NELO_HTTP_PORT");
     if (it == env_.end()) env_["NELO_HTTP_PORT"] = std::to_string(free_port());
-    port_ = static_cast<unsigned short>(std::stoi(env_["NELO_HTTP_PORT"]));
+    try {
+      port_ = static_cast<unsigned short>(std::stoi(env_["NELO_HTTP_PORT"]));
+    } catch (const std::exception&) {
+      port_ = 0;  // a deliberately bad value: the process is expected to refuse it
+    }
   }
   env_.emplace("NELO_LOG_FORMAT", "json");
 
@@ -93,14 +109,6 @@ void NeloProcess::start(std::chrono::milliseconds timeout) {
     ::execv(binary.c_str(), argv.data());
     std::_Exit(127);
   }
-  if (!serving) return;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!running()) throw std::runtime_error("nelo exited with " + std::to_string(exit_code_) + ":\n" + output());
-    if (http_live(port_)) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  throw std::runtime_error("nelo did not become live in time:\n" + output());
 }
 
 bool NeloProcess::running() {
@@ -151,7 +159,7 @@ std::string NeloProcess::output() const {
 
 std::pair<int, std::string> run_nelo(std::vector<std::string> args, std::map<std::string, std::string> env) {
   NeloProcess p(std::move(args), std::move(env));
-  p.start();
+  p.launch();
   int code = p.wait();
   return {code, p.output()};
 }

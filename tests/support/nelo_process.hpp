@@ -24,6 +24,8 @@ class NeloProcess {
 
   // Starts and, for `serve`, waits until GET /health/live answers 200 (throws on timeout or exit).
   void start(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Starts without waiting for anything.
+  void launch();
   unsigned short port() const { return port_; }
 
   // SIGTERM, then waits for the exit code (SIGKILL after the timeout; returns -1 then).
