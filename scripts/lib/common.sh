@@ -18,6 +18,8 @@ fi
 # ccache: the precompiled headers are only cacheable with this sloppiness.
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+# Paths under the repository hash as relative ones: another clone (CI's) reuses the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$NELO_ROOT}"
 
 # nelo_build BUILD_DIR BUILD_TYPE [TARGET...]: configures once (again only when the build type
 # changed or the cache is gone), then builds incrementally with Ninja and ccache.
