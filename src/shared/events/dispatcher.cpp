@@ -52,6 +52,7 @@ Dispatcher::Dispatcher(std::shared_ptr<BusState> state, asio::any_io_executor ex
 void Dispatcher::start() {
   if (stopping_) throw std::logic_error("events: the bus cannot be restarted after stop()");
   state_->subscriptions.freeze();
+  start_requested_ = true;
   asio::post(strand_, [self = shared_from_this()] {
     if (self->started_ || self->stopping_) return;
     self->started_ = true;
@@ -70,27 +71,29 @@ void Dispatcher::start() {
 }
 
 asio::awaitable<void> Dispatcher::stop() {
+  // `self` lives in this frame until the strand-side part is done. A member coroutine rather than
+  // a capturing lambda: GCC 12 destroys a lambda temporary inside co_await twice.
   auto self = shared_from_this();
-  co_await asio::co_spawn(
-      strand_,
-      [self]() -> asio::awaitable<void> {
-        self->stopping_ = true;
-        self->wake_.notify();
-        self->purge_wake_.notify();
-        const auto deadline = SteadyClock::now() + self->state_->options.stop_timeout;
-        while (self->loops_running_ > 0 && SteadyClock::now() < deadline) {
-          co_await self->stopped_.wait_until(deadline);
-        }
-        if (self->loops_running_ > 0) {
-          spdlog::warn("events: handlers still running {} ms after stop; their leases will expire",
-                       self->state_->options.stop_timeout.count());
-        }
-      },
-      asio::use_awaitable);
+  co_await asio::co_spawn(strand_, self->stop_on_strand(), asio::use_awaitable);
+}
+
+asio::awaitable<void> Dispatcher::stop_on_strand() {
+  stopping_ = true;
+  wake_.notify();
+  purge_wake_.notify();
+  const auto deadline = SteadyClock::now() + state_->options.stop_timeout;
+  while (loops_running_ > 0 && SteadyClock::now() < deadline) {
+    co_await stopped_.wait_until(deadline);
+  }
+  if (loops_running_ > 0) {
+    spdlog::warn("events: handlers still running {} ms after stop; their leases will expire",
+                 state_->options.stop_timeout.count());
+  }
 }
 
 void Dispatcher::request_stop() {
-  stopping_ = true;
+  // Nothing to wake if it never started (or was stopped already): post nothing.
+  if (stopping_.exchange(true) || !start_requested_) return;
   asio::post(strand_, [self = shared_from_this()] {
     self->wake_.notify();
     self->purge_wake_.notify();

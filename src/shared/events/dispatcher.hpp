@@ -46,6 +46,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   struct Lane;
   struct LaneQueue;
 
+  boost::asio::awaitable<void> stop_on_strand();
   boost::asio::awaitable<void> dispatch_loop();
   boost::asio::awaitable<void> purge_loop();
   // One claim-and-deliver round; true when a batch came back full (more is waiting).
@@ -63,6 +64,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   WakeSignal stopped_;
   std::set<std::string> dirty_;  // publishers with fresh commits since the last round
   bool started_ = false;
+  std::atomic<bool> start_requested_{false};
   std::atomic<bool> stopping_{false};
   int loops_running_ = 0;
   int consecutive_claim_failures_ = 0;

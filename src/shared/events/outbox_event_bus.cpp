@@ -86,9 +86,15 @@ asio::awaitable<DeadPage> OutboxEventBus::list_dead(std::size_t limit, std::opti
   for (const auto& publisher : state_->modules) {
     if (page.items.size() > limit) break;
     if (after && publisher < after->publisher) continue;
-    const bool resume = after && publisher == after->publisher;
-    auto rows = co_await state_->outbox.list_dead(publisher, resume ? after->seq : 0,
-                                                  resume ? after->subscriber : std::string(),
+    // Plain locals, not ?: temporaries: GCC 12 destroys a conditional's temporary inside a
+    // co_await expression even when that branch was not taken.
+    std::int64_t after_seq = 0;
+    std::string after_subscriber;
+    if (after && publisher == after->publisher) {
+      after_seq = after->seq;
+      after_subscriber = after->subscriber;
+    }
+    auto rows = co_await state_->outbox.list_dead(publisher, after_seq, after_subscriber,
                                                   limit + 1 - page.items.size());
     for (auto& row : rows) page.items.push_back(std::move(row));
   }

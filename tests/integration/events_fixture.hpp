@@ -1,0 +1,188 @@
+#pragma once
+// Shared set-up of the event bus pg tests: a fresh database with three module schemas ("alpha"
+// publishes, "beta" and "gamma" subscribe), each with the event tables and a small `things`
+// table, a pool, and helpers to publish, wait for a condition without sleeping the loop, and read
+// the database.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/db/migrator.hpp"
+#include "core/db/pool.hpp"
+#include "core/metrics/registry.hpp"
+#include "shared/events/outbox_event_bus.hpp"
+#include "shared/events/schema_templates.hpp"
+#include "support/run_async.hpp"
+#include "support/test_database.hpp"
+
+namespace nelo::events::test {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+inline const std::vector<std::string> kModules = {"alpha", "beta", "gamma"};
+
+// Applied like the event templates, so each test schema gets its own copy.
+inline constexpr std::string_view kThingsTemplate = R"sql(
+CREATE TABLE {schema}.things (
+  id         bigserial   PRIMARY KEY,
+  event_id   uuid        UNIQUE,
+  note       text        NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
+class EventsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = make_pool();
+    run(migrate());
+  }
+
+  void TearDown() override {
+    for (auto& p : extra_pools_) p->close();
+    if (pool_) pool_->close();
+  }
+
+  std::shared_ptr<db::Pool> make_pool(std::size_t size = 10) {
+    db::PoolOptions options;
+    options.conninfo = db_.conninfo();
+    options.max_size = size;
+    options.acquire_timeout = 5s;
+    options.application_name = "nelo-events-test";
+    return db::Pool::create(io_.get_executor(), options);
+  }
+
+  // A second "process": its own pool, so its connections and locks are its own.
+  db::Pool& other_pool() {
+    extra_pools_.push_back(make_pool());
+    return *extra_pools_.back();
+  }
+
+  asio::awaitable<void> migrate() {
+    std::vector<db::MigrationFile> templates = schema_templates();
+    templates.push_back({"test_0001_things.sql", kThingsTemplate});
+    std::vector<db::SchemaMigrations> schemas;
+    for (const auto& m : kModules) schemas.push_back({m, templates, {}});
+    db::Migrator migrator(*pool_);
+    co_await migrator.migrate(schemas);
+  }
+
+  // Short intervals so retries, polls and leases happen within a test's time.
+  static OutboxOptions fast_options(std::string instance_id) {
+    OutboxOptions o;
+    o.instance_id = std::move(instance_id);
+    o.max_attempts = 3;
+    o.poll_interval = 50ms;
+    o.retry_base = 100ms;
+    o.retry_cap = 2s;
+    o.lease = 5s;
+    o.retention = std::chrono::hours(1);
+    o.purge_interval = std::chrono::hours(1);  // tests call purge() themselves
+    o.stop_timeout = 5s;
+    return o;
+  }
+
+  std::unique_ptr<OutboxEventBus> make_bus(OutboxOptions options, db::Pool* pool = nullptr) {
+    return std::make_unique<OutboxEventBus>(pool ? *pool : *pool_, io_.get_executor(), std::move(options), registry_,
+                                            kModules);
+  }
+
+  std::unique_ptr<OutboxEventBus> make_bus(const std::string& instance_id = "test-instance") {
+    return make_bus(fast_options(instance_id));
+  }
+
+  // Runs a test body to completion on two threads, like the server does.
+  template <class T>
+  T run(asio::awaitable<T> work) {
+    return nelo::test::run_async(io_, std::move(work), 2);
+  }
+
+  // The publisher's state change and its event in one alpha transaction.
+  asio::awaitable<std::string> publish_thing(OutboxEventBus& bus, std::string note, bool commit = true,
+                                             std::string name = "thing.created") {
+    auto tx = co_await pool_->begin("alpha");
+    db::Params values = db::params(note);
+    co_await tx.execute("INSERT INTO alpha.things (note) VALUES ($1)", values);
+    json::object payload;
+    payload["note"] = note;
+    auto id = co_await bus.publish(tx, std::move(name), 1, std::move(payload));
+    if (commit) {
+      co_await tx.commit();
+    } else {
+      co_await tx.rollback();
+    }
+    co_return id;
+  }
+
+  // Polls `condition` every 20 ms on a timer until it holds; fails the test after `timeout`.
+  asio::awaitable<bool> eventually(std::function<asio::awaitable<bool>()> condition, std::string what,
+                                   std::chrono::milliseconds timeout = 15s) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      if (co_await condition()) co_return true;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ADD_FAILURE() << "timed out waiting for: " << what;
+        co_return false;
+      }
+      timer.expires_after(20ms);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  }
+
+  // Lets the dispatcher run for a while (asserting that something does NOT happen).
+  static asio::awaitable<void> pause(std::chrono::milliseconds d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(d);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+  // First column of the first row, as the superuser (sees every schema).
+  asio::awaitable<std::string> scalar(std::string sql, db::Params params = {}) {
+    auto result = co_await pool_->execute_as_owner(sql, params);
+    if (result.empty() || result.front().is_null(0)) co_return std::string();
+    co_return std::string(result.front().text(0));
+  }
+
+  asio::awaitable<std::int64_t> count(std::string sql, db::Params params = {}) {
+    auto text = co_await scalar(std::move(sql), std::move(params));
+    co_return text.empty() ? 0 : std::stoll(text);
+  }
+
+  asio::awaitable<std::string> delivery_status(const std::string& event_id, const std::string& subscriber) {
+    co_return co_await scalar("SELECT status FROM alpha.outbox_deliveries WHERE event_id = $1 AND subscriber = $2",
+                              db::params(event_id, subscriber));
+  }
+
+  nelo::test::TestDatabase db_;
+  asio::io_context io_;
+  metrics::Registry registry_;
+  std::shared_ptr<db::Pool> pool_;
+  std::vector<std::shared_ptr<db::Pool>> extra_pools_;
+};
+
+// A handler that records the event in the subscriber's `things` table (so its effect commits or
+// rolls back with the inbox row) and counts its runs.
+inline Handler recording_handler(std::shared_ptr<std::atomic<int>> runs) {
+  return [runs](db::Transaction& tx, const Event& event) -> asio::awaitable<void> {
+    runs->fetch_add(1);
+    db::Params values = db::params(event.id, event.name);
+    co_await tx.execute("INSERT INTO " + tx.module() + ".things (event_id, note) VALUES ($1, $2)", values);
+  };
+}
+
+}  // namespace nelo::events::test
