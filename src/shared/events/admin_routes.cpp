@@ -86,8 +86,9 @@ asio::awaitable<http::Response> replay(OutboxEventBus& bus, http::Request& reque
 }
 
 asio::awaitable<http::Response> stats(OutboxEventBus& bus, http::Request&) {
+  auto backlog = co_await bus.stats();
   json::array publishers;
-  for (const auto& s : co_await bus.stats()) publishers.push_back(to_json(s));
+  for (const auto& s : backlog) publishers.push_back(to_json(s));
   co_return http::Response::json(json::object{{"publishers", std::move(publishers)}});
 }
 
