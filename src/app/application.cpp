@@ -230,9 +230,11 @@ int Application::print_routes(bool as_json) {
     std::cout << json::serialize(out) << '\n';
     return 0;
   }
+  std::size_t path_width = 4;
+  for (const auto& r : routes) path_width = std::max(path_width, r.path.size());
   for (const auto& r : routes) {
-    std::cout << std::left << std::setw(7) << r.method << std::setw(64) << r.path << std::setw(15) << r.module
-              << r.policy.describe() << '\n';
+    std::cout << std::left << std::setw(7) << r.method << std::setw(static_cast<int>(path_width + 2)) << r.path
+              << std::setw(15) << r.module << r.policy.describe() << '\n';
   }
   return 0;
 }

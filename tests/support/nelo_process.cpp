@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,6 +96,8 @@ void NeloProcess::launch() {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A test process that dies must not leave a server running.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     std::FILE* log = std::fopen(log_path_.c_str(), "w");
     if (log) {
       ::dup2(fileno(log), STDOUT_FILENO);

@@ -11,9 +11,11 @@
 namespace nelo::test {
 
 PgCluster::PgCluster() : port_(free_port()) {
-  char tmpl[] = "/tmp/nelo-pg-XXXXXX";
-  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-  dir_ = std::string(tmpl) + "/data";
+  // Under TMPDIR: ./scripts/test points it at its own folder and cleans up what a crashed test left.
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/nelo-pg-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl + "/data";
   shell("nelo_pg_init '" + dir_ + "' && nelo_pg_start '" + dir_ + "' " + std::to_string(port_));
 }
 
