@@ -42,7 +42,7 @@ std::string_view bearer_token(std::string_view authorization) noexcept {
   return rest;
 }
 
-boost::asio::awaitable<Response> run_pipeline(Router::Match match, Request& request,
+boost::asio::awaitable<Response> run_pipeline(Router::Match& match, Request& request,
                                               const AccessTokenVerifier* verifier) {
   std::exception_ptr error;
   try {

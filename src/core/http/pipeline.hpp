@@ -15,9 +15,11 @@ class AccessTokenVerifier;
 
 namespace nelo::http {
 
-// Fills request.path_params, route_template and principal from the match, then runs the
-// route's handler. Never throws: every failure comes back as a problem response.
-boost::asio::awaitable<Response> run_pipeline(Router::Match match, Request& request,
+// Fills request.path_params (moved out of the match), route_template and principal, then runs
+// the route's handler. Never throws: every failure comes back as a problem response. Both
+// arguments are references the caller keeps alive (g++ 12 mishandles aggregate temporaries
+// inside co_await).
+boost::asio::awaitable<Response> run_pipeline(Router::Match& match, Request& request,
                                               const AccessTokenVerifier* verifier);
 
 // The token of an "Authorization: Bearer <token>" header (scheme case-insensitive), or "".

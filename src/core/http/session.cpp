@@ -245,7 +245,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     // ---- handle and answer
     phase_ = Phase::Handling;
     clear_deadline();
-    Response response = co_await run_pipeline(std::move(match), request, state_->verifier);
+    Response response = co_await run_pipeline(match, request, state_->verifier);
 
     bool keep = keep_alive && !stop_requested_ && !state_->stopping();
     bool written = co_await write(response, keep, http10, head);
