@@ -24,7 +24,8 @@ constexpr db::MigrationFile kTables[] = {
      "CREATE TABLE app.counter (id int PRIMARY KEY, n int NOT NULL);"
      "INSERT INTO app.counter VALUES (1, 0), (2, 0);"
      "CREATE TABLE app.everything (id int PRIMARY KEY, s text, i8 bigint, i4 int, d float8, b bool,"
-     " t timestamptz, j jsonb, a text[], u uuid[])"}};
+     " t timestamptz, j jsonb, a text[], u uuid[]);"
+     "CREATE TABLE app.deferred (v int, CONSTRAINT deferred_v_key UNIQUE (v) DEFERRABLE INITIALLY DEFERRED)"}};
 
 class ErrorsTest : public DbTest {
  protected:
@@ -54,6 +55,32 @@ TEST_F(ErrorsTest, DuplicateKey_IsAUniqueViolationNamingTheConstraint) {
     EXPECT_EQ(e.constraint(), "users_pkey");
   }
   EXPECT_EQ(database.value("SELECT count(*) FROM app.users"), "1");
+}
+
+TEST_F(ErrorsTest, ViolationFoundAtCommit_FailsTheExecuteAndNothingIsKept) {
+  auto pool = setup(1);
+  try {
+    run(pool->execute("app", "INSERT INTO app.deferred VALUES (1), (1)"));
+    FAIL() << "a deferred violation passed";
+  } catch (const db::UniqueViolation& e) {
+    EXPECT_EQ(e.constraint(), "deferred_v_key");
+  }
+  EXPECT_EQ(database.value("SELECT count(*) FROM app.deferred"), "0");
+  EXPECT_EQ(run(pool->execute("app", "INSERT INTO app.deferred VALUES (2)")).affected_rows(), 1);
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("app");
+    co_await tx.execute("INSERT INTO app.deferred VALUES (3), (3)");
+    bool unique = false;
+    try {
+      co_await tx.commit();
+    } catch (const db::UniqueViolation&) {
+      unique = true;
+    }
+    EXPECT_TRUE(unique);
+    EXPECT_FALSE(tx.active());
+  }());
+  EXPECT_EQ(database.value("SELECT string_agg(v::text, ',') FROM app.deferred"), "2");
+  EXPECT_EQ(pool->stats().size, 1u);
 }
 
 TEST_F(ErrorsTest, ConcurrentSerializableUpdate_IsRetryable) {

@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/db/error_mapping.hpp"
@@ -289,6 +290,7 @@ awaitable<Result> Connection::run(Send send, Deadline deadline) {
   co_return co_await collect(deadline);
 }
 
+
 namespace {
 
 struct ParamArrays {
@@ -304,19 +306,127 @@ struct ParamArrays {
 }  // namespace
 
 awaitable<Result> Connection::execute_prepared(std::string_view sql, const Params& params) {
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    std::string name = "nelo_" + std::to_string(prepared_.size() + 1);
-    std::string text(sql);
-    co_await run([&](PGconn* c) { return PQsendPrepare(c, name.c_str(), text.c_str(), 0, nullptr); }, std::nullopt);
-    // Cached only once the server accepted it, so a failing statement is retried next time.
-    it = prepared_.emplace(std::move(text), std::move(name)).first;
+  const Statement statement{sql, &params};
+  auto results = co_await execute_batch(std::span<const Statement>(&statement, 1));
+  co_return std::move(results.front());
+}
+
+awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Statement> statements) {
+  if (!usable()) fail_connection("connection not usable");
+  // What each queued command is: the Prepare or the Execute of statements[index].
+  struct Command {
+    std::size_t index;
+    bool prepare;
+    std::string name;
+  };
+  std::vector<Command> commands;
+  std::vector<std::pair<std::string, std::string>> new_names;  // sql -> name, cached once prepared
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    std::string_view sql = statements[i].sql;
+    std::string name;
+    if (auto it = prepared_.find(sql); it != prepared_.end()) {
+      name = it->second;
+    } else {
+      auto same = std::find_if(new_names.begin(), new_names.end(), [&](const auto& n) { return n.first == sql; });
+      if (same != new_names.end()) {
+        name = same->second;
+      } else {
+        name = "nelo_" + std::to_string(prepared_.size() + new_names.size() + 1);
+        new_names.emplace_back(std::string(sql), name);
+        commands.push_back({i, true, name});
+      }
+    }
+    commands.push_back({i, false, std::move(name)});
   }
-  ParamArrays p(params);
-  const std::string& name = it->second;
-  co_return co_await run(
-      [&](PGconn* c) { return PQsendQueryPrepared(c, name.c_str(), p.size(), p.data(), nullptr, nullptr, 0); },
-      std::nullopt);
+
+  busy_ = true;
+  if (PQenterPipelineMode(conn_) != 1) fail_connection("cannot enter pipeline mode");
+  for (const auto& cmd : commands) {
+    const Statement& st = statements[cmd.index];
+    int sent;
+    if (cmd.prepare) {
+      std::string text(st.sql);
+      sent = PQsendPrepare(conn_, cmd.name.c_str(), text.c_str(), 0, nullptr);
+    } else {
+      static const Params kNoParams;
+      ParamArrays p(st.params ? *st.params : kNoParams);
+      sent = PQsendQueryPrepared(conn_, cmd.name.c_str(), p.size(), p.data(), nullptr, nullptr, 0);
+    }
+    if (!sent) fail_connection("sending failed");
+  }
+  if (PQpipelineSync(conn_) != 1) fail_connection("sending failed");
+  co_await flush(std::nullopt);
+
+  std::vector<Result> results(statements.size());
+  std::vector<bool> prepared_ok(commands.size(), false);
+  std::optional<ServerError> first_error;
+  std::size_t current = 0;  // index into commands; commands.size() means: the sync is next
+  bool synced = false;
+  auto lost = [&](std::string_view what) {
+    broken_ = true;
+    if (first_error) {
+      first_error->connection_lost = true;
+      throw_mapped(*first_error);
+    }
+    fail_connection(what);
+  };
+  while (!synced) {
+    while (!synced && !PQisBusy(conn_)) {
+      PGresult* res = PQgetResult(conn_);
+      if (!res) {  // end of one command's results
+        ++current;
+        continue;
+      }
+      switch (PQresultStatus(res)) {
+        case PGRES_PIPELINE_SYNC:
+          synced = true;
+          PQclear(res);
+          break;
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY:
+          if (current < commands.size()) {
+            if (commands[current].prepare) {
+              prepared_ok[current] = true;
+              PQclear(res);
+            } else {
+              results[commands[current].index] = Result(res);
+            }
+          } else {
+            PQclear(res);
+          }
+          break;
+        case PGRES_PIPELINE_ABORTED:  // skipped because an earlier command failed
+          PQclear(res);
+          break;
+        case PGRES_COPY_IN:
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH:
+          PQclear(res);
+          broken_ = true;
+          throw DatabaseError("0A000", "COPY is not supported through the pool");
+        default:
+          if (!first_error) first_error = error_from(res, conn_);
+          PQclear(res);
+          break;
+      }
+    }
+    if (synced) break;
+    if (PQstatus(conn_) != CONNECTION_OK) lost("connection lost");
+    co_await wait(false, std::nullopt);
+    if (!PQconsumeInput(conn_)) lost("connection lost");
+  }
+  if (PQexitPipelineMode(conn_) != 1) fail_connection("cannot leave pipeline mode");
+  busy_ = false;
+  // Only statements the server accepted are cached: a failing one is prepared afresh next time.
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    if (!commands[c].prepare || !prepared_ok[c]) continue;
+    for (auto& [sql, name] : new_names) {
+      if (name == commands[c].name) prepared_.emplace(std::move(sql), std::move(name));
+    }
+  }
+  if (first_error) throw_mapped(*first_error);
+  co_return results;
 }
 
 awaitable<Result> Connection::execute_unnamed(std::string_view sql, const Params& params, Deadline deadline) {

@@ -11,9 +11,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/db/params.hpp"
 #include "core/db/result.hpp"
@@ -43,7 +45,16 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // One statement, prepared once per connection (cached by SQL text), then executed.
+  struct Statement {
+    std::string_view sql;
+    const Params* params = nullptr;  // null: no parameters
+  };
+  // Several statements in one round trip (libpq pipeline mode), each prepared once per connection
+  // (cached by SQL text; a first use sends Prepare and Execute together). Returns one result per
+  // statement; throws the first error after reading everything, and statements after a failed
+  // one do not run. Inside an explicit transaction the transaction is then in the failed state.
+  boost::asio::awaitable<std::vector<Result>> execute_batch(std::span<const Statement> statements);
+  // One statement, the same way.
   boost::asio::awaitable<Result> execute_prepared(std::string_view sql, const Params& params);
   // One statement through the unnamed statement (extended protocol, nothing cached).
   boost::asio::awaitable<Result> execute_unnamed(std::string_view sql, const Params& params,

@@ -300,10 +300,17 @@ awaitable<Transaction> PoolImpl::begin(std::string_view module, TxOptions option
 }
 
 awaitable<Result> PoolImpl::execute(std::string_view module, std::string_view sql, const Params& params) {
-  Transaction tx = co_await begin(module, TxOptions{});
-  Result result = co_await tx.execute(sql, params);
-  co_await tx.commit();
-  co_return result;
+  check_module_name(module);
+  // BEGIN, role, timeout, the statement and COMMIT in one pipelined round trip instead of three.
+  // Each is a prepared statement cached on the connection, so the server parses none of them again.
+  const std::string role = "SET LOCAL ROLE \"" + module_role(module) + "\"";
+  const std::string timeout = "SET LOCAL statement_timeout = " + std::to_string(options_.statement_timeout.count());
+  const Connection::Statement batch[] = {
+      {"BEGIN ISOLATION LEVEL READ COMMITTED"}, {role}, {timeout}, {sql, &params}, {"COMMIT"}};
+  auto pooled = co_await acquire();
+  // A failed statement leaves the transaction aborted; releasing the connection rolls it back.
+  auto results = co_await pooled->get().execute_batch(batch);
+  co_return std::move(results[3]);
 }
 
 awaitable<Result> PoolImpl::execute_as_owner(std::string_view sql, const Params& params) {
