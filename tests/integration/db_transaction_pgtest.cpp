@@ -143,6 +143,21 @@ TEST_F(TransactionTest, SameSqlTwice_IsPreparedOncePerConnection) {
   }());
 }
 
+TEST_F(TransactionTest, CachedStatement_IsPreparedAfreshAfterItsTableChanged) {
+  const std::string sql = "SELECT * FROM app.items";  // the result type follows the table
+  EXPECT_EQ(run(pool->execute("app", sql)).columns(), 2);
+  database.exec("ALTER TABLE app.items ADD COLUMN note text");
+  // PostgreSQL may refuse the stale plan once (0A000); the statement is then dropped from the cache.
+  int columns = 0;
+  try {
+    columns = run(pool->execute("app", sql)).columns();
+  } catch (const db::DatabaseError& e) {
+    EXPECT_EQ(e.sqlstate(), "0A000");
+    columns = run(pool->execute("app", sql)).columns();
+  }
+  EXPECT_EQ(columns, 3);
+}
+
 TEST_F(TransactionTest, ReadOnlyTransaction_RefusesWrites) {
   run([&]() -> awaitable<void> {
     auto tx = co_await pool->begin("app", {.isolation = db::Isolation::RepeatableRead, .read_only = true});

@@ -331,7 +331,7 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
       if (same != new_names.end()) {
         name = same->second;
       } else {
-        name = "nelo_" + std::to_string(prepared_.size() + new_names.size() + 1);
+        name = "nelo_" + std::to_string(++statements_made_);
         new_names.emplace_back(std::string(sql), name);
         commands.push_back({i, true, name});
       }
@@ -360,6 +360,7 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
   std::vector<Result> results(statements.size());
   std::vector<bool> prepared_ok(commands.size(), false);
   std::optional<ServerError> first_error;
+  std::size_t failed_command = commands.size();
   std::size_t current = 0;  // index into commands; commands.size() means: the sync is next
   bool synced = false;
   auto lost = [&](std::string_view what) {
@@ -406,7 +407,10 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
           broken_ = true;
           throw DatabaseError("0A000", "COPY is not supported through the pool");
         default:
-          if (!first_error) first_error = error_from(res, conn_);
+          if (!first_error) {
+            first_error = error_from(res, conn_);
+            failed_command = current;
+          }
           PQclear(res);
           break;
       }
@@ -423,6 +427,14 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
     if (!commands[c].prepare || !prepared_ok[c]) continue;
     for (auto& [sql, name] : new_names) {
       if (name == commands[c].name) prepared_.emplace(std::move(sql), std::move(name));
+    }
+  }
+  // After DDL changed a table's columns, the server refuses a cached statement whose result type
+  // would change (0A000). Forget it: the next use prepares it afresh under a new name.
+  if (first_error && first_error->sqlstate == "0A000" && failed_command < commands.size() &&
+      first_error->message.find("cached plan") != std::string::npos) {
+    if (auto it = prepared_.find(statements[commands[failed_command].index].sql); it != prepared_.end()) {
+      prepared_.erase(it);
     }
   }
   if (first_error) throw_mapped(*first_error);

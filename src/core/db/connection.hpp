@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -95,6 +96,7 @@ class Connection {
   // epoll registration and close() can never touch somebody else's socket.
   boost::asio::posix::stream_descriptor socket_;
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> prepared_;
+  std::uint64_t statements_made_ = 0;  // names stay unique even when cache entries are dropped
   bool broken_ = false;
   bool busy_ = false;  // a command was sent and its results not fully read
 };

@@ -16,7 +16,7 @@
 
 namespace nelo::db {
 
-class PooledConnection;  // defined in pool.cpp
+class PooledConnection;  // private to the db layer (core/db/pool_impl.hpp)
 
 class Transaction {
  public:
