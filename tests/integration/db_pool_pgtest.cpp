@@ -3,7 +3,15 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/strand.hpp>
+
 #include <atomic>
+#include <set>
 
 #include "core/db/errors.hpp"
 #include "db_fixture.hpp"
@@ -209,6 +217,71 @@ TEST_F(PoolTest, CancelledQuery_DiscardsItsConnectionAndThePoolCarriesOn) {
     EXPECT_EQ(r.front().get<std::int32_t>(0), 1);
   }());
   EXPECT_EQ(pool->stats().size, 1u);
+  EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+TEST_F(PoolTest, Waiter_ResumesOnItsOwnStrand) {
+  auto pool = make_pool(1);
+  prepare(*pool);
+  auto strand = boost::asio::make_strand(io);
+  std::atomic<bool> on_strand{false}, finished{false};
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin("app");
+    boost::asio::co_spawn(
+        strand,
+        [&]() -> awaitable<void> {
+          auto tx = co_await pool->begin("app");  // waits: the only connection is held
+          on_strand = strand.running_in_this_thread();
+          co_await tx.commit();
+          finished = true;
+        },
+        boost::asio::detached);
+    co_await sleep_for(100ms);
+    co_await holder.commit();  // released from a coroutine that is not on the strand
+  }(), 2);
+  EXPECT_TRUE(finished.load());
+  EXPECT_TRUE(on_strand.load());
+}
+
+// A peer that completes the TCP handshake (the kernel does, from the backlog) but never speaks.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) {
+      throw std::runtime_error("cannot listen");
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentServer() { ::close(fd_); }
+  unsigned short port() const { return port_; }
+
+ private:
+  int fd_;
+  unsigned short port_;
+};
+
+TEST_F(PoolTest, ServerThatNeverAnswers_HitsTheConnectTimeout) {
+  SilentServer silent;
+  auto o = options(2);
+  o.conninfo = "postgresql://nelo@127.0.0.1:" + std::to_string(silent.port()) + "/postgres?sslmode=disable";
+  o.connect_timeout = 300ms;
+  auto pool = make_pool(o);
+  auto start = Clock::now();
+  EXPECT_THROW(run(pool->execute_as_owner("SELECT 1")), db::Unavailable);
+  auto took = Clock::now() - start;
+  EXPECT_GE(took, 250ms);
+  EXPECT_LT(took, 1500ms);
+  start = Clock::now();
+  EXPECT_FALSE(run(pool->ping()));
+  EXPECT_LT(Clock::now() - start, 1500ms);
+  EXPECT_EQ(pool->stats().size, 0u);
   EXPECT_EQ(pool->stats().in_use, 0u);
 }
 
