@@ -285,6 +285,20 @@ TEST_F(PoolTest, ServerThatNeverAnswers_HitsTheConnectTimeout) {
   EXPECT_EQ(pool->stats().in_use, 0u);
 }
 
+TEST_F(PoolTest, HostNames_AreResolvedBeforeConnecting) {
+  // The cluster listens on 127.0.0.1 only: "localhost" must work whichever address comes first.
+  auto o = options(1);
+  o.conninfo = database.conninfo_with("host=localhost,localhost");
+  auto pool = make_pool(o);
+  EXPECT_EQ(run(pool->execute_as_owner("SELECT 1")).front().get<std::int32_t>(0), 1);
+
+  auto bad = options(1);
+  bad.conninfo = database.conninfo_with("host=no-such-host.invalid");
+  auto unresolvable = make_pool(bad);
+  EXPECT_THROW(run(unresolvable->execute_as_owner("SELECT 1")), db::Unavailable);
+  EXPECT_EQ(unresolvable->stats().size, 0u);
+}
+
 TEST_F(PoolTest, IdleConnections_AreReusedNotReopened) {
   auto pool = make_pool(4);
   prepare(*pool);

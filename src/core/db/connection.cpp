@@ -7,6 +7,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -71,6 +73,72 @@ ServerError error_from(const PGresult* res, PGconn* conn) {
   return e;
 }
 
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    auto comma = list.find(',', start);
+    out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+struct ResolvedHosts {
+  std::string host, hostaddr, port;  // parallel lists, one entry per address to try
+};
+
+// Resolves every host name to all of its addresses, as libpq itself would, keeping the order.
+// nullopt when there is nothing to resolve (no host, a Unix socket directory, addresses already).
+awaitable<std::optional<ResolvedHosts>> resolve_hosts(asio::any_io_executor executor, const std::string& host,
+                                                      const std::string& port) {
+  if (host.empty()) co_return std::nullopt;
+  auto names = split_list(host);
+  auto ports = port.empty() ? std::vector<std::string>{} : split_list(port);
+  if (ports.size() > 1 && ports.size() != names.size()) co_return std::nullopt;  // libpq will report it
+  bool any_name = false;
+  for (const auto& name : names) {
+    if (name.empty() || name[0] == '/' || name[0] == '@') co_return std::nullopt;  // socket directory
+    boost::system::error_code ec;
+    asio::ip::make_address(name, ec);
+    if (ec) any_name = true;
+  }
+  if (!any_name) co_return std::nullopt;
+  asio::ip::tcp::resolver resolver(executor);
+  std::vector<std::string> hosts, addresses, expanded_ports;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
+    std::vector<std::string> found;
+    boost::system::error_code ec;
+    if (asio::ip::make_address(name, ec); !ec) {
+      found.push_back(name);
+    } else {
+      auto [error, results] = co_await resolver.async_resolve(name, "", asio::as_tuple(asio::use_awaitable));
+      for (const auto& entry : results) {
+        auto address = entry.endpoint().address().to_string();
+        if (std::find(found.begin(), found.end(), address) == found.end()) found.push_back(address);
+      }
+      if (found.empty()) {
+        ServerError e;
+        e.message = "cannot resolve database host '" + name + "': " + (error ? error.message() : "no address");
+        e.connection_lost = true;
+        throw_mapped(e);
+      }
+    }
+    for (const auto& address : found) {
+      hosts.push_back(name);
+      addresses.push_back(address);
+      if (ports.size() > 1) expanded_ports.push_back(ports[i]);
+    }
+  }
+  co_return ResolvedHosts{join_list(hosts), join_list(addresses), ports.size() > 1 ? join_list(expanded_ports) : port};
+}
+
 }  // namespace
 
 awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor executor, const ConnectOptions& options,
@@ -86,6 +154,7 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
   }
   std::vector<std::string> keys, values;
   std::string server_options;
+  std::string host, hostaddr, port;
   bool has_app_name = false, has_keepalives = false;
   for (auto* o = parsed; o->keyword; ++o) {
     if (!o->val) continue;
@@ -94,12 +163,28 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
       server_options = o->val;
       continue;
     }
+    if (k == "host") host = o->val;
+    if (k == "hostaddr") hostaddr = o->val;
+    if (k == "port") port = o->val;
     if (k == "application_name") has_app_name = true;
     if (k == "keepalives_idle") has_keepalives = true;
     keys.push_back(k);
     values.emplace_back(o->val);
   }
   PQconninfoFree(parsed);
+  if (hostaddr.empty()) {
+    // libpq would resolve host names with a blocking getaddrinfo() inside PQconnectPoll, on our
+    // I/O thread. Resolve them here (Asio's resolver thread) and hand libpq the addresses; `host`
+    // stays for TLS verification and .pgpass.
+    if (auto resolved = co_await resolve_hosts(executor, host, port)) {
+      for (auto [key, value] : {std::pair{"host", &resolved->host}, {"hostaddr", &resolved->hostaddr},
+                                {"port", &resolved->port}}) {
+        if (value->empty()) continue;
+        keys.emplace_back(key);  // a repeated keyword: the last one wins
+        values.push_back(*value);
+      }
+    }
+  }
   // Timestamps come back as UTC text that parse_timestamp reads without a zone database.
   server_options += (server_options.empty() ? "" : " ") + std::string("-c TimeZone=UTC");
   keys.emplace_back("options");
