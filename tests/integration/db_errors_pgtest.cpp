@@ -86,8 +86,9 @@ TEST_F(ErrorsTest, ViolationFoundAtCommit_FailsTheExecuteAndNothingIsKept) {
 TEST_F(ErrorsTest, ConcurrentSerializableUpdate_IsRetryable) {
   auto pool = setup();
   run([&]() -> awaitable<void> {
-    auto first = co_await pool->begin("app", {.isolation = db::Isolation::Serializable});
-    auto second = co_await pool->begin("app", {.isolation = db::Isolation::Serializable});
+    const db::TxOptions serializable{.isolation = db::Isolation::Serializable};
+    auto first = co_await pool->begin("app", serializable);
+    auto second = co_await pool->begin("app", serializable);
     co_await first.execute("SELECT n FROM app.counter WHERE id = 1");
     co_await second.execute("SELECT n FROM app.counter WHERE id = 1");
     co_await first.execute("UPDATE app.counter SET n = n + 1 WHERE id = 1");
@@ -111,7 +112,8 @@ TEST_F(ErrorsTest, WithRetry_LetsTwoConflictingSerializableIncrementsBothSucceed
   auto increment = [&]() -> awaitable<void> {
     auto work = [&]() -> awaitable<void> {
       int attempt = ++attempts;
-      auto tx = co_await pool->begin("app", {.isolation = db::Isolation::Serializable});
+      const db::TxOptions serializable{.isolation = db::Isolation::Serializable};
+      auto tx = co_await pool->begin("app", serializable);
       auto n = (co_await tx.execute("SELECT n FROM app.counter WHERE id = 1")).front().get<std::int32_t>(0);
       if (attempt <= 2) {
         // Both first attempts read before either writes: a guaranteed conflict.

@@ -160,7 +160,8 @@ TEST_F(TransactionTest, CachedStatement_IsPreparedAfreshAfterItsTableChanged) {
 
 TEST_F(TransactionTest, ReadOnlyTransaction_RefusesWrites) {
   run([&]() -> awaitable<void> {
-    auto tx = co_await pool->begin("app", {.isolation = db::Isolation::RepeatableRead, .read_only = true});
+    const db::TxOptions read_only{.isolation = db::Isolation::RepeatableRead, .read_only = true};
+    auto tx = co_await pool->begin("app", read_only);
     auto iso = co_await tx.execute("SELECT current_setting('transaction_isolation')");
     EXPECT_EQ(iso.front().get<std::string>(0), "repeatable read");
     try {

@@ -18,6 +18,7 @@ namespace {
 
 // pg_advisory_lock key shared by every Nelo migrator ("nelo" in ASCII): one runs at a time per database.
 constexpr std::int64_t kMigrationLockKey = 0x6e656c6f;
+const Params kNoParams;
 
 std::string sha256_hex(std::string_view text) {
   unsigned char digest[crypto_hash_sha256_BYTES];
@@ -87,7 +88,7 @@ awaitable<bool> load_applied(Connection& c, SchemaPlan& p) {
   Params table = params("\"" + p.schema + "\".schema_migrations");
   auto exists = co_await c.execute_unnamed("SELECT to_regclass($1) IS NOT NULL", table);
   if (!exists.front().get<bool>(0)) co_return false;
-  auto rows = co_await c.execute_unnamed("SELECT name, checksum FROM \"" + p.schema + "\".schema_migrations", Params{});
+  auto rows = co_await c.execute_unnamed("SELECT name, checksum FROM \"" + p.schema + "\".schema_migrations", kNoParams);
   std::map<std::string, std::string> applied;
   for (auto row : rows) applied.emplace(row.get<std::string>(0), row.get<std::string>(1));
   for (auto& step : p.steps) {
@@ -117,9 +118,9 @@ awaitable<void> ensure_postgis(Connection& c) {
     failure = e.what();
   }
   // Creating it needs a superuser; an external database may already have it from an administrator.
-  auto r = co_await c.execute_unnamed("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", Params{});
+  auto r = co_await c.execute_unnamed("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", kNoParams);
   if (r.front().get<std::int64_t>(0) > 0) co_return;
-  auto db = co_await c.execute_unnamed("SELECT current_database()", Params{});
+  auto db = co_await c.execute_unnamed("SELECT current_database()", kNoParams);
   throw MigrationError("the PostGIS extension is missing and this user cannot create it (" + failure +
                        "): an administrator must run `CREATE EXTENSION postgis;` in database \"" +
                        db.front().get<std::string>(0) + "\" first");

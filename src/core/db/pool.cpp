@@ -328,7 +328,8 @@ awaitable<bool> PoolImpl::ping() {
     for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
       auto pooled = co_await acquire(until, until);
       try {
-        co_await pooled->get().execute_unnamed("SELECT 1", {}, until);
+        const Params none;
+        co_await pooled->get().execute_unnamed("SELECT 1", none, until);
         ok = true;
       } catch (const Unavailable&) {
         if (pooled->fresh()) throw;
