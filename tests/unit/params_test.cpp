@@ -20,6 +20,15 @@ TEST(Params, Scalars_AreSentAsPostgresText) {
   EXPECT_EQ(to_param(std::string("it's")), "it's");
 }
 
+TEST(Params, OtherIntegerTypes_AreDecimalText) {
+  EXPECT_EQ(to_param(std::size_t{42}), "42");
+  EXPECT_EQ(to_param(7u), "7");
+  EXPECT_EQ(to_param(std::numeric_limits<std::uint64_t>::max()), "18446744073709551615");
+  EXPECT_EQ(to_param(-5LL), "-5");
+  EXPECT_EQ(to_param(std::int16_t{-3}), "-3");
+  EXPECT_EQ(to_param(std::optional<std::size_t>{9}), "9");
+}
+
 TEST(Params, Doubles_RoundTripAndSpellSpecialValuesLikePostgres) {
   EXPECT_EQ(to_param(0.1), "0.1");
   EXPECT_EQ(std::stod(*to_param(1.0 / 3.0)), 1.0 / 3.0);

@@ -3,6 +3,7 @@
 
 #include <boost/json/fwd.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,13 @@ Param to_param(Timestamp v);
 Param to_param(const boost::json::value& v);    // serialized, for jsonb
 Param to_param(const boost::json::object& v);   // serialized, for jsonb
 Param to_param(const std::vector<std::string>& v);  // PostgreSQL array literal, for text[] / uuid[]
+// Any other integer type (std::size_t, unsigned, long long, ...), which would otherwise be ambiguous.
+template <std::integral T>
+  requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, std::int32_t> &&
+           !std::same_as<T, std::int64_t>)
+Param to_param(T v) {
+  return std::to_string(v);
+}
 template <class T>
 Param to_param(const std::optional<T>& v) {
   return v ? to_param(*v) : std::nullopt;
