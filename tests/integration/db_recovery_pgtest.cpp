@@ -105,6 +105,35 @@ TEST_F(RecoveryTest, ConnectionLostInsideATransaction_IsDiscardedNotReused) {
   EXPECT_EQ(run(pool->execute_as_owner("SELECT 3")).front().get<std::int32_t>(0), 3);
 }
 
+TEST_F(RecoveryTest, WaiterHandedAFreedSlotLate_StillGetsItsWholeConnectTimeout) {
+  auto o = recovery_options(1);
+  o.connect_timeout = 300ms;
+  o.acquire_timeout = 5000ms;
+  auto pool = make_pool(o);
+  std::atomic<bool> waiter_ok{false};
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin_as_owner();
+    boost::asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          auto r = co_await pool->execute_as_owner("SELECT 1");
+          waiter_ok = r.front().get<std::int32_t>(0) == 1;
+        },
+        boost::asio::detached);
+    co_await sleep_for(600ms);  // the waiter has now waited longer than connect_timeout
+    terminate_pool_backends();
+    // The held connection is dead: giving it back frees its slot, and the waiter must open a new one.
+    bool unavailable = false;
+    try {
+      co_await holder.commit();
+    } catch (const db::Unavailable&) {
+      unavailable = true;
+    }
+    EXPECT_TRUE(unavailable);
+  }(), 2);
+  EXPECT_TRUE(waiter_ok.load());
+}
+
 TEST(RecoveryRestart, PoolPointedAtAStoppedServer_RecoversWhenItStarts) {
   PgCluster cluster;
   boost::asio::io_context io;

@@ -9,7 +9,9 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -42,20 +44,28 @@ int dup_socket(PGconn* conn) {
   return ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
 }
 
-// Waits for the descriptor, optionally bounded. Returns false when the deadline passed.
-awaitable<bool> wait_on(stream_descriptor& socket, stream_descriptor::wait_type type, Deadline deadline) {
+// Races the descriptor against a timer. Must run on a strand: the two branches of `||` complete
+// on whatever thread runs them, and on a multi-threaded io_context one branch's cancellation of
+// the other races with that other's completion (seen under ASan as a use-after-free).
+awaitable<bool> wait_or_time_out(stream_descriptor& socket, stream_descriptor::wait_type type, SteadyTime deadline) {
   using namespace asio::experimental::awaitable_operators;
-  if (!deadline) {
-    auto [ec] = co_await socket.async_wait(type, asio::as_tuple(asio::use_awaitable));
-    if (ec) throw boost::system::system_error(ec);
-    co_return true;
-  }
-  asio::steady_timer timer(co_await asio::this_coro::executor, *deadline);
+  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
   auto which = co_await (socket.async_wait(type, asio::as_tuple(asio::use_awaitable)) ||
                          timer.async_wait(asio::as_tuple(asio::use_awaitable)));
   if (which.index() == 1) co_return false;
   if (auto [ec] = std::get<0>(which); ec) throw boost::system::system_error(ec);
   co_return true;
+}
+
+// Waits for the descriptor, optionally bounded. Returns false when the deadline passed.
+awaitable<bool> wait_on(stream_descriptor& socket, stream_descriptor::wait_type type, Deadline deadline) {
+  if (!deadline) {
+    auto [ec] = co_await socket.async_wait(type, asio::as_tuple(asio::use_awaitable));
+    if (ec) throw boost::system::system_error(ec);
+    co_return true;
+  }
+  auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  co_return co_await asio::co_spawn(strand, wait_or_time_out(socket, type, *deadline), asio::use_awaitable);
 }
 
 ServerError error_from(const PGresult* res, PGconn* conn) {

@@ -76,11 +76,10 @@ PoolImpl::Take PoolImpl::try_take(std::unique_ptr<Connection>& out) {
 }
 
 awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire() {
-  auto now = steady_clock::now();
-  return acquire(now + options_.acquire_timeout, now + options_.connect_timeout);
+  return acquire(steady_clock::now() + options_.acquire_timeout, std::nullopt);
 }
 
-awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_until, SteadyTime connect_until) {
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_until, Deadline cap) {
   std::unique_ptr<Connection> connection;
   Take taken;
   {
@@ -97,6 +96,9 @@ awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_u
   }
   bool fresh = false;
   if (!connection) {
+    // Measured from now, not from the call: a waiter handed a slot late still gets its full bound.
+    auto connect_until = steady_clock::now() + options_.connect_timeout;
+    if (cap && *cap < connect_until) connect_until = *cap;
     try {
       connection = co_await Connection::open(executor_, connect_options_, connect_until);
       fresh = true;
@@ -267,7 +269,7 @@ awaitable<Transaction> PoolImpl::begin_with(std::string sql, std::string module)
   auto now = steady_clock::now();
   auto wait_until = now + options_.acquire_timeout;
   for (std::size_t attempt = 0;; ++attempt) {
-    auto pooled = co_await acquire(wait_until, steady_clock::now() + options_.connect_timeout);
+    auto pooled = co_await acquire(wait_until, std::nullopt);
     try {
       co_await pooled->get().execute_script(sql);
       co_return Transaction(std::move(pooled), std::move(module));

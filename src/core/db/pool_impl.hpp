@@ -55,9 +55,10 @@ class PoolImpl final : public Pool {
   PoolStats stats() const override;
   void close() override;
 
-  // Checks a connection out, waiting until `wait_until` for one to be free; opening a new one is
-  // bounded by `connect_until`. Throws Unavailable.
-  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, SteadyTime connect_until);
+  // Checks a connection out, waiting until `wait_until` for one to be free. Opening a new one is
+  // bounded by connect_timeout from the moment the slot is ours, and by `cap` if given.
+  // Throws Unavailable.
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, Deadline cap);
   boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire();  // with the configured bounds
 
   // Called by ~PooledConnection, on any thread.
