@@ -2,6 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 
 #include "core/db/errors.hpp"
@@ -168,6 +170,46 @@ TEST_F(MigratorTest, TwoMigratorsAtOnce_BothSucceedAndEachFileIsAppliedOnce) {
   EXPECT_EQ(applied_now.load(), 2);
   EXPECT_EQ(database.value("SELECT count(*) FROM race.t"), "1");
   EXPECT_EQ(applied("race").size(), 2u);
+}
+
+// Roles are cluster-wide: migrators of two databases may create the same new role at once.
+TEST(MigratorAcrossDatabases, BothCreatingTheSameNewRoleAtOnce_Succeed) {
+  TestDatabase first, second;
+  boost::asio::io_context io;
+  db::PoolOptions o;
+  o.max_size = 1;
+  o.conninfo = first.conninfo();
+  auto pool_a = db::Pool::create(io.get_executor(), o);
+  o.conninfo = second.conninfo();
+  auto pool_b = db::Pool::create(io.get_executor(), o);
+  constexpr MigrationFile files[] = {{"0001.sql", "SELECT 1"}};
+  for (int round = 0; round < 5; ++round) {
+    std::string schema = "shared_" + std::to_string(::getpid()) + "_" + std::to_string(round);
+    std::vector<db::SchemaMigrations> schemas{{schema, {}, files}};
+    std::atomic<int> succeeded{0};
+    std::string failure;
+    auto one = [&](db::Pool& pool) -> awaitable<void> {
+      try {
+        db::Migrator m(pool);
+        co_await m.migrate(schemas);
+        ++succeeded;
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+    };
+    run_async(io, [&]() -> awaitable<void> {
+      boost::asio::co_spawn(io, one(*pool_a), boost::asio::detached);
+      boost::asio::co_spawn(io, one(*pool_b), boost::asio::detached);
+      co_return;
+    }(), 2);
+    EXPECT_EQ(succeeded.load(), 2) << schema << ": " << failure;
+    EXPECT_EQ(first.value("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '" + schema + "'"),
+              "nelo_" + schema);
+    EXPECT_EQ(second.value("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '" + schema + "'"),
+              "nelo_" + schema);
+  }
+  pool_a->close();
+  pool_b->close();
 }
 
 TEST_F(MigratorTest, InvalidSchemaName_IsRejected) {

@@ -131,21 +131,24 @@ awaitable<void> ensure_postgis(Connection& c) {
 awaitable<void> bootstrap(Connection& c, const SchemaPlan& p) {
   const std::string role = "\"" + p.role + "\"";
   const std::string schema = "\"" + p.schema + "\"";
-  std::string sql =
-      "BEGIN;"
+  // Three transactions, not one: when another database's migrator creates the same role at the
+  // same moment, ours fails on the duplicate and swallows it, but only a new transaction sees the
+  // role the other one committed.
+  const std::string steps[] = {
       "DO $nelo$ BEGIN"
       "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + p.role + "') THEN"
       "    CREATE ROLE " + role + " NOLOGIN;"
       "  END IF;"
       " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;"
-      " END $nelo$;"
+      " END $nelo$",
       // Without membership a non-superuser owner could not SET ROLE to the module role.
       "DO $nelo$ BEGIN"
       "  IF NOT pg_has_role(current_user, '" + p.role + "', 'MEMBER') THEN"
       "    GRANT " + role + " TO CURRENT_USER;"
       "  END IF;"
       " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;"
-      " END $nelo$;"
+      " END $nelo$",
+      "BEGIN;"
       "CREATE SCHEMA IF NOT EXISTS " + schema + " AUTHORIZATION " + role + ";"
       "REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC;"
       "SET LOCAL ROLE " + role + ";"
@@ -153,14 +156,15 @@ awaitable<void> bootstrap(Connection& c, const SchemaPlan& p) {
       "  name text PRIMARY KEY,"
       "  checksum text NOT NULL,"
       "  applied_at timestamptz NOT NULL DEFAULT now());"
-      "COMMIT";
+      "COMMIT"};
+  std::string failure;
   try {
-    co_await c.execute_script(sql);
+    for (const auto& step : steps) co_await c.execute_script(step);
     co_return;
   } catch (const DatabaseError& e) {
-    sql = e.what();
+    failure = e.what();
   }
-  throw MigrationError("cannot prepare schema " + p.schema + " and role " + p.role + " (" + sql +
+  throw MigrationError("cannot prepare schema " + p.schema + " and role " + p.role + " (" + failure +
                        "): the database user needs CREATEROLE (or an administrator must create the role and "
                        "grant it to this user) and CREATE on the database");
 }
