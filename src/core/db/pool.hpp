@@ -49,7 +49,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // BEGIN; SET LOCAL ROLE nelo_<module>; SET LOCAL statement_timeout ... in one round trip.
   virtual boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options = {}) = 0;
 
-  // A single statement in its own transaction under the module's role.
+  // A single statement in its own transaction under the module's role: BEGIN, role, timeout, the
+  // statement and COMMIT are pipelined into one round trip.
   virtual boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
                                                  const Params& params = {}) = 0;
 
@@ -59,12 +60,14 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // A transaction as the connecting user itself: platform code only (migrations).
   virtual boost::asio::awaitable<Transaction> begin_as_owner() = 0;
 
-  // True when a connection can run `SELECT 1` within a short bound.
+  // True when a connection can run `SELECT 1` within about a second (acquire, connect and query
+  // included); false on any failure. Never throws.
   virtual boost::asio::awaitable<bool> ping() = 0;
 
   virtual PoolStats stats() const = 0;
 
-  // Closes idle connections and refuses new acquisitions.
+  // Closes idle connections, fails waiting acquisitions, and refuses new ones (Unavailable).
+  // Connections checked out finish their work and are closed when handed back.
   virtual void close() = 0;
 };
 
