@@ -134,6 +134,10 @@ struct Application::Impl {
     return asio::co_spawn(io, std::move(work_item), asio::use_future).get();
   }
 
+  asio::awaitable<void> start_modules() {
+    for (auto& m : modules) co_await m->start();
+  }
+
   db::MigrationReport run_migrations() {
     db::Migrator migrator(*pool);
     return run_sync(migrator.migrate(schemas()));
@@ -177,6 +181,8 @@ int Application::serve() {
     impl.readiness->mark_migrated();
   }
 
+  impl.run_sync(impl.start_modules());
+
   http::ServerOptions options;
   options.address = impl.config.http_address;
   options.port = impl.config.http_port;
@@ -201,6 +207,7 @@ int Application::serve() {
           impl.io,
           [&]() -> asio::awaitable<void> {
             co_await impl.bus->stop();
+            for (auto it = impl.modules.rbegin(); it != impl.modules.rend(); ++it) co_await (*it)->stop();
             impl.pool->close();
           },
           [&](std::exception_ptr) { stopped.set_value(); });

@@ -2,6 +2,8 @@
 // What a module gives the composition root. Each module exposes one factory
 // (`nelo::<module>::make_module(...)`) that app/main.cpp calls explicitly, in order.
 
+#include <boost/asio/awaitable.hpp>
+
 #include <span>
 #include <string>
 
@@ -24,6 +26,10 @@ class Module {
   virtual std::span<const db::MigrationFile> migrations() const = 0;
   virtual void register_routes(http::Router& router) = 0;
   virtual void register_subscriptions(events::EventBus& bus) = 0;
+  // After migrations, before the server accepts requests (e.g. load signing keys).
+  virtual boost::asio::awaitable<void> start() { co_return; }
+  // After the server drained, before the pool closes.
+  virtual boost::asio::awaitable<void> stop() { co_return; }
 };
 
 }  // namespace nelo
