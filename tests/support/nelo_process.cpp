@@ -92,6 +92,8 @@ void NeloProcess::launch() {
     }
   }
   env_.emplace("NELO_LOG_FORMAT", "json");
+  // A fixed test key for the JWT private keys at rest (production gets one from a secret store).
+  env_.emplace("NELO_JWT_KEY_ENCRYPTION_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
