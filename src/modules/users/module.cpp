@@ -1,18 +1,58 @@
 #include "modules/users/module.hpp"
 
+#include "core/db/pool.hpp"
+#include "core/http/router.hpp"
+#include "modules/users/api/v1/routes.hpp"
+#include "modules/users/repositories/address_repository.hpp"
+#include "modules/users/repositories/profile_repository.hpp"
+#include "modules/users/services/address_service.hpp"
+#include "modules/users/services/profile_service.hpp"
+#include "modules/users/services/user_directory.hpp"
+#include "shared/events/event_bus.hpp"
+
 namespace nelo::users {
 namespace {
 
-class UsersModule final : public Module {
+namespace asio = boost::asio;
+
+class UsersModuleImpl final : public UsersModule {
  public:
+  explicit UsersModuleImpl(const ModuleContext& context)
+      : profile_repository_(context.pool),
+        address_repository_(context.pool),
+        profiles_(profile_repository_),
+        addresses_(context.pool, profile_repository_, address_repository_),
+        directory_(profile_repository_, address_repository_) {}
+
   std::string name() const override { return "users"; }
   std::span<const db::MigrationFile> migrations() const override { return users::migrations(); }
-  void register_routes(http::Router&) override {}
-  void register_subscriptions(events::EventBus&) override {}
+
+  void register_routes(http::Router& router) override { users::register_routes(router, profiles_, addresses_); }
+
+  void register_subscriptions(events::EventBus& bus) override {
+    // Profiles come from the account's registration (docs/events.md); the bus runs this in a
+    // users transaction that also records the event in users.inbox.
+    bus.subscribe("users", "user.registered",
+                  [this](db::Transaction& tx, const events::Event& event) -> asio::awaitable<void> {
+                    const RegisteredUser user = parse_user_registered(event.payload);
+                    co_await profiles_.on_user_registered(tx, user);
+                  });
+  }
+
+  UserInterface& user_interface() override { return directory_; }
+
+ private:
+  ProfileRepository profile_repository_;
+  AddressRepository address_repository_;
+  ProfileService profiles_;
+  AddressService addresses_;
+  UserDirectory directory_;
 };
 
 }  // namespace
 
-std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<UsersModule>(); }
+std::unique_ptr<UsersModule> make_module(const ModuleContext& context) {
+  return std::make_unique<UsersModuleImpl>(context);
+}
 
 }  // namespace nelo::users

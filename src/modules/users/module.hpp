@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/db/migration.hpp"
+#include "shared/interfaces/user_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -13,6 +14,13 @@ namespace nelo::users {
 // Embedded migrations/*.sql (generated at build time).
 std::span<const db::MigrationFile> migrations();
 
-std::unique_ptr<Module> make_module(const ModuleContext& context);
+class UsersModule : public Module {
+ public:
+  // The in-process UserInterface, for the modules that need users (orders, ...). Lives as long
+  // as the module.
+  virtual UserInterface& user_interface() = 0;
+};
+
+std::unique_ptr<UsersModule> make_module(const ModuleContext& context);
 
 }  // namespace nelo::users
