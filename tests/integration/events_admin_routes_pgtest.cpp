@@ -41,7 +41,7 @@ class EventsAdminRoutesTest : public EventsTest {
     request.query_params = std::move(query);
     request.path_params = match.params;
     request.route_template = match.route->path;
-    request.principal = Principal{"00000000-0000-4000-8000-0000000000ad", {"admin"}, "token-id"};
+    request.principal = Principal{"00000000-0000-4000-8000-0000000000ad", {"admin"}, "token-id", ""};
     return run(match.route->handler(request));
   }
 

@@ -68,7 +68,7 @@ TEST(Request, JsonObjectRequiresAnObject) {
 TEST(Request, UserThrowsUnauthorizedWithoutPrincipal) {
   Request r;
   EXPECT_THROW(r.user(), Unauthorized);
-  r.principal = Principal{"u-1", {"customer"}, "jti"};
+  r.principal = Principal{"u-1", {"customer"}, "jti", ""};
   EXPECT_EQ(r.user().user_id, "u-1");
 }
 
