@@ -25,6 +25,10 @@ inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"GET", "/openapi.json"},  // the API description
     {"GET", "/docs"},          // the documentation UI
     {"GET", "/docs/{file}"},   // its static assets
+    {"POST", "/api/v1/auth/register"},  // creating an account precedes having a token
+    {"POST", "/api/v1/auth/login"},     // obtaining a token (throttled per account and address)
+    {"POST", "/api/v1/auth/refresh"},   // the refresh token is the credential (access token expired)
+    {"GET", "/.well-known/jwks.json"},  // public keys, so other services verify tokens alone
 };
 
 inline const std::set<std::string> kRoles = {"customer", "merchant", "driver", "admin"};

@@ -365,6 +365,7 @@ std::string JwtSigner::sign(std::string_view kid, std::string_view private_pem, 
   payload["exp"] = exp;
   payload["jti"] = claims.token_id;
   payload["token_use"] = claims.token_use;
+  if (!claims.session_id.empty()) payload["sid"] = claims.session_id;
 
   std::string token = base64url_encode(json::serialize(header));
   token += '.';
@@ -504,6 +505,11 @@ Principal JwtVerifier::verify(std::string_view token) const {
   for (const auto& role : roles->value().get_array()) {
     if (!role.is_string()) reject("roles holds a non-string");
     principal.roles.emplace_back(role.get_string());
+  }
+  if (claims->contains("sid")) {
+    const auto* sid = string_member(*claims, "sid");
+    if (!sid || sid->empty()) reject("sid is not a non-empty string");
+    principal.session_id = std::string(*sid);
   }
   principal.user_id = std::string(*sub);
   principal.token_id = std::string(*jti);

@@ -55,6 +55,7 @@ struct JwtClaims {
   Timestamp expires_at;             // exp (whole seconds)
   std::string token_id;             // jti
   std::string token_use{kAccessTokenUse};  // token_use
+  std::string session_id;           // sid: the login session (refresh-token family); omitted when empty
 };
 
 // Signs with OpenSSL directly rather than libjwt: libjwt takes a PEM per call, and parsing a
@@ -111,7 +112,7 @@ class JwtVerifier final : public AccessTokenVerifier {
 
   // Pins alg to ES256 from the header before anything else, requires a kid of the current
   // set, checks the signature, then iss, aud, exp, iat, nbf, sub (UUID), token_use ("access"),
-  // roles (array of strings) and jti. Throws Unauthorized("invalid token") or
+  // roles (array of strings), jti, and sid when present (a non-empty string). Throws Unauthorized("invalid token") or
   // Unauthorized("token expired"); the detail never contains the token.
   Principal verify(std::string_view token) const override;
 

@@ -1,0 +1,269 @@
+#include "modules/auth/services/auth_service.hpp"
+
+#include <boost/json/object.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+#include "core/metrics/registry.hpp"
+#include "core/security/tokens.hpp"
+#include "core/uuid.hpp"
+#include "modules/auth/services/credential_rules.hpp"
+#include "shared/events/event_bus.hpp"
+
+namespace nelo::auth {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kModule = "auth";
+constexpr const char* kBadCredentials = "The email or password is incorrect";
+constexpr const char* kBadRefreshToken = "The refresh token is invalid, expired or revoked";
+// Our tokens are 43 characters; anything much longer is not worth hashing.
+constexpr std::size_t kMaxRefreshTokenLength = 256;
+
+void validate_registration(const Registration& r, bool admin) {
+  Validator v;
+  if (auto problem = email_problem(r.email)) v.add("email", *problem);
+  if (auto problem = password_problem(r.password)) v.add("password", *problem);
+  if (auto problem = name_problem(r.name)) v.add("name", *problem);
+  if (!admin && !is_self_assignable_role(r.role)) v.add("role", "must be one of customer, merchant, driver");
+  v.throw_if_invalid();
+}
+
+}  // namespace
+
+AuthService::AuthService(AuthServiceDeps deps) : d_(deps) {
+  auto& logins = d_.metrics.counter("nelo_auth_logins_total", "Login attempts by outcome", {"outcome"});
+  logins_success_ = &logins.with({"success"});
+  logins_failure_ = &logins.with({"failure"});
+  logins_throttled_ = &logins.with({"throttled"});
+  auto& refreshes = d_.metrics.counter("nelo_auth_refreshes_total", "Refresh-token uses by outcome", {"outcome"});
+  refresh_success_ = &refreshes.with({"success"});
+  refresh_rejected_ = &refreshes.with({"rejected"});
+  refresh_reuse_ = &refreshes.with({"reuse_detected"});
+}
+
+asio::awaitable<User> AuthService::register_user(Registration registration) {
+  co_return co_await create_account(std::move(registration), false);
+}
+
+asio::awaitable<User> AuthService::create_admin(std::string email, std::string name, std::string password) {
+  Registration registration;
+  registration.email = std::move(email);
+  registration.name = std::move(name);
+  registration.password = std::move(password);
+  registration.role = "admin";
+  co_return co_await create_account(std::move(registration), true);
+}
+
+asio::awaitable<User> AuthService::create_account(Registration registration, bool admin) {
+  registration.email = normalize_email(registration.email);
+  registration.name = normalize_name(registration.name);
+  validate_registration(registration, admin);
+
+  // Hashed before looking for a duplicate, so a taken address answers in the same time as a free one.
+  NewUser user;
+  user.id = new_uuid_v7();
+  user.email = registration.email;
+  user.name = registration.name;
+  user.roles = {registration.role};
+  user.password_hash = co_await d_.hasher.hash(std::move(registration.password));
+
+  auto tx = co_await d_.pool.begin(kModule);
+  auto created = co_await d_.users.insert(tx, user);
+  json::object payload;
+  payload["user_id"] = created.id;
+  payload["email"] = created.email;
+  payload["name"] = created.name;
+  payload["role"] = registration.role;
+  payload["registered_at"] = to_rfc3339(created.created_at);
+  co_await d_.bus.publish(tx, "user.registered", 1, std::move(payload));
+  co_await tx.commit();
+  spdlog::info("auth: registered user {} as {}", created.id, registration.role);
+  co_return created;
+}
+
+asio::awaitable<TokenPair> AuthService::login(std::string email, std::string password, std::string client_address) {
+  email = normalize_email(email);
+  try {
+    co_await d_.throttle.count_attempt(email, client_address);
+  } catch (const TooManyRequests&) {
+    logins_throttled_->inc();
+    security::wipe(password);
+    throw;
+  }
+
+  auto credentials = co_await d_.users.find_credentials_by_email(email);
+  bool verified = false;
+  std::string rehash_with;
+  if (code_points(password) > kMaxPasswordLength) {
+    // Cannot be anyone's password; no hash needed to say so (this reveals nothing about the account).
+  } else if (!credentials) {
+    co_await d_.hasher.verify_dummy(std::move(password));
+  } else {
+    if (d_.hasher.needs_rehash(credentials->password_hash)) rehash_with = password;
+    verified = co_await d_.hasher.verify(credentials->password_hash, std::move(password));
+  }
+  security::wipe(password);
+  // A disabled account is refused only after the hash, like a wrong password.
+  if (!verified || credentials->user.disabled()) {
+    security::wipe(rehash_with);
+    logins_failure_->inc();
+    throw Unauthorized(kBadCredentials);
+  }
+
+  co_await d_.throttle.succeeded(email, client_address);
+  if (!rehash_with.empty()) {
+    // Parameters were raised since this hash was made: upgrade it while we have the password.
+    auto upgraded = co_await d_.hasher.hash(std::move(rehash_with));
+    co_await d_.users.rehash(credentials->user.id, credentials->password_hash, upgraded);
+  }
+  auto tokens = co_await start_session(credentials->user);
+  logins_success_->inc();
+  co_return tokens;
+}
+
+asio::awaitable<TokenPair> AuthService::start_session(const User& user) {
+  auto tx = co_await d_.pool.begin(kModule);
+  // Re-read under a share lock: a disable committed since the password check wins, and one that
+  // comes after waits for this session and then revokes it.
+  auto current = co_await d_.users.find_for_share(tx, user.id);
+  if (!current || current->disabled()) throw Unauthorized(kBadCredentials);
+  std::string family_id = new_uuid_v7();
+  co_await d_.refresh_tokens.insert_family(tx, family_id, current->id, d_.settings.refresh_ttl);
+  auto tokens = co_await issue(tx, *current, family_id);
+  co_await tx.commit();
+  co_return tokens;
+}
+
+asio::awaitable<TokenPair> AuthService::issue(db::Transaction& tx, const User& user, const std::string& family_id) {
+  TokenPair pair;
+  pair.refresh_token = security::random_token();
+  std::string token_id = new_uuid_v7();
+  std::string token_hash = security::sha256_hex(pair.refresh_token);
+  co_await d_.refresh_tokens.insert_token(tx, token_id, family_id, user.id, token_hash, d_.settings.refresh_ttl);
+
+  security::JwtClaims claims;
+  claims.issuer = d_.settings.issuer;
+  claims.audience = d_.settings.audience;
+  claims.subject = user.id;
+  claims.roles = user.roles;
+  claims.issued_at = d_.clock.now();
+  claims.expires_at = claims.issued_at + d_.settings.access_ttl;
+  claims.token_id = new_uuid();
+  claims.session_id = family_id;
+  pair.access_token = d_.keys.sign(claims);
+  pair.expires_in = d_.settings.access_ttl.count();
+  co_return pair;
+}
+
+asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token) {
+  if (refresh_token.empty() || refresh_token.size() > kMaxRefreshTokenLength) {
+    refresh_rejected_->inc();
+    throw Unauthorized(kBadRefreshToken);
+  }
+  const std::string token_hash = security::sha256_hex(refresh_token);
+  security::wipe(refresh_token);
+
+  auto tx = co_await d_.pool.begin(kModule);
+  auto consumed = co_await d_.refresh_tokens.consume(tx, token_hash);
+  if (!consumed) {
+    // Unknown, expired, or already used. The last one means that two parties hold the token:
+    // end the session for both.
+    auto record = co_await d_.refresh_tokens.find_by_hash(tx, token_hash);
+    if (record && record->used_at && !record->revoked_at) {
+      auto revoked = co_await d_.refresh_tokens.revoke_family(tx, record->family_id, RevokeReason::ReuseDetected);
+      co_await tx.commit();
+      d_.revocations.add(revoked);
+      refresh_reuse_->inc();
+      spdlog::warn("auth: refresh token reuse detected for user {}: session {} revoked", record->user_id,
+                   record->family_id);
+    } else {
+      refresh_rejected_->inc();
+    }
+    throw Unauthorized(kBadRefreshToken);
+  }
+  // Lock order user -> family, as everywhere else.
+  auto user = co_await d_.users.find_for_share(tx, consumed->user_id);
+  if (!user || user->disabled()) {
+    refresh_rejected_->inc();
+    throw Unauthorized(kBadRefreshToken);
+  }
+  const bool live = co_await d_.refresh_tokens.touch_live_family(tx, consumed->family_id, d_.settings.refresh_ttl);
+  if (!live) {
+    refresh_rejected_->inc();
+    throw Unauthorized(kBadRefreshToken);
+  }
+  auto tokens = co_await issue(tx, *user, consumed->family_id);
+  co_await tx.commit();
+  refresh_success_->inc();
+  co_return tokens;
+}
+
+asio::awaitable<void> AuthService::logout(const Principal& caller, std::optional<std::string> refresh_token) {
+  auto tx = co_await d_.pool.begin(kModule);
+  std::vector<std::string> revoked;
+  if (refresh_token) {
+    if (!refresh_token->empty() && refresh_token->size() <= kMaxRefreshTokenLength) {
+      const std::string token_hash = security::sha256_hex(*refresh_token);
+      auto record = co_await d_.refresh_tokens.find_by_hash(tx, token_hash);
+      if (record) {
+        revoked = co_await d_.refresh_tokens.revoke_family_of_user(tx, record->family_id, caller.user_id,
+                                                                   RevokeReason::Logout);
+      }
+    }
+    security::wipe(*refresh_token);
+  } else if (!caller.session_id.empty()) {
+    revoked = co_await d_.refresh_tokens.revoke_family_of_user(tx, caller.session_id, caller.user_id,
+                                                               RevokeReason::Logout);
+  }
+  co_await tx.commit();
+  d_.revocations.add(revoked);
+}
+
+asio::awaitable<void> AuthService::logout_all(const Principal& caller) {
+  auto tx = co_await d_.pool.begin(kModule);
+  std::optional<std::string> keep;
+  auto revoked = co_await d_.refresh_tokens.revoke_user_families(tx, caller.user_id, RevokeReason::LogoutAll, keep);
+  co_await tx.commit();
+  d_.revocations.add(revoked);
+}
+
+asio::awaitable<void> AuthService::change_password(const Principal& caller, PasswordChange change,
+                                                   std::string client_address) {
+  Validator v;
+  if (auto problem = password_problem(change.new_password)) v.add("new_password", *problem);
+  v.throw_if_invalid();
+
+  auto credentials = co_await d_.users.find_credentials(caller.user_id);
+  if (!credentials || credentials->user.disabled()) throw Unauthorized();
+  // Guessing the current password with a stolen access token is throttled like a login.
+  co_await d_.throttle.count_attempt(credentials->user.email, client_address);
+  bool verified = false;
+  if (code_points(change.current_password) <= kMaxPasswordLength) {
+    verified = co_await d_.hasher.verify(credentials->password_hash, std::move(change.current_password));
+  }
+  security::wipe(change.current_password);
+  if (!verified) throw ValidationError("current_password", "is incorrect");
+  co_await d_.throttle.succeeded(credentials->user.email, client_address);
+
+  auto new_hash = co_await d_.hasher.hash(std::move(change.new_password));
+  auto tx = co_await d_.pool.begin(kModule);
+  auto locked = co_await d_.users.find_credentials_for_update(tx, caller.user_id);
+  if (!locked || locked->user.disabled()) throw Unauthorized();
+  if (locked->password_hash != credentials->password_hash) {
+    throw Conflict("The password was changed meanwhile; sign in again");
+  }
+  co_await d_.users.update_password_hash(tx, caller.user_id, new_hash);
+  std::optional<std::string> keep;
+  if (!caller.session_id.empty()) keep = caller.session_id;
+  auto revoked =
+      co_await d_.refresh_tokens.revoke_user_families(tx, caller.user_id, RevokeReason::PasswordChanged, keep);
+  co_await tx.commit();
+  d_.revocations.add(revoked);
+  spdlog::info("auth: user {} changed their password; {} other session(s) revoked", caller.user_id, revoked.size());
+}
+
+}  // namespace nelo::auth

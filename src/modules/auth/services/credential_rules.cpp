@@ -1,0 +1,128 @@
+#include "modules/auth/services/credential_rules.hpp"
+
+#include <algorithm>
+
+#include "modules/auth/models.hpp"
+
+namespace nelo::auth {
+
+namespace {
+
+bool is_ascii_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool is_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// RFC 5322 atext.
+bool is_atext(char c) noexcept {
+  static constexpr std::string_view kSpecials = "!#$%&'*+/=?^_`{|}~-";
+  return is_alnum(c) || kSpecials.find(c) != std::string_view::npos;
+}
+
+bool valid_local_part(std::string_view local) noexcept {
+  if (local.empty() || local.size() > 64) return false;
+  if (local.front() == '.' || local.back() == '.') return false;
+  char previous = 0;
+  for (char c : local) {
+    if (c == '.') {
+      if (previous == '.') return false;
+    } else if (!is_atext(c)) {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
+}
+
+bool valid_domain(std::string_view domain) noexcept {
+  if (domain.empty() || domain.size() > 253) return false;
+  std::size_t labels = 0;
+  std::string_view last;
+  while (true) {
+    auto dot = domain.find('.');
+    auto label = domain.substr(0, dot);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label) {
+      if (!is_alnum(c) && c != '-') return false;
+    }
+    ++labels;
+    last = label;
+    if (dot == std::string_view::npos) break;
+    domain.remove_prefix(dot + 1);
+  }
+  // "user@localhost" and "user@10.0.0.1" are not deliverable addresses for a public service.
+  bool numeric_tld = std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return labels >= 2 && !numeric_tld;
+}
+
+}  // namespace
+
+std::size_t code_points(std::string_view utf8) noexcept {
+  // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
+  }));
+}
+
+std::string normalize_email(std::string_view email) {
+  std::string out(trim(email));
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::optional<std::string> email_problem(std::string_view email) {
+  if (email.empty()) return "must not be empty";
+  if (email.size() > kMaxEmailLength) return "must be at most " + std::to_string(kMaxEmailLength) + " characters";
+  auto at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos ||
+      !valid_local_part(email.substr(0, at)) || !valid_domain(email.substr(at + 1))) {
+    return "must be a valid email address";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> password_problem(std::string_view password) {
+  auto length = code_points(password);
+  if (length < kMinPasswordLength) return "must be at least " + std::to_string(kMinPasswordLength) + " characters";
+  if (length > kMaxPasswordLength) return "must be at most " + std::to_string(kMaxPasswordLength) + " characters";
+  return std::nullopt;
+}
+
+std::string normalize_name(std::string_view name) { return std::string(trim(name)); }
+
+std::optional<std::string> name_problem(std::string_view name) {
+  if (name.empty()) return "must not be empty";
+  if (code_points(name) > kMaxNameLength) return "must be at most " + std::to_string(kMaxNameLength) + " characters";
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    bool c0 = c < 0x20 || c == 0x7F;
+    // U+0080..U+009F are encoded C2 80..C2 9F.
+    bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+              static_cast<unsigned char>(name[i + 1]) <= 0x9F;
+    if (c0 || c1) return "must not contain control characters";
+  }
+  return std::nullopt;
+}
+
+bool is_known_role(std::string_view role) noexcept {
+  return std::find(kRoles.begin(), kRoles.end(), role) != kRoles.end();
+}
+
+bool is_self_assignable_role(std::string_view role) noexcept {
+  return std::find(kSelfAssignableRoles.begin(), kSelfAssignableRoles.end(), role) != kSelfAssignableRoles.end();
+}
+
+std::vector<std::string> canonical_roles(std::vector<std::string> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+}  // namespace nelo::auth

@@ -1,0 +1,37 @@
+#pragma once
+// Brute-force protection for password checks: every attempt is counted against the account
+// (normalised e-mail, whether or not it exists) and the client address *before* the password is
+// verified, so concurrent guesses cannot slip past the limit; a success gives the attempt back.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "modules/auth/repositories/throttle_repository.hpp"
+#include "modules/auth/services/auth_settings.hpp"
+
+namespace nelo::auth {
+
+class LoginThrottle {
+ public:
+  LoginThrottle(ThrottleRepository& repository, const AuthSettings& settings)
+      : repository_(repository), settings_(settings) {}
+
+  // Counts the attempt; throws TooManyRequests (Retry-After: until the window that is over its
+  // limit ends) when the account or the address has used up its attempts.
+  boost::asio::awaitable<void> count_attempt(std::string_view email, std::string_view address);
+  // The password was right: the account's counter restarts, the address gets this attempt back.
+  boost::asio::awaitable<void> succeeded(std::string_view email, std::string_view address);
+  boost::asio::awaitable<std::int64_t> purge();
+
+  static std::string account_key(std::string_view email);
+  static std::string address_key(std::string_view address);
+
+ private:
+  ThrottleRepository& repository_;
+  const AuthSettings& settings_;
+};
+
+}  // namespace nelo::auth
