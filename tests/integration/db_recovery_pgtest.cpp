@@ -92,6 +92,7 @@ TEST_F(RecoveryTest, ConnectionLostInsideATransaction_IsDiscardedNotReused) {
   auto pool = make_pool(recovery_options(1));
   run([&]() -> awaitable<void> {
     auto tx = co_await pool->begin_as_owner();
+    co_await tx.execute("SELECT 1");  // the transaction is now open on the server
     terminate_pool_backends();
     bool unavailable = false;
     try {
@@ -103,6 +104,21 @@ TEST_F(RecoveryTest, ConnectionLostInsideATransaction_IsDiscardedNotReused) {
   }());
   EXPECT_EQ(pool->stats().size, 0u) << "the broken connection went back to the pool";
   EXPECT_EQ(run(pool->execute_as_owner("SELECT 3")).front().get<std::int32_t>(0), 3);
+}
+
+TEST_F(RecoveryTest, ReusedConnectionDyingBeforeTheFirstStatement_IsReplacedTransparently) {
+  auto pool = make_pool(recovery_options(1));
+  database.exec("CREATE TABLE public.recovery_marks (id int)");
+  run(pool->execute_as_owner("SELECT 1"));  // the connection is now a reused one
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin_as_owner();  // checked out alive...
+    terminate_pool_backends();                   // ...and killed before its first statement
+    auto r = co_await tx.execute("INSERT INTO public.recovery_marks VALUES (1)");
+    EXPECT_EQ(r.affected_rows(), 1);
+    co_await tx.commit();
+  }());
+  EXPECT_EQ(database.value("SELECT count(*) FROM public.recovery_marks"), "1");
+  EXPECT_EQ(pool->stats().size, 1u);
 }
 
 TEST_F(RecoveryTest, WaiterHandedAFreedSlotLate_StillGetsItsWholeConnectTimeout) {
@@ -120,6 +136,7 @@ TEST_F(RecoveryTest, WaiterHandedAFreedSlotLate_StillGetsItsWholeConnectTimeout)
           waiter_ok = r.front().get<std::int32_t>(0) == 1;
         },
         boost::asio::detached);
+    co_await holder.execute("SELECT 1");
     co_await sleep_for(600ms);  // the waiter has now waited longer than connect_timeout
     terminate_pool_backends();
     // The held connection is dead: giving it back frees its slot, and the waiter must open a new one.

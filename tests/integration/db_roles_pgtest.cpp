@@ -81,8 +81,15 @@ TEST_F(RolesTest, Owner_SeesEverySchema) {
   EXPECT_EQ(r.front().get<std::int64_t>(0), 0);
 }
 
-TEST_F(RolesTest, UnknownModuleRole_FailsTheBeginAndLeavesNoBrokenConnection) {
-  EXPECT_EQ(sqlstate_of([&] { run(pool->begin("nosuchmodule_xyz")); }), "22023");
+TEST_F(RolesTest, UnknownModuleRole_FailsTheFirstStatementAndLeavesNoBrokenConnection) {
+  EXPECT_EQ(sqlstate_of([&] {
+              run([&]() -> awaitable<void> {
+                auto tx = co_await pool->begin("nosuchmodule_xyz");
+                co_await tx.execute("SELECT 1");
+              }());
+            }),
+            "22023");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("nosuchmodule_xyz", "SELECT 1")); }), "22023");
   EXPECT_EQ(run(pool->execute("alpha", "SELECT 1")).front().get<std::int32_t>(0), 1);
   EXPECT_EQ(pool->stats().in_use, 0u);
 }

@@ -115,6 +115,21 @@ TEST_F(TransactionTest, CommitAfterAFailedStatement_ThrowsInsteadOfSilentlyRolli
   EXPECT_EQ(count_items(), 0);
 }
 
+TEST_F(TransactionTest, TransactionWithoutStatements_CommitsAndRollsBackCleanly) {
+  int hooks = 0;
+  run([&]() -> awaitable<void> {
+    auto empty = co_await pool->begin("app");
+    empty.on_commit([&] { ++hooks; });
+    co_await empty.commit();
+    auto other = co_await pool->begin("app");
+    co_await other.rollback();
+    { auto dropped = co_await pool->begin("app"); }
+  }());
+  EXPECT_EQ(hooks, 1);
+  EXPECT_EQ(pool->stats().in_use, 0u);
+  EXPECT_EQ(count_items(), 0);
+}
+
 TEST_F(TransactionTest, MovedTransaction_KeepsWorking) {
   run([&]() -> awaitable<void> {
     auto tx = co_await pool->begin("app");

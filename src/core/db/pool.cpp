@@ -265,40 +265,32 @@ awaitable<void> PoolImpl::roll_back_then_release(std::shared_ptr<PoolImpl> self,
   self->hand_over(std::move(connection));
 }
 
-awaitable<Transaction> PoolImpl::begin_with(std::string sql, std::string module) {
-  auto now = steady_clock::now();
-  auto wait_until = now + options_.acquire_timeout;
-  for (std::size_t attempt = 0;; ++attempt) {
-    auto pooled = co_await acquire(wait_until, std::nullopt);
-    try {
-      co_await pooled->get().execute_script(sql);
-      co_return Transaction(std::move(pooled), std::move(module));
-    } catch (const Unavailable&) {
-      // A reused connection can die between the liveness check and BEGIN (a server restart):
-      // nothing has run yet, so starting over on another connection is safe.
-      if (pooled->fresh() || attempt >= options_.max_size) throw;
-    }
-  }
+awaitable<Transaction> PoolImpl::begin_with(std::vector<std::string> statements, std::string module) {
+  // Nothing is sent yet: Transaction::execute sends these with the first statement.
+  auto pooled = co_await acquire();
+  pooled->pending_begin = std::move(statements);
+  co_return Transaction(std::move(pooled), std::move(module));
 }
 
 awaitable<Transaction> PoolImpl::begin(std::string_view module, TxOptions options) {
   check_module_name(module);
-  std::string sql = "BEGIN ISOLATION LEVEL ";
+  std::string begin = "BEGIN ISOLATION LEVEL ";
   switch (options.isolation) {
     case Isolation::ReadCommitted:
-      sql += "READ COMMITTED";
+      begin += "READ COMMITTED";
       break;
     case Isolation::RepeatableRead:
-      sql += "REPEATABLE READ";
+      begin += "REPEATABLE READ";
       break;
     case Isolation::Serializable:
-      sql += "SERIALIZABLE";
+      begin += "SERIALIZABLE";
       break;
   }
-  if (options.read_only) sql += " READ ONLY";
-  sql += "; SET LOCAL ROLE \"" + module_role(module) + "\"; SET LOCAL statement_timeout = " +
-         std::to_string(options_.statement_timeout.count());
-  co_return co_await begin_with(std::move(sql), std::string(module));
+  if (options.read_only) begin += " READ ONLY";
+  std::vector<std::string> statements{std::move(begin), "SET LOCAL ROLE \"" + module_role(module) + "\"",
+                                      "SET LOCAL statement_timeout = " +
+                                          std::to_string(options_.statement_timeout.count())};
+  co_return co_await begin_with(std::move(statements), std::string(module));
 }
 
 awaitable<Result> PoolImpl::execute(std::string_view module, std::string_view sql, const Params& params) {
@@ -320,7 +312,10 @@ awaitable<Result> PoolImpl::execute_as_owner(std::string_view sql, const Params&
   co_return co_await pooled->get().execute_unnamed(sql, params);
 }
 
-awaitable<Transaction> PoolImpl::begin_as_owner() { return begin_with("BEGIN", ""); }
+awaitable<Transaction> PoolImpl::begin_as_owner() {
+  std::vector<std::string> statements{"BEGIN"};
+  co_return co_await begin_with(std::move(statements), "");
+}
 
 awaitable<bool> PoolImpl::ping() {
   auto until = steady_clock::now() + kPingBound;

@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <deque>
+#include <string>
 #include <mutex>
 #include <vector>
 
@@ -32,6 +33,11 @@ class PooledConnection {
   detail::Connection& get() { return *connection_; }
   // Opened for this acquisition (as opposed to reused from the idle list).
   bool fresh() const noexcept { return fresh_; }
+  const std::shared_ptr<detail::PoolImpl>& pool() const noexcept { return pool_; }
+
+  // The statements that open the transaction (BEGIN, SET LOCAL ...). They are not sent on their
+  // own: they travel in one pipelined round trip with the transaction's first statement.
+  std::vector<std::string> pending_begin;
 
  private:
   std::shared_ptr<detail::PoolImpl> pool_;
@@ -102,7 +108,7 @@ class PoolImpl final : public Pool {
   // Static with an owning `self`: it outlives the PooledConnection that started it.
   static boost::asio::awaitable<void> roll_back_then_release(std::shared_ptr<PoolImpl> self,
                                                              std::unique_ptr<Connection> connection);
-  boost::asio::awaitable<Transaction> begin_with(std::string sql, std::string module);
+  boost::asio::awaitable<Transaction> begin_with(std::vector<std::string> statements, std::string module);
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;

@@ -22,20 +22,51 @@ Transaction::~Transaction() = default;
 
 awaitable<Result> Transaction::execute(std::string_view sql, const Params& params) {
   if (!connection_) throw std::logic_error("the transaction has already ended");
-  co_return co_await connection_->get().execute_prepared(sql, params);
+  if (connection_->pending_begin.empty()) co_return co_await connection_->get().execute_prepared(sql, params);
+
+  // First statement: BEGIN, role and timeout go with it in one round trip.
+  for (std::size_t attempt = 0;; ++attempt) {
+    std::vector<detail::Connection::Statement> batch;
+    for (const auto& s : connection_->pending_begin) batch.push_back({s});
+    batch.push_back({sql, &params});
+    bool retry = false;
+    try {
+      auto results = co_await connection_->get().execute_batch(batch);
+      connection_->pending_begin.clear();
+      co_return std::move(results.back());
+    } catch (const Unavailable&) {
+      // Nothing was committed (COMMIT was not sent), so when a reused connection turns out to be
+      // dead (the server restarted since it was last used) the batch can go to a fresh one.
+      if (connection_->fresh() || attempt >= connection_->pool()->options().max_size) throw;
+      retry = true;
+    } catch (...) {
+      connection_->pending_begin.clear();  // the transaction did begin; it is now failed
+      throw;
+    }
+    if (retry) {
+      auto pool = connection_->pool();
+      auto pending = std::move(connection_->pending_begin);
+      connection_.reset();  // broken: closed, its slot freed
+      connection_ = co_await pool->acquire();
+      connection_->pending_begin = std::move(pending);
+    }
+  }
 }
 
 awaitable<void> Transaction::commit() {
   if (!connection_) throw std::logic_error("the transaction has already ended");
   // Whatever happens next, this transaction is over: the connection goes back when `c` dies.
   auto c = std::move(connection_);
-  Result result = co_await c->get().execute_script("COMMIT");
-  // COMMIT of a transaction in which a statement failed "succeeds" as a ROLLBACK.
-  if (const auto* r = static_cast<const PGresult*>(result.native());
-      r && std::string_view(PQcmdStatus(const_cast<PGresult*>(r))) == "ROLLBACK") {
-    on_commit_.clear();
-    throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
+  if (c->pending_begin.empty()) {
+    Result result = co_await c->get().execute_script("COMMIT");
+    // COMMIT of a transaction in which a statement failed "succeeds" as a ROLLBACK.
+    if (const auto* r = static_cast<const PGresult*>(result.native());
+        r && std::string_view(PQcmdStatus(const_cast<PGresult*>(r))) == "ROLLBACK") {
+      on_commit_.clear();
+      throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
+    }
   }
+  // (No statement ran: nothing was started on the server, so there is nothing to commit.)
   c.reset();
   auto hooks = std::move(on_commit_);
   for (auto& hook : hooks) {
@@ -51,7 +82,7 @@ awaitable<void> Transaction::rollback() {
   if (!connection_) throw std::logic_error("the transaction has already ended");
   auto c = std::move(connection_);
   on_commit_.clear();
-  co_await c->get().execute_script("ROLLBACK");
+  if (c->pending_begin.empty()) co_await c->get().execute_script("ROLLBACK");
 }
 
 void Transaction::on_commit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }
