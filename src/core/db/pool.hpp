@@ -46,7 +46,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   static std::shared_ptr<Pool> create(boost::asio::any_io_executor executor, PoolOptions options);
   virtual ~Pool() = default;
 
-  // BEGIN; SET LOCAL ROLE nelo_<module>; SET LOCAL statement_timeout ... in one round trip.
+  // A transaction as nelo_<module> (BEGIN; SET LOCAL ROLE; SET LOCAL statement_timeout). Only
+  // checks a connection out: those statements are pipelined with the first execute(), so errors
+  // such as a missing role surface there. Throws Unavailable when no connection is free in time.
   virtual boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options = {}) = 0;
 
   // A single statement in its own transaction under the module's role: BEGIN, role, timeout, the
