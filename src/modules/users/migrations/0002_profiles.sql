@@ -5,7 +5,7 @@
 CREATE TABLE users.profiles (
   user_id    uuid        PRIMARY KEY,
   email      text        NOT NULL CHECK (char_length(email) BETWEEN 3 AND 320),
-  name       text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
+  name       text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
   phone      text        CHECK (phone ~ '^\+[1-9][0-9]{1,14}$'),
   locale     text        NOT NULL DEFAULT 'fr' CHECK (locale IN ('fr', 'en')),
   created_at timestamptz NOT NULL DEFAULT now(),

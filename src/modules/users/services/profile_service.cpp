@@ -17,7 +17,6 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-constexpr std::size_t kMaxEventNameLength = 200;  // users.profiles' CHECK; auth's own rule is stricter
 constexpr std::size_t kMaxEmailLength = 320;
 
 std::string required_string(const json::object& payload, std::string_view name) {
@@ -44,7 +43,7 @@ RegisteredUser parse_user_registered(const json::object& payload) {
     throw std::invalid_argument("user.registered: \"email\" is not an e-mail address");
   }
   user.name = required_string(payload, "name");
-  if (auto problem = text_problem(user.name, kMaxEventNameLength)) {
+  if (auto problem = text_problem(user.name, kMaxNameLength)) {
     throw std::invalid_argument("user.registered: \"name\" " + *problem);
   }
   // Canonical lower case, as PostgreSQL's uuid type prints it, so ids compare as text everywhere.

@@ -37,6 +37,14 @@ enum class Presence {
   Patch,     // PATCH of a field that cannot be cleared: absent leaves it, null is refused
 };
 
+// Surrounding white space is not part of a value (as the auth module does for names).
+std::string trimmed(const std::string& value) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = value.find_first_not_of(kSpace);
+  if (first == std::string::npos) return {};
+  return value.substr(first, value.find_last_not_of(kSpace) - first + 1);
+}
+
 std::optional<std::string> text(JsonReader& r, std::string_view name, Presence presence, std::size_t max_length,
                                 TextKind kind = TextKind::SingleLine) {
   std::optional<std::string> value;
@@ -46,6 +54,7 @@ std::optional<std::string> text(JsonReader& r, std::string_view name, Presence p
     value = r.optional_string(name);
   }
   if (value) {
+    value = trimmed(*value);
     if (auto problem = text_problem(*value, max_length, kind)) {
       r.validator().add(r.field(name), *problem);
       return std::nullopt;
@@ -264,7 +273,10 @@ PageRequest parse_page_request(std::optional<std::string_view> limit, std::optio
 // --- serialization ---
 
 std::string format_timestamp(Timestamp t) {
-  return to_rfc3339(std::chrono::floor<std::chrono::milliseconds>(t));
+  // to_rfc3339 writes six fraction digits (or none); after flooring, the last three are zeros.
+  std::string text = to_rfc3339(std::chrono::floor<std::chrono::milliseconds>(t));
+  if (const auto dot = text.find('.'); dot != std::string::npos) text.erase(dot + 4, 3);
+  return text;
 }
 
 json::object to_json(const Profile& p) {
