@@ -31,8 +31,8 @@ using test::RawConnection;
 class StubVerifier final : public AccessTokenVerifier {
  public:
   Principal verify(std::string_view token) const override {
-    if (token == "customer-token") return {"user-customer", {"customer"}, "jti-1"};
-    if (token == "admin-token") return {"user-admin", {"admin"}, "jti-2"};
+    if (token == "customer-token") return {"user-customer", {"customer"}, "jti-1", ""};
+    if (token == "admin-token") return {"user-admin", {"admin"}, "jti-2", ""};
     throw Unauthorized("The access token is not valid");
   }
 };
