@@ -17,6 +17,8 @@
 #include "app/modules.hpp"
 #include "app/platform_routes.hpp"
 #include "app/readiness.hpp"
+#include "core/security/token_verifier.hpp"
+#include "modules/auth/module.hpp"
 #include "core/db/migrator.hpp"
 #include "core/db/pool.hpp"
 #include "core/http/openapi.hpp"
@@ -44,6 +46,8 @@ struct Application::Impl {
   metrics::Registry registry;
   std::shared_ptr<db::Pool> pool;
   std::vector<std::unique_ptr<Module>> modules;
+  auth::AuthModule* auth = nullptr;
+  const AccessTokenVerifier* verifier = nullptr;
   std::shared_ptr<events::OutboxEventBus> bus;
   http::Router router;
   std::unique_ptr<Readiness> readiness;
@@ -65,7 +69,11 @@ struct Application::Impl {
     bus_options.retention = config.outbox_retention;
     bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, enabled);
 
-    modules = make_modules(ModuleContext{*pool, *bus, config, clock, registry, io.get_executor()});
+    ModuleContext context{*pool, *bus, config, clock, registry, io.get_executor()};
+    auto set = make_modules(context);
+    modules = std::move(set.modules);
+    auth = set.auth;
+    verifier = set.verifier;
     for (auto& m : modules) {
       m->register_routes(router);
       m->register_subscriptions(*bus);
@@ -190,8 +198,8 @@ int Application::serve() {
   options.read_timeout = impl.config.http_read_timeout;
   options.idle_timeout = impl.config.http_idle_timeout;
   options.shutdown_grace = impl.config.shutdown_grace;
-  // No token verifier until the auth module provides one: every protected route answers 401.
-  http::Server server(impl.io, options, impl.router, nullptr, impl.registry);
+  // Without the auth module in this process, every protected route answers 401.
+  http::Server server(impl.io, options, impl.router, impl.verifier, impl.registry);
   server.start();
   impl.bus->start();
   spdlog::info("nelo {} listening on {}:{} ({} routes, {} threads)", kVersion, options.address, server.port(),
@@ -216,6 +224,34 @@ int Application::serve() {
   stopped.get_future().wait();
   spdlog::info("stopped");
   impl.stop_threads();
+  return 0;
+}
+
+int Application::create_admin(const std::string& email, const std::string& name, const std::string& password) {
+  auto& impl = *impl_;
+  if (impl.config.database_url.empty() || !impl.auth) {
+    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
+    return 2;
+  }
+  impl.start_threads();
+  impl.run_migrations();
+  auto id = impl.run_sync(impl.auth->create_admin(email, name, password));
+  std::cout << "admin created: " << id << " <" << email << ">\n";
+  impl.pool->close();
+  return 0;
+}
+
+int Application::rotate_keys() {
+  auto& impl = *impl_;
+  if (impl.config.database_url.empty() || !impl.auth) {
+    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
+    return 2;
+  }
+  impl.start_threads();
+  impl.run_migrations();
+  auto kid = impl.run_sync(impl.auth->rotate_keys());
+  std::cout << "new signing key: " << kid << "\n";
+  impl.pool->close();
   return 0;
 }
 

@@ -19,6 +19,10 @@ class Application {
   int serve();
   // `nelo migrate`: applies pending migrations and prints each file's fate.
   int migrate();
+  // `nelo admin create`: the first admin (roles cannot be self-assigned at registration).
+  int create_admin(const std::string& email, const std::string& name, const std::string& password);
+  // `nelo auth rotate-keys`
+  int rotate_keys();
   // `nelo routes [--json]`
   int print_routes(bool as_json);
   // `nelo openapi`

@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
 
 #include "app/application.hpp"
 #include "core/config.hpp"
+#include "core/errors.hpp"
 #include "core/logging.hpp"
 
 int main(int argc, char** argv) {
@@ -19,6 +21,16 @@ int main(int argc, char** argv) {
   auto* routes = cli.add_subcommand("routes", "List every route with its auth policy (no database needed)");
   routes->add_flag("--json", routes_json, "Print JSON instead of a table");
   auto* openapi = cli.add_subcommand("openapi", "Print the OpenAPI 3.1 document (no database needed)");
+
+  auto* admin = cli.add_subcommand("admin", "Administration commands");
+  admin->require_subcommand(1);
+  std::string admin_email, admin_name = "Administrator";
+  auto* admin_create = admin->add_subcommand("create", "Create an admin account; the password is read from stdin");
+  admin_create->add_option("--email", admin_email, "E-mail of the admin")->required();
+  admin_create->add_option("--name", admin_name, "Display name");
+  auto* auth = cli.add_subcommand("auth", "Authentication commands");
+  auth->require_subcommand(1);
+  auto* rotate = auth->add_subcommand("rotate-keys", "Start signing with a new key; old ones keep verifying for a while");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -38,6 +50,17 @@ int main(int argc, char** argv) {
     else if (*migrate) code = app.migrate();
     else if (*routes) code = app.print_routes(routes_json);
     else if (*openapi) code = app.print_openapi();
+    else if (*admin_create) {
+      // The password never appears in argv (visible to every local user through ps).
+      std::string password;
+      std::getline(std::cin, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+      code = app.create_admin(admin_email, admin_name, password);
+    } else if (*rotate) code = app.rotate_keys();
+  } catch (const nelo::ValidationError& e) {
+    std::cerr << "nelo: " << e.what() << '\n';
+    for (const auto& f : e.errors()) std::cerr << "  - " << f.field << ": " << f.message << '\n';
+    code = 1;
   } catch (const std::exception& e) {
     std::cerr << "nelo: " << e.what() << '\n';
     code = 1;

@@ -17,12 +17,19 @@ const std::vector<std::string>& all_module_names() {
   return kNames;
 }
 
-std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) {
-  std::vector<std::unique_ptr<Module>> modules;
+ModuleSet make_modules(const ModuleContext& context) {
+  ModuleSet set;
+  auto& modules = set.modules;
   auto add = [&](std::unique_ptr<Module> module) {
     if (context.config.module_enabled(module->name())) modules.push_back(std::move(module));
   };
-  add(auth::make_module(context));
+  if (context.config.module_enabled("auth")) {
+    auto auth = auth::make_module(context);
+    set.auth = auth.get();
+    set.verifier = &auth->token_verifier();
+    modules.push_back(std::move(auth));
+  }
+  // users provides UserInterface to the modules that follow (orders, deliveries, ...).
   add(users::make_module(context));
   add(catalog::make_module(context));
   add(orders::make_module(context));
@@ -30,7 +37,7 @@ std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) 
   add(payments::make_module(context));
   add(notifications::make_module(context));
   add(ai::make_module(context));
-  return modules;
+  return set;
 }
 
 }  // namespace nelo::app

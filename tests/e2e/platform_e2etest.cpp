@@ -81,6 +81,23 @@ TEST_F(PlatformE2E, OversizeBodyIs413BeforeTheBodyIsSent) {
   expect_problem(*r, 413);
 }
 
+TEST_F(PlatformE2E, MalformedJsonIs400AndNothingIsCreated) {
+  auto c = client();
+  const Headers json{{"Content-Type", "application/json"}};
+  expect_problem(c.request("POST", "/api/v1/auth/register", "{\"email\": ", json), 400);
+  expect_problem(c.request("POST", "/api/v1/auth/register",
+                           R"({"email":"dup@nelo.test","email":"x@nelo.test","password":"long enough pw","name":"D"})",
+                           json),
+                 400);
+  EXPECT_EQ(db_->value("SELECT count(*) FROM auth.users"), "0");
+}
+
+TEST_F(PlatformE2E, WrongContentTypeIs415) {
+  auto r = client().request("POST", "/api/v1/auth/register", R"({"email":"a@nelo.test"})",
+                            {{"Content-Type", "text/plain"}});
+  expect_problem(r, 415);
+}
+
 TEST_F(PlatformE2E, MalformedRequestLineIs400) {
   RawConnection raw("127.0.0.1", server_->port());
   ASSERT_TRUE(raw.send("THIS IS NOT HTTP\r\n\r\n"));
