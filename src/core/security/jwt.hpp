@@ -55,7 +55,7 @@ struct JwtClaims {
   Timestamp expires_at;             // exp (whole seconds)
   std::string token_id;             // jti
   std::string token_use{kAccessTokenUse};  // token_use
-  std::string session_id;           // sid: the login session (refresh-token family); omitted when empty
+  std::string session_id{};         // sid: the login session (refresh-token family); omitted when empty
 };
 
 // Signs with OpenSSL directly rather than libjwt: libjwt takes a PEM per call, and parsing a

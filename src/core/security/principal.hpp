@@ -12,7 +12,7 @@ struct Principal {
   std::string user_id;             // UUID (the token's "sub")
   std::vector<std::string> roles;  // "customer", "merchant", "driver", "admin"
   std::string token_id;            // the token's "jti"
-  std::string session_id;          // the token's "sid" (the login session); empty when absent
+  std::string session_id{};        // the token's "sid" (the login session); empty when absent
 
   bool has_role(std::string_view role) const {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
