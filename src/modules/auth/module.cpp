@@ -52,9 +52,9 @@ security::PasswordHasherOptions hasher_options(const AuthSettings& settings) {
 
 class AuthModuleImpl final : public AuthModule {
  public:
-  explicit AuthModuleImpl(const ModuleContext& context)
+  AuthModuleImpl(const ModuleContext& context, AuthSettings settings)
       : pool_(context.pool),
-        settings_(auth_settings_from_environment(context.config)),
+        settings_(std::move(settings)),
         hasher_(hasher_options(settings_)),
         users_(pool_),
         refresh_tokens_(pool_),
@@ -181,7 +181,11 @@ class AuthModuleImpl final : public AuthModule {
 }  // namespace
 
 std::unique_ptr<AuthModule> make_module(const ModuleContext& context) {
-  return std::make_unique<AuthModuleImpl>(context);
+  return std::make_unique<AuthModuleImpl>(context, auth_settings_from_environment(context.config));
+}
+
+std::unique_ptr<AuthModule> make_module(const ModuleContext& context, AuthSettings settings) {
+  return std::make_unique<AuthModuleImpl>(context, std::move(settings));
 }
 
 }  // namespace nelo::auth

@@ -10,6 +10,7 @@
 
 #include "core/db/migration.hpp"
 #include "core/security/token_verifier.hpp"
+#include "modules/auth/services/auth_settings.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -36,5 +37,7 @@ class AuthModule : public Module {
 // Reads the NELO_AUTH_* settings (throws std::invalid_argument on a bad value) and builds the
 // password hasher (one ~50 ms hash: call it at start-up, not on an I/O thread).
 std::unique_ptr<AuthModule> make_module(const ModuleContext& context);
+// The same with explicit settings instead of the environment (tests, tools).
+std::unique_ptr<AuthModule> make_module(const ModuleContext& context, AuthSettings settings);
 
 }  // namespace nelo::auth
