@@ -1,0 +1,202 @@
+#pragma once
+// Shared set-up of the auth pg tests: a fresh database migrated with the auth schema, a pool, an
+// event bus, and the module's services wired the way module.cpp wires them (so a test can reach
+// each service and repository), plus helpers to read the database as the superuser.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/db/migrator.hpp"
+#include "core/db/pool.hpp"
+#include "core/metrics/registry.hpp"
+#include "core/security/password_hasher.hpp"
+#include "modules/auth/module.hpp"
+#include "modules/auth/repositories/refresh_token_repository.hpp"
+#include "modules/auth/repositories/signing_key_repository.hpp"
+#include "modules/auth/repositories/throttle_repository.hpp"
+#include "modules/auth/repositories/user_repository.hpp"
+#include "modules/auth/services/auth_service.hpp"
+#include "modules/auth/services/auth_settings.hpp"
+#include "modules/auth/services/key_ring.hpp"
+#include "modules/auth/services/login_throttle.hpp"
+#include "modules/auth/services/session_revocations.hpp"
+#include "modules/auth/services/user_admin_service.hpp"
+#include "shared/events/outbox_event_bus.hpp"
+#include "shared/events/schema_templates.hpp"
+#include "shared/module_context.hpp"
+#include "support/run_async.hpp"
+#include "support/test_database.hpp"
+
+namespace nelo::auth::test {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+inline constexpr const char* kTestKek = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+inline constexpr const char* kPassword = "correct horse battery";
+
+// Fast and small: one hashing thread, short windows.
+inline AuthSettings test_settings() {
+  AuthSettings s;
+  s.key_encryption_key = kTestKek;
+  s.hash_threads = 1;
+  s.hash_max_pending = 64;
+  s.max_failures_per_account = 5;
+  s.max_failures_per_address = 20;
+  s.throttle_window = 900s;
+  s.key_refresh_interval = 1s;
+  s.key_activation_delay = 2s;
+  return s;
+}
+
+// Everything module.cpp builds, in the same order, with its parts reachable.
+struct AuthStack {
+  AuthStack(db::Pool& pool, events::EventBus& bus, metrics::Registry& registry, const Clock& clock,
+            AuthSettings s, security::PasswordHasher& shared_hasher)
+      : settings(std::move(s)),
+        users(pool),
+        refresh_tokens(pool),
+        throttle_repository(pool),
+        signing_keys(pool),
+        keys(signing_keys, settings, clock),
+        verifier(keys.verifier(), revocations),
+        throttle(throttle_repository, settings),
+        service(AuthServiceDeps{pool, bus, users, refresh_tokens, throttle, keys, revocations, shared_hasher, settings,
+                                clock, registry}),
+        admin(pool, users, refresh_tokens, revocations) {}
+
+  AuthSettings settings;
+  UserRepository users;
+  RefreshTokenRepository refresh_tokens;
+  ThrottleRepository throttle_repository;
+  SigningKeyRepository signing_keys;
+  SessionRevocations revocations;
+  KeyRing keys;
+  AuthTokenVerifier verifier;
+  LoginThrottle throttle;
+  AuthService service;
+  UserAdminService admin;
+};
+
+class AuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = make_pool();
+    run(migrate());
+    bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(), events::OutboxOptions{}, registry_,
+                                                    std::vector<std::string>{"auth"});
+  }
+
+  void TearDown() override {
+    stacks_.clear();
+    bus_.reset();
+    for (auto& p : extra_pools_) p->close();
+    if (pool_) pool_->close();
+  }
+
+  std::shared_ptr<db::Pool> make_pool(std::size_t size = 12) {
+    db::PoolOptions options;
+    options.conninfo = db_.conninfo();
+    options.max_size = size;
+    options.acquire_timeout = 5s;
+    options.application_name = "nelo-auth-test";
+    return db::Pool::create(io_.get_executor(), options);
+  }
+
+  // A second "instance": its own pool.
+  db::Pool& other_pool() {
+    extra_pools_.push_back(make_pool());
+    return *extra_pools_.back();
+  }
+
+  asio::awaitable<void> migrate() {
+    std::vector<db::SchemaMigrations> schemas{{"auth", events::schema_templates(), auth::migrations()}};
+    db::Migrator migrator(*pool_);
+    co_await migrator.migrate(schemas);
+  }
+
+  AuthStack& stack(AuthSettings settings = test_settings(), db::Pool* pool = nullptr) {
+    stacks_.push_back(std::make_unique<AuthStack>(pool ? *pool : *pool_, *bus_, registry_, clock_, std::move(settings),
+                                                  hasher()));
+    return *stacks_.back();
+  }
+
+  // A started stack: keys generated and loaded.
+  AuthStack& ready_stack(AuthSettings settings = test_settings()) {
+    auto& s = stack(std::move(settings));
+    run(s.keys.initialize());
+    return s;
+  }
+
+  ModuleContext context(db::Pool& pool) {
+    return ModuleContext{pool, *bus_, config_, clock_, registry_, io_.get_executor()};
+  }
+
+  // One hasher for the whole test binary: constructing one costs a hash.
+  static security::PasswordHasher& hasher() {
+    static security::PasswordHasherOptions options = [] {
+      security::PasswordHasherOptions o;
+      o.threads = 2;
+      return o;
+    }();
+    static security::PasswordHasher instance(options);
+    return instance;
+  }
+
+  template <class T>
+  T run(asio::awaitable<T> work) {
+    return nelo::test::run_async(io_, std::move(work), 2);
+  }
+
+  static asio::awaitable<void> nothing() { co_return; }
+
+  // Runs n tasks at once on the test's io_context (two threads) and waits for all of them.
+  template <class MakeTask>
+  void run_parallel(int n, MakeTask& make_task) {
+    for (int i = 0; i < n; ++i) asio::co_spawn(io_, make_task(i), [](std::exception_ptr) {});
+    run(nothing());
+  }
+
+  // Registers and returns the user.
+  User register_user(AuthStack& s, const std::string& email, const std::string& role = "customer") {
+    Registration r;
+    r.email = email;
+    r.password = kPassword;
+    r.name = "Test User";
+    r.role = role;
+    return run(s.service.register_user(std::move(r)));
+  }
+
+  TokenPair login(AuthStack& s, const std::string& email, const std::string& password = kPassword,
+                  const std::string& address = "192.0.2.1") {
+    return run(s.service.login(email, password, address));
+  }
+
+  static Principal principal_of(AuthStack& s, const TokenPair& tokens) { return s.verifier.verify(tokens.access_token); }
+
+  std::string scalar(const std::string& sql) { return db_.value(sql); }
+  std::int64_t count(const std::string& sql) { return std::stoll(db_.value(sql)); }
+
+  nelo::test::TestDatabase db_;
+  asio::io_context io_;
+  metrics::Registry registry_;
+  SystemClock clock_;
+  Config config_;
+  std::shared_ptr<db::Pool> pool_;
+  std::vector<std::shared_ptr<db::Pool>> extra_pools_;
+  std::unique_ptr<events::OutboxEventBus> bus_;
+  std::vector<std::unique_ptr<AuthStack>> stacks_;
+};
+
+}  // namespace nelo::auth::test

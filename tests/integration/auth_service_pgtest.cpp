@@ -1,0 +1,488 @@
+// The auth services against PostgreSQL: registration, login and its throttling, refresh-token
+// rotation with reuse detection (also under concurrency), logout, password change, admin actions.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "core/errors.hpp"
+#include "core/security/tokens.hpp"
+#include "integration/auth_fixture.hpp"
+
+namespace nelo::auth::test {
+namespace {
+
+template <class E, class F>
+E expect_error(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "unexpected exception: " << e.what();
+    throw;
+  }
+  ADD_FAILURE() << "no exception";
+  throw std::runtime_error("no exception");
+}
+
+class AuthServiceTest : public AuthTest {};
+
+// ---- registration ------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Register_StoresNormalisedAccountWithArgon2idAndPublishesUserRegistered) {
+  auto& s = stack();
+  auto user = register_user(s, "  Ana.Lopez@Example.COM ", "merchant");
+  EXPECT_EQ(user.email, "ana.lopez@example.com");
+  EXPECT_EQ(user.roles, std::vector<std::string>{"merchant"});
+  EXPECT_FALSE(user.disabled());
+  auto hash = scalar("SELECT password_hash FROM auth.users WHERE id = '" + user.id + "'");
+  EXPECT_TRUE(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")) << hash;
+  EXPECT_EQ(hash.find(kPassword), std::string::npos);
+
+  EXPECT_EQ(count("SELECT count(*) FROM auth.outbox WHERE name = 'user.registered'"), 1);
+  auto payload = json::parse(scalar("SELECT payload::text FROM auth.outbox WHERE name = 'user.registered'")).as_object();
+  EXPECT_EQ(payload.at("user_id").as_string(), user.id);
+  EXPECT_EQ(payload.at("email").as_string(), "ana.lopez@example.com");
+  EXPECT_EQ(payload.at("name").as_string(), "Test User");
+  EXPECT_EQ(payload.at("role").as_string(), "merchant");
+  EXPECT_TRUE(parse_timestamp(std::string(payload.at("registered_at").as_string())).has_value());
+  EXPECT_EQ(scalar("SELECT version FROM auth.outbox WHERE name = 'user.registered'"), "1");
+}
+
+TEST_F(AuthServiceTest, Register_SameAddressInAnotherCaseIsConflictAndPublishesNothingMore) {
+  auto& s = stack();
+  register_user(s, "bob@example.com");
+  auto e = expect_error<Conflict>([&] { register_user(s, " BOB@example.com"); });
+  EXPECT_EQ(e.status(), 409);
+  EXPECT_EQ(e.detail(), "An account already exists for this email address");
+  EXPECT_EQ(count("SELECT count(*) FROM auth.users"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.outbox"), 1);
+}
+
+TEST_F(AuthServiceTest, Register_RefusesAdminAndReportsEveryBadField) {
+  auto& s = stack();
+  Registration r;
+  r.email = "not-an-address";
+  r.password = "short";
+  r.name = "";
+  r.role = "admin";
+  auto e = expect_error<ValidationError>([&] { run(s.service.register_user(r)); });
+  std::vector<std::string> fields;
+  for (const auto& f : e.errors()) fields.push_back(f.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"email", "password", "name", "role"}));
+  EXPECT_EQ(count("SELECT count(*) FROM auth.users"), 0);
+}
+
+TEST_F(AuthServiceTest, CreateAdmin_MakesAnAdminAndPublishesItsRegistration) {
+  auto& s = stack();
+  auto admin = run(s.service.create_admin("Root@Example.com", "Root", kPassword));
+  EXPECT_EQ(admin.roles, std::vector<std::string>{"admin"});
+  EXPECT_EQ(scalar("SELECT payload->>'role' FROM auth.outbox"), "admin");
+  EXPECT_THROW(run(s.service.create_admin("root@example.com", "Root again", kPassword)), Conflict);
+}
+
+// ---- login -------------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Login_IssuesAnAccessTokenForTheSessionAndAHashedRefreshToken) {
+  auto& s = ready_stack();
+  auto user = register_user(s, "carla@example.com", "driver");
+  auto tokens = login(s, "CARLA@example.com ");
+  EXPECT_EQ(tokens.token_type, "Bearer");
+  EXPECT_EQ(tokens.expires_in, 900);
+  EXPECT_EQ(tokens.refresh_token.size(), 43u);  // 32 random bytes, base64url
+  auto principal = principal_of(s, tokens);
+  EXPECT_EQ(principal.user_id, user.id);
+  EXPECT_EQ(principal.roles, std::vector<std::string>{"driver"});
+  EXPECT_EQ(scalar("SELECT id FROM auth.refresh_token_families"), principal.session_id);
+  EXPECT_EQ(scalar("SELECT token_hash FROM auth.refresh_tokens"), security::sha256_hex(tokens.refresh_token));
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_tokens WHERE token_hash = '" + tokens.refresh_token + "'"), 0);
+}
+
+TEST_F(AuthServiceTest, Login_UnknownEmailWrongPasswordAndDisabledAccountAnswerTheSame) {
+  auto& s = ready_stack();
+  auto user = register_user(s, "dan@example.com");
+  register_user(s, "eve@example.com");
+  auto admin = run(s.service.create_admin("root@example.com", "Root", kPassword));
+  Principal root{admin.id, {"admin"}, "jti", ""};
+  run(s.admin.disable(root, scalar("SELECT id FROM auth.users WHERE email = 'eve@example.com'")));
+
+  auto unknown = expect_error<Unauthorized>([&] { login(s, "nobody@example.com"); });
+  auto wrong = expect_error<Unauthorized>([&] { login(s, "dan@example.com", "wrong password!!"); });
+  auto disabled = expect_error<Unauthorized>([&] { login(s, "eve@example.com"); });
+  EXPECT_EQ(unknown.detail(), wrong.detail());
+  EXPECT_EQ(unknown.detail(), disabled.detail());
+  EXPECT_EQ(unknown.type(), wrong.type());
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_tokens"), 0);
+  (void)user;
+}
+
+TEST_F(AuthServiceTest, Login_UnknownEmailTakesAboutAsLongAsAWrongPassword) {
+  auto& s = ready_stack();
+  register_user(s, "fay@example.com");
+  auto time = [&](const std::string& email) {
+    std::vector<double> ms;
+    for (int i = 0; i < 4; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      EXPECT_THROW(login(s, email, "a wrong password", "198.51.100." + std::to_string(i)), Unauthorized);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      run(s.throttle_repository.purge(0s));
+    }
+    std::sort(ms.begin(), ms.end());
+    return (ms[1] + ms[2]) / 2;
+  };
+  double wrong = time("fay@example.com");
+  double unknown = time("nobody@example.com");
+  EXPECT_GT(unknown, wrong * 0.5) << "unknown " << unknown << " ms, wrong " << wrong << " ms";
+  EXPECT_LT(unknown, wrong * 2.0) << "unknown " << unknown << " ms, wrong " << wrong << " ms";
+  EXPECT_GT(wrong, 10.0) << "a verification should cost an Argon2id hash";
+}
+
+// ---- throttling --------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Throttle_AccountIsRefusedAfterItsFailuresThenAllowedAfterTheWindow) {
+  auto settings = test_settings();
+  settings.max_failures_per_account = 3;
+  settings.throttle_window = 2s;
+  auto& s = ready_stack(settings);
+  register_user(s, "gus@example.com");
+  for (int i = 0; i < 3; ++i) EXPECT_THROW(login(s, "gus@example.com", "wrong password " + std::to_string(i)), Unauthorized);
+  // Even the right password waits for the window: the guesser must not learn it meanwhile.
+  auto throttled = expect_error<TooManyRequests>([&] { login(s, "gus@example.com"); });
+  EXPECT_GE(throttled.retry_after().count(), 1);
+  EXPECT_LE(throttled.retry_after().count(), 2);
+  // Another address does not help.
+  EXPECT_THROW(login(s, "gus@example.com", kPassword, "203.0.113.9"), TooManyRequests);
+  std::this_thread::sleep_for(2100ms);
+  EXPECT_NO_THROW(login(s, "gus@example.com"));
+}
+
+TEST_F(AuthServiceTest, Throttle_UnknownAccountsAreThrottledLikeKnownOnes) {
+  auto settings = test_settings();
+  settings.max_failures_per_account = 2;
+  auto& s = ready_stack(settings);
+  for (int i = 0; i < 2; ++i) EXPECT_THROW(login(s, "ghost@example.com"), Unauthorized);
+  EXPECT_THROW(login(s, "ghost@example.com"), TooManyRequests);
+}
+
+TEST_F(AuthServiceTest, Throttle_SuccessClearsTheAccountCounterAndReturnsTheAddressAttempt) {
+  auto& s = ready_stack();
+  register_user(s, "hal@example.com");
+  for (int i = 0; i < 4; ++i) EXPECT_THROW(login(s, "hal@example.com", "wrong password 123"), Unauthorized);
+  login(s, "hal@example.com");
+  EXPECT_EQ(count("SELECT count(*) FROM auth.login_throttle WHERE key = 'account:hal@example.com'"), 0);
+  EXPECT_EQ(scalar("SELECT failures FROM auth.login_throttle WHERE key = 'address:192.0.2.1'"), "4");
+  for (int i = 0; i < 5; ++i) EXPECT_THROW(login(s, "hal@example.com", "wrong password 123"), Unauthorized);
+  EXPECT_THROW(login(s, "hal@example.com"), TooManyRequests);
+}
+
+TEST_F(AuthServiceTest, Throttle_AddressIsRefusedAcrossAccounts) {
+  auto settings = test_settings();
+  settings.max_failures_per_address = 3;
+  auto& s = ready_stack(settings);
+  register_user(s, "ida@example.com");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THROW(login(s, "spray" + std::to_string(i) + "@example.com", kPassword, "203.0.113.7"), Unauthorized);
+  }
+  EXPECT_THROW(login(s, "ida@example.com", kPassword, "203.0.113.7"), TooManyRequests);
+  EXPECT_NO_THROW(login(s, "ida@example.com", kPassword, "203.0.113.8"));
+}
+
+TEST_F(AuthServiceTest, Throttle_ConcurrentGuessesCannotExceedTheLimit) {
+  auto settings = test_settings();
+  settings.max_failures_per_account = 3;
+  auto& s = ready_stack(settings);
+  register_user(s, "jon@example.com");
+  std::atomic<int> unauthorized{0}, throttled{0}, other{0};
+  auto guess = [&](int i) -> asio::awaitable<void> {
+    try {
+      co_await s.service.login("jon@example.com", "wrong guess #" + std::to_string(i), "192.0.2.50");
+      ++other;
+    } catch (const TooManyRequests&) {
+      ++throttled;
+    } catch (const Unauthorized&) {
+      ++unauthorized;
+    } catch (...) {
+      ++other;
+    }
+  };
+  run_parallel(10, guess);
+  EXPECT_EQ(unauthorized.load(), 3) << "only the allowed attempts may reach the password check";
+  EXPECT_EQ(throttled.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+}
+
+// ---- refresh -----------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Refresh_RotatesTheTokenWithinTheSameSession) {
+  auto& s = ready_stack();
+  register_user(s, "kim@example.com");
+  auto first = login(s, "kim@example.com");
+  auto second = run(s.service.refresh(first.refresh_token));
+  EXPECT_NE(second.refresh_token, first.refresh_token);
+  EXPECT_NE(second.access_token, first.access_token);
+  EXPECT_EQ(principal_of(s, second).session_id, principal_of(s, first).session_id);
+  auto third = run(s.service.refresh(second.refresh_token));
+  EXPECT_EQ(principal_of(s, third).session_id, principal_of(s, first).session_id);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_tokens WHERE used_at IS NOT NULL"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_token_families"), 1);
+}
+
+TEST_F(AuthServiceTest, Refresh_ReusingASpentTokenRevokesTheWholeFamily) {
+  auto& s = ready_stack();
+  register_user(s, "lea@example.com");
+  auto stolen = login(s, "lea@example.com");
+  const auto session = principal_of(s, stolen).session_id;
+  auto legit = run(s.service.refresh(stolen.refresh_token));
+  auto other_session = login(s, "lea@example.com");
+
+  EXPECT_THROW(run(s.service.refresh(stolen.refresh_token)), Unauthorized);  // the thief replays
+  EXPECT_EQ(scalar("SELECT revoked_reason FROM auth.refresh_token_families WHERE id = '" + session + "'"),
+            "reuse_detected");
+  // The legitimate holder's newer token and access token die with the family...
+  EXPECT_THROW(run(s.service.refresh(legit.refresh_token)), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(legit.access_token), Unauthorized);
+  // ...and another session of the same user does not.
+  EXPECT_NO_THROW(principal_of(s, other_session));
+  EXPECT_NO_THROW(run(s.service.refresh(other_session.refresh_token)));
+}
+
+TEST_F(AuthServiceTest, Refresh_TenConcurrentUsesOfOneTokenExactlyOneSucceeds) {
+  auto& s = ready_stack();
+  register_user(s, "max@example.com");
+  auto tokens = login(s, "max@example.com");
+  std::atomic<int> ok{0}, unauthorized{0}, other{0};
+  std::mutex mutex;
+  std::vector<TokenPair> winners;
+  auto use = [&](int) -> asio::awaitable<void> {
+    try {
+      auto pair = co_await s.service.refresh(tokens.refresh_token);
+      ++ok;
+      std::lock_guard lock(mutex);
+      winners.push_back(pair);
+    } catch (const Unauthorized&) {
+      ++unauthorized;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      ++other;
+    }
+  };
+  run_parallel(10, use);
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(unauthorized.load(), 9);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_tokens"), 2) << "one rotation, no more";
+  // The losers presented a spent token: that is reuse, and the session ends for everyone.
+  EXPECT_EQ(scalar("SELECT revoked_reason FROM auth.refresh_token_families"), "reuse_detected");
+  ASSERT_EQ(winners.size(), 1u);
+  EXPECT_THROW(run(s.service.refresh(winners[0].refresh_token)), Unauthorized);
+}
+
+TEST_F(AuthServiceTest, Refresh_UnknownExpiredAndGarbageTokensAreRefusedWithoutRevoking) {
+  auto& s = ready_stack();
+  register_user(s, "ned@example.com");
+  auto tokens = login(s, "ned@example.com");
+  EXPECT_THROW(run(s.service.refresh("")), Unauthorized);
+  EXPECT_THROW(run(s.service.refresh(std::string(10000, 'a'))), Unauthorized);
+  EXPECT_THROW(run(s.service.refresh(security::random_token())), Unauthorized);
+  db_.exec("UPDATE auth.refresh_tokens SET issued_at = now() - interval '31 days', "
+           "expires_at = now() - interval '1 day'");
+  EXPECT_THROW(run(s.service.refresh(tokens.refresh_token)), Unauthorized);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_token_families WHERE revoked_at IS NOT NULL"), 0);
+}
+
+TEST_F(AuthServiceTest, Refresh_DisabledAccountIsRefusedAndItsAccessTokensStopAtOnce) {
+  auto& s = ready_stack();
+  auto user = register_user(s, "oda@example.com");
+  auto admin = run(s.service.create_admin("root@example.com", "Root", kPassword));
+  auto tokens = login(s, "oda@example.com");
+  Principal root{admin.id, {"admin"}, "jti", ""};
+  auto disabled = run(s.admin.disable(root, user.id));
+  EXPECT_TRUE(disabled.disabled());
+  EXPECT_THROW(run(s.service.refresh(tokens.refresh_token)), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(tokens.access_token), Unauthorized);
+  EXPECT_EQ(scalar("SELECT revoked_reason FROM auth.refresh_token_families"), "user_disabled");
+
+  // Enabled again: can sign in, but the old session stays dead.
+  run(s.admin.enable(user.id));
+  EXPECT_THROW(run(s.service.refresh(tokens.refresh_token)), Unauthorized);
+  EXPECT_NO_THROW(login(s, "oda@example.com"));
+}
+
+TEST_F(AuthServiceTest, Refresh_CarriesTheCurrentRoles) {
+  auto& s = ready_stack();
+  auto user = register_user(s, "pia@example.com");
+  auto admin = run(s.service.create_admin("root@example.com", "Root", kPassword));
+  auto tokens = login(s, "pia@example.com");
+  Principal root{admin.id, {"admin"}, "jti", ""};
+  run(s.admin.set_roles(root, user.id, {"driver", "customer"}));
+  auto next = run(s.service.refresh(tokens.refresh_token));
+  EXPECT_EQ(principal_of(s, next).roles, (std::vector<std::string>{"customer", "driver"}));
+}
+
+// ---- logout and password -----------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Logout_EndsThatSessionOnly) {
+  auto& s = ready_stack();
+  register_user(s, "quinn@example.com");
+  auto phone = login(s, "quinn@example.com");
+  auto laptop = login(s, "quinn@example.com");
+  run(s.service.logout(principal_of(s, laptop), phone.refresh_token));
+  EXPECT_THROW(run(s.service.refresh(phone.refresh_token)), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(phone.access_token), Unauthorized);
+  EXPECT_NO_THROW(principal_of(s, laptop));
+  EXPECT_NO_THROW(run(s.service.refresh(laptop.refresh_token)));
+}
+
+TEST_F(AuthServiceTest, Logout_WithoutATokenEndsTheCallersSession) {
+  auto& s = ready_stack();
+  register_user(s, "ray@example.com");
+  auto tokens = login(s, "ray@example.com");
+  run(s.service.logout(principal_of(s, tokens), std::nullopt));
+  EXPECT_THROW(run(s.service.refresh(tokens.refresh_token)), Unauthorized);
+  EXPECT_EQ(scalar("SELECT revoked_reason FROM auth.refresh_token_families"), "logout");
+}
+
+TEST_F(AuthServiceTest, Logout_AnotherUsersTokenIsIgnored) {
+  auto& s = ready_stack();
+  register_user(s, "sam@example.com");
+  register_user(s, "tia@example.com");
+  auto sam = login(s, "sam@example.com");
+  auto tia = login(s, "tia@example.com");
+  EXPECT_NO_THROW(run(s.service.logout(principal_of(s, sam), tia.refresh_token)));
+  EXPECT_NO_THROW(run(s.service.refresh(tia.refresh_token)));
+  EXPECT_NO_THROW(run(s.service.logout(principal_of(s, sam), std::string("garbage"))));
+}
+
+TEST_F(AuthServiceTest, LogoutAll_EndsEverySession) {
+  auto& s = ready_stack();
+  register_user(s, "uma@example.com");
+  auto a = login(s, "uma@example.com");
+  auto b = login(s, "uma@example.com");
+  run(s.service.logout_all(principal_of(s, a)));
+  EXPECT_THROW(run(s.service.refresh(a.refresh_token)), Unauthorized);
+  EXPECT_THROW(run(s.service.refresh(b.refresh_token)), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(a.access_token), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(b.access_token), Unauthorized);
+}
+
+TEST_F(AuthServiceTest, ChangePassword_KeepsThisSessionRevokesTheOthersAndSwapsThePassword) {
+  auto& s = ready_stack();
+  register_user(s, "val@example.com");
+  auto here = login(s, "val@example.com");
+  auto elsewhere = login(s, "val@example.com");
+  PasswordChange change{kPassword, "a brand new passphrase"};
+  run(s.service.change_password(principal_of(s, here), change, "192.0.2.1"));
+  EXPECT_NO_THROW(principal_of(s, here));
+  EXPECT_NO_THROW(run(s.service.refresh(here.refresh_token)));
+  EXPECT_THROW(run(s.service.refresh(elsewhere.refresh_token)), Unauthorized);
+  EXPECT_THROW(s.verifier.verify(elsewhere.access_token), Unauthorized);
+  EXPECT_THROW(login(s, "val@example.com"), Unauthorized);
+  EXPECT_NO_THROW(login(s, "val@example.com", "a brand new passphrase"));
+}
+
+TEST_F(AuthServiceTest, ChangePassword_WrongCurrentIsAFieldErrorAndIsThrottled) {
+  auto settings = test_settings();
+  settings.max_failures_per_account = 2;
+  auto& s = ready_stack(settings);
+  register_user(s, "wes@example.com");
+  auto tokens = login(s, "wes@example.com");
+  auto principal = principal_of(s, tokens);
+  PasswordChange wrong{"not my password", "a brand new passphrase"};
+  auto e = expect_error<ValidationError>([&] { run(s.service.change_password(principal, wrong, "192.0.2.1")); });
+  ASSERT_EQ(e.errors().size(), 1u);
+  EXPECT_EQ(e.errors()[0].field, "current_password");
+  EXPECT_THROW(run(s.service.change_password(principal, wrong, "192.0.2.1")), ValidationError);
+  PasswordChange right{kPassword, "a brand new passphrase"};
+  EXPECT_THROW(run(s.service.change_password(principal, right, "192.0.2.1")), TooManyRequests);
+  PasswordChange too_short{kPassword, "short"};
+  EXPECT_THROW(run(s.service.change_password(principal, too_short, "192.0.2.1")), ValidationError);
+}
+
+// ---- admin -------------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, Admin_ListsPagesInCreationOrderWithFilters) {
+  auto& s = stack();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(register_user(s, "user" + std::to_string(i) + "@example.com", i % 2 ? "driver" : "customer").id);
+  }
+  const UserFilter all;
+  std::vector<std::string> seen;
+  std::optional<std::string> cursor;
+  int pages = 0;
+  do {
+    auto page = run(s.admin.list(all, 2, cursor));
+    for (const auto& u : page.items) seen.push_back(u.id);
+    cursor = page.next_cursor;
+    ++pages;
+  } while (cursor);
+  EXPECT_EQ(seen, ids);
+  EXPECT_EQ(pages, 3);
+
+  UserFilter drivers;
+  drivers.role = "driver";
+  EXPECT_EQ(run(s.admin.list(drivers, 100, std::nullopt)).items.size(), 2u);
+  UserFilter by_email;
+  by_email.email = " USER3@example.com";
+  auto found = run(s.admin.list(by_email, 100, std::nullopt)).items;
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, ids[3]);
+
+  EXPECT_THROW(run(s.admin.list(all, 10, std::string("bogus"))), ValidationError);
+  UserFilter bad_role;
+  bad_role.role = "root";
+  EXPECT_THROW(run(s.admin.list(bad_role, 10, std::nullopt)), ValidationError);
+  EXPECT_EQ(run(s.admin.list(all, 1000, std::nullopt)).items.size(), 5u);
+}
+
+TEST_F(AuthServiceTest, Admin_RemovingARoleEndsSessionsAddingOneDoesNot) {
+  auto& s = ready_stack();
+  auto user = register_user(s, "xan@example.com", "merchant");
+  auto admin = run(s.service.create_admin("root@example.com", "Root", kPassword));
+  Principal root{admin.id, {"admin"}, "jti", ""};
+  auto tokens = login(s, "xan@example.com");
+  run(s.admin.set_roles(root, user.id, {"merchant", "driver"}));
+  EXPECT_NO_THROW(principal_of(s, tokens));
+  auto updated = run(s.admin.set_roles(root, user.id, {"driver"}));
+  EXPECT_EQ(updated.roles, std::vector<std::string>{"driver"});
+  EXPECT_THROW(principal_of(s, tokens), Unauthorized);
+  EXPECT_EQ(scalar("SELECT revoked_reason FROM auth.refresh_token_families"), "roles_changed");
+}
+
+TEST_F(AuthServiceTest, Admin_GuardsAgainstLockingThemselvesOutAndUnknownUsers) {
+  auto& s = stack();
+  auto admin = run(s.service.create_admin("root@example.com", "Root", kPassword));
+  Principal root{admin.id, {"admin"}, "jti", ""};
+  EXPECT_THROW(run(s.admin.set_roles(root, admin.id, {"customer"})), Conflict);
+  EXPECT_THROW(run(s.admin.disable(root, admin.id)), Conflict);
+  EXPECT_NO_THROW(run(s.admin.set_roles(root, admin.id, {"admin", "customer"})));
+  auto missing = "018f0000-0000-7000-8000-000000000000";
+  EXPECT_THROW(run(s.admin.disable(root, missing)), NotFound);
+  EXPECT_THROW(run(s.admin.enable(missing)), NotFound);
+  EXPECT_THROW(run(s.admin.set_roles(root, missing, {"driver"})), NotFound);
+  EXPECT_THROW(run(s.admin.get("not-a-uuid")), NotFound);
+  EXPECT_THROW(run(s.admin.set_roles(root, admin.id, {"root"})), ValidationError);
+}
+
+// ---- several instances -------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, RevocationsReachAnotherInstanceWhenItReloads) {
+  auto& a = ready_stack();
+  auto& b = stack(test_settings(), &other_pool());
+  run(b.keys.initialize());
+  register_user(a, "yul@example.com");
+  auto tokens = login(a, "yul@example.com");
+  EXPECT_NO_THROW(principal_of(b, tokens));
+  run(a.service.logout_all(principal_of(a, tokens)));
+  EXPECT_NO_THROW(principal_of(b, tokens)) << "b has not reloaded yet";
+  auto started = std::chrono::steady_clock::now();
+  auto revoked = run(b.refresh_tokens.recently_revoked(b.settings.revocation_window()));
+  b.revocations.replace(revoked, started);
+  EXPECT_THROW(principal_of(b, tokens), Unauthorized);
+}
+
+}  // namespace
+}  // namespace nelo::auth::test

@@ -1,0 +1,63 @@
+#include "support/auth_client.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <random>
+#include <stdexcept>
+
+#include "support/test_database.hpp"
+
+namespace nelo::test {
+
+namespace json = boost::json;
+
+std::string unique_email(std::string_view prefix) {
+  static std::atomic<unsigned> counter{0};
+  static const unsigned seed = std::random_device{}();
+  return std::string(prefix) + "-" + std::to_string(seed) + "-" + std::to_string(counter++) + "@example.com";
+}
+
+HttpResponse register_account(HttpClient& client, std::string_view email, std::string_view password,
+                              std::string_view name, std::string_view role) {
+  json::object body{{"email", email}, {"password", password}, {"name", name}};
+  if (!role.empty()) body["role"] = role;
+  return client.post_json("/api/v1/auth/register", body);
+}
+
+HttpResponse login(HttpClient& client, std::string_view email, std::string_view password) {
+  json::object body{{"email", email}, {"password", password}};
+  return client.post_json("/api/v1/auth/login", body);
+}
+
+HttpResponse refresh(HttpClient& client, std::string_view refresh_token) {
+  json::object body{{"refresh_token", refresh_token}};
+  return client.post_json("/api/v1/auth/refresh", body);
+}
+
+void relogin(HttpClient& client, TestAccount& account) {
+  auto r = login(client, account.email, account.password);
+  if (r.status != 200) throw std::runtime_error("login of " + account.email + " answered " + std::to_string(r.status) + ": " + r.body);
+  auto tokens = r.json().as_object();
+  account.access_token = std::string(tokens.at("access_token").as_string());
+  account.refresh_token = std::string(tokens.at("refresh_token").as_string());
+}
+
+TestAccount register_and_login(HttpClient& client, std::string_view email, std::string_view role,
+                               std::string_view password) {
+  auto r = register_account(client, email, password, "Test User", role);
+  if (r.status != 201) throw std::runtime_error("register of " + std::string(email) + " answered " + std::to_string(r.status) + ": " + r.body);
+  TestAccount account;
+  account.user_id = std::string(r.json().at("id").as_string());
+  account.email = std::string(r.json().at("email").as_string());
+  account.password = std::string(password);
+  relogin(client, account);
+  return account;
+}
+
+void promote_to_admin(HttpClient& client, const TestDatabase& database, TestAccount& account) {
+  database.exec("UPDATE auth.users SET roles = ARRAY['admin'] WHERE id = '" + account.user_id + "'");
+  relogin(client, account);
+}
+
+}  // namespace nelo::test
