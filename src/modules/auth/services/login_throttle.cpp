@@ -1,5 +1,7 @@
 #include "modules/auth/services/login_throttle.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <vector>
 
@@ -12,7 +14,21 @@ namespace asio = boost::asio;
 std::string LoginThrottle::account_key(std::string_view email) { return "account:" + std::string(email); }
 
 std::string LoginThrottle::address_key(std::string_view address) {
-  return "address:" + (address.empty() ? std::string("unknown") : std::string(address));
+  if (address.empty()) return "address:unknown";
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(std::string(address), ec);
+  if (ec) return "address:" + std::string(address);
+  if (parsed.is_v6()) {
+    auto v6 = parsed.to_v6();
+    if (v6.is_v4_mapped()) {
+      return "address:" + boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+    }
+    // One subscriber usually holds a whole /64: counting per /128 would let them rotate addresses.
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return "address:" + boost::asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  return "address:" + parsed.to_string();
 }
 
 asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::string_view address) {

@@ -27,6 +27,7 @@ class LoginThrottle {
   boost::asio::awaitable<std::int64_t> purge();
 
   static std::string account_key(std::string_view email);
+  // IPv4 as is (IPv4-mapped IPv6 too); IPv6 by its /64 prefix.
   static std::string address_key(std::string_view address);
 
  private:
