@@ -56,6 +56,14 @@ std::string to_rfc3339(Timestamp t) {
   return out;
 }
 
+std::string to_rfc3339_millis(Timestamp t) {
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  std::string text = to_rfc3339(ms);
+  // to_rfc3339 writes six fraction digits, or none for a whole second.
+  if (const auto dot = text.find('.'); dot != std::string::npos) return text.erase(dot + 4, 3);
+  return text.insert(text.size() - 1, ".000");
+}
+
 std::optional<Timestamp> parse_timestamp(std::string_view text) {
   Cursor c{text};
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;

@@ -13,6 +13,8 @@ using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
 // "2026-11-25T13:38:53.123456Z" (fraction omitted when zero).
 std::string to_rfc3339(Timestamp t);
+// The API's form (docs/api/README.md): always three fraction digits, "2026-11-25T13:38:53.123Z".
+std::string to_rfc3339_millis(Timestamp t);
 // Accepts RFC 3339 with 'Z' or a numeric offset, and PostgreSQL's text form
 // ("2026-11-25 13:38:53.123456+00"). Returns nullopt on anything else.
 std::optional<Timestamp> parse_timestamp(std::string_view text);

@@ -20,6 +20,13 @@ TEST(Time, ToRfc3339_WritesMicroseconds) {
   EXPECT_EQ(to_rfc3339(at(2026, 1, 2, 3, 4, 5, 7)), "2026-01-02T03:04:05.000007Z");
 }
 
+TEST(Time, ToRfc3339Millis_AlwaysWritesThreeDigitsAndTruncates) {
+  EXPECT_EQ(to_rfc3339_millis(at(2026, 11, 25, 13, 38, 53, 123999)), "2026-11-25T13:38:53.123Z");
+  EXPECT_EQ(to_rfc3339_millis(at(2026, 11, 25, 13, 38, 53, 999)), "2026-11-25T13:38:53.000Z");
+  EXPECT_EQ(to_rfc3339_millis(at(2026, 11, 25, 13, 38, 53)), "2026-11-25T13:38:53.000Z");
+  EXPECT_EQ(to_rfc3339_millis(at(1969, 12, 31, 23, 59, 59, 500400)), "1969-12-31T23:59:59.500Z");
+}
+
 TEST(Time, ToRfc3339_HandlesTimesBeforeTheEpoch) {
   EXPECT_EQ(to_rfc3339(at(1969, 12, 31, 23, 59, 59, 500000)), "1969-12-31T23:59:59.500000Z");
 }

@@ -16,13 +16,7 @@ namespace json = boost::json;
 
 namespace {
 
-// RFC 3339, UTC, to the millisecond (docs/api/README.md). to_rfc3339 writes six fraction digits
-// (or none); after flooring, the last three are zeros.
-std::string timestamp(Timestamp t) {
-  std::string text = to_rfc3339(std::chrono::floor<std::chrono::milliseconds>(t));
-  if (auto dot = text.find('.'); dot != std::string::npos) text.erase(dot + 4, 3);
-  return text;
-}
+std::string timestamp(Timestamp t) { return to_rfc3339_millis(t); }
 
 json::value nullable_timestamp(const std::optional<Timestamp>& t) {
   return t ? json::value(timestamp(*t)) : json::value(nullptr);

@@ -272,12 +272,7 @@ PageRequest parse_page_request(std::optional<std::string_view> limit, std::optio
 
 // --- serialization ---
 
-std::string format_timestamp(Timestamp t) {
-  // to_rfc3339 writes six fraction digits (or none); after flooring, the last three are zeros.
-  std::string text = to_rfc3339(std::chrono::floor<std::chrono::milliseconds>(t));
-  if (const auto dot = text.find('.'); dot != std::string::npos) text.erase(dot + 4, 3);
-  return text;
-}
+std::string format_timestamp(Timestamp t) { return to_rfc3339_millis(t); }
 
 json::object to_json(const Profile& p) {
   return {{"id", p.user_id},
