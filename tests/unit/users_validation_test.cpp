@@ -359,7 +359,7 @@ TEST(UsersPageRequest, RefusesBadLimitsAndCursors) {
 TEST(UsersJson, TimestampsAreMillisecondsInUtc) {
   const Timestamp t = Timestamp(std::chrono::microseconds(1'764'079'407'512'345));
   EXPECT_EQ(format_timestamp(t), "2025-11-25T14:03:27.512Z");
-  EXPECT_EQ(format_timestamp(Timestamp(std::chrono::seconds(0))), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_timestamp(Timestamp(std::chrono::seconds(0))), "1970-01-01T00:00:00.000Z");
 }
 
 TEST(UsersJson, AbsentOptionalsAreNull) {
