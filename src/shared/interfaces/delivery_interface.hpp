@@ -1,0 +1,43 @@
+#pragma once
+// What other modules may ask the deliveries module: the delivery of an order and its driver.
+// The deliveries module does not implement it yet; callers receive a null pointer and treat the
+// delivery part of what they compose as unavailable (never an error).
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/fwd.hpp>
+
+#include <optional>
+#include <string>
+
+namespace nelo {
+
+struct DriverSummaryDto {
+  std::string id;
+  std::string name;
+  std::optional<std::string> phone;
+
+  bool operator==(const DriverSummaryDto&) const = default;
+};
+
+struct DeliverySummaryDto {
+  std::string id;
+  std::string order_id;
+  std::string status;  // deliveries' own state names
+  std::optional<DriverSummaryDto> driver;
+  std::optional<std::string> estimated_arrival;  // RFC 3339, null when unknown
+
+  bool operator==(const DeliverySummaryDto&) const = default;
+};
+
+class DeliveryInterface {
+ public:
+  virtual ~DeliveryInterface() = default;
+
+  // The delivery of an order, or nullopt when none was created yet.
+  virtual boost::asio::awaitable<std::optional<DeliverySummaryDto>> get_delivery_for_order(std::string order_id) = 0;
+};
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const DeliverySummaryDto& delivery);
+DeliverySummaryDto tag_invoke(const boost::json::value_to_tag<DeliverySummaryDto>&, const boost::json::value& in);
+
+}  // namespace nelo
