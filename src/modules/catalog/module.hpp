@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/db/migration.hpp"
+#include "shared/interfaces/catalog_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -13,6 +14,13 @@ namespace nelo::catalog {
 // Embedded migrations/*.sql (generated at build time).
 std::span<const db::MigrationFile> migrations();
 
-std::unique_ptr<Module> make_module(const ModuleContext& context);
+class CatalogModule : public Module {
+ public:
+  // The in-process CatalogInterface, for the modules that need merchants and products (orders).
+  // Lives as long as the module.
+  virtual CatalogInterface& catalog_interface() = 0;
+};
+
+std::unique_ptr<CatalogModule> make_module(const ModuleContext& context);
 
 }  // namespace nelo::catalog
