@@ -29,10 +29,20 @@ ModuleSet make_modules(const ModuleContext& context) {
     set.verifier = &auth->token_verifier();
     modules.push_back(std::move(auth));
   }
-  // users provides UserInterface to the modules that follow (orders, deliveries, ...).
-  add(users::make_module(context));
-  add(catalog::make_module(context));
-  add(orders::make_module(context));
+  // users and catalog provide the interfaces orders needs; a module this process does not serve
+  // leaves its interface null (orders answers 503 for what needs it, and composes reads without it).
+  orders::OrdersDependencies order_dependencies;
+  if (context.config.module_enabled("users")) {
+    auto users = users::make_module(context);
+    order_dependencies.users = &users->user_interface();
+    modules.push_back(std::move(users));
+  }
+  if (context.config.module_enabled("catalog")) {
+    auto catalog = catalog::make_module(context);
+    order_dependencies.catalog = &catalog->catalog_interface();
+    modules.push_back(std::move(catalog));
+  }
+  add(orders::make_module(context, order_dependencies));
   add(deliveries::make_module(context));
   add(payments::make_module(context));
   add(notifications::make_module(context));
