@@ -29,6 +29,11 @@ inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"POST", "/api/v1/auth/login"},     // obtaining a token (throttled per account and address)
     {"POST", "/api/v1/auth/refresh"},   // the refresh token is the credential (access token expired)
     {"GET", "/.well-known/jwks.json"},  // public keys, so other services verify tokens alone
+    // The catalog is a shop window: browsing merchants and menus precedes having an account.
+    {"GET", "/api/v1/catalog/merchants"},                                  // search near a point
+    {"GET", "/api/v1/catalog/merchants/{id}"},                             // one merchant
+    {"GET", "/api/v1/catalog/merchants/{id}/products"},                    // its menu
+    {"GET", "/api/v1/catalog/merchants/{id}/products/{product_id}"},       // one product
 };
 
 inline const std::set<std::string> kRoles = {"customer", "merchant", "driver", "admin"};
