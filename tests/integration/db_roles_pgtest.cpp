@@ -94,6 +94,79 @@ TEST_F(RolesTest, UnknownModuleRole_FailsTheFirstStatementAndLeavesNoBrokenConne
   EXPECT_EQ(pool->stats().in_use, 0u);
 }
 
+// The role is kept at session level per connection and re-set only when needed. With a single
+// connection every statement below reuses the same session, so each case proves the cache can
+// never leave a statement running as the wrong role.
+class SessionRoleTest : public DbTest {
+ protected:
+  std::shared_ptr<db::Pool> pool;
+  void SetUp() override {
+    pool = make_pool(1);
+    migrate(*pool, {{"alpha", {}, kAlpha}, {"beta", {}, kBeta}});
+  }
+  std::string role_of_execute(std::string_view module) {
+    return run(pool->execute(module, "SELECT current_user::text")).front().get<std::string>(0);
+  }
+  std::string role_in_transaction(std::string_view module) {
+    return run([&]() -> awaitable<std::string> {
+      auto tx = co_await pool->begin(module);
+      auto r = co_await tx.execute("SELECT current_user::text");
+      co_await tx.commit();
+      co_return r.front().get<std::string>(0);
+    }());
+  }
+  std::string owner_role() {
+    return run(pool->execute_as_owner("SELECT current_user::text")).front().get<std::string>(0);
+  }
+};
+
+TEST_F(SessionRoleTest, SwitchingModulesOnOneConnection_AlwaysRunsAsTheAskingModule) {
+  const std::string owner = owner_role();
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  EXPECT_EQ(role_in_transaction("beta"), "nelo_beta");
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  EXPECT_EQ(owner_role(), owner);
+  EXPECT_NE(owner, "nelo_alpha");
+  EXPECT_EQ(role_in_transaction("alpha"), "nelo_alpha");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "SELECT count(*) FROM beta.things")); }), "42501");
+}
+
+TEST_F(SessionRoleTest, RolledBackRoleSwitch_IsSentAgainNextTime) {
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  // The switch to beta happens inside this transaction and is undone by its rollback.
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("beta");
+    co_await tx.execute("SELECT 1");
+    co_await tx.rollback();
+  }());
+  EXPECT_EQ(role_of_execute("beta"), "nelo_beta");
+  // Abandoned (no commit, no rollback): the pool rolls it back.
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("alpha");
+    co_await tx.execute("SELECT 1");
+  }());
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "SELECT count(*) FROM beta.things")); }), "42501");
+}
+
+TEST_F(SessionRoleTest, FailedStatementAfterASwitch_LeavesNoWrongRoleBehind) {
+  EXPECT_EQ(role_of_execute("beta"), "nelo_beta");
+  // The switch to alpha and the failing statement share one implicit transaction: both undone.
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("alpha", "SELECT count(*) FROM beta.things")); }), "42501");
+  EXPECT_EQ(role_of_execute("alpha"), "nelo_alpha");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("beta", "SELECT 1/0")); }), "22012");
+  EXPECT_EQ(role_in_transaction("beta"), "nelo_beta");
+  EXPECT_EQ(sqlstate_of([&] { run(pool->execute("beta", "SELECT name FROM alpha.places")); }), "42501");
+}
+
+TEST_F(SessionRoleTest, StatementTimeout_AppliesToModulesButNotToTheOwner) {
+  const std::string kSetting = "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'";  // in ms
+  EXPECT_EQ(run(pool->execute("alpha", kSetting)).front().get<std::string>(0),
+            std::to_string(options(1).statement_timeout.count()));
+  EXPECT_EQ(run(pool->execute_as_owner(kSetting)).front().get<std::string>(0), "0");
+}
+
 // A non-superuser database owner (a managed PostgreSQL, say) can run the migrator: it creates
 // the roles (CREATEROLE) and grants them to itself so that SET ROLE works.
 class NonSuperuserOwnerTest : public DbTest {

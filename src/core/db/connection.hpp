@@ -71,6 +71,13 @@ class Connection {
   bool alive_while_idle();
   void mark_broken() noexcept { broken_ = true; }
 
+  // Whose role and statement_timeout are in effect at session level: a module name (SET ROLE
+  // nelo_<module>; SET statement_timeout), "" for the connecting user's own defaults (a fresh
+  // connection), or nullopt when unknown: from the moment a SET is sent inside a transaction or
+  // batch until that transaction commits, and after anything that may have undone it. The pool
+  // re-sends the SETs whenever this is not the module about to run, so unknown is always safe.
+  std::optional<std::string> session_module = std::string();
+
   int backend_pid() const;
   std::size_t prepared_count() const noexcept { return prepared_.size(); }
 

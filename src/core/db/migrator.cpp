@@ -204,7 +204,7 @@ struct CloseUnlessDone {
 
 awaitable<MigrationReport> Migrator::migrate(const std::vector<SchemaMigrations>& schemas) {
   auto plans = plan(schemas);
-  auto pooled = co_await detail::pool_impl(pool_).acquire();
+  auto pooled = co_await detail::pool_impl(pool_).acquire_as_owner();
   Connection& c = pooled->get();
   CloseUnlessDone guard{c};
 
@@ -236,7 +236,7 @@ awaitable<MigrationReport> Migrator::migrate(const std::vector<SchemaMigrations>
 
 awaitable<bool> Migrator::up_to_date(const std::vector<SchemaMigrations>& schemas) {
   auto plans = plan(schemas);
-  auto pooled = co_await detail::pool_impl(pool_).acquire();
+  auto pooled = co_await detail::pool_impl(pool_).acquire_as_owner();
   Connection& c = pooled->get();
   bool current = true;
   for (auto& p : plans) {

@@ -265,10 +265,35 @@ awaitable<void> PoolImpl::roll_back_then_release(std::shared_ptr<PoolImpl> self,
   self->hand_over(std::move(connection));
 }
 
-awaitable<Transaction> PoolImpl::begin_with(std::vector<std::string> statements, std::string module) {
-  // Nothing is sent yet: Transaction::execute sends these with the first statement.
+std::vector<std::string> PoolImpl::session_prelude(const Connection& connection, std::string_view module) const {
+  if (connection.session_module == module) return {};
+  // Session level, not SET LOCAL: a connection serving the same module again (the common case)
+  // then needs no extra statement at all. Switching costs two cached prepared statements, sent in
+  // the same round trip as the work.
+  if (module.empty()) return {"RESET ROLE", "RESET statement_timeout"};
+  return {"SET ROLE \"" + module_role(module) + "\"",
+          "SET statement_timeout = " + std::to_string(options_.statement_timeout.count())};
+}
+
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire_as_owner() {
   auto pooled = co_await acquire();
-  pooled->pending_begin = std::move(statements);
+  auto& connection = pooled->get();
+  const auto prelude = session_prelude(connection, "");
+  if (!prelude.empty()) {
+    std::vector<Connection::Statement> batch;
+    for (const auto& s : prelude) batch.push_back({s});
+    connection.session_module.reset();
+    co_await connection.execute_batch(batch);
+    connection.session_module = std::string();
+  }
+  co_return pooled;
+}
+
+awaitable<Transaction> PoolImpl::begin_with(std::string begin, std::string module) {
+  // Nothing is sent yet: Transaction::execute sends BEGIN (and the session SETs the connection
+  // needs for `module`) with the first statement.
+  auto pooled = co_await acquire();
+  pooled->pending_begin = std::move(begin);
   co_return Transaction(std::move(pooled), std::move(module));
 }
 
@@ -287,35 +312,33 @@ awaitable<Transaction> PoolImpl::begin(std::string_view module, TxOptions option
       break;
   }
   if (options.read_only) begin += " READ ONLY";
-  std::vector<std::string> statements{std::move(begin), "SET LOCAL ROLE \"" + module_role(module) + "\"",
-                                      "SET LOCAL statement_timeout = " +
-                                          std::to_string(options_.statement_timeout.count())};
-  co_return co_await begin_with(std::move(statements), std::string(module));
+  co_return co_await begin_with(std::move(begin), std::string(module));
 }
 
 awaitable<Result> PoolImpl::execute(std::string_view module, std::string_view sql, const Params& params) {
   check_module_name(module);
-  // BEGIN, role, timeout, the statement and COMMIT in one pipelined round trip instead of three.
-  // Each is a prepared statement cached on the connection, so the server parses none of them again.
-  const std::string role = "SET LOCAL ROLE \"" + module_role(module) + "\"";
-  const std::string timeout = "SET LOCAL statement_timeout = " + std::to_string(options_.statement_timeout.count());
-  const Connection::Statement batch[] = {
-      {"BEGIN ISOLATION LEVEL READ COMMITTED"}, {role}, {timeout}, {sql, &params}, {"COMMIT"}};
   auto pooled = co_await acquire();
-  // A failed statement leaves the transaction aborted; releasing the connection rolls it back.
-  auto results = co_await pooled->get().execute_batch(batch);
-  co_return std::move(results[3]);
+  auto& connection = pooled->get();
+  // One statement in autocommit: PostgreSQL runs it in its own implicit transaction. When the
+  // connection last served another module, the role and timeout SETs go first in the same
+  // round trip (and are undone with it if the statement fails: session_module stays unknown).
+  const auto prelude = session_prelude(connection, module);
+  std::vector<Connection::Statement> batch;
+  batch.reserve(prelude.size() + 1);
+  for (const auto& s : prelude) batch.push_back({s});
+  batch.push_back({sql, &params});
+  if (!prelude.empty()) connection.session_module.reset();
+  auto results = co_await connection.execute_batch(batch);
+  connection.session_module = std::string(module);
+  co_return std::move(results.back());
 }
 
 awaitable<Result> PoolImpl::execute_as_owner(std::string_view sql, const Params& params) {
-  auto pooled = co_await acquire();
+  auto pooled = co_await acquire_as_owner();
   co_return co_await pooled->get().execute_unnamed(sql, params);
 }
 
-awaitable<Transaction> PoolImpl::begin_as_owner() {
-  std::vector<std::string> statements{"BEGIN"};
-  co_return co_await begin_with(std::move(statements), "");
-}
+awaitable<Transaction> PoolImpl::begin_as_owner() { co_return co_await begin_with("BEGIN", ""); }
 
 awaitable<bool> PoolImpl::ping() {
   auto until = steady_clock::now() + kPingBound;

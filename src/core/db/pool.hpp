@@ -22,7 +22,7 @@ struct PoolOptions {
   std::size_t max_size = 16;
   std::chrono::milliseconds acquire_timeout{2000};    // bounded wait for a free connection -> 503
   std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds statement_timeout{5000};  // SET LOCAL statement_timeout per transaction
+  std::chrono::milliseconds statement_timeout{5000};  // for every module statement (session setting)
   std::string application_name = "nelo";
 };
 
@@ -46,13 +46,14 @@ class Pool : public std::enable_shared_from_this<Pool> {
   static std::shared_ptr<Pool> create(boost::asio::any_io_executor executor, PoolOptions options);
   virtual ~Pool() = default;
 
-  // A transaction as nelo_<module> (BEGIN; SET LOCAL ROLE; SET LOCAL statement_timeout). Only
-  // checks a connection out: those statements are pipelined with the first execute(), so errors
+  // A transaction as nelo_<module>. Only checks a connection out: BEGIN is pipelined with the
+  // first execute(), preceded by SET ROLE nelo_<module> and SET statement_timeout when the
+  // connection last served another module (session settings, cached per connection), so errors
   // such as a missing role surface there. Throws Unavailable when no connection is free in time.
   virtual boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options = {}) = 0;
 
-  // A single statement in its own transaction under the module's role: BEGIN, role, timeout, the
-  // statement and COMMIT are pipelined into one round trip.
+  // A single statement in autocommit (its own implicit transaction) under the module's role: one
+  // round trip, and a single statement on the server unless the connection must switch role first.
   virtual boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
                                                  const Params& params = {}) = 0;
 

@@ -8,6 +8,7 @@
 #include <deque>
 #include <string>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "core/db/connection.hpp"
@@ -35,9 +36,13 @@ class PooledConnection {
   bool fresh() const noexcept { return fresh_; }
   const std::shared_ptr<detail::PoolImpl>& pool() const noexcept { return pool_; }
 
-  // The statements that open the transaction (BEGIN, SET LOCAL ...). They are not sent on their
-  // own: they travel in one pipelined round trip with the transaction's first statement.
-  std::vector<std::string> pending_begin;
+  // The BEGIN of a transaction that has not sent anything yet (empty once sent). It is not sent
+  // on its own: it travels in one pipelined round trip with the transaction's first statement,
+  // together with the session SETs the connection needs for the transaction's module.
+  std::string pending_begin;
+  // The module whose session SETs were sent inside the open transaction: the connection's
+  // session_module once (and only if) that transaction commits.
+  std::optional<std::string> session_on_commit;
 
  private:
   std::shared_ptr<detail::PoolImpl> pool_;
@@ -66,6 +71,13 @@ class PoolImpl final : public Pool {
   // Throws Unavailable.
   boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, Deadline cap);
   boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire();  // with the configured bounds
+  // A connection whose session runs as the connecting user with its default settings
+  // (migrations, bootstrap): resets a module role left by a previous use first.
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire_as_owner();
+
+  // The statements that bring `connection`'s session to `module` ("" = the connecting user's own
+  // role and defaults): none when it is there already.
+  std::vector<std::string> session_prelude(const Connection& connection, std::string_view module) const;
 
   // Called by ~PooledConnection, on any thread.
   void release(std::unique_ptr<Connection> connection) noexcept;
@@ -108,7 +120,7 @@ class PoolImpl final : public Pool {
   // Static with an owning `self`: it outlives the PooledConnection that started it.
   static boost::asio::awaitable<void> roll_back_then_release(std::shared_ptr<PoolImpl> self,
                                                              std::unique_ptr<Connection> connection);
-  boost::asio::awaitable<Transaction> begin_with(std::vector<std::string> statements, std::string module);
+  boost::asio::awaitable<Transaction> begin_with(std::string begin, std::string module);
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;

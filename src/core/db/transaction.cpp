@@ -24,14 +24,23 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
   if (!connection_) throw std::logic_error("the transaction has already ended");
   if (connection_->pending_begin.empty()) co_return co_await connection_->get().execute_prepared(sql, params);
 
-  // First statement: BEGIN, role and timeout go with it in one round trip.
+  // First statement: BEGIN, and the session SETs when this connection last served another
+  // module, go with it in one round trip.
   for (std::size_t attempt = 0;; ++attempt) {
+    auto& connection = connection_->get();
+    const auto prelude = connection_->pool()->session_prelude(connection, module_);
     std::vector<detail::Connection::Statement> batch;
-    for (const auto& s : connection_->pending_begin) batch.push_back({s});
+    batch.push_back({connection_->pending_begin});
+    for (const auto& s : prelude) batch.push_back({s});
     batch.push_back({sql, &params});
+    if (!prelude.empty()) {
+      // Inside the transaction: they hold only if it commits (Transaction::commit).
+      connection.session_module.reset();
+      connection_->session_on_commit = module_;
+    }
     bool retry = false;
     try {
-      auto results = co_await connection_->get().execute_batch(batch);
+      auto results = co_await connection.execute_batch(batch);
       connection_->pending_begin.clear();
       co_return std::move(results.back());
     } catch (const Unavailable&) {
@@ -65,6 +74,7 @@ awaitable<void> Transaction::commit() {
       on_commit_.clear();
       throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
     }
+    if (c->session_on_commit) c->get().session_module = std::move(c->session_on_commit);
   }
   // (No statement ran: nothing was started on the server, so there is nothing to commit.)
   c.reset();

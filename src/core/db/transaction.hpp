@@ -1,5 +1,5 @@
 #pragma once
-// A database transaction running as one module's role (SET LOCAL ROLE nelo_<module>).
+// A database transaction running as one module's role (nelo_<module>).
 // It rolls back unless commit() is awaited: letting it go out of scope hands the connection
 // back to the pool, which rolls it back before anyone else may use it.
 
