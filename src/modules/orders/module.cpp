@@ -1,26 +1,100 @@
 #include "modules/orders/module.hpp"
 
-#include <stdexcept>
+#include "core/db/pool.hpp"
+#include "core/http/router.hpp"
+#include "modules/orders/api/v1/routes.hpp"
+#include "modules/orders/repositories/geo_repository.hpp"
+#include "modules/orders/repositories/order_repository.hpp"
+#include "modules/orders/services/order_checkout.hpp"
+#include "modules/orders/services/order_directory.hpp"
+#include "modules/orders/services/order_placement.hpp"
+#include "modules/orders/services/order_queries.hpp"
+#include "modules/orders/services/order_workflow.hpp"
+#include "modules/orders/state_machine.hpp"
+#include "shared/events/event_bus.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/periodic_purge.hpp"
 
 namespace nelo::orders {
 namespace {
 
-// Placeholder while the orders module is being written (issue 4): no routes yet.
+namespace asio = boost::asio;
+
 class OrdersModuleImpl final : public OrdersModule {
  public:
+  OrdersModuleImpl(const ModuleContext& context, OrdersDependencies dependencies, OrdersSettings settings)
+      : settings_(std::move(settings)),
+        executor_(context.executor),
+        orders_(context.pool),
+        geo_(context.pool),
+        keys_(context.pool, context.clock, "orders"),
+        checkout_(dependencies.users, dependencies.catalog, geo_, settings_.pricing, context.clock),
+        workflow_(context.pool, context.bus, orders_, context.metrics),
+        placement_(context.pool, context.bus, keys_, checkout_, orders_, workflow_),
+        queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock),
+        directory_(orders_) {}
+
   std::string name() const override { return "orders"; }
   std::span<const db::MigrationFile> migrations() const override { return orders::migrations(); }
-  void register_routes(http::Router&) override {}
-  void register_subscriptions(events::EventBus&) override {}
-  OrderInterface& order_interface() override { throw std::logic_error("orders: not built yet"); }
+
+  void register_routes(http::Router& router) override {
+    const OrderRouteServices services{checkout_, placement_, workflow_, queries_};
+    orders::register_routes(router, services);
+  }
+
+  void register_subscriptions(events::EventBus& bus) override {
+    // Other modules say what happened to an order's payment or parcel; the platform moves the
+    // order accordingly, in the bus's transaction (which also records the event in orders.inbox).
+    subscribe(bus, "payment.authorized", Action::Place);
+    subscribe(bus, "payment.failed", Action::Reject);
+    subscribe(bus, "delivery.picked_up", Action::PickUp);
+    subscribe(bus, "delivery.completed", Action::Deliver);
+  }
+
+  asio::awaitable<void> start() override {
+    purge_ = idempotency::PeriodicPurge::create(executor_, keys_, settings_.idempotency_purge_interval);
+    purge_->start();
+    co_return;
+  }
+
+  asio::awaitable<void> stop() override {
+    if (purge_) co_await purge_->stop();
+  }
+
+  OrderInterface& order_interface() override { return directory_; }
+
+ private:
+  void subscribe(events::EventBus& bus, const char* event_name, Action action) {
+    bus.subscribe("orders", event_name,
+                  [this, action](db::Transaction& tx, const events::Event& event) -> asio::awaitable<void> {
+                    co_await workflow_.on_event(tx, event, action);
+                  });
+  }
+
+  OrdersSettings settings_;
+  asio::any_io_executor executor_;
+  OrderRepository orders_;
+  GeoRepository geo_;
+  idempotency::IdempotencyStore keys_;
+  OrderCheckout checkout_;
+  OrderWorkflow workflow_;
+  OrderPlacement placement_;
+  OrderQueries queries_;
+  OrderDirectory directory_;
+  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace
 
-std::unique_ptr<OrdersModule> make_module(const ModuleContext&, OrdersDependencies) {
-  return std::make_unique<OrdersModuleImpl>();
+std::unique_ptr<OrdersModule> make_module(const ModuleContext& context, OrdersDependencies dependencies) {
+  return make_module(context, dependencies, orders_settings_from_environment());
 }
 
-std::string state_machine_diagram(std::string_view) { throw std::logic_error("orders: not built yet"); }
+std::unique_ptr<OrdersModule> make_module(const ModuleContext& context, OrdersDependencies dependencies,
+                                          OrdersSettings settings) {
+  return std::make_unique<OrdersModuleImpl>(context, dependencies, std::move(settings));
+}
+
+std::string state_machine_diagram(std::string_view format) { return render_state_diagram(format); }
 
 }  // namespace nelo::orders

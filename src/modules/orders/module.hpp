@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/db/migration.hpp"
+#include "modules/orders/services/orders_settings.hpp"
 #include "shared/interfaces/catalog_interface.hpp"
 #include "shared/interfaces/delivery_interface.hpp"
 #include "shared/interfaces/order_interface.hpp"
@@ -34,7 +35,11 @@ class OrdersModule : public Module {
   virtual OrderInterface& order_interface() = 0;
 };
 
+// Reads the NELO_ORDERS_* settings (throws std::invalid_argument on a bad value).
 std::unique_ptr<OrdersModule> make_module(const ModuleContext& context, OrdersDependencies dependencies);
+// The same with explicit settings instead of the environment (tests, tools).
+std::unique_ptr<OrdersModule> make_module(const ModuleContext& context, OrdersDependencies dependencies,
+                                          OrdersSettings settings);
 
 // The order state machine drawn from the same transition table the service enforces.
 // format: "mermaid" (stateDiagram-v2) or "dot" (Graphviz). Throws std::invalid_argument otherwise.

@@ -1,0 +1,287 @@
+#include "modules/orders/api/v1/routes.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/errors.hpp"
+#include "core/http/problem.hpp"
+#include "core/http/router.hpp"
+#include "modules/orders/api/v1/schemas.hpp"
+#include "modules/orders/names.hpp"
+#include "modules/orders/services/order_checkout.hpp"
+#include "modules/orders/services/order_placement.hpp"
+#include "modules/orders/services/order_queries.hpp"
+#include "modules/orders/services/order_workflow.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+constexpr const char* kModule = "orders";
+constexpr const char* kOrders = "/api/v1/orders";
+constexpr const char* kJson = "application/json";
+
+// --- who is calling ---
+
+Viewer viewer_of(const Principal& p) {
+  Viewer v;
+  v.user_id = p.user_id;
+  v.admin = p.is_admin();
+  v.merchant = p.has_role("merchant");
+  v.customer = p.has_role("customer");
+  return v;
+}
+
+// Merchant routes are open to merchants and admins; an admin acts as an admin (on any order).
+Actor merchant_actor(const Principal& p) {
+  Actor a;
+  a.kind = p.is_admin() ? ActorKind::Admin : ActorKind::Merchant;
+  a.id = p.user_id;
+  return a;
+}
+
+Actor customer_actor(const Principal& p) {
+  Actor a;
+  a.kind = p.is_admin() ? ActorKind::Admin : ActorKind::Customer;
+  a.id = p.user_id;
+  return a;
+}
+
+IdempotencyRequest idempotency_of(const http::Request& request) {
+  auto key = request.header("idempotency-key");
+  if (!key) {
+    throw BadRequest("The Idempotency-Key header is required: a unique value per order you mean to place (e.g. a "
+                     "UUID), reused only to retry that same request");
+  }
+  if (auto problem = idempotency::invalid_key_reason(*key)) {
+    throw BadRequest("The Idempotency-Key header is not valid: " + *problem);
+  }
+  IdempotencyRequest r;
+  r.key = std::string(*key);
+  r.fingerprint = idempotency::request_fingerprint(request.method, request.path, request.body);
+  return r;
+}
+
+// --- handlers: parse, call one service method, serialize ---
+
+asio::awaitable<http::Response> quote_order(OrderCheckout& checkout, http::Request& request) {
+  const OrderRequest order = parse_order_request(request.json_object(), RequestKind::Quote);
+  auto quote = co_await checkout.quote(request.user().user_id, order);
+  co_return http::Response::json(to_json(quote));
+}
+
+asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Request& request) {
+  IdempotencyRequest idempotency = idempotency_of(request);
+  const OrderRequest order = parse_order_request(request.json_object(), RequestKind::Place);
+  PlacementResponses responses;
+  responses.created = [](const Order& created) {
+    idempotency::StoredResponse r;
+    r.status = 201;
+    r.body = json::serialize(to_json(created));
+    r.content_type = kJson;
+    return r;
+  };
+  responses.refused = [&request](const Error& error) {
+    http::Response problem = http::problem_response(error, request.path, request.request_id);
+    idempotency::StoredResponse r;
+    r.status = problem.status;
+    r.body = std::move(problem.body);
+    r.content_type = std::move(problem.content_type);
+    return r;
+  };
+  auto outcome = co_await placement.place(request.user().user_id, order, std::move(idempotency), responses);
+  http::Response response;
+  response.status = outcome.response.status;
+  response.body = std::move(outcome.response.body);
+  response.content_type = std::move(outcome.response.content_type);
+  if (outcome.replayed) response.with_header("Idempotent-Replayed", "true");
+  co_return response;
+}
+
+asio::awaitable<http::Response> list_orders(OrderQueries& queries, http::Request& request) {
+  const OrderListQuery query = parse_list_query(request.query("status"), request.query("limit"), request.query("cursor"));
+  auto page = co_await queries.list(viewer_of(request.user()), query);
+  co_return http::Response::json(to_json(page));
+}
+
+asio::awaitable<http::Response> get_order(OrderQueries& queries, http::Request& request) {
+  auto details = co_await queries.get(viewer_of(request.user()), std::string(request.param("id")));
+  co_return http::Response::json(to_json(details));
+}
+
+// accept, preparing, ready: no body. reject: {reason}. cancel: {reason} or no body.
+asio::awaitable<http::Response> act(OrderWorkflow& workflow, http::Request& request, Action action) {
+  std::optional<std::string> reason;
+  Actor actor = merchant_actor(request.user());
+  if (action == Action::Reject) reason = parse_reason(request.json_object(), true);
+  if (action == Action::Cancel) {
+    actor = customer_actor(request.user());
+    if (!request.body.empty()) reason = parse_reason(request.json_object(), false);
+  }
+  auto order = co_await workflow.perform(std::string(request.param("id")), action, std::move(actor), std::move(reason));
+  co_return http::Response::json(to_json(order));
+}
+
+// --- OpenAPI ---
+
+http::RouteDoc::ResponseDoc problem(int status, std::string description) {
+  return {status, std::move(description), nullptr};
+}
+
+constexpr const char* kValidation422 =
+    "Invalid request, each problem naming its field: unknown field or a field the server sets (price, total, status, "
+    "customer_id...), malformed id, items empty / over 50 lines / repeated product / quantity outside 1..50; unknown "
+    "or closed merchant (merchant_id); unknown address or outside the delivery radius (address_id); unknown, other "
+    "merchant's or unavailable product (items[i].product_id); mixed currencies or subtotal under the minimum (items)";
+constexpr const char* kNoSuchOrder = "No such order among those you may see (another user's order answers the same)";
+
+http::RouteDoc quote_doc() {
+  http::RouteDoc doc;
+  doc.summary = "Quote an order";
+  doc.description =
+      "The same checks and price breakdown as placing the order, without creating anything. payment may be left out.";
+  doc.request_body = order_request_schema(RequestKind::Quote);
+  doc.responses = {{200, "The lines at current prices and the price breakdown", quote_schema()},
+                   problem(422, kValidation422),
+                   problem(503, "The users or catalog module is not available")};
+  return doc;
+}
+
+http::RouteDoc place_doc() {
+  http::RouteDoc doc;
+  doc.summary = "Place an order";
+  doc.description =
+      "Requires an Idempotency-Key header (Stripe semantics, per customer): the same key with the same body replays "
+      "the first response (status and body, header Idempotent-Replayed: true), including a 422; with another body it "
+      "is a 422; while the first request runs it is a 409. A cash order is placed at once (status placed); a card "
+      "order waits for the payment (pending_payment).";
+  doc.request_body = order_request_schema(RequestKind::Place);
+  doc.parameters = {{"Idempotency-Key", "header", true,
+                     "A unique value per order you mean to place (1 to 255 visible ASCII characters), e.g. a UUID",
+                     json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}};
+  doc.responses = {{201, "The order", order_schema()},
+                   problem(400, "Idempotency-Key missing or malformed"),
+                   problem(409, "A request with this Idempotency-Key is still being processed"),
+                   problem(422, std::string(kValidation422) + "; or the Idempotency-Key was used with another body"),
+                   problem(503, "The users or catalog module is not available")};
+  return doc;
+}
+
+http::RouteDoc list_doc() {
+  http::RouteDoc doc;
+  doc.summary = "List orders";
+  doc.description = "Newest first, cursor-paginated. Customers see their orders, merchants the orders of the "
+                    "merchants they own, admins every order.";
+  doc.parameters = {
+      {"status", "query", false, "Only orders in this state", json::object{{"type", "string"}}},
+      {"limit", "query", false, "Page size, at least 1 (default 20; values above 100 are treated as 100)",
+       json::object{{"type", "integer"}, {"minimum", 1}}},
+      {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+  doc.responses = {{200, "A page of orders", order_page_schema()}, problem(422, "Invalid status, limit or cursor")};
+  return doc;
+}
+
+http::RouteDoc get_doc() {
+  http::RouteDoc doc;
+  doc.summary = "Get an order with its details";
+  doc.description =
+      "The order as placed (lines, prices, snapshots), its status history, and, composed at read time, the customer, "
+      "the merchant as it is now and the delivery. A part whose module cannot answer is null and listed in "
+      "`unavailable`.";
+  doc.responses = {{200, "The order", order_details_schema()}, problem(404, kNoSuchOrder)};
+  return doc;
+}
+
+http::RouteDoc transition_doc(std::string summary, std::string description, bool reason, bool reason_required) {
+  http::RouteDoc doc;
+  doc.summary = std::move(summary);
+  doc.description = std::move(description);
+  if (reason) doc.request_body = reason_schema(reason_required);
+  doc.responses = {{200, "The order in its new state", order_schema()},
+                   problem(404, kNoSuchOrder),
+                   problem(409, "The action is not allowed in the order's current state (the detail names both)")};
+  if (reason) doc.responses.push_back(problem(422, "Invalid reason, or an unknown field"));
+  return doc;
+}
+
+}  // namespace
+
+void register_routes(http::Router& router, const OrderRouteServices& services) {
+  auto* checkout = &services.checkout;
+  auto* placement = &services.placement;
+  auto* workflow = &services.workflow;
+  auto* queries = &services.queries;
+  const std::string orders = kOrders;
+  const std::string one = orders + "/{id}";
+  const auto merchants = [] { return http::Policy::roles({"merchant", "admin"}); };
+
+  router.add({.method = "POST",
+              .path = orders + "/quote",
+              .policy = http::Policy::roles({"customer"}),
+              .handler = [checkout](http::Request& r) { return quote_order(*checkout, r); },
+              .module = kModule,
+              .doc = quote_doc()});
+  router.add({.method = "POST",
+              .path = orders,
+              .policy = http::Policy::roles({"customer"}),
+              .handler = [placement](http::Request& r) { return place_order(*placement, r); },
+              .module = kModule,
+              .doc = place_doc()});
+  router.add({.method = "GET",
+              .path = orders,
+              .policy = http::Policy::roles({"customer", "merchant", "admin"}),
+              .handler = [queries](http::Request& r) { return list_orders(*queries, r); },
+              .module = kModule,
+              .doc = list_doc()});
+  router.add({.method = "GET",
+              .path = one,
+              .policy = http::Policy::roles({"customer", "merchant", "admin"}),
+              .handler = [queries](http::Request& r) { return get_order(*queries, r); },
+              .module = kModule,
+              .doc = get_doc()});
+  router.add({.method = "POST",
+              .path = one + "/accept",
+              .policy = merchants(),
+              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Accept); },
+              .module = kModule,
+              .doc = transition_doc("Accept an order", "placed -> accepted, by the merchant that owns it (or an admin).",
+                                    false, false)});
+  router.add({.method = "POST",
+              .path = one + "/reject",
+              .policy = merchants(),
+              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Reject); },
+              .module = kModule,
+              .doc = transition_doc("Reject an order",
+                                    "placed -> rejected, by the merchant that owns it (or an admin), with a reason.",
+                                    true, true)});
+  router.add({.method = "POST",
+              .path = one + "/preparing",
+              .policy = merchants(),
+              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::StartPreparing); },
+              .module = kModule,
+              .doc = transition_doc("Start preparing an order",
+                                    "accepted -> preparing, by the merchant that owns it (or an admin).", false,
+                                    false)});
+  router.add({.method = "POST",
+              .path = one + "/ready",
+              .policy = merchants(),
+              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::MarkReady); },
+              .module = kModule,
+              .doc = transition_doc("Mark an order ready for pickup",
+                                    "preparing -> ready_for_pickup, by the merchant that owns it (or an admin).",
+                                    false, false)});
+  router.add({.method = "POST",
+              .path = one + "/cancel",
+              .policy = http::Policy::roles({"customer", "admin"}),
+              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Cancel); },
+              .module = kModule,
+              .doc = transition_doc("Cancel an order",
+                                    "By its customer before the merchant accepted it (pending_payment, placed); by an "
+                                    "admin at any point before delivery. The body and its reason are optional.",
+                                    true, false)});
+}
+
+}  // namespace nelo::orders

@@ -1,0 +1,581 @@
+#include "modules/orders/api/v1/schemas.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+#include <map>
+
+#include "core/errors.hpp"
+#include "core/json.hpp"
+#include "core/uuid.hpp"
+#include "modules/orders/api/v1/order_cursor.hpp"
+#include "modules/orders/names.hpp"
+#include "modules/orders/validation.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace json = boost::json;
+
+// --- reading ---
+
+// What the server computes or decides. Sent by a client they are refused with a message that
+// says why, rather than the generic "unknown field": a tampered price is never applied.
+constexpr std::string_view kServerFields[] = {
+    "id",         "status",   "customer_id", "user_id",      "merchant_owner_id", "price",      "prices",
+    "unit_price", "amount",   "line_total",  "subtotal",     "total",             "totals",     "pricing",
+    "currency",   "discount", "delivery_fee", "service_fee", "distance_m",        "created_at", "updated_at",
+    "version",    "name"};
+
+void reject_unknown(JsonReader& r, std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : r.object()) {
+    const std::string_view key(kv.key().data(), kv.key().size());
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    const bool server_side = std::find(std::begin(kServerFields), std::end(kServerFields), key) != std::end(kServerFields);
+    r.validator().add(r.field(key), server_side ? "is set by the server and cannot be sent" : "is not a known field");
+  }
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
+std::optional<std::string> uuid_field(JsonReader& r, std::string_view name) {
+  auto value = r.required_string(name);
+  if (!value) return std::nullopt;
+  if (!is_uuid(*value)) {
+    r.validator().add(r.field(name), "must be a UUID");
+    return std::nullopt;
+  }
+  return lower(std::move(*value));
+}
+
+std::vector<RequestedItem> read_items(JsonReader& r) {
+  std::vector<RequestedItem> items;
+  const json::array* array = r.required_array("items");
+  if (!array) return items;
+  Validator& v = r.validator();
+  if (array->empty()) {
+    v.add("items", "must contain at least one item");
+    return items;
+  }
+  if (array->size() > kMaxItems) {
+    v.add("items", "must contain at most " + std::to_string(kMaxItems) + " lines");
+    return items;
+  }
+  std::map<std::string, std::size_t, std::less<>> seen;  // product id -> first line
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string path = r.element("items", i);
+    const json::value& element = (*array)[i];
+    if (!element.is_object()) {
+      v.add(path, "must be an object with product_id and quantity");
+      continue;
+    }
+    JsonReader item(element.get_object(), v, path);
+    reject_unknown(item, {"product_id", "quantity"});
+    auto product_id = uuid_field(item, "product_id");
+    auto quantity = item.required_int("quantity");
+    if (quantity && (*quantity < kMinQuantity || *quantity > kMaxQuantity)) {
+      v.add(item.field("quantity"),
+            "must be between " + std::to_string(kMinQuantity) + " and " + std::to_string(kMaxQuantity));
+      quantity.reset();
+    }
+    if (product_id) {
+      auto [first, inserted] = seen.emplace(*product_id, i);
+      if (!inserted) {
+        v.add(item.field("product_id"), "repeats items[" + std::to_string(first->second) +
+                                            "].product_id: one line per product (raise its quantity instead)");
+      }
+    }
+    RequestedItem requested;
+    requested.product_id = product_id.value_or("");
+    requested.quantity = static_cast<int>(quantity.value_or(0));
+    items.push_back(std::move(requested));
+  }
+  return items;
+}
+
+std::optional<Payment> read_payment(JsonReader& r, RequestKind kind) {
+  const json::object* object = kind == RequestKind::Place ? r.required_object("payment") : r.optional_object("payment");
+  if (!object) return std::nullopt;
+  Validator& v = r.validator();
+  JsonReader p(*object, v, "payment");
+  reject_unknown(p, {"method", "token"});
+  auto method_text = p.required_string("method");
+  auto token = p.optional_string("token");
+  if (!method_text) return std::nullopt;
+  auto method = parse_payment_method(*method_text);
+  if (!method) {
+    v.add("payment.method", "must be one of: card, cash");
+    return std::nullopt;
+  }
+  Payment payment;
+  payment.method = *method;
+  if (*method == PaymentMethod::Card) {
+    if (!token) {
+      if (!object->contains("token") || object->at("token").is_null()) {
+        v.add("payment.token", "is required for card payments (the payment provider's token, never a card number)");
+      }
+    } else if (!is_payment_token(*token)) {
+      v.add("payment.token", "must be 1 to " + std::to_string(kMaxPaymentTokenLength) +
+                                 " visible ASCII characters (the payment provider's token)");
+    } else {
+      payment.token = std::move(token);
+    }
+  } else if (token) {
+    v.add("payment.token", "must not be sent for cash payments");
+  }
+  return payment;
+}
+
+std::optional<std::string> read_notes(JsonReader& r) {
+  auto notes = r.optional_string("notes");
+  if (!notes) return std::nullopt;
+  std::string text = trimmed(*notes);
+  if (text.empty()) return std::nullopt;  // blank notes are no notes
+  if (auto problem = free_text_problem(text, kMaxNotesLength)) {
+    r.validator().add(r.field("notes"), *problem);
+    return std::nullopt;
+  }
+  return text;
+}
+
+// --- writing ---
+
+json::value nullable(const std::optional<std::string>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+json::object money(std::int64_t amount, const std::string& currency) {
+  return {{"amount", amount}, {"currency", currency}};
+}
+
+json::array lines_json(const std::vector<OrderLine>& lines, const std::string& currency) {
+  json::array out;
+  out.reserve(lines.size());
+  for (const auto& l : lines) {
+    out.push_back(json::object{{"product_id", l.product_id},
+                               {"name", l.name},
+                               {"unit_price", money(l.unit_price, currency)},
+                               {"quantity", l.quantity},
+                               {"line_total", money(l.line_total, currency)}});
+  }
+  return out;
+}
+
+json::object pricing_json(const PriceBreakdown& p) {
+  return {{"subtotal", money(p.subtotal, p.currency)},
+          {"delivery_fee", money(p.delivery_fee, p.currency)},
+          {"service_fee", money(p.service_fee, p.currency)},
+          {"total", money(p.total, p.currency)}};
+}
+
+json::object address_json(const AddressSnapshot& a) {
+  return {{"address_id", a.address_id},
+          {"label", a.label},
+          {"line1", a.line1},
+          {"line2", nullable(a.line2)},
+          {"city", a.city},
+          {"postal_code", a.postal_code},
+          {"country", a.country},
+          {"instructions", nullable(a.instructions)},
+          {"lat", a.point.lat},
+          {"lng", a.point.lng}};
+}
+
+json::object merchant_snapshot_json(const MerchantSnapshot& m) {
+  return {{"name", m.name},
+          {"phone", m.phone},
+          {"address", m.address},
+          {"lat", m.point.lat},
+          {"lng", m.point.lng},
+          {"time_zone", m.time_zone},
+          {"prep_time_minutes", m.prep_time_minutes}};
+}
+
+json::value customer_json(const std::optional<UserDto>& user) {
+  if (!user) return nullptr;
+  // Name and phone only: the e-mail and locale are the users module's business.
+  return json::object{{"id", user->id}, {"name", user->name}, {"phone", nullable(user->phone)}};
+}
+
+json::value merchant_json(const std::optional<MerchantDto>& m) {
+  if (!m) return nullptr;
+  return json::object{{"id", m->id},
+                      {"name", m->name},
+                      {"phone", m->phone},
+                      {"address", m->address},
+                      {"lat", m->lat},
+                      {"lng", m->lng},
+                      {"open", m->open},
+                      {"prep_time_minutes", m->prep_time_minutes}};
+}
+
+json::value delivery_json(const std::optional<DeliverySummaryDto>& d) {
+  if (!d) return nullptr;
+  json::value driver = nullptr;
+  if (d->driver) {
+    driver = json::object{{"id", d->driver->id}, {"name", d->driver->name}, {"phone", nullable(d->driver->phone)}};
+  }
+  return json::object{{"id", d->id},
+                      {"status", d->status},
+                      {"driver", std::move(driver)},
+                      {"estimated_arrival", nullable(d->estimated_arrival)}};
+}
+
+json::object history_json(const StatusChange& c) {
+  json::value from = nullptr;
+  if (c.from) from = to_string(*c.from);
+  json::value action = nullptr;
+  if (c.action) action = to_string(*c.action);
+  return {{"from", std::move(from)},
+          {"to", to_string(c.to)},
+          {"action", std::move(action)},
+          {"actor", to_string(c.actor_kind)},
+          {"reason", nullable(c.reason)},
+          {"at", to_rfc3339_millis(c.at)}};
+}
+
+json::object summary_json(const Order& o) {
+  return {{"id", o.id},
+          {"status", to_string(o.status)},
+          {"customer_id", o.customer_id},
+          {"merchant_id", o.merchant_id},
+          {"merchant_name", o.merchant.name},
+          {"payment_method", to_string(o.payment_method)},
+          {"total", money(o.pricing.total, o.pricing.currency)},
+          {"created_at", to_rfc3339_millis(o.created_at)},
+          {"updated_at", to_rfc3339_millis(o.updated_at)}};
+}
+
+// --- OpenAPI ---
+
+json::object uuid_schema(const char* description = nullptr) {
+  json::object s{{"type", "string"}, {"format", "uuid"}};
+  if (description) s["description"] = description;
+  return s;
+}
+
+json::object nullable_string_schema(const char* description = nullptr) {
+  json::object s{{"type", json::array{"string", "null"}}};
+  if (description) s["description"] = description;
+  return s;
+}
+
+json::object timestamp_schema() { return {{"type", "string"}, {"format", "date-time"}}; }
+
+json::object money_schema() {
+  return {{"type", "object"},
+          {"required", json::array{"amount", "currency"}},
+          {"properties", json::object{{"amount", json::object{{"type", "integer"}, {"description", "Minor units"}}},
+                                      {"currency", json::object{{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}}}}};
+}
+
+json::object status_schema() {
+  json::array names;
+  for (OrderStatus s : kAllStatuses) names.push_back(json::string(to_string(s)));
+  return {{"type", "string"}, {"enum", std::move(names)}};
+}
+
+json::object lines_schema() {
+  return {{"type", "array"},
+          {"items", json::object{{"type", "object"},
+                                 {"required", json::array{"product_id", "name", "unit_price", "quantity", "line_total"}},
+                                 {"properties", json::object{{"product_id", uuid_schema()},
+                                                             {"name", json::object{{"type", "string"}}},
+                                                             {"unit_price", money_schema()},
+                                                             {"quantity", json::object{{"type", "integer"}}},
+                                                             {"line_total", money_schema()}}}}}};
+}
+
+json::object pricing_schema() {
+  return {{"type", "object"},
+          {"description", "total = subtotal + delivery_fee + service_fee, in the merchant's currency"},
+          {"required", json::array{"subtotal", "delivery_fee", "service_fee", "total"}},
+          {"properties", json::object{{"subtotal", money_schema()},
+                                      {"delivery_fee", money_schema()},
+                                      {"service_fee", money_schema()},
+                                      {"total", money_schema()}}}};
+}
+
+json::object point_properties(json::object properties) {
+  properties["lat"] = json::object{{"type", "number"}};
+  properties["lng"] = json::object{{"type", "number"}};
+  return properties;
+}
+
+json::object order_properties() {
+  json::object address = point_properties(json::object{{"address_id", uuid_schema()},
+                                                       {"label", json::object{{"type", "string"}}},
+                                                       {"line1", json::object{{"type", "string"}}},
+                                                       {"line2", nullable_string_schema()},
+                                                       {"city", json::object{{"type", "string"}}},
+                                                       {"postal_code", json::object{{"type", "string"}}},
+                                                       {"country", json::object{{"type", "string"}}},
+                                                       {"instructions", nullable_string_schema()}});
+  json::object merchant = point_properties(json::object{{"name", json::object{{"type", "string"}}},
+                                                        {"phone", json::object{{"type", "string"}}},
+                                                        {"address", json::object{{"type", "string"}}},
+                                                        {"time_zone", json::object{{"type", "string"}}},
+                                                        {"prep_time_minutes", json::object{{"type", "integer"}}}});
+  return {{"id", uuid_schema()},
+          {"status", status_schema()},
+          {"customer_id", uuid_schema()},
+          {"merchant_id", uuid_schema()},
+          {"payment_method", json::object{{"enum", json::array{"card", "cash"}}}},
+          {"items", lines_schema()},
+          {"pricing", pricing_schema()},
+          {"distance_m", json::object{{"type", "integer"}, {"description", "Straight line, merchant to address"}}},
+          {"notes", nullable_string_schema()},
+          {"delivery_address",
+           json::object{{"type", "object"}, {"description", "Copied when the order was placed"}, {"properties", std::move(address)}}},
+          {"merchant_snapshot",
+           json::object{{"type", "object"}, {"description", "The merchant as it was when the order was placed"}, {"properties", std::move(merchant)}}},
+          {"customer_snapshot",
+           json::object{{"type", "object"},
+                        {"description", "The customer's contact as it was when the order was placed"},
+                        {"properties", json::object{{"name", json::object{{"type", "string"}}}, {"phone", nullable_string_schema()}}}}},
+          {"version", json::object{{"type", "integer"}, {"description", "1 at creation, +1 per status change"}}},
+          {"created_at", timestamp_schema()},
+          {"updated_at", timestamp_schema()}};
+}
+
+json::array order_required() {
+  return {"id",         "status",   "customer_id",       "merchant_id",       "payment_method", "items",
+          "pricing",    "distance_m", "notes",           "delivery_address",  "merchant_snapshot",
+          "customer_snapshot", "version", "created_at", "updated_at"};
+}
+
+}  // namespace
+
+// --- parsing ---
+
+OrderRequest parse_order_request(const json::object& body, RequestKind kind) {
+  Validator v;
+  JsonReader r(body, v);
+  reject_unknown(r, {"merchant_id", "items", "address_id", "payment", "notes"});
+  OrderRequest request;
+  request.merchant_id = uuid_field(r, "merchant_id").value_or("");
+  request.items = read_items(r);
+  request.address_id = uuid_field(r, "address_id").value_or("");
+  request.payment = read_payment(r, kind);
+  request.notes = read_notes(r);
+  v.throw_if_invalid();
+  return request;
+}
+
+std::optional<std::string> parse_reason(const json::object& body, bool required) {
+  Validator v;
+  JsonReader r(body, v);
+  reject_unknown(r, {"reason"});
+  auto reason = required ? r.required_string("reason") : r.optional_string("reason");
+  std::optional<std::string> out;
+  if (reason) {
+    std::string text = trimmed(*reason);
+    if (text.empty()) {
+      if (required) v.add("reason", "must not be blank");
+    } else if (auto problem = free_text_problem(text, kMaxReasonLength)) {
+      v.add("reason", *problem);
+    } else {
+      out = std::move(text);
+    }
+  }
+  v.throw_if_invalid();
+  return out;
+}
+
+OrderListQuery parse_list_query(std::optional<std::string_view> status, std::optional<std::string_view> limit,
+                                std::optional<std::string_view> cursor) {
+  Validator v;
+  OrderListQuery query;
+  query.limit = kDefaultPageSize;
+  if (status && !status->empty()) {
+    query.status = parse_status(*status);
+    if (!query.status) v.add("status", "must be one of: " + std::string(status_list()));
+  }
+  if (limit) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+    if (ec == std::errc::result_out_of_range && end == limit->data() + limit->size()) {
+      query.limit = kMaxPageSize;  // a huge number is still "as many as you allow"
+    } else if (limit->empty() || ec != std::errc() || end != limit->data() + limit->size() || n < 1) {
+      v.add("limit", "must be a positive integer (at most " + std::to_string(kMaxPageSize) + " are returned)");
+    } else {
+      query.limit = std::min(n, kMaxPageSize);
+    }
+  }
+  if (cursor && !cursor->empty()) {
+    query.after = decode_order_cursor(*cursor);
+    if (!query.after) v.add("cursor", "is not a cursor this list returned");
+  }
+  v.throw_if_invalid();
+  return query;
+}
+
+// --- serialization ---
+
+json::object to_json(const Order& o) {
+  return {{"id", o.id},
+          {"status", to_string(o.status)},
+          {"customer_id", o.customer_id},
+          {"merchant_id", o.merchant_id},
+          {"payment_method", to_string(o.payment_method)},
+          {"items", lines_json(o.lines, o.pricing.currency)},
+          {"pricing", pricing_json(o.pricing)},
+          {"distance_m", o.distance_m},
+          {"notes", nullable(o.notes)},
+          {"delivery_address", address_json(o.delivery_address)},
+          {"merchant_snapshot", merchant_snapshot_json(o.merchant)},
+          {"customer_snapshot", json::object{{"name", o.customer.name}, {"phone", nullable(o.customer.phone)}}},
+          {"version", o.version},
+          {"created_at", to_rfc3339_millis(o.created_at)},
+          {"updated_at", to_rfc3339_millis(o.updated_at)}};
+}
+
+json::object to_json(const Quote& q) {
+  return {{"merchant_id", q.merchant_id},
+          {"address_id", q.address_id},
+          {"items", lines_json(q.lines, q.pricing.currency)},
+          {"pricing", pricing_json(q.pricing)},
+          {"distance_m", q.distance_m}};
+}
+
+json::object to_json(const OrderDetails& d) {
+  json::object body = to_json(d.order);
+  json::array history;
+  history.reserve(d.history.size());
+  for (const auto& c : d.history) history.push_back(history_json(c));
+  body["history"] = std::move(history);
+  body["customer"] = customer_json(d.customer);
+  body["merchant"] = merchant_json(d.merchant);
+  body["delivery"] = delivery_json(d.delivery);
+  json::array unavailable;
+  for (const auto& part : d.unavailable) unavailable.push_back(json::string(part));
+  body["unavailable"] = std::move(unavailable);
+  return body;
+}
+
+json::object to_json(const OrderPage& page) {
+  json::array items;
+  items.reserve(page.items.size());
+  for (const auto& o : page.items) items.push_back(summary_json(o));
+  json::object body{{"items", std::move(items)}};
+  body["next_cursor"] = page.next ? json::value(encode_order_cursor(*page.next)) : json::value(nullptr);
+  return body;
+}
+
+// --- OpenAPI ---
+
+json::value order_request_schema(RequestKind kind) {
+  json::object item{{"type", "object"},
+                    {"additionalProperties", false},
+                    {"required", json::array{"product_id", "quantity"}},
+                    {"properties", json::object{{"product_id", uuid_schema("A product of this merchant, once per order")},
+                                                {"quantity", json::object{{"type", "integer"},
+                                                                          {"minimum", kMinQuantity},
+                                                                          {"maximum", kMaxQuantity}}}}}};
+  json::object payment{
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", json::array{"method"}},
+      {"properties",
+       json::object{{"method", json::object{{"enum", json::array{"card", "cash"}}}},
+                    {"token", json::object{{"type", "string"},
+                                           {"minLength", 1},
+                                           {"maxLength", kMaxPaymentTokenLength},
+                                           {"description", "card only, required: the payment provider's token"}}}}}};
+  json::array required{"merchant_id", "items", "address_id"};
+  if (kind == RequestKind::Place) required.push_back("payment");
+  return json::object{
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"description", "Prices, fees, totals, status and owner are computed by the server; sending them is a 422"},
+      {"required", std::move(required)},
+      {"properties",
+       json::object{{"merchant_id", uuid_schema()},
+                    {"items", json::object{{"type", "array"},
+                                           {"minItems", 1},
+                                           {"maxItems", kMaxItems},
+                                           {"items", std::move(item)}}},
+                    {"address_id", uuid_schema("One of the caller's delivery addresses")},
+                    {"payment", std::move(payment)},
+                    {"notes", json::object{{"type", json::array{"string", "null"}},
+                                           {"maxLength", kMaxNotesLength},
+                                           {"description", "For the merchant; blank is the same as none"}}}}}};
+}
+
+json::value reason_schema(bool required) {
+  json::object s{{"type", "object"},
+                 {"additionalProperties", false},
+                 {"properties", json::object{{"reason", json::object{{"type", "string"},
+                                                                     {"minLength", 1},
+                                                                     {"maxLength", kMaxReasonLength}}}}}};
+  if (required) s["required"] = json::array{"reason"};
+  return s;
+}
+
+json::value order_schema() {
+  return json::object{{"type", "object"}, {"required", order_required()}, {"properties", order_properties()}};
+}
+
+json::value quote_schema() {
+  return json::object{{"type", "object"},
+                      {"required", json::array{"merchant_id", "address_id", "items", "pricing", "distance_m"}},
+                      {"properties", json::object{{"merchant_id", uuid_schema()},
+                                                  {"address_id", uuid_schema()},
+                                                  {"items", lines_schema()},
+                                                  {"pricing", pricing_schema()},
+                                                  {"distance_m", json::object{{"type", "integer"}}}}}};
+}
+
+json::value order_details_schema() {
+  json::object properties = order_properties();
+  properties["history"] = json::object{
+      {"type", "array"},
+      {"items", json::object{{"type", "object"},
+                             {"properties", json::object{{"from", json::object{{"type", json::array{"string", "null"}}}},
+                                                         {"to", status_schema()},
+                                                         {"action", json::object{{"type", json::array{"string", "null"}}}},
+                                                         {"actor", json::object{{"enum", json::array{"customer", "merchant", "admin", "system"}}}},
+                                                         {"reason", nullable_string_schema()},
+                                                         {"at", timestamp_schema()}}}}}};
+  properties["customer"] = json::object{{"type", json::array{"object", "null"}},
+                                        {"description", "The customer's current profile (users); null if unavailable"}};
+  properties["merchant"] = json::object{{"type", json::array{"object", "null"}},
+                                        {"description", "The merchant now (catalog), with `open`; null if unavailable"}};
+  properties["delivery"] = json::object{{"type", json::array{"object", "null"}},
+                                        {"description", "The delivery and its driver (deliveries); null until there is one"}};
+  properties["unavailable"] = json::object{
+      {"type", "array"},
+      {"items", json::object{{"enum", json::array{"customer", "merchant", "delivery"}}}},
+      {"description", "Parts that could not be read this time (their module is down or not served here)"}};
+  json::array required = order_required();
+  for (const char* name : {"history", "customer", "merchant", "delivery", "unavailable"}) required.push_back(json::string(name));
+  return json::object{{"type", "object"}, {"required", std::move(required)}, {"properties", std::move(properties)}};
+}
+
+json::value order_page_schema() {
+  json::object summary{{"type", "object"},
+                       {"properties", json::object{{"id", uuid_schema()},
+                                                   {"status", status_schema()},
+                                                   {"customer_id", uuid_schema()},
+                                                   {"merchant_id", uuid_schema()},
+                                                   {"merchant_name", json::object{{"type", "string"}}},
+                                                   {"payment_method", json::object{{"enum", json::array{"card", "cash"}}}},
+                                                   {"total", money_schema()},
+                                                   {"created_at", timestamp_schema()},
+                                                   {"updated_at", timestamp_schema()}}}};
+  return json::object{
+      {"type", "object"},
+      {"required", json::array{"items", "next_cursor"}},
+      {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", std::move(summary)}}},
+                                  {"next_cursor", json::object{{"type", json::array{"string", "null"}},
+                                                               {"description", "Pass back as ?cursor= ; null on the last page"}}}}}};
+}
+
+}  // namespace nelo::orders

@@ -1,0 +1,375 @@
+#include "modules/orders/repositories/order_repository.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <stdexcept>
+
+#include "core/db/pool.hpp"
+#include "modules/orders/names.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+constexpr std::string_view kModule = "orders";
+
+// The columns every order read returns, in read_order()'s names. `o` is orders.orders.
+#define NELO_ORDERS_ORDER_COLUMNS                                                                          \
+  "o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, o.status, o.payment_method, o.currency,"      \
+  " o.subtotal, o.delivery_fee, o.service_fee, o.total, o.distance_m, o.notes, o.delivery_address,"       \
+  " ST_Y(o.dropoff::geometry) AS dropoff_lat, ST_X(o.dropoff::geometry) AS dropoff_lng,"                  \
+  " o.merchant_snapshot, ST_Y(o.pickup::geometry) AS pickup_lat, ST_X(o.pickup::geometry) AS pickup_lng," \
+  " o.customer_snapshot, o.version, o.created_at, o.updated_at"
+
+// The lines of `o`, in order, as one jsonb array (same schema: no join leaves it).
+#define NELO_ORDERS_LINES_COLUMN                                                                          \
+  " (SELECT COALESCE(jsonb_agg(jsonb_build_object('product_id', i.product_id, 'name', i.name,"           \
+  "                                               'unit_price', i.unit_price, 'quantity', i.quantity,"   \
+  "                                               'line_total', i.line_total) ORDER BY i.line_no),"     \
+  "                  '[]'::jsonb)"                                                                        \
+  "    FROM orders.order_items i WHERE i.order_id = o.id) AS lines"
+
+constexpr std::string_view kInsert =
+    "INSERT INTO orders.orders AS o"
+    " (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
+    "  service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
+    "         ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
+    "         ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb)"
+    " RETURNING o.version, o.created_at, o.updated_at";
+
+constexpr std::string_view kInsertLines =
+    "INSERT INTO orders.order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)"
+    " SELECT $1, l.line_no, l.product_id, l.name, l.unit_price, l.quantity, l.line_total"
+    " FROM jsonb_to_recordset($2::jsonb)"
+    "      AS l(line_no smallint, product_id uuid, name text, unit_price bigint, quantity integer, line_total bigint)";
+
+constexpr std::string_view kSelectForUpdate =
+    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
+    " FROM orders.orders o WHERE o.id = $1"
+    " FOR UPDATE OF o";
+
+constexpr std::string_view kSelectOne =
+    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
+    " FROM orders.orders o WHERE o.id = $1";
+
+constexpr std::string_view kUpdateStatus =
+    "UPDATE orders.orders SET status = $3, version = version + 1, updated_at = now()"
+    " WHERE id = $1 AND status = $2"
+    " RETURNING version, updated_at";
+
+constexpr std::string_view kInsertHistory =
+    "INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+constexpr std::string_view kSelectHistory =
+    "SELECT from_status, to_status, action, actor_kind, actor_id, reason, at"
+    " FROM orders.status_history WHERE order_id = $1 ORDER BY id";
+
+// --- lists: one statement per (scope, status filter, cursor) combination, built once ---
+
+constexpr std::string_view kListSelect = "SELECT " NELO_ORDERS_ORDER_COLUMNS " FROM orders.orders o";
+
+#undef NELO_ORDERS_ORDER_COLUMNS
+#undef NELO_ORDERS_LINES_COLUMN
+
+struct ListShape {
+  ListScope scope;
+  bool by_status;
+  bool after;
+};
+
+// Parameters in this order: [user id] [status] [cursor time, cursor id] limit. Each shape has an
+// index whose leading columns are its equality filters followed by (created_at DESC, id DESC).
+std::string list_sql(const ListShape& shape) {
+  std::string sql(kListSelect);
+  std::vector<std::string> conditions;
+  int n = 0;
+  if (shape.scope == ListScope::Customer) conditions.push_back("o.customer_id = $" + std::to_string(++n));
+  if (shape.scope == ListScope::MerchantOwner) conditions.push_back("o.merchant_owner_id = $" + std::to_string(++n));
+  if (shape.by_status) conditions.push_back("o.status = $" + std::to_string(++n));
+  if (shape.after) {
+    const int at = ++n;
+    const int id = ++n;
+    conditions.push_back("(o.created_at, o.id) < ($" + std::to_string(at) + "::timestamptz, $" + std::to_string(id) +
+                         "::uuid)");
+  }
+  for (std::size_t i = 0; i < conditions.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + conditions[i];
+  sql += " ORDER BY o.created_at DESC, o.id DESC LIMIT $" + std::to_string(++n);
+  return sql;
+}
+
+const std::string& list_statement(const ListShape& shape) {
+  // 3 scopes x status filter x cursor: every statement is a fixed, fully parameterised text.
+  static const std::array<std::string, 12> kStatements = [] {
+    std::array<std::string, 12> out;
+    for (int scope = 0; scope < 3; ++scope) {
+      for (int by_status = 0; by_status < 2; ++by_status) {
+        for (int after = 0; after < 2; ++after) {
+          out[static_cast<std::size_t>(scope * 4 + by_status * 2 + after)] =
+              list_sql({static_cast<ListScope>(scope), by_status == 1, after == 1});
+        }
+      }
+    }
+    return out;
+  }();
+  return kStatements[static_cast<std::size_t>(static_cast<int>(shape.scope) * 4 + (shape.by_status ? 2 : 0) +
+                                              (shape.after ? 1 : 0))];
+}
+
+// --- documents ---
+
+[[noreturn]] void corrupt(std::string_view what) {
+  throw std::logic_error("orders: stored " + std::string(what) + " does not have the expected shape");
+}
+
+const json::object& object_of(const json::value& v, std::string_view what) {
+  if (!v.is_object()) corrupt(what);
+  return v.get_object();
+}
+
+std::string text_of(const json::object& o, std::string_view key, std::string_view what) {
+  const json::value* v = o.if_contains(key);
+  if (!v || !v->is_string()) corrupt(what);
+  return std::string(v->get_string());
+}
+
+std::optional<std::string> optional_text_of(const json::object& o, std::string_view key, std::string_view what) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_string()) corrupt(what);
+  return std::string(v->get_string());
+}
+
+std::int64_t integer_of(const json::object& o, std::string_view key, std::string_view what) {
+  const json::value* v = o.if_contains(key);
+  if (!v) corrupt(what);
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  corrupt(what);
+}
+
+json::value nullable(const std::optional<std::string>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
+json::object address_document(const AddressSnapshot& a) {
+  return {{"address_id", a.address_id}, {"label", a.label},
+          {"line1", a.line1},           {"line2", nullable(a.line2)},
+          {"city", a.city},             {"postal_code", a.postal_code},
+          {"country", a.country},       {"instructions", nullable(a.instructions)}};
+}
+
+AddressSnapshot read_address(const json::value& v) {
+  constexpr std::string_view kWhat = "delivery address";
+  const auto& o = object_of(v, kWhat);
+  AddressSnapshot a;
+  a.address_id = text_of(o, "address_id", kWhat);
+  a.label = text_of(o, "label", kWhat);
+  a.line1 = text_of(o, "line1", kWhat);
+  a.line2 = optional_text_of(o, "line2", kWhat);
+  a.city = text_of(o, "city", kWhat);
+  a.postal_code = text_of(o, "postal_code", kWhat);
+  a.country = text_of(o, "country", kWhat);
+  a.instructions = optional_text_of(o, "instructions", kWhat);
+  return a;
+}
+
+json::object merchant_document(const MerchantSnapshot& m) {
+  return {{"name", m.name},
+          {"phone", m.phone},
+          {"address", m.address},
+          {"time_zone", m.time_zone},
+          {"prep_time_minutes", m.prep_time_minutes}};
+}
+
+MerchantSnapshot read_merchant(const json::value& v) {
+  constexpr std::string_view kWhat = "merchant snapshot";
+  const auto& o = object_of(v, kWhat);
+  MerchantSnapshot m;
+  m.name = text_of(o, "name", kWhat);
+  m.phone = text_of(o, "phone", kWhat);
+  m.address = text_of(o, "address", kWhat);
+  m.time_zone = text_of(o, "time_zone", kWhat);
+  m.prep_time_minutes = static_cast<int>(integer_of(o, "prep_time_minutes", kWhat));
+  return m;
+}
+
+json::object customer_document(const CustomerSnapshot& c) { return {{"name", c.name}, {"phone", nullable(c.phone)}}; }
+
+CustomerSnapshot read_customer(const json::value& v) {
+  constexpr std::string_view kWhat = "customer snapshot";
+  const auto& o = object_of(v, kWhat);
+  CustomerSnapshot c;
+  c.name = text_of(o, "name", kWhat);
+  c.phone = optional_text_of(o, "phone", kWhat);
+  return c;
+}
+
+json::array lines_document(const std::vector<OrderLine>& lines) {
+  json::array out;
+  out.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    out.push_back(json::object{{"line_no", i + 1},
+                               {"product_id", l.product_id},
+                               {"name", l.name},
+                               {"unit_price", l.unit_price},
+                               {"quantity", l.quantity},
+                               {"line_total", l.line_total}});
+  }
+  return out;
+}
+
+std::vector<OrderLine> read_lines(const json::value& v) {
+  constexpr std::string_view kWhat = "order lines";
+  if (!v.is_array()) corrupt(kWhat);
+  std::vector<OrderLine> lines;
+  lines.reserve(v.get_array().size());
+  for (const auto& item : v.get_array()) {
+    const auto& o = object_of(item, kWhat);
+    OrderLine l;
+    l.product_id = text_of(o, "product_id", kWhat);
+    l.name = text_of(o, "name", kWhat);
+    l.unit_price = integer_of(o, "unit_price", kWhat);
+    l.quantity = static_cast<int>(integer_of(o, "quantity", kWhat));
+    l.line_total = integer_of(o, "line_total", kWhat);
+    lines.push_back(std::move(l));
+  }
+  return lines;
+}
+
+template <class E>
+E parsed(std::optional<E> value, std::string_view what) {
+  if (!value) corrupt(what);
+  return *value;
+}
+
+Order read_order(const db::Row& row, bool with_lines) {
+  Order o;
+  o.id = row.get<std::string>("id");
+  o.customer_id = row.get<std::string>("customer_id");
+  o.merchant_id = row.get<std::string>("merchant_id");
+  o.merchant_owner_id = row.get<std::string>("merchant_owner_id");
+  o.status = parsed(parse_status(row.text("status")), "status");
+  o.payment_method = parsed(parse_payment_method(row.text("payment_method")), "payment method");
+  o.pricing.currency = row.get<std::string>("currency");
+  o.pricing.subtotal = row.get<std::int64_t>("subtotal");
+  o.pricing.delivery_fee = row.get<std::int64_t>("delivery_fee");
+  o.pricing.service_fee = row.get<std::int64_t>("service_fee");
+  o.pricing.total = row.get<std::int64_t>("total");
+  o.distance_m = row.get<std::int32_t>("distance_m");
+  o.notes = row.get<std::optional<std::string>>("notes");
+  o.delivery_address = read_address(row.get<json::value>("delivery_address"));
+  o.delivery_address.point = {row.get<double>("dropoff_lat"), row.get<double>("dropoff_lng")};
+  o.merchant = read_merchant(row.get<json::value>("merchant_snapshot"));
+  o.merchant.point = {row.get<double>("pickup_lat"), row.get<double>("pickup_lng")};
+  o.customer = read_customer(row.get<json::value>("customer_snapshot"));
+  o.version = row.get<std::int32_t>("version");
+  o.created_at = row.get<Timestamp>("created_at");
+  o.updated_at = row.get<Timestamp>("updated_at");
+  if (with_lines) o.lines = read_lines(row.get<json::value>("lines"));
+  return o;
+}
+
+std::optional<std::string> optional_name(const std::optional<OrderStatus>& status) {
+  if (!status) return std::nullopt;
+  return std::string(to_string(*status));
+}
+
+}  // namespace
+
+asio::awaitable<void> OrderRepository::insert(db::Transaction& tx, Order& o) {
+  const json::object address = address_document(o.delivery_address);
+  const json::object merchant = merchant_document(o.merchant);
+  const json::object customer = customer_document(o.customer);
+  db::Params values = db::params(o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, to_string(o.status),
+                                 to_string(o.payment_method), o.pricing.currency, o.pricing.subtotal,
+                                 o.pricing.delivery_fee, o.pricing.service_fee, o.pricing.total, o.distance_m, o.notes,
+                                 address, o.delivery_address.point.lng, o.delivery_address.point.lat, merchant,
+                                 o.merchant.point.lng, o.merchant.point.lat, customer);
+  auto inserted = co_await tx.execute(kInsert, values);
+  const auto row = inserted.front();
+  o.version = row.get<std::int32_t>("version");
+  o.created_at = row.get<Timestamp>("created_at");
+  o.updated_at = row.get<Timestamp>("updated_at");
+  const json::value lines = lines_document(o.lines);
+  db::Params line_values = db::params(o.id, lines);
+  co_await tx.execute(kInsertLines, line_values);
+}
+
+asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Transaction& tx, std::string order_id) {
+  auto result = co_await tx.execute(kSelectForUpdate, db::params(order_id));
+  if (result.empty()) co_return std::nullopt;
+  co_return read_order(result.front(), true);
+}
+
+asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::update_status(db::Transaction& tx,
+                                                                                            std::string order_id,
+                                                                                            OrderStatus from,
+                                                                                            OrderStatus to) {
+  auto result = co_await tx.execute(kUpdateStatus, db::params(order_id, to_string(from), to_string(to)));
+  if (result.empty()) co_return std::nullopt;
+  StatusUpdate update;
+  update.version = result.front().get<std::int32_t>("version");
+  update.updated_at = result.front().get<Timestamp>("updated_at");
+  co_return update;
+}
+
+asio::awaitable<void> OrderRepository::add_history(db::Transaction& tx, std::string order_id,
+                                                   const StatusChange& change) {
+  std::optional<std::string> action;
+  if (change.action) action = std::string(to_string(*change.action));
+  db::Params values = db::params(order_id, optional_name(change.from), to_string(change.to), action,
+                                 to_string(change.actor_kind), change.actor_id, change.reason);
+  co_await tx.execute(kInsertHistory, values);
+}
+
+asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id) {
+  auto result = co_await pool_.execute(kModule, kSelectOne, db::params(order_id));
+  if (result.empty()) co_return std::nullopt;
+  co_return read_order(result.front(), true);
+}
+
+asio::awaitable<std::vector<StatusChange>> OrderRepository::history(std::string order_id) {
+  auto result = co_await pool_.execute(kModule, kSelectHistory, db::params(order_id));
+  std::vector<StatusChange> changes;
+  changes.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) {
+    StatusChange c;
+    if (auto from = row.get<std::optional<std::string>>("from_status")) c.from = parsed(parse_status(*from), "status");
+    c.to = parsed(parse_status(row.text("to_status")), "status");
+    if (auto action = row.get<std::optional<std::string>>("action")) c.action = parsed(parse_action(*action), "action");
+    c.actor_kind = parsed(parse_actor_kind(row.text("actor_kind")), "actor kind");
+    c.actor_id = row.get<std::optional<std::string>>("actor_id");
+    c.reason = row.get<std::optional<std::string>>("reason");
+    c.at = row.get<Timestamp>("at");
+    changes.push_back(std::move(c));
+  }
+  co_return changes;
+}
+
+asio::awaitable<std::vector<Order>> OrderRepository::list(ListScope scope, std::string user_id,
+                                                          const OrderListQuery& query, std::size_t limit) {
+  const ListShape shape{scope, query.status.has_value(), query.after.has_value()};
+  db::Params values;
+  if (scope != ListScope::All) values.push_back(db::to_param(user_id));
+  if (query.status) values.push_back(db::to_param(to_string(*query.status)));
+  if (query.after) {
+    values.push_back(db::to_param(query.after->created_at));
+    values.push_back(db::to_param(query.after->id));
+  }
+  values.push_back(db::to_param(limit));
+  auto result = co_await pool_.execute(kModule, list_statement(shape), values);
+  std::vector<Order> orders;
+  orders.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) orders.push_back(read_order(row, false));
+  co_return orders;
+}
+
+}  // namespace nelo::orders

@@ -1,0 +1,63 @@
+#pragma once
+// Every SQL statement on orders.orders, orders.order_items and orders.status_history. Lines are
+// read with their order in one statement (a correlated subquery on the module's own schema);
+// snapshots are jsonb documents and points geography(Point, 4326), which the rest of the module
+// only sees as the structs of models.hpp.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/orders/models.hpp"
+
+namespace nelo::db {
+class Pool;
+class Transaction;
+}  // namespace nelo::db
+
+namespace nelo::orders {
+
+// Whose orders a list shows.
+enum class ListScope { All, Customer, MerchantOwner };
+
+class OrderRepository {
+ public:
+  explicit OrderRepository(db::Pool& pool) : pool_(pool) {}
+
+  // --- inside the caller's transaction ---
+
+  // Inserts the order and its lines; sets version, created_at and updated_at from the database.
+  boost::asio::awaitable<void> insert(db::Transaction& tx, Order& order);
+
+  // The order with its lines, its row locked until tx ends; nullopt when there is none.
+  boost::asio::awaitable<std::optional<Order>> find_for_update(db::Transaction& tx, std::string order_id);
+
+  struct StatusUpdate {
+    int version = 0;
+    Timestamp updated_at{};
+  };
+  // Moves the order from `from` to `to` (only if it is still in `from`) and bumps its version.
+  // nullopt when the order is not in `from` any more.
+  boost::asio::awaitable<std::optional<StatusUpdate>> update_status(db::Transaction& tx, std::string order_id,
+                                                                    OrderStatus from, OrderStatus to);
+
+  boost::asio::awaitable<void> add_history(db::Transaction& tx, std::string order_id, const StatusChange& change);
+
+  // --- reads, each one statement in its own transaction; ids must be UUIDs ---
+
+  boost::asio::awaitable<std::optional<Order>> find(std::string order_id);
+  // Oldest first.
+  boost::asio::awaitable<std::vector<StatusChange>> history(std::string order_id);
+  // Newest first, after `query.after`, at most `limit` orders, without their lines. `user_id` is
+  // the customer or merchant owner the scope names (ignored for All).
+  boost::asio::awaitable<std::vector<Order>> list(ListScope scope, std::string user_id, const OrderListQuery& query,
+                                                  std::size_t limit);
+
+ private:
+  db::Pool& pool_;
+};
+
+}  // namespace nelo::orders

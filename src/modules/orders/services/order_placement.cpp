@@ -1,0 +1,163 @@
+#include "modules/orders/services/order_placement.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <stdexcept>
+
+#include "core/db/pool.hpp"
+#include "core/uuid.hpp"
+#include "modules/orders/repositories/order_repository.hpp"
+#include "modules/orders/services/order_checkout.hpp"
+#include "modules/orders/services/order_events.hpp"
+#include "modules/orders/services/order_workflow.hpp"
+#include "modules/orders/state_machine.hpp"
+#include "shared/events/event_bus.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kModule = "orders";
+
+// A client error the check decided on, rendered to be stored as the key's answer: validation
+// (422) and other 4xx. Not 409 and 429, which say "not now" rather than "never": a retry may
+// succeed. nullopt for anything else.
+std::optional<idempotency::StoredResponse> refusal(const std::exception_ptr& failure,
+                                                   const PlacementResponses& responses) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const Error& e) {
+    const int status = e.status();
+    if (status >= 400 && status < 500 && status != 409 && status != 429) return responses.refused(e);
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
+Order new_order(const std::string& customer_id, const OrderRequest& request, CheckedOrder&& checked,
+                CustomerSnapshot&& customer) {
+  Order o;
+  o.id = new_uuid_v7();
+  o.customer_id = customer_id;
+  o.merchant_id = checked.quote.merchant_id;
+  o.merchant_owner_id = std::move(checked.merchant_owner_id);
+  o.status = kInitialStatus;
+  o.payment_method = request.payment->method;
+  o.lines = std::move(checked.quote.lines);
+  o.pricing = std::move(checked.quote.pricing);
+  o.distance_m = checked.quote.distance_m;
+  o.notes = request.notes;
+  o.delivery_address = std::move(checked.delivery_address);
+  o.merchant = std::move(checked.merchant);
+  o.customer = std::move(customer);
+  return o;
+}
+
+}  // namespace
+
+asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id, OrderRequest request,
+                                                        IdempotencyRequest idempotency,
+                                                        const PlacementResponses& responses) {
+  if (!request.payment) throw std::logic_error("orders: placing an order needs a payment method");
+  auto claim = co_await keys_.claim(customer_id, std::move(idempotency.key), std::move(idempotency.fingerprint));
+  PlacementOutcome outcome;
+  switch (claim.kind) {
+    case idempotency::Claim::Kind::Replay:
+      outcome.response = std::move(*claim.response);
+      outcome.replayed = true;
+      co_return outcome;
+    case idempotency::Claim::Kind::Mismatch:
+      throw Error(422, "idempotency-key-reused", "Idempotency key reused",
+                  "This Idempotency-Key was already used with a different request; use a new key for a new order");
+    case idempotency::Claim::Kind::InFlight:
+      throw Conflict("idempotency-key-in-use",
+                     "A request with this Idempotency-Key is still being processed; retry in a moment");
+    case idempotency::Claim::Kind::Fresh: break;
+  }
+
+  // 1. Checks (reads only). A client error is the key's final answer; anything else frees the key.
+  std::optional<CheckedOrder> checked;
+  std::optional<CustomerSnapshot> customer;
+  std::exception_ptr failure;
+  try {
+    checked = co_await checkout_.check(customer_id, request);
+    customer = co_await checkout_.customer(customer_id);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    auto refused = refusal(failure, responses);
+    if (!refused) {
+      co_await release_quietly(claim);
+      std::rethrow_exception(failure);
+    }
+    failure = nullptr;
+    try {
+      co_await keys_.complete(claim, *refused);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      co_await release_quietly(claim);
+      std::rethrow_exception(failure);
+    }
+    outcome.response = std::move(*refused);
+    co_return outcome;
+  }
+
+  // 2. The order and its stored response, in one transaction.
+  try {
+    outcome.response = co_await write(customer_id, std::move(request), std::move(*checked), std::move(*customer),
+                                      claim, responses);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    co_await release_quietly(claim);
+    std::rethrow_exception(failure);
+  }
+  co_return outcome;
+}
+
+asio::awaitable<idempotency::StoredResponse> OrderPlacement::write(std::string customer_id, OrderRequest request,
+                                                                   CheckedOrder checked, CustomerSnapshot customer,
+                                                                   const idempotency::Claim& claim,
+                                                                   const PlacementResponses& responses) {
+  Order order = new_order(customer_id, request, std::move(checked), std::move(customer));
+  auto tx = co_await pool_.begin(kModule);
+  co_await orders_.insert(tx, order);
+
+  StatusChange created;
+  created.to = order.status;
+  created.actor_kind = ActorKind::Customer;
+  created.actor_id = customer_id;
+  co_await orders_.add_history(tx, order.id, created);
+
+  auto payload = order_created_payload(order, *request.payment);
+  co_await bus_.publish(tx, std::string(kOrderCreated), kOrderEventVersion, std::move(payload));
+
+  // Cash needs no authorization: the order is placed at once, by the platform, in the same
+  // transaction (history pending_payment -> placed, then order.placed after order.created).
+  if (order.payment_method == PaymentMethod::Cash) {
+    co_await workflow_.apply(tx, order, Action::Place, Actor::system(), std::nullopt);
+  }
+
+  idempotency::StoredResponse response = responses.created(order);
+  co_await keys_.complete(tx, claim, response);
+  co_await tx.commit();
+  co_return response;
+}
+
+asio::awaitable<void> OrderPlacement::release_quietly(const idempotency::Claim& claim) {
+  // The original failure matters more than this one; a claim we fail to release becomes stale
+  // and is taken over after the store's stale_after.
+  try {
+    co_await keys_.release(claim);
+  } catch (const std::exception& e) {
+    spdlog::warn("orders: could not release idempotency key after a failure: {}", e.what());
+  }
+}
+
+}  // namespace nelo::orders

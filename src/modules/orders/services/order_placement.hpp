@@ -1,0 +1,80 @@
+#pragma once
+// Placing an order with Stripe's idempotency semantics (docs/api/orders.md, "Idempotency"):
+//
+//   claim the (customer, Idempotency-Key) pair
+//     Replay    -> the stored response, unchanged
+//     Mismatch  -> 422 (the key belongs to another request)
+//     InFlight  -> 409 (the first request with this key is still running)
+//     Fresh     -> check the request against users and catalog
+//                    a client error (422) -> stored as the key's response, replayed as such
+//                  write order, lines, history and order.created (+ order.placed for cash)
+//                  and store the 201 response, all in ONE transaction
+//                  anything else (503, a bug) -> the claim is released: retrying may succeed
+//
+// The response bodies are rendered by the caller (the HTTP layer), so that what is stored is
+// byte for byte what the first client received.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
+
+#include "core/errors.hpp"
+#include "modules/orders/models.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+
+namespace nelo::db {
+class Pool;
+}
+namespace nelo::events {
+class EventBus;
+}
+
+namespace nelo::orders {
+
+class OrderCheckout;
+struct CheckedOrder;
+class OrderRepository;
+class OrderWorkflow;
+
+struct PlacementResponses {
+  std::function<idempotency::StoredResponse(const Order&)> created;  // the 201
+  std::function<idempotency::StoredResponse(const Error&)> refused;  // a client error (4xx)
+};
+
+struct IdempotencyRequest {
+  std::string key;          // the Idempotency-Key header, already checked for syntax
+  std::string fingerprint;  // idempotency::request_fingerprint(method, path, body)
+};
+
+struct PlacementOutcome {
+  idempotency::StoredResponse response;
+  bool replayed = false;  // true: answered from the store, nothing was done
+};
+
+class OrderPlacement {
+ public:
+  OrderPlacement(db::Pool& pool, events::EventBus& bus, idempotency::IdempotencyStore& keys, OrderCheckout& checkout,
+                 OrderRepository& orders, OrderWorkflow& workflow)
+      : pool_(pool), bus_(bus), keys_(keys), checkout_(checkout), orders_(orders), workflow_(workflow) {}
+
+  // `request.payment` must be set. `responses` must stay alive until the returned awaitable is done.
+  boost::asio::awaitable<PlacementOutcome> place(std::string customer_id, OrderRequest request,
+                                                 IdempotencyRequest idempotency, const PlacementResponses& responses);
+
+ private:
+  boost::asio::awaitable<idempotency::StoredResponse> write(std::string customer_id, OrderRequest request,
+                                                            CheckedOrder checked, CustomerSnapshot customer,
+                                                            const idempotency::Claim& claim,
+                                                            const PlacementResponses& responses);
+  boost::asio::awaitable<void> release_quietly(const idempotency::Claim& claim);
+
+  db::Pool& pool_;
+  events::EventBus& bus_;
+  idempotency::IdempotencyStore& keys_;
+  OrderCheckout& checkout_;
+  OrderRepository& orders_;
+  OrderWorkflow& workflow_;
+};
+
+}  // namespace nelo::orders

@@ -1,0 +1,117 @@
+#include "modules/orders/services/order_queries.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+#include "core/uuid.hpp"
+#include "modules/orders/repositories/order_repository.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace asio = boost::asio;
+
+[[noreturn]] void order_not_found(const std::string& order_id) {
+  throw NotFound(is_uuid(order_id) ? "Order " + order_id + " does not exist" : std::string("The order does not exist"));
+}
+
+std::string error_text(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+}  // namespace
+
+bool can_view(const Order& order, const Viewer& viewer) noexcept {
+  if (viewer.user_id.empty()) return false;
+  if (viewer.admin) return true;
+  if (viewer.merchant && order.merchant_owner_id == viewer.user_id) return true;
+  return viewer.customer && order.customer_id == viewer.user_id;
+}
+
+asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order_id) {
+  if (!is_uuid(order_id)) order_not_found(order_id);
+  auto order = co_await orders_.find(order_id);
+  if (!order || !can_view(*order, viewer)) order_not_found(order_id);
+
+  OrderDetails details;
+  details.history = co_await orders_.history(order_id);
+  details.order = std::move(*order);
+  const Order& o = details.order;
+
+  // Each part on its own: a module that is down costs its part, not the answer.
+  std::exception_ptr failure;
+  if (users_) {
+    try {
+      details.customer = co_await users_->get_user_by_id(o.customer_id);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (!users_ || failure) {
+    if (failure) spdlog::warn("orders: customer of order {} unavailable: {}", o.id, error_text(failure));
+    details.unavailable.push_back("customer");
+  }
+
+  failure = nullptr;
+  if (catalog_) {
+    try {
+      details.merchant = co_await catalog_->get_merchant(o.merchant_id, clock_.now());
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (!catalog_ || failure) {
+    if (failure) spdlog::warn("orders: merchant of order {} unavailable: {}", o.id, error_text(failure));
+    details.unavailable.push_back("merchant");
+  }
+
+  failure = nullptr;
+  if (deliveries_) {
+    try {
+      details.delivery = co_await deliveries_->get_delivery_for_order(o.id);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (!deliveries_ || failure) {
+    if (failure) spdlog::warn("orders: delivery of order {} unavailable: {}", o.id, error_text(failure));
+    details.unavailable.push_back("delivery");
+  }
+  co_return details;
+}
+
+asio::awaitable<OrderPage> OrderQueries::list(Viewer viewer, OrderListQuery query) {
+  ListScope scope = ListScope::All;
+  if (viewer.admin) {
+    scope = ListScope::All;
+  } else if (viewer.merchant) {
+    scope = ListScope::MerchantOwner;
+  } else if (viewer.customer) {
+    scope = ListScope::Customer;
+  } else {
+    throw Forbidden("Orders are listed for customers, merchants and admins");
+  }
+  if (viewer.user_id.empty() || (scope != ListScope::All && !is_uuid(viewer.user_id))) {
+    throw Forbidden("Orders are listed for customers, merchants and admins");
+  }
+  const std::size_t limit = query.limit;
+  OrderPage page;
+  // One more than asked tells whether another page follows.
+  page.items = co_await orders_.list(scope, viewer.user_id, query, limit + 1);
+  if (page.items.size() > limit) {
+    page.items.resize(limit);
+    OrderKey key;
+    key.created_at = page.items.back().created_at;
+    key.id = page.items.back().id;
+    page.next = key;
+  }
+  co_return page;
+}
+
+}  // namespace nelo::orders

@@ -1,0 +1,57 @@
+#pragma once
+// Reading orders. One order is composed like the seed's get_order_with_details: the order from
+// this module's own tables, then the customer (users), the merchant as it is now (catalog) and
+// the delivery (deliveries), each asked through its interface, never joined. A part whose module
+// is not available, or fails, is null and named in `unavailable`: the order itself is still
+// served.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "modules/orders/models.hpp"
+#include "shared/interfaces/catalog_interface.hpp"
+#include "shared/interfaces/delivery_interface.hpp"
+#include "shared/interfaces/user_interface.hpp"
+
+namespace nelo::orders {
+
+class OrderRepository;
+
+struct OrderDetails {
+  Order order;
+  std::vector<StatusChange> history;
+  std::optional<UserDto> customer;              // the customer's current profile
+  std::optional<MerchantDto> merchant;          // the merchant now (open now, current phone...)
+  std::optional<DeliverySummaryDto> delivery;   // null until a delivery exists
+  std::vector<std::string> unavailable;         // among "customer", "merchant", "delivery"
+};
+
+// Whether `viewer` may read `order`.
+bool can_view(const Order& order, const Viewer& viewer) noexcept;
+
+class OrderQueries {
+ public:
+  OrderQueries(OrderRepository& orders, UserInterface* users, CatalogInterface* catalog, DeliveryInterface* deliveries,
+               const Clock& clock)
+      : orders_(orders), users_(users), catalog_(catalog), deliveries_(deliveries), clock_(clock) {}
+
+  // NotFound (404) when the order does not exist or the viewer may not see it.
+  boost::asio::awaitable<OrderDetails> get(Viewer viewer, std::string order_id);
+
+  // Admins: every order; merchants: their merchants' orders; customers: their own (in that order
+  // of precedence for an account with several roles). Forbidden for anyone else. query.limit >= 1.
+  boost::asio::awaitable<OrderPage> list(Viewer viewer, OrderListQuery query);
+
+ private:
+  OrderRepository& orders_;
+  UserInterface* users_;
+  CatalogInterface* catalog_;
+  DeliveryInterface* deliveries_;
+  const Clock& clock_;
+};
+
+}  // namespace nelo::orders

@@ -1,0 +1,133 @@
+#include "modules/orders/services/order_workflow.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/db/pool.hpp"
+#include "core/errors.hpp"
+#include "core/metrics/registry.hpp"
+#include "core/uuid.hpp"
+#include "modules/orders/names.hpp"
+#include "modules/orders/repositories/order_repository.hpp"
+#include "modules/orders/services/order_events.hpp"
+#include "modules/orders/state_machine.hpp"
+#include "shared/events/event.hpp"
+#include "shared/events/event_bus.hpp"
+
+namespace nelo::orders {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::string_view kModule = "orders";
+constexpr std::size_t kMaxReasonLength = 500;  // code points, as the history table allows
+
+[[noreturn]] void order_not_found(const std::string& order_id) {
+  // The id is echoed only when it is a well-formed UUID (never arbitrary client text).
+  throw NotFound(is_uuid(order_id) ? "Order " + order_id + " does not exist" : std::string("The order does not exist"));
+}
+
+// Reasons from other modules are not validated by our API: keep at most kMaxReasonLength code
+// points, and none at all when blank.
+std::optional<std::string> bounded(std::optional<std::string> reason) {
+  if (!reason) return std::nullopt;
+  if (reason->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < reason->size(); ++i) {
+    if ((static_cast<unsigned char>((*reason)[i]) & 0xC0) != 0x80 && ++points > kMaxReasonLength) {
+      reason->resize(i);
+      break;
+    }
+  }
+  return reason;
+}
+
+std::vector<double> state_buckets() {
+  // Seconds: from a minute (acceptance) to a day (a forgotten order).
+  return {30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 14400, 43200, 86400};
+}
+
+}  // namespace
+
+bool can_act_on(const Order& order, const Actor& actor) noexcept {
+  switch (actor.kind) {
+    case ActorKind::Admin:
+    case ActorKind::System: return true;
+    case ActorKind::Merchant: return !actor.id.empty() && order.merchant_owner_id == actor.id;
+    case ActorKind::Customer: return !actor.id.empty() && order.customer_id == actor.id;
+  }
+  return false;
+}
+
+OrderWorkflow::OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderRepository& orders,
+                             metrics::Registry& metrics)
+    : pool_(pool),
+      bus_(bus),
+      orders_(orders),
+      time_in_state_(metrics.histogram("nelo_orders_time_in_state_seconds",
+                                       "Time orders spent in a state before leaving it", {"state"}, state_buckets())),
+      transitions_(metrics.counter("nelo_orders_transitions_total", "Order state transitions committed",
+                                   {"from", "to"})) {}
+
+asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action action, Actor actor,
+                                              std::optional<std::string> reason) {
+  if (!is_uuid(order_id)) order_not_found(order_id);
+  auto tx = co_await pool_.begin(kModule);
+  auto order = co_await orders_.find_for_update(tx, order_id);
+  if (!order || !can_act_on(*order, actor)) order_not_found(order_id);
+  co_await apply(tx, *order, action, std::move(actor), std::move(reason));
+  co_await tx.commit();
+  co_return std::move(*order);
+}
+
+asio::awaitable<void> OrderWorkflow::apply(db::Transaction& tx, Order& order, Action action, Actor actor,
+                                           std::optional<std::string> reason) {
+  const Transition& t = resolve_transition(order.status, action, actor.kind);
+  reason = bounded(std::move(reason));
+  const Timestamp entered = order.updated_at;
+  auto update = co_await orders_.update_status(tx, order.id, t.from, t.to);
+  // The row is locked by tx, so its status cannot have moved under us.
+  if (!update) throw std::logic_error("orders: the locked order changed state under its lock");
+  order.status = t.to;
+  order.version = update->version;
+  order.updated_at = update->updated_at;
+
+  StatusChange change;
+  change.from = t.from;
+  change.to = t.to;
+  change.action = t.action;
+  change.actor_kind = actor.kind;
+  if (!actor.id.empty()) change.actor_id = actor.id;
+  change.reason = reason;
+  co_await orders_.add_history(tx, order.id, change);
+
+  auto payload = order_transition_payload(order, t, actor, reason);
+  co_await bus_.publish(tx, std::string(t.event), kOrderEventVersion, std::move(payload));
+
+  auto* time_in_state = &time_in_state_.with({std::string(to_string(t.from))});
+  auto* count = &transitions_.with({std::string(to_string(t.from)), std::string(to_string(t.to))});
+  const double seconds = std::chrono::duration<double>(order.updated_at - entered).count();
+  tx.on_commit([time_in_state, count, seconds] {
+    time_in_state->observe(seconds);
+    count->inc();
+  });
+}
+
+asio::awaitable<void> OrderWorkflow::on_event(db::Transaction& tx, const events::Event& event, Action action) {
+  const OrderReference ref = parse_order_reference(event.payload);
+  auto order = co_await orders_.find_for_update(tx, ref.order_id);
+  if (!order) {
+    spdlog::warn("orders: {} {} names order {}, which does not exist; ignored", event.name, event.id, ref.order_id);
+    co_return;
+  }
+  const Transition* t = find_transition(order->status, action);
+  if (!t || !t->allows(ActorKind::System)) {
+    spdlog::info("orders: {} {} does not apply to order {} in state '{}' (duplicate or late); ignored", event.name,
+                 event.id, ref.order_id, to_string(order->status));
+    co_return;
+  }
+  co_await apply(tx, *order, action, Actor::system(), ref.reason);
+}
+
+}  // namespace nelo::orders

@@ -1,0 +1,67 @@
+#pragma once
+// Moves orders through the state machine (state_machine.hpp). Every change happens in one
+// transaction that locks the order row, checks the transition table, updates the status, appends
+// the status_history row and publishes the transition's event, so of two concurrent attempts
+// exactly one applies and the other sees the new state (409).
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+
+#include "modules/orders/models.hpp"
+
+namespace nelo::db {
+class Pool;
+class Transaction;
+}  // namespace nelo::db
+namespace nelo::events {
+class EventBus;
+struct Event;
+}  // namespace nelo::events
+namespace nelo::metrics {
+class Registry;
+template <class Metric>
+class Family;
+class Histogram;
+class Counter;
+}  // namespace nelo::metrics
+
+namespace nelo::orders {
+
+class OrderRepository;
+
+// Whether `actor` may see and act on `order`: admins and the platform any order, a merchant the
+// orders of merchants they own, a customer their own.
+bool can_act_on(const Order& order, const Actor& actor) noexcept;
+
+class OrderWorkflow {
+ public:
+  OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderRepository& orders, metrics::Registry& metrics);
+
+  // In its own transaction. NotFound (404) when the order does not exist or `actor` may not act
+  // on it; Conflict (409) when the action does not apply to its current state for this actor.
+  // `reason` (rejections, cancellations) is kept in the history and the event.
+  boost::asio::awaitable<Order> perform(std::string order_id, Action action, Actor actor,
+                                        std::optional<std::string> reason);
+
+  // Inside `tx`, which holds the order's row (locked or just inserted): applies the transition to
+  // `order` in memory and in the database, with its history row and event. Conflict when illegal.
+  boost::asio::awaitable<void> apply(db::Transaction& tx, Order& order, Action action, Actor actor,
+                                     std::optional<std::string> reason);
+
+  // Reaction to another module's event, inside the bus's transaction (role nelo_orders): the
+  // platform performs `action` on the order the payload names. An event that does not apply
+  // (unknown order, or its state has moved on: a duplicate or a late event) is logged and
+  // ignored. A payload without a valid order_id throws (retried, then dead).
+  boost::asio::awaitable<void> on_event(db::Transaction& tx, const events::Event& event, Action action);
+
+ private:
+  db::Pool& pool_;
+  events::EventBus& bus_;
+  OrderRepository& orders_;
+  metrics::Family<metrics::Histogram>& time_in_state_;
+  metrics::Family<metrics::Counter>& transitions_;
+};
+
+}  // namespace nelo::orders
