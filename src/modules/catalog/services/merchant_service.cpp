@@ -32,9 +32,8 @@ void apply(Merchant& m, const MerchantPatch& patch) {
 }  // namespace
 
 asio::awaitable<void> MerchantService::check_time_zone(const std::string& time_zone) {
-  if (!co_await time_zones_.is_known(time_zone)) {
-    throw ValidationError("time_zone", "must be an IANA time zone name such as Europe/Paris");
-  }
+  const bool known = co_await time_zones_.is_known(time_zone);
+  if (!known) throw ValidationError("time_zone", "must be an IANA time zone name such as Europe/Paris");
 }
 
 asio::awaitable<Merchant> MerchantService::create(const Actor& actor, const NewMerchant& merchant) {

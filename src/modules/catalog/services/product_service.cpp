@@ -86,7 +86,8 @@ asio::awaitable<void> ProductService::remove(const Actor& actor, std::string mer
   auto tx = co_await pool_.begin(kModule);
   const auto merchant = co_await merchants_.find_ref_for_share(tx, merchant_id);
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
-  if (!co_await products_.soft_delete(tx, merchant_id, product_id)) product_not_found(product_id);
+  const bool deleted = co_await products_.soft_delete(tx, merchant_id, product_id);
+  if (!deleted) product_not_found(product_id);
   co_await tx.commit();
 }
 
