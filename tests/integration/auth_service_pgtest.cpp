@@ -124,14 +124,14 @@ TEST_F(AuthServiceTest, Login_UnknownEmailTakesAboutAsLongAsAWrongPassword) {
   register_user(s, "fay@example.com");
   auto time = [&](const std::string& email) {
     std::vector<double> ms;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 6; ++i) {
       auto start = std::chrono::steady_clock::now();
       EXPECT_THROW(login(s, email, "a wrong password", "198.51.100." + std::to_string(i)), Unauthorized);
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       run(s.throttle_repository.purge(0s));
     }
-    std::sort(ms.begin(), ms.end());
-    return (ms[1] + ms[2]) / 2;
+    // The fastest run is the intrinsic cost: a busy machine only ever adds time to the others.
+    return *std::min_element(ms.begin(), ms.end());
   };
   double wrong = time("fay@example.com");
   double unknown = time("nobody@example.com");

@@ -1,4 +1,5 @@
 #include "core/security/jwt.hpp"
+#include "core/security/verified_token_cache.hpp"
 
 #include <gtest/gtest.h>
 #include <jwt.h>
@@ -683,6 +684,78 @@ TEST_F(SecurityJwt, VerificationIsFast) {
   RecordProperty("verify_cpu_us", std::to_string(cpu));
   // Generous so that a debug or sanitizer build does not fail it; optimised builds use ~70 us.
   EXPECT_LT(cpu, 1000.0);
+}
+
+}  // namespace
+}  // namespace nelo::security
+
+// ---- verified-token cache ---------------------------------------------------------------------
+
+namespace nelo::security {
+namespace {
+
+TEST_F(SecurityJwt, Cache_AnswersARepeatedTokenWithTheSamePrincipal) {
+  auto token = sign(claims());
+  auto first = verifier_.verify(token);
+  auto second = verifier_.verify(token);
+  EXPECT_EQ(second.user_id, first.user_id);
+  EXPECT_EQ(second.roles, first.roles);
+  EXPECT_EQ(second.token_id, first.token_id);
+}
+
+TEST_F(SecurityJwt, Cache_StillEnforcesExpiryOnAHit) {
+  auto token = sign(claims());
+  EXPECT_NO_THROW(verifier_.verify(token));
+  clock_->set(at(kNow + 900 + 29));
+  EXPECT_NO_THROW(verifier_.verify(token));
+  clock_->set(at(kNow + 900 + 30));
+  expect_rejected(token, "token expired");
+}
+
+TEST_F(SecurityJwt, Cache_NeverAcceptsATamperedCopyOfAVerifiedToken) {
+  auto token = sign(claims());
+  EXPECT_NO_THROW(verifier_.verify(token));
+  auto tampered = token;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  expect_rejected(tampered);
+  expect_rejected(token + "x");
+}
+
+TEST_F(SecurityJwt, Cache_IsEmptiedWhenTheKeySetChanges) {
+  auto token = sign(claims());
+  EXPECT_NO_THROW(verifier_.verify(token));
+  verifier_.set_keys({{"k2", key2_->public_pem}});  // k1 retired
+  expect_rejected(token);
+  verifier_.set_keys({{"k1", key1_->public_pem}});
+  EXPECT_NO_THROW(verifier_.verify(token));
+}
+
+VerifiedTokenCache::Entry entry(std::string user_id, std::int64_t expires_at) {
+  VerifiedTokenCache::Entry e;
+  e.principal.user_id = std::move(user_id);
+  e.expires_at = expires_at;
+  return e;
+}
+
+TEST(VerifiedTokenCache, DropsExpiredEntriesFirstWhenFullThenEverything) {
+  VerifiedTokenCache cache(2);
+  auto a = VerifiedTokenCache::digest("a"), b = VerifiedTokenCache::digest("b"), c = VerifiedTokenCache::digest("c");
+  cache.insert(a, entry("a", 100), 50);
+  cache.insert(b, entry("b", 300), 50);
+  cache.insert(c, entry("c", 300), 200);  // full: a expired at 200, dropped
+  EXPECT_FALSE(cache.find(a));
+  ASSERT_TRUE(cache.find(b));
+  EXPECT_EQ(cache.find(c)->principal.user_id, "c");
+  cache.insert(a, entry("a", 400), 200);  // full, nothing expired: starts over
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.find(a)->principal.user_id, "a");
+}
+
+TEST(VerifiedTokenCache, CapacityZeroRemembersNothing) {
+  VerifiedTokenCache cache(0);
+  auto d = VerifiedTokenCache::digest("t");
+  cache.insert(d, entry("u", 100), 0);
+  EXPECT_FALSE(cache.find(d));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "core/security/tokens.hpp"
+#include "core/security/verified_token_cache.hpp"
 #include "core/uuid.hpp"
 
 namespace nelo::security {
@@ -379,7 +380,9 @@ std::string JwtSigner::sign(std::string_view kid, std::string_view private_pem, 
 // ---- verification ------------------------------------------------------------------------
 
 struct JwtVerifier::KeySet {
+  explicit KeySet(std::size_t cache_capacity) : cache(cache_capacity) {}
   std::map<std::string, PkeyPtr, std::less<>> keys;
+  mutable VerifiedTokenCache cache;
 };
 
 JwtVerifier::JwtVerifier(JwtVerifierOptions options, const PublicKeys& keys, std::shared_ptr<const Clock> clock)
@@ -394,7 +397,7 @@ JwtVerifier::JwtVerifier(JwtVerifierOptions options, const PublicKeys& keys, std
 JwtVerifier::~JwtVerifier() = default;
 
 void JwtVerifier::set_keys(const PublicKeys& keys) {
-  auto set = std::make_shared<KeySet>();
+  auto set = std::make_shared<KeySet>(options_.cache_capacity);
   for (const auto& [kid, pem] : keys) {
     if (kid.empty()) throw JwtError("JWT key with an empty kid");
     auto key = read_public_key(pem);
@@ -424,6 +427,21 @@ std::vector<std::string> JwtVerifier::key_ids() const {
 
 Principal JwtVerifier::verify(std::string_view token) const {
   if (token.empty() || token.size() > options_.max_token_size) reject("empty or oversized");
+  auto keys = current_keys();
+  const auto digest = VerifiedTokenCache::digest(token);
+  if (auto hit = keys->cache.find(digest)) {
+    // Signature and claims were checked under this very key set; only time moves on.
+    if (unix_seconds(clock_->now()) >= hit->expires_at + options_.leeway.count()) reject("expired", "token expired");
+    return std::move(hit->principal);
+  }
+  std::int64_t expires_at = 0;
+  Principal principal = verify_uncached(token, *keys, expires_at);
+  VerifiedTokenCache::Entry entry{principal, expires_at};
+  keys->cache.insert(digest, std::move(entry), unix_seconds(clock_->now()));
+  return principal;
+}
+
+Principal JwtVerifier::verify_uncached(std::string_view token, const KeySet& keys, std::int64_t& expires_at) const {
   // Exactly three non-empty parts: a JWE (five parts) or an unsigned token ("x.y.") is not ours.
   auto first_dot = token.find('.');
   auto second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
@@ -450,9 +468,8 @@ Principal JwtVerifier::verify(std::string_view token) const {
   const auto* kid = string_member(*header, "kid");
   if (!kid || kid->empty()) reject("missing kid");
 
-  auto keys = current_keys();
-  auto key = keys->keys.find(std::string_view(*kid));
-  if (key == keys->keys.end()) reject("unknown kid");
+  auto key = keys.keys.find(std::string_view(*kid));
+  if (key == keys.keys.end()) reject("unknown kid");
   auto signature = base64url_decode(signature_part);
   if (!signature || signature->size() != kSignatureBytes) reject("signature is not 64 base64url bytes");
   if (!es256_verify(key->second.get(), token.substr(0, second_dot), *signature)) reject("bad signature");
@@ -513,6 +530,7 @@ Principal JwtVerifier::verify(std::string_view token) const {
   }
   principal.user_id = std::string(*sub);
   principal.token_id = std::string(*jti);
+  expires_at = *exp;
   return principal;
 }
 

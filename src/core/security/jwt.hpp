@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -86,6 +87,8 @@ struct JwtVerifierOptions {
   std::chrono::seconds leeway{30};
   // Tokens longer than this are refused before any decoding.
   std::size_t max_token_size = 8 * 1024;
+  // Verified tokens remembered per key set (VerifiedTokenCache); 0 verifies every time.
+  std::size_t cache_capacity = 50'000;
 };
 
 // Verifies access tokens for the HTTP layer. Thread-safe: verify() may run on every I/O thread
@@ -113,11 +116,15 @@ class JwtVerifier final : public AccessTokenVerifier {
   // Pins alg to ES256 from the header before anything else, requires a kid of the current
   // set, checks the signature, then iss, aud, exp, iat, nbf, sub (UUID), token_use ("access"),
   // roles (array of strings), jti, and sid when present (a non-empty string). Throws Unauthorized("invalid token") or
-  // Unauthorized("token expired"); the detail never contains the token.
+  // Unauthorized("token expired"); the detail never contains the token. A token verified
+  // before under the same key set is answered from the cache, its expiry checked again.
   Principal verify(std::string_view token) const override;
 
  private:
-  struct KeySet;  // kid -> parsed OpenSSL key, immutable once published
+  struct KeySet;  // kid -> parsed OpenSSL key, immutable once published, and its token cache
+
+  // The full check; sets `expires_at` to the token's exp.
+  Principal verify_uncached(std::string_view token, const KeySet& keys, std::int64_t& expires_at) const;
 
   std::shared_ptr<const KeySet> current_keys() const;
 
