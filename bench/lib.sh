@@ -71,6 +71,15 @@ bench_spawn() {
   BENCH_PIDS+=("$BENCH_LAST_PID")
 }
 
+# bench_stop_last: stops the process bench_spawn started last (TERM, then KILL after 5 s).
+bench_stop_last() {
+  local pid="$BENCH_LAST_PID"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 # bench_wait_http URL PID [SECONDS]: until URL answers 2xx; fails if PID died.
 bench_wait_http() {
   local url="$1" pid="$2" limit="${3:-30}"

@@ -159,6 +159,24 @@ TEST_F(AuthServiceTest, Throttle_AccountIsRefusedAfterItsFailuresThenAllowedAfte
   EXPECT_NO_THROW(login(s, "gus@example.com"));
 }
 
+TEST_F(AuthServiceTest, Throttle_OnceRefusedAFloodOfGuessesNoLongerWritesToTheDatabase) {
+  auto settings = test_settings();
+  settings.max_failures_per_account = 2;
+  auto& s = ready_stack(settings);
+  register_user(s, "kim@example.com");
+  for (int i = 0; i < 2; ++i) EXPECT_THROW(login(s, "kim@example.com", "wrong password 123"), Unauthorized);
+  EXPECT_THROW(login(s, "kim@example.com", "wrong password 123"), TooManyRequests);
+  const auto counted = scalar("SELECT failures FROM auth.login_throttle WHERE key = 'account:kim@example.com'");
+  for (int i = 0; i < 20; ++i) {
+    auto refused = expect_error<TooManyRequests>([&] { login(s, "kim@example.com", "wrong password 123"); });
+    EXPECT_GE(refused.retry_after().count(), 1);
+  }
+  EXPECT_EQ(scalar("SELECT failures FROM auth.login_throttle WHERE key = 'account:kim@example.com'"), counted);
+  // Another account from another address is not affected.
+  register_user(s, "lea@example.com");
+  EXPECT_NO_THROW(login(s, "lea@example.com", kPassword, "203.0.113.20"));
+}
+
 TEST_F(AuthServiceTest, Throttle_UnknownAccountsAreThrottledLikeKnownOnes) {
   auto settings = test_settings();
   settings.max_failures_per_account = 2;

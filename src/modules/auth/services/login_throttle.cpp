@@ -31,20 +31,59 @@ std::string LoginThrottle::address_key(std::string_view address) {
   return "address:" + parsed.to_string();
 }
 
+namespace {
+
+// Neither which limit was hit nor whether the account exists: the same answer for all.
+[[noreturn]] void refuse(std::chrono::seconds retry_after) {
+  throw TooManyRequests(std::max(retry_after, std::chrono::seconds(1)), "Too many failed attempts; try again later");
+}
+
+// Bound on remembered blocks; beyond it the expired ones go, then (a flood of distinct keys)
+// all of them: the database still has the counts, so forgetting only costs a write.
+constexpr std::size_t kMaxRememberedBlocks = 100'000;
+
+}  // namespace
+
 asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::string_view address) {
   const std::string account = account_key(email);
   const std::string client = address_key(address);
   std::vector<std::string> keys{account, client};
+  if (auto until = blocked_until(keys)) {
+    refuse(std::chrono::ceil<std::chrono::seconds>(*until - SteadyClock::now()));
+  }
   auto counts = co_await repository_.record_attempt(keys, settings_.throttle_window);
   std::chrono::seconds retry_after{0};
+  const auto now = SteadyClock::now();
   for (const auto& count : counts) {
     auto limit = count.key == account ? settings_.max_failures_per_account : settings_.max_failures_per_address;
-    if (count.failures > limit) retry_after = std::max(retry_after, count.retry_after);
+    if (count.failures > limit) {
+      retry_after = std::max(retry_after, count.retry_after);
+      remember_block(count.key, now + count.retry_after);
+    }
   }
-  if (retry_after.count() > 0) {
-    // Neither which limit was hit nor whether the account exists: the same answer for all.
-    throw TooManyRequests(retry_after, "Too many failed attempts; try again later");
+  if (retry_after.count() > 0) refuse(retry_after);
+}
+
+std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::blocked_until(
+    const std::vector<std::string>& keys) const {
+  std::optional<SteadyClock::time_point> latest;
+  const auto now = SteadyClock::now();
+  std::lock_guard lock(blocked_mutex_);
+  for (const auto& key : keys) {
+    auto it = blocked_.find(key);
+    if (it != blocked_.end() && it->second > now && (!latest || it->second > *latest)) latest = it->second;
   }
+  return latest;
+}
+
+void LoginThrottle::remember_block(const std::string& key, SteadyClock::time_point until) {
+  std::lock_guard lock(blocked_mutex_);
+  if (blocked_.size() >= kMaxRememberedBlocks) {
+    const auto now = SteadyClock::now();
+    std::erase_if(blocked_, [now](const auto& entry) { return entry.second <= now; });
+    if (blocked_.size() >= kMaxRememberedBlocks) blocked_.clear();
+  }
+  blocked_[key] = until;
 }
 
 asio::awaitable<void> LoginThrottle::succeeded(std::string_view email, std::string_view address) {

@@ -2,12 +2,21 @@
 // Brute-force protection for password checks: every attempt is counted against the account
 // (normalised e-mail, whether or not it exists) and the client address *before* the password is
 // verified, so concurrent guesses cannot slip past the limit; a success gives the attempt back.
+// A key found over its limit is also remembered in memory until its window ends: a flood of
+// guesses against one account or from one address is then refused without touching the
+// database (each counted attempt is a write on the same row, which would otherwise queue every
+// other request of the process behind it for pool connections).
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "modules/auth/repositories/throttle_repository.hpp"
 #include "modules/auth/services/auth_settings.hpp"
@@ -31,8 +40,15 @@ class LoginThrottle {
   static std::string address_key(std::string_view address);
 
  private:
+  using SteadyClock = std::chrono::steady_clock;
+  // The latest end of a known block among `keys`, if one is still running.
+  std::optional<SteadyClock::time_point> blocked_until(const std::vector<std::string>& keys) const;
+  void remember_block(const std::string& key, SteadyClock::time_point until);
+
   ThrottleRepository& repository_;
   const AuthSettings& settings_;
+  mutable std::mutex blocked_mutex_;
+  std::unordered_map<std::string, SteadyClock::time_point> blocked_;  // key -> end of its window
 };
 
 }  // namespace nelo::auth
