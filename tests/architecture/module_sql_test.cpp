@@ -1,5 +1,5 @@
 // Golden rule 3: a module's SQL names its own schema only (migrations and repositories).
-// The database enforces the same at run time (SET LOCAL ROLE nelo_<module>); this catches it
+// The database enforces the same at run time (role nelo_<module>); this catches it
 // before anything runs, and architecture_fk_pgtest checks the migrated database itself.
 
 #include <gtest/gtest.h>
@@ -23,6 +23,33 @@ TEST(ModuleSql, NoModuleNamesAnotherModulesSchema) {
   }
   EXPECT_GE(migrations, kModules.size()) << "expected every module to have migrations/*.sql";
   EXPECT_TRUE(violations.empty()) << "cross-schema SQL:\n" << describe(violations);
+}
+
+TEST(ModuleSql, NoModuleChangesSessionSettings) {
+  std::vector<Violation> violations;
+  for (const auto& module : kModules) {
+    for (const auto& file : files_under(modules_root() / module, sql_or_cpp)) {
+      auto found = session_setting_violations(file, read_file(file));
+      violations.insert(violations.end(), found.begin(), found.end());
+    }
+  }
+  EXPECT_TRUE(violations.empty()) << describe(violations);
+}
+
+TEST(ModuleSql, SelfCheck_CatchesSessionSettingsButNotColumnsNamedRole) {
+  auto count = [](const std::string& sql) { return session_setting_violations("0002_x.sql", sql).size(); };
+  EXPECT_EQ(count("SET ROLE nelo_auth;"), 1u);
+  EXPECT_EQ(count("reset role;"), 1u);
+  EXPECT_EQ(count("SET LOCAL statement_timeout = 0;"), 1u);
+  EXPECT_EQ(count("SET SESSION AUTHORIZATION postgres;"), 1u);
+  EXPECT_EQ(count("SET search_path = public; RESET ALL;"), 2u);
+  EXPECT_EQ(count("UPDATE orders.orders SET role = $1, status = $2;"), 0u);
+  EXPECT_EQ(count("UPDATE auth.users SET roles = $1;"), 0u);
+  EXPECT_EQ(count("-- SET ROLE in a comment\nSELECT 1;"), 0u);
+  const std::string repo = "constexpr const char* kX = \"SELECT 1\";\nconstexpr const char* kY = \"RESET ROLE\";\n";
+  auto v = session_setting_violations("x_repository.cpp", repo);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].line, 2);
 }
 
 TEST(ModuleSql, SelfCheck_CatchesForeignSchemaInMigration) {

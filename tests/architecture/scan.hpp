@@ -317,6 +317,29 @@ inline std::vector<Violation> sql_violations(const std::string& module, const fs
   return out;
 }
 
+// Session settings the platform owns: the pool sets the module's role and statement_timeout at
+// session level and caches them per connection (core/db), so module SQL changing them would
+// leak to the next module served by that connection. `SET role = ...` (a column) is not one.
+inline std::vector<Violation> session_setting_violations(const fs::path& file, std::string_view text) {
+  static const std::regex kSessionSetting(
+      R"(\b(SET|RESET)\s+((SESSION|LOCAL)\s+)?(ROLE\b(?!\s*=)|SESSION\s+AUTHORIZATION\b|statement_timeout\b|search_path\b|ALL\b))",
+      std::regex::icase);
+  std::vector<Violation> out;
+  auto scan = [&](const std::string& sql, int first_line) {
+    for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kSessionSetting); it != std::sregex_iterator(); ++it) {
+      out.push_back({file.string(), first_line + line_of(sql, static_cast<std::size_t>(it->position(0))) - 1,
+                     "'" + it->str(0) + "': session settings (role, statement_timeout, search_path) belong to "
+                     "the platform's pool and migrator, never to module SQL"});
+    }
+  };
+  if (file.extension() == ".sql") {
+    scan(strip_sql_comments(text), 1);
+  } else if (is_cpp_source(file)) {
+    for (const auto& literal : lex_cpp(text).strings) scan(strip_sql_comments(literal.text), literal.line);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running the nelo binary.
 
