@@ -54,6 +54,9 @@ class OrdersE2E : public ::testing::Test {
     server_->start();
   }
   static void TearDownTestSuite() {
+    // Client mistakes are 4xx: nothing this suite sends may end in a 500.
+    const std::string log = server_->output();
+    EXPECT_EQ(log.find("unhandled"), std::string::npos) << log;
     delete server_;
     delete db_;
   }
