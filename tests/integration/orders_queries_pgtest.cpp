@@ -29,6 +29,8 @@ TEST_F(OrdersQueries, DetailsComposeTheOrderWithCustomerMerchantAndHistory) {
   EXPECT_FALSE(d.history[0].from.has_value());
   EXPECT_EQ(d.history[1].to, OrderStatus::Placed);
   EXPECT_EQ(d.history[1].actor_kind, ActorKind::System);
+  EXPECT_EQ(d.history[1].at, d.order.created_at) << "one transaction, one now(), to the microsecond";
+  EXPECT_EQ(d.history[0].actor_id, customer_);
 
   const json::object body = to_json(d);
   EXPECT_TRUE(body.at("delivery").is_null());

@@ -67,9 +67,15 @@ constexpr std::string_view kInsertHistory =
     "INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-constexpr std::string_view kSelectHistory =
-    "SELECT from_status, to_status, action, actor_kind, actor_id, reason, at"
-    " FROM orders.status_history WHERE order_id = $1 ORDER BY id";
+// The history of `o`, oldest first, as one jsonb array.
+constexpr std::string_view kSelectWithHistory =
+    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN ","
+    " (SELECT COALESCE(jsonb_agg(jsonb_build_object('from_status', h.from_status, 'to_status', h.to_status,"
+    "                                               'action', h.action, 'actor_kind', h.actor_kind,"
+    "                                               'actor_id', h.actor_id, 'reason', h.reason, 'at', h.at)"
+    "                            ORDER BY h.id), '[]'::jsonb)"
+    "    FROM orders.status_history h WHERE h.order_id = o.id) AS history"
+    " FROM orders.orders o WHERE o.id = $1";
 
 // --- lists: one statement per (scope, status filter, cursor) combination, built once ---
 
@@ -277,6 +283,26 @@ Order read_order(const db::Row& row, bool with_lines) {
   return o;
 }
 
+std::vector<StatusChange> read_history(const json::value& v) {
+  constexpr std::string_view kWhat = "status history";
+  if (!v.is_array()) corrupt(kWhat);
+  std::vector<StatusChange> changes;
+  changes.reserve(v.get_array().size());
+  for (const auto& item : v.get_array()) {
+    const auto& o = object_of(item, kWhat);
+    StatusChange c;
+    if (auto from = optional_text_of(o, "from_status", kWhat)) c.from = parsed(parse_status(*from), kWhat);
+    c.to = parsed(parse_status(text_of(o, "to_status", kWhat)), kWhat);
+    if (auto action = optional_text_of(o, "action", kWhat)) c.action = parsed(parse_action(*action), kWhat);
+    c.actor_kind = parsed(parse_actor_kind(text_of(o, "actor_kind", kWhat)), kWhat);
+    c.actor_id = optional_text_of(o, "actor_id", kWhat);
+    c.reason = optional_text_of(o, "reason", kWhat);
+    c.at = parsed(parse_timestamp(text_of(o, "at", kWhat)), kWhat);
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
 std::optional<std::string> optional_name(const std::optional<OrderStatus>& status) {
   if (!status) return std::nullopt;
   return std::string(to_string(*status));
@@ -336,22 +362,14 @@ asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id
   co_return read_order(result.front(), true);
 }
 
-asio::awaitable<std::vector<StatusChange>> OrderRepository::history(std::string order_id) {
-  auto result = co_await pool_.execute(kModule, kSelectHistory, db::params(order_id));
-  std::vector<StatusChange> changes;
-  changes.reserve(static_cast<std::size_t>(result.size()));
-  for (auto row : result) {
-    StatusChange c;
-    if (auto from = row.get<std::optional<std::string>>("from_status")) c.from = parsed(parse_status(*from), "status");
-    c.to = parsed(parse_status(row.text("to_status")), "status");
-    if (auto action = row.get<std::optional<std::string>>("action")) c.action = parsed(parse_action(*action), "action");
-    c.actor_kind = parsed(parse_actor_kind(row.text("actor_kind")), "actor kind");
-    c.actor_id = row.get<std::optional<std::string>>("actor_id");
-    c.reason = row.get<std::optional<std::string>>("reason");
-    c.at = row.get<Timestamp>("at");
-    changes.push_back(std::move(c));
-  }
-  co_return changes;
+asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepository::find_with_history(
+    std::string order_id) {
+  auto result = co_await pool_.execute(kModule, kSelectWithHistory, db::params(order_id));
+  if (result.empty()) co_return std::nullopt;
+  OrderWithHistory found;
+  found.order = read_order(result.front(), true);
+  found.history = read_history(result.front().get<json::value>("history"));
+  co_return found;
 }
 
 asio::awaitable<std::vector<Order>> OrderRepository::list(ListScope scope, std::string user_id,

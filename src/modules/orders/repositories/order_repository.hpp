@@ -49,8 +49,13 @@ class OrderRepository {
   // --- reads, each one statement in its own transaction; ids must be UUIDs ---
 
   boost::asio::awaitable<std::optional<Order>> find(std::string order_id);
-  // Oldest first.
-  boost::asio::awaitable<std::vector<StatusChange>> history(std::string order_id);
+
+  struct OrderWithHistory {
+    Order order;
+    std::vector<StatusChange> history;  // oldest first
+  };
+  // The order and its status history read by one statement, so they agree with each other.
+  boost::asio::awaitable<std::optional<OrderWithHistory>> find_with_history(std::string order_id);
   // Newest first, after `query.after`, at most `limit` orders, without their lines. `user_id` is
   // the customer or merchant owner the scope names (ignored for All).
   boost::asio::awaitable<std::vector<Order>> list(ListScope scope, std::string user_id, const OrderListQuery& query,

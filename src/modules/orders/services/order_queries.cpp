@@ -36,12 +36,12 @@ bool can_view(const Order& order, const Viewer& viewer) noexcept {
 
 asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order_id) {
   if (!is_uuid(order_id)) order_not_found(order_id);
-  auto order = co_await orders_.find(order_id);
-  if (!order || !can_view(*order, viewer)) order_not_found(order_id);
+  auto found = co_await orders_.find_with_history(order_id);
+  if (!found || !can_view(found->order, viewer)) order_not_found(order_id);
 
   OrderDetails details;
-  details.history = co_await orders_.history(order_id);
-  details.order = std::move(*order);
+  details.order = std::move(found->order);
+  details.history = std::move(found->history);
   const Order& o = details.order;
 
   // Each part on its own: a module that is down costs its part, not the answer.
