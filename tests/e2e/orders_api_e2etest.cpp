@@ -437,7 +437,17 @@ TEST_F(OrdersE2E, IdempotencyKeyIsRequiredAndBoundToItsFirstBody) {
   expect_problem(other_body, 422);
   EXPECT_EQ(other_body.json().at("type").as_string(), "/problems/idempotency-key-reused");
 
-  // A refusal is the key's answer too: replayed, even with the same body.
+  // A refused body is the key's answer too, replayed as such.
+  json::object empty = order_body(shop, me.home);
+  empty["items"] = json::array{};
+  const std::string empty_key = new_key();
+  auto empty_refused = post_order(me.account, json::serialize(empty), empty_key);
+  expect_problem(empty_refused, 422);
+  auto empty_again = post_order(me.account, json::serialize(empty), empty_key);
+  EXPECT_EQ(empty_again.body, empty_refused.body);
+  EXPECT_EQ(empty_again.header("idempotent-replayed").value_or(""), "true");
+
+  // So is a refusal decided against the catalog and users, even with the same body.
   json::object outside = order_body(shop, me.far);
   const std::string refused_key = new_key();
   auto refused = post_order(me.account, json::serialize(outside), refused_key);

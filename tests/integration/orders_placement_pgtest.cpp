@@ -215,6 +215,26 @@ TEST_F(OrdersPlacement, AValidationRefusalIsStoredAndReplayedEvenAfterTheCauseIs
   EXPECT_EQ(place(request(), new_uuid()).response.status, 201) << "a new key is a new attempt";
 }
 
+TEST_F(OrdersPlacement, ARefusedBodyIsTheKeysAnswerTooAndIsNotReadAgain) {
+  IdempotencyRequest idempotency;
+  idempotency.key = new_uuid();
+  idempotency.fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", R"({"items": []})");
+  std::atomic<int> reads{0};
+  std::function<OrderRequest()> invalid = [&reads]() -> OrderRequest {
+    reads.fetch_add(1);
+    throw ValidationError("items", "must contain at least one item");
+  };
+  const PlacementResponses rendered = responses();
+  auto first = run(placement_->place(customer_, idempotency, invalid, rendered));
+  EXPECT_EQ(first.response.status, 422);
+  EXPECT_FALSE(first.replayed);
+  auto again = run(placement_->place(customer_, idempotency, invalid, rendered));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.response.body, first.response.body);
+  EXPECT_EQ(reads.load(), 1) << "a replay does not read the body again";
+  EXPECT_EQ(value("SELECT state || ' ' || response_status FROM orders.idempotency_keys"), "completed 422");
+}
+
 // --- the checks against users and catalog ---
 
 class OrdersValidation : public OrdersDbTest {

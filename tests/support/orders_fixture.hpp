@@ -347,7 +347,8 @@ class OrdersDbTest : public ::testing::Test {
     idempotency.fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", json::serialize(body));
     const PlacementResponses rendered = responses();
     OrderPlacement& p = placement ? *placement : *placement_;
-    auto outcome = co_await p.place(std::move(customer), std::move(r), std::move(idempotency), rendered);
+    std::function<OrderRequest()> read = [r = std::move(r)] { return r; };
+    auto outcome = co_await p.place(std::move(customer), std::move(idempotency), std::move(read), rendered);
     Placed placed;
     placed.response = std::move(outcome.response);
     placed.replayed = outcome.replayed;

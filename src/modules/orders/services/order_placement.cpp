@@ -57,10 +57,9 @@ Order new_order(const std::string& customer_id, const OrderRequest& request, Che
 
 }  // namespace
 
-asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id, OrderRequest request,
-                                                        IdempotencyRequest idempotency,
+asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id, IdempotencyRequest idempotency,
+                                                        std::function<OrderRequest()> read_request,
                                                         const PlacementResponses& responses) {
-  if (!request.payment) throw std::logic_error("orders: placing an order needs a payment method");
   auto claim = co_await keys_.claim(customer_id, std::move(idempotency.key), std::move(idempotency.fingerprint));
   PlacementOutcome outcome;
   switch (claim.kind) {
@@ -77,11 +76,15 @@ asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id,
     case idempotency::Claim::Kind::Fresh: break;
   }
 
-  // 1. Checks (reads only). A client error is the key's final answer; anything else frees the key.
+  // 1. The body and the checks (reads only). A client error is the key's final answer; anything
+  //    else frees the key.
+  OrderRequest request;
   std::optional<CheckedOrder> checked;
   std::optional<CustomerSnapshot> customer;
   std::exception_ptr failure;
   try {
+    request = read_request();
+    if (!request.payment) throw std::logic_error("orders: placing an order needs a payment method");
     checked = co_await checkout_.check(customer_id, request);
     customer = co_await checkout_.customer(customer_id);
   } catch (...) {

@@ -5,8 +5,8 @@
 //     Replay    -> the stored response, unchanged
 //     Mismatch  -> 422 (the key belongs to another request)
 //     InFlight  -> 409 (the first request with this key is still running)
-//     Fresh     -> check the request against users and catalog
-//                    a client error (422) -> stored as the key's response, replayed as such
+//     Fresh     -> read the body, check it against users and catalog
+//                    a client error (400, 422) -> stored as the key's response, replayed as such
 //                  write order, lines, history and order.created (+ order.placed for cash)
 //                  and store the 201 response, all in ONE transaction
 //                  anything else (503, a bug) -> the claim is released: retrying may succeed
@@ -58,9 +58,13 @@ class OrderPlacement {
                  OrderRepository& orders, OrderWorkflow& workflow)
       : pool_(pool), bus_(bus), keys_(keys), checkout_(checkout), orders_(orders), workflow_(workflow) {}
 
-  // `request.payment` must be set. `responses` must stay alive until the returned awaitable is done.
-  boost::asio::awaitable<PlacementOutcome> place(std::string customer_id, OrderRequest request,
-                                                 IdempotencyRequest idempotency, const PlacementResponses& responses);
+  // `read_request` reads and validates the body (throwing BadRequest or ValidationError); it is
+  // called once the key is claimed, so that a refused body is the key's answer like any other
+  // refusal. The request it returns must have a payment. `responses` must stay alive until the
+  // returned awaitable is done.
+  boost::asio::awaitable<PlacementOutcome> place(std::string customer_id, IdempotencyRequest idempotency,
+                                                 std::function<OrderRequest()> read_request,
+                                                 const PlacementResponses& responses);
 
  private:
   boost::asio::awaitable<idempotency::StoredResponse> write(std::string customer_id, OrderRequest request,

@@ -3,6 +3,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <functional>
+
 #include "core/errors.hpp"
 #include "core/http/problem.hpp"
 #include "core/http/router.hpp"
@@ -75,7 +77,10 @@ asio::awaitable<http::Response> quote_order(OrderCheckout& checkout, http::Reque
 
 asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Request& request) {
   IdempotencyRequest idempotency = idempotency_of(request);
-  const OrderRequest order = parse_order_request(request.json_object(), RequestKind::Place);
+  // Read once the key is claimed: a refused body is then the key's answer, replayed like any other.
+  std::function<OrderRequest()> read_body = [&request] {
+    return parse_order_request(request.json_object(), RequestKind::Place);
+  };
   PlacementResponses responses;
   responses.created = [](const Order& created) {
     idempotency::StoredResponse r;
@@ -92,7 +97,8 @@ asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Req
     r.content_type = std::move(problem.content_type);
     return r;
   };
-  auto outcome = co_await placement.place(request.user().user_id, order, std::move(idempotency), responses);
+  auto outcome =
+      co_await placement.place(request.user().user_id, std::move(idempotency), std::move(read_body), responses);
   http::Response response;
   response.status = outcome.response.status;
   response.body = std::move(outcome.response.body);
