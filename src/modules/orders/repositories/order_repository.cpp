@@ -34,20 +34,26 @@ constexpr std::string_view kModule = "orders";
   "                  '[]'::jsonb)"                                                                        \
   "    FROM orders.order_items i WHERE i.order_id = o.id) AS lines"
 
+// The order, its lines and the first row of its history, in one statement (one round trip). The
+// lines' foreign key is checked at the end of the statement, when the order row exists.
 constexpr std::string_view kInsert =
-    "INSERT INTO orders.orders AS o"
-    " (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
-    "  service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
-    "         ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
-    "         ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb)"
-    " RETURNING o.version, o.created_at, o.updated_at";
-
-constexpr std::string_view kInsertLines =
-    "INSERT INTO orders.order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)"
-    " SELECT $1, l.line_no, l.product_id, l.name, l.unit_price, l.quantity, l.line_total"
-    " FROM jsonb_to_recordset($2::jsonb)"
-    "      AS l(line_no smallint, product_id uuid, name text, unit_price bigint, quantity integer, line_total bigint)";
+    "WITH created AS ("
+    "  INSERT INTO orders.orders AS o"
+    "  (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
+    "   service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot)"
+    "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
+    "          ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
+    "          ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb)"
+    "  RETURNING o.id, o.customer_id, o.status, o.version, o.created_at, o.updated_at),"
+    " lines AS ("
+    "  INSERT INTO orders.order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)"
+    "  SELECT $1, l.line_no, l.product_id, l.name, l.unit_price, l.quantity, l.line_total"
+    "  FROM jsonb_to_recordset($21::jsonb)"
+    "       AS l(line_no smallint, product_id uuid, name text, unit_price bigint, quantity integer, line_total bigint)),"
+    " history AS ("
+    "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
+    "  SELECT id, NULL, status, NULL, 'customer', customer_id, NULL FROM created)"
+    " SELECT version, created_at, updated_at FROM created";
 
 constexpr std::string_view kSelectForUpdate =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
@@ -58,14 +64,16 @@ constexpr std::string_view kSelectOne =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
     " FROM orders.orders o WHERE o.id = $1";
 
-constexpr std::string_view kUpdateStatus =
-    "UPDATE orders.orders SET status = $3, version = version + 1, updated_at = now()"
-    " WHERE id = $1 AND status = $2"
-    " RETURNING version, updated_at";
-
-constexpr std::string_view kInsertHistory =
-    "INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// The status change and its history row, in one statement.
+constexpr std::string_view kMove =
+    "WITH moved AS ("
+    "  UPDATE orders.orders SET status = $3, version = version + 1, updated_at = now()"
+    "  WHERE id = $1 AND status = $2"
+    "  RETURNING id, version, updated_at),"
+    " history AS ("
+    "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
+    "  SELECT id, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::text FROM moved)"
+    " SELECT version, updated_at FROM moved";
 
 // The history of `o`, oldest first, as one jsonb array.
 constexpr std::string_view kSelectWithHistory =
@@ -303,30 +311,23 @@ std::vector<StatusChange> read_history(const json::value& v) {
   return changes;
 }
 
-std::optional<std::string> optional_name(const std::optional<OrderStatus>& status) {
-  if (!status) return std::nullopt;
-  return std::string(to_string(*status));
-}
-
 }  // namespace
 
 asio::awaitable<void> OrderRepository::insert(db::Transaction& tx, Order& o) {
   const json::object address = address_document(o.delivery_address);
   const json::object merchant = merchant_document(o.merchant);
   const json::object customer = customer_document(o.customer);
+  const json::value lines = lines_document(o.lines);
   db::Params values = db::params(o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, to_string(o.status),
                                  to_string(o.payment_method), o.pricing.currency, o.pricing.subtotal,
                                  o.pricing.delivery_fee, o.pricing.service_fee, o.pricing.total, o.distance_m, o.notes,
                                  address, o.delivery_address.point.lng, o.delivery_address.point.lat, merchant,
-                                 o.merchant.point.lng, o.merchant.point.lat, customer);
+                                 o.merchant.point.lng, o.merchant.point.lat, customer, lines);
   auto inserted = co_await tx.execute(kInsert, values);
   const auto row = inserted.front();
   o.version = row.get<std::int32_t>("version");
   o.created_at = row.get<Timestamp>("created_at");
   o.updated_at = row.get<Timestamp>("updated_at");
-  const json::value lines = lines_document(o.lines);
-  db::Params line_values = db::params(o.id, lines);
-  co_await tx.execute(kInsertLines, line_values);
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Transaction& tx, std::string order_id) {
@@ -335,25 +336,18 @@ asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Trans
   co_return read_order(result.front(), true);
 }
 
-asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::update_status(db::Transaction& tx,
-                                                                                            std::string order_id,
-                                                                                            OrderStatus from,
-                                                                                            OrderStatus to) {
-  auto result = co_await tx.execute(kUpdateStatus, db::params(order_id, to_string(from), to_string(to)));
+asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::move(db::Transaction& tx,
+                                                                                   std::string order_id,
+                                                                                   const StatusChange& change) {
+  if (!change.from || !change.action) throw std::logic_error("orders: a status change needs its origin and action");
+  db::Params values = db::params(order_id, to_string(*change.from), to_string(change.to), to_string(*change.action),
+                                 to_string(change.actor_kind), change.actor_id, change.reason);
+  auto result = co_await tx.execute(kMove, values);
   if (result.empty()) co_return std::nullopt;
   StatusUpdate update;
   update.version = result.front().get<std::int32_t>("version");
   update.updated_at = result.front().get<Timestamp>("updated_at");
   co_return update;
-}
-
-asio::awaitable<void> OrderRepository::add_history(db::Transaction& tx, std::string order_id,
-                                                   const StatusChange& change) {
-  std::optional<std::string> action;
-  if (change.action) action = std::string(to_string(*change.action));
-  db::Params values = db::params(order_id, optional_name(change.from), to_string(change.to), action,
-                                 to_string(change.actor_kind), change.actor_id, change.reason);
-  co_await tx.execute(kInsertHistory, values);
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id) {

@@ -29,7 +29,8 @@ class OrderRepository {
 
   // --- inside the caller's transaction ---
 
-  // Inserts the order and its lines; sets version, created_at and updated_at from the database.
+  // Inserts the order, its lines and its first history row (created by its customer); sets
+  // version, created_at and updated_at from the database.
   boost::asio::awaitable<void> insert(db::Transaction& tx, Order& order);
 
   // The order with its lines, its row locked until tx ends; nullopt when there is none.
@@ -39,12 +40,11 @@ class OrderRepository {
     int version = 0;
     Timestamp updated_at{};
   };
-  // Moves the order from `from` to `to` (only if it is still in `from`) and bumps its version.
-  // nullopt when the order is not in `from` any more.
-  boost::asio::awaitable<std::optional<StatusUpdate>> update_status(db::Transaction& tx, std::string order_id,
-                                                                    OrderStatus from, OrderStatus to);
-
-  boost::asio::awaitable<void> add_history(db::Transaction& tx, std::string order_id, const StatusChange& change);
+  // Moves the order from change.from to change.to (only if it is still in change.from), bumps its
+  // version and appends `change` to its history (its `at` is the database's). nullopt when the
+  // order is not in change.from any more.
+  boost::asio::awaitable<std::optional<StatusUpdate>> move(db::Transaction& tx, std::string order_id,
+                                                           const StatusChange& change);
 
   // --- reads, each one statement in its own transaction; ids must be UUIDs ---
 

@@ -130,13 +130,7 @@ asio::awaitable<idempotency::StoredResponse> OrderPlacement::write(std::string c
                                                                    const PlacementResponses& responses) {
   Order order = new_order(customer_id, request, std::move(checked), std::move(customer));
   auto tx = co_await pool_.begin(kModule);
-  co_await orders_.insert(tx, order);
-
-  StatusChange created;
-  created.to = order.status;
-  created.actor_kind = ActorKind::Customer;
-  created.actor_id = customer_id;
-  co_await orders_.add_history(tx, order.id, created);
+  co_await orders_.insert(tx, order);  // with its lines and its first history row
 
   auto payload = order_created_payload(order, *request.payment);
   co_await bus_.publish(tx, std::string(kOrderCreated), kOrderEventVersion, std::move(payload));

@@ -86,13 +86,6 @@ asio::awaitable<void> OrderWorkflow::apply(db::Transaction& tx, Order& order, Ac
   const Transition& t = resolve_transition(order.status, action, actor.kind);
   reason = bounded(std::move(reason));
   const Timestamp entered = order.updated_at;
-  auto update = co_await orders_.update_status(tx, order.id, t.from, t.to);
-  // The row is locked by tx, so its status cannot have moved under us.
-  if (!update) throw std::logic_error("orders: the locked order changed state under its lock");
-  order.status = t.to;
-  order.version = update->version;
-  order.updated_at = update->updated_at;
-
   StatusChange change;
   change.from = t.from;
   change.to = t.to;
@@ -100,7 +93,12 @@ asio::awaitable<void> OrderWorkflow::apply(db::Transaction& tx, Order& order, Ac
   change.actor_kind = actor.kind;
   if (!actor.id.empty()) change.actor_id = actor.id;
   change.reason = reason;
-  co_await orders_.add_history(tx, order.id, change);
+  auto update = co_await orders_.move(tx, order.id, change);
+  // The row is locked by tx, so its status cannot have moved under us.
+  if (!update) throw std::logic_error("orders: the locked order changed state under its lock");
+  order.status = t.to;
+  order.version = update->version;
+  order.updated_at = update->updated_at;
 
   auto payload = order_transition_payload(order, t, actor, reason);
   co_await bus_.publish(tx, std::string(t.event), kOrderEventVersion, std::move(payload));
