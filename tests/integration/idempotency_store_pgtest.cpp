@@ -334,10 +334,10 @@ TEST_F(IdempotencyStoreTest, PeriodicPurgeRunsInTheBackgroundAndStops) {
   EXPECT_EQ(count_keys(), "0");
 }
 
-TEST_F(IdempotencyStoreTest, InvalidKeyIsAValidationError) {
-  EXPECT_THROW(claim("user-1", "", "fp"), ValidationError);
-  EXPECT_THROW(claim("user-1", "has space", "fp"), ValidationError);
-  EXPECT_THROW(claim("user-1", std::string(256, 'k'), "fp"), ValidationError);
+TEST_F(IdempotencyStoreTest, InvalidKeyIsABadRequest) {
+  EXPECT_THROW(claim("user-1", "", "fp"), BadRequest);
+  EXPECT_THROW(claim("user-1", "has space", "fp"), BadRequest);
+  EXPECT_THROW(claim("user-1", std::string(256, 'k'), "fp"), BadRequest);
   EXPECT_EQ(count_keys(), "0");
 }
 

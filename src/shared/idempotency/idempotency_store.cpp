@@ -114,7 +114,8 @@ IdempotencyStore::IdempotencyStore(db::Pool& pool, const Clock& clock, std::stri
 }
 
 asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string key, std::string fingerprint) {
-  if (auto reason = invalid_key_reason(key)) throw ValidationError("Idempotency-Key", *reason);
+  // The header is checked by the route first; a 400 like the routes' if it was not.
+  if (auto reason = invalid_key_reason(key)) throw BadRequest("The Idempotency-Key header is not valid: " + *reason);
   if (scope.empty() || scope.size() > 255) throw std::invalid_argument("idempotency: scope must be 1..255 bytes");
 
   Claim out;
