@@ -6,9 +6,11 @@
 #include <string>
 
 #include "app/application.hpp"
+#include "app/demo/demo_command.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "modules/orders/module.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"Nelo: delivery platform backend (modular monolith)", "nelo"};
@@ -32,7 +34,44 @@ int main(int argc, char** argv) {
   auth->require_subcommand(1);
   auto* rotate = auth->add_subcommand("rotate-keys", "Start signing with a new key; old ones keep verifying for a while");
 
+  auto* demo = cli.add_subcommand("demo", "Demo data");
+  demo->require_subcommand(1);
+  nelo::app::demo::SeedCommand seed_command;
+  auto* demo_seed = demo->add_subcommand(
+      "seed", "Load the demo city (merchants, menus, customers, drivers, an admin) into a running server "
+              "through its API; safe to run again");
+  demo_seed->add_option("--url", seed_command.url, "Base URL of the running server")->capture_default_str();
+  demo_seed->add_option("--center", seed_command.center, "Centre of the demo city, LAT,LNG in degrees")
+      ->capture_default_str();
+  demo_seed->add_option("--password", seed_command.password,
+                        std::string("Password of every demo account (default: ") +
+                            nelo::app::demo::kDefaultPassword + ")");
+  demo_seed->add_option("--wait", seed_command.wait_seconds, "Seconds to wait for the server to be ready")
+      ->capture_default_str();
+
+  auto* orders = cli.add_subcommand("orders", "Orders commands");
+  orders->require_subcommand(1);
+  std::string diagram_format = "mermaid";
+  auto* diagram = orders->add_subcommand("diagram", "Print the order state machine (no database needed)");
+  diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (*diagram) {
+    // Drawn from the table the orders service enforces; needs no configuration.
+    if (diagram_format != "mermaid" && diagram_format != "dot") {
+      std::cerr << "nelo: unknown diagram format '" << diagram_format << "' (expected mermaid or dot)\n";
+      return 2;
+    }
+    try {
+      std::cout << nelo::orders::state_machine_diagram(diagram_format);
+    } catch (const std::exception& e) {
+      std::cerr << "nelo: " << e.what() << '\n';
+      return 1;
+    }
+    return 0;
+  }
 
   nelo::Config config;
   try {
@@ -45,6 +84,11 @@ int main(int argc, char** argv) {
 
   int code = 1;
   try {
+    if (*demo_seed) {
+      code = nelo::app::demo::run_seed(seed_command, config);
+      nelo::logging::shutdown();
+      return code;
+    }
     nelo::app::Application app(std::move(config));
     if (*serve) code = app.serve();
     else if (*migrate) code = app.migrate();
