@@ -12,8 +12,8 @@ NELO_DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev wrk
   # the private database: server, PostGIS, psql/pgbench
   postgresql-15 postgresql-client-15 postgresql-15-postgis-3
-  # scripts: runuser/setsid (util-linux), ss (iproute2), tar, openssl, curl
-  util-linux iproute2 procps tar gzip openssl curl ca-certificates
+  # scripts: runuser/setsid (util-linux), ss (iproute2), tar, openssl, curl; jq for the README's tour
+  util-linux iproute2 procps tar gzip openssl curl ca-certificates jq
   npm
 )
 
