@@ -167,6 +167,29 @@ TEST_F(SessionRoleTest, StatementTimeout_AppliesToModulesButNotToTheOwner) {
   EXPECT_EQ(run(pool->execute_as_owner(kSetting)).front().get<std::string>(0), "0");
 }
 
+TEST_F(RolesTest, IdleConnections_GoBackToTheModuleTheyAlreadyServe) {
+  // pool has two connections: put one in alpha's session and the other in beta's.
+  auto pids = run([&]() -> awaitable<std::pair<int, int>> {
+    auto a = co_await pool->begin("alpha");
+    auto b = co_await pool->begin("beta");
+    auto pa = co_await a.execute("SELECT pg_backend_pid()");
+    auto pb = co_await b.execute("SELECT pg_backend_pid()");
+    co_await a.commit();
+    co_await b.commit();
+    co_return std::make_pair(pa.front().get<std::int32_t>(0), pb.front().get<std::int32_t>(0));
+  }());
+  ASSERT_NE(pids.first, pids.second);
+  auto pid_of = [&](std::string_view module) {
+    return run(pool->execute(module, "SELECT pg_backend_pid()")).front().get<std::int32_t>(0);
+  };
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(pid_of("alpha"), pids.first);
+    EXPECT_EQ(pid_of("beta"), pids.second);
+    EXPECT_EQ(pid_of("beta"), pids.second);
+    EXPECT_EQ(pid_of("alpha"), pids.first);
+  }
+}
+
 // A non-superuser database owner (a managed PostgreSQL, say) can run the migrator: it creates
 // the roles (CREATEROLE) and grants them to itself so that SET ROLE works.
 class NonSuperuserOwnerTest : public DbTest {

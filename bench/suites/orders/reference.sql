@@ -10,9 +10,9 @@ VALUES (gen_random_uuid(), md5(:customer::text)::uuid, 'placed', 'EUR', 2450, 29
         now())
 RETURNING id AS order_id \gset
 INSERT INTO bench_ref.order_items (order_id, line_no, product_id, name, unit_price, quantity)
-VALUES (:'order_id', 1, gen_random_uuid(), 'Margherita', 1100, 1),
-       (:'order_id', 2, gen_random_uuid(), 'Tiramisu', 650, 1),
-       (:'order_id', 3, gen_random_uuid(), 'Lemonade', 350, 2);
+VALUES (:order_id::uuid, 1, gen_random_uuid(), 'Margherita', 1100, 1),
+       (:order_id::uuid, 2, gen_random_uuid(), 'Tiramisu', 650, 1),
+       (:order_id::uuid, 3, gen_random_uuid(), 'Lemonade', 350, 2);
 INSERT INTO bench_ref.outbox (id, name, payload, occurred_at)
-VALUES (gen_random_uuid(), 'order.created', jsonb_build_object('order_id', :'order_id', 'total', 2872), now());
+VALUES (gen_random_uuid(), 'order.created', jsonb_build_object('order_id', :order_id::uuid, 'total', 2872), now());
 COMMIT;

@@ -59,11 +59,19 @@ PoolImpl::PoolImpl(asio::any_io_executor executor, PoolOptions options)
 
 PoolImpl::~PoolImpl() = default;
 
-PoolImpl::Take PoolImpl::try_take(std::unique_ptr<Connection>& out) {
+PoolImpl::Take PoolImpl::try_take(std::unique_ptr<Connection>& out, std::string_view module) {
   if (closed_) return Take::Closed;
   if (!idle_.empty()) {
-    out = std::move(idle_.back());
-    idle_.pop_back();
+    // The most recently used connection already serving `module`, else the most recently used.
+    auto chosen = std::prev(idle_.end());
+    for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+      if ((*it)->session_module == module) {
+        chosen = std::prev(it.base());
+        break;
+      }
+    }
+    out = std::move(*chosen);
+    idle_.erase(chosen);
     ++in_use_;
     return Take::Connection;
   }
@@ -75,16 +83,17 @@ PoolImpl::Take PoolImpl::try_take(std::unique_ptr<Connection>& out) {
   return Take::Nothing;
 }
 
-awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire() {
-  return acquire(steady_clock::now() + options_.acquire_timeout, std::nullopt);
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(std::string_view module) {
+  return acquire(steady_clock::now() + options_.acquire_timeout, std::nullopt, module);
 }
 
-awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_until, Deadline cap) {
+awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_until, Deadline cap,
+                                                               std::string_view module) {
   std::unique_ptr<Connection> connection;
   Take taken;
   {
     std::lock_guard lock(mutex_);
-    taken = try_take(connection);
+    taken = try_take(connection, module);
   }
   if (taken == Take::Closed) throw Unavailable("The database pool is closed");
   if (taken == Take::Nothing) connection = (co_await wait_for_grant(wait_until)).connection;
@@ -276,7 +285,7 @@ std::vector<std::string> PoolImpl::session_prelude(const Connection& connection,
 }
 
 awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire_as_owner() {
-  auto pooled = co_await acquire();
+  auto pooled = co_await acquire(std::string_view());
   auto& connection = pooled->get();
   const auto prelude = session_prelude(connection, "");
   if (!prelude.empty()) {
@@ -292,7 +301,7 @@ awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire_as_owner() {
 awaitable<Transaction> PoolImpl::begin_with(std::string begin, std::string module) {
   // Nothing is sent yet: Transaction::execute sends BEGIN (and the session SETs the connection
   // needs for `module`) with the first statement.
-  auto pooled = co_await acquire();
+  auto pooled = co_await acquire(std::string_view(module));
   pooled->pending_begin = std::move(begin);
   co_return Transaction(std::move(pooled), std::move(module));
 }
@@ -317,7 +326,7 @@ awaitable<Transaction> PoolImpl::begin(std::string_view module, TxOptions option
 
 awaitable<Result> PoolImpl::execute(std::string_view module, std::string_view sql, const Params& params) {
   check_module_name(module);
-  auto pooled = co_await acquire();
+  auto pooled = co_await acquire(module);
   auto& connection = pooled->get();
   // One statement in autocommit: PostgreSQL runs it in its own implicit transaction. When the
   // connection last served another module, the role and timeout SETs go first in the same

@@ -69,8 +69,12 @@ class PoolImpl final : public Pool {
   // Checks a connection out, waiting until `wait_until` for one to be free. Opening a new one is
   // bounded by connect_timeout from the moment the slot is ours, and by `cap` if given.
   // Throws Unavailable.
-  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, Deadline cap);
-  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire();  // with the configured bounds
+  // `module`: prefer an idle connection whose session already runs as that module ("" = the
+  // connecting user), so that switching roles stays the exception.
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(SteadyTime wait_until, Deadline cap,
+                                                                    std::string_view module = {});
+  // With the configured bounds.
+  boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire(std::string_view module = {});
   // A connection whose session runs as the connecting user with its default settings
   // (migrations, bootstrap): resets a module role left by a previous use first.
   boost::asio::awaitable<std::unique_ptr<PooledConnection>> acquire_as_owner();
@@ -109,7 +113,7 @@ class PoolImpl final : public Pool {
   };
   enum class Take { Connection, Slot, Nothing, Closed };
 
-  Take try_take(std::unique_ptr<Connection>& out);  // mutex_ held
+  Take try_take(std::unique_ptr<Connection>& out, std::string_view module = {});  // mutex_ held
   boost::asio::awaitable<Grant> wait_for_grant(SteadyTime until);
   void enqueue(std::unique_ptr<GrantHandler> handler, SteadyTime until);
   void on_wait_expired(const std::shared_ptr<Waiter>& waiter);

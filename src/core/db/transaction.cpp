@@ -56,7 +56,7 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
       auto pool = connection_->pool();
       auto pending = std::move(connection_->pending_begin);
       connection_.reset();  // broken: closed, its slot freed
-      connection_ = co_await pool->acquire();
+      connection_ = co_await pool->acquire(std::string_view(module_));
       connection_->pending_begin = std::move(pending);
     }
   }
