@@ -192,6 +192,25 @@ TEST_F(OrdersBusEvents, PaymentFailedRejectsTheOrderWithTheReason) {
   EXPECT_EQ(events_of(id).back(), "order.rejected");
 }
 
+TEST_F(OrdersBusEvents, AnotherModulesReasonIsBoundedLikeOurs) {
+  const std::string id = place_ok(PaymentMethod::Card);
+  const std::string blank = place_ok(PaymentMethod::Card);
+  with_bus([&]() -> asio::awaitable<void> {
+    json::object payload{{"order_id", id}, {"reason", std::string(600, 'x') + "é"}};
+    const std::string event = co_await publish("payments", "payment.failed", payload);
+    co_await delivered("payments", event);
+    json::object blank_payload{{"order_id", blank}, {"reason", "   "}};
+    const std::string blank_event = co_await publish("payments", "payment.failed", blank_payload);
+    co_await delivered("payments", blank_event);
+  });
+  EXPECT_EQ(value("SELECT char_length(reason) FROM orders.status_history WHERE order_id = '" + id +
+                  "' AND to_status = 'rejected'"),
+            "500");
+  EXPECT_EQ(value("SELECT reason IS NULL FROM orders.status_history WHERE order_id = '" + blank +
+                  "' AND to_status = 'rejected'"),
+            "t");
+}
+
 TEST_F(OrdersBusEvents, DeliveryEventsTakeAReadyOrderToDelivered) {
   const std::string id = place_ok();
   act(id, Action::Accept, actor(ActorKind::Merchant, owner_));

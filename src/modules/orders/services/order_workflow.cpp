@@ -12,6 +12,7 @@
 #include "modules/orders/repositories/order_repository.hpp"
 #include "modules/orders/services/order_events.hpp"
 #include "modules/orders/state_machine.hpp"
+#include "modules/orders/validation.hpp"
 #include "shared/events/event.hpp"
 #include "shared/events/event_bus.hpp"
 
@@ -21,7 +22,6 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr std::string_view kModule = "orders";
-constexpr std::size_t kMaxReasonLength = 500;  // code points, as the history table allows
 
 [[noreturn]] void order_not_found(const std::string& order_id) {
   // The id is echoed only when it is a well-formed UUID (never arbitrary client text).
@@ -29,7 +29,7 @@ constexpr std::size_t kMaxReasonLength = 500;  // code points, as the history ta
 }
 
 // Reasons from other modules are not validated by our API: keep at most kMaxReasonLength code
-// points, and none at all when blank.
+// points (what the history table allows), and none at all when blank.
 std::optional<std::string> bounded(std::optional<std::string> reason) {
   if (!reason) return std::nullopt;
   if (reason->find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
