@@ -57,6 +57,27 @@ TEST_F(OrdersQueries, AFailingModuleCostsItsPartNotTheAnswer) {
             (std::vector<std::string>{"customer", "merchant", "delivery"}));
 }
 
+TEST_F(OrdersQueries, RemembersCustomerAndMerchantForTheTtlButNeverAFailure) {
+  const std::string id = place_ok();
+  OrderQueries cached(orders_, &users_, &catalog_, nullptr, clock_, std::chrono::seconds(60));
+  // A failure is not remembered: the next read asks again.
+  users_.down = true;
+  EXPECT_EQ(run(cached.get(viewer(customer_, true), id)).unavailable,
+            (std::vector<std::string>{"customer", "delivery"}));
+  users_.down = false;
+  const OrderDetails first = run(cached.get(viewer(customer_, true), id));
+  ASSERT_TRUE(first.customer && first.merchant);
+  // Within the TTL both parts come from memory, even with both modules down.
+  users_.down = true;
+  catalog_.down = true;
+  const OrderDetails second = run(cached.get(viewer(customer_, true), id));
+  EXPECT_EQ(second.customer, first.customer);
+  EXPECT_EQ(second.merchant, first.merchant);
+  EXPECT_EQ(second.unavailable, (std::vector<std::string>{"delivery"}));
+  // The order itself is always read fresh, and access is still checked on every read.
+  EXPECT_THROW(run(cached.get(viewer(other_customer_, true), id)), NotFound);
+}
+
 TEST_F(OrdersQueries, OnlyTheCustomerTheOwningMerchantAndAdminsSeeAnOrder) {
   const std::string id = place_ok();
   EXPECT_NO_THROW(run(queries_.get(viewer(customer_, true), id)));

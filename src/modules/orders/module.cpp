@@ -31,7 +31,8 @@ class OrdersModuleImpl final : public OrdersModule {
         checkout_(dependencies.users, dependencies.catalog, geo_, settings_.pricing, context.clock),
         workflow_(context.pool, context.bus, orders_, context.metrics),
         placement_(context.pool, context.bus, keys_, checkout_, orders_, workflow_),
-        queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock),
+        queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
+                 settings_.details_cache_ttl),
         directory_(orders_) {}
 
   std::string name() const override { return "orders"; }

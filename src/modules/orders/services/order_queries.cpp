@@ -48,7 +48,7 @@ asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order
   std::exception_ptr failure;
   if (users_) {
     try {
-      details.customer = co_await users_->get_user_by_id(o.customer_id);
+      details.customer = co_await customer(o.customer_id);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -61,7 +61,7 @@ asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order
   failure = nullptr;
   if (catalog_) {
     try {
-      details.merchant = co_await catalog_->get_merchant(o.merchant_id, clock_.now());
+      details.merchant = co_await merchant(o.merchant_id);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -84,6 +84,20 @@ asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order
     details.unavailable.push_back("delivery");
   }
   co_return details;
+}
+
+asio::awaitable<std::optional<UserDto>> OrderQueries::customer(const std::string& user_id) {
+  if (auto remembered = customers_.find(user_id)) co_return std::move(*remembered);
+  auto found = co_await users_->get_user_by_id(user_id);
+  customers_.put(user_id, found);
+  co_return found;
+}
+
+asio::awaitable<std::optional<MerchantDto>> OrderQueries::merchant(const std::string& merchant_id) {
+  if (auto remembered = merchants_.find(merchant_id)) co_return std::move(*remembered);
+  auto found = co_await catalog_->get_merchant(merchant_id, clock_.now());
+  merchants_.put(merchant_id, found);
+  co_return found;
 }
 
 asio::awaitable<OrderPage> OrderQueries::list(Viewer viewer, OrderListQuery query) {

@@ -3,7 +3,8 @@
 // this module's own tables, then the customer (users), the merchant as it is now (catalog) and
 // the delivery (deliveries), each asked through its interface, never joined. A part whose module
 // is not available, or fails, is null and named in `unavailable`: the order itself is still
-// served.
+// served. Customer and merchant answers are remembered for `details_cache_ttl` (a hot order read
+// by its customer, merchant and courier then costs one query, not three); failures are not.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cache/expiring_cache.hpp"
 #include "core/time.hpp"
 #include "modules/orders/models.hpp"
 #include "shared/interfaces/catalog_interface.hpp"
@@ -36,8 +38,14 @@ bool can_view(const Order& order, const Viewer& viewer) noexcept;
 class OrderQueries {
  public:
   OrderQueries(OrderRepository& orders, UserInterface* users, CatalogInterface* catalog, DeliveryInterface* deliveries,
-               const Clock& clock)
-      : orders_(orders), users_(users), catalog_(catalog), deliveries_(deliveries), clock_(clock) {}
+               const Clock& clock, std::chrono::milliseconds details_cache_ttl = {})
+      : orders_(orders),
+        users_(users),
+        catalog_(catalog),
+        deliveries_(deliveries),
+        clock_(clock),
+        customers_(details_cache_ttl, kDetailsCacheCapacity),
+        merchants_(details_cache_ttl, kDetailsCacheCapacity) {}
 
   // NotFound (404) when the order does not exist or the viewer may not see it.
   boost::asio::awaitable<OrderDetails> get(Viewer viewer, std::string order_id);
@@ -47,11 +55,18 @@ class OrderQueries {
   boost::asio::awaitable<OrderPage> list(Viewer viewer, OrderListQuery query);
 
  private:
+  static constexpr std::size_t kDetailsCacheCapacity = 10'000;
+
+  boost::asio::awaitable<std::optional<UserDto>> customer(const std::string& user_id);
+  boost::asio::awaitable<std::optional<MerchantDto>> merchant(const std::string& merchant_id);
+
   OrderRepository& orders_;
   UserInterface* users_;
   CatalogInterface* catalog_;
   DeliveryInterface* deliveries_;
   const Clock& clock_;
+  cache::ExpiringCache<std::string, std::optional<UserDto>> customers_;
+  cache::ExpiringCache<std::string, std::optional<MerchantDto>> merchants_;
 };
 
 }  // namespace nelo::orders

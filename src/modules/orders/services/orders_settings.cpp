@@ -124,6 +124,9 @@ OrdersSettings orders_settings_from_environment(const std::map<std::string, std:
   std::int64_t purge_seconds = std::chrono::duration_cast<std::chrono::seconds>(s.idempotency_purge_interval).count();
   r.read_integer("NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS", purge_seconds, 1, 7 * 24 * 3600);
   s.idempotency_purge_interval = std::chrono::seconds(purge_seconds);
+  std::int64_t cache_ms = s.details_cache_ttl.count();
+  r.read_integer("NELO_ORDERS_DETAILS_CACHE_MS", cache_ms, 0, 60'000);
+  s.details_cache_ttl = std::chrono::milliseconds(cache_ms);
   if (!r.problems().empty()) {
     std::string message = "invalid orders configuration:";
     for (const auto& p : r.problems()) message += "\n  " + p;

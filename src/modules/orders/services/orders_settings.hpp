@@ -34,6 +34,10 @@ struct OrdersSettings {
   PricingSettings pricing;
   // NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS: how often expired idempotency keys are deleted.
   std::chrono::milliseconds idempotency_purge_interval{std::chrono::hours(1)};
+  // NELO_ORDERS_DETAILS_CACHE_MS: how long an order's details may show the customer's profile and
+  // the merchant (including "open now") as they were read for an earlier request; 0 asks users
+  // and catalog on every read. Placing an order never uses it.
+  std::chrono::milliseconds details_cache_ttl{2000};
 };
 
 // "2000:199,4000:299" -> tiers; nullopt (and `problem` set) when malformed, empty, not strictly
