@@ -101,11 +101,12 @@ bench_start_hello() {
 }
 
 # bench_start_nelo [VAR=VALUE...]: `nelo serve` on the benchmark database, logs at warn (not
-# measuring a terminal); sets NELO_PORT.
+# measuring a terminal), a throwaway key-encryption key unless one is given; sets NELO_PORT.
 bench_start_nelo() {
   NELO_PORT="$(nelo_free_port)"
   bench_spawn nelo env DATABASE_URL="$BENCH_DATABASE_URL" NELO_HTTP_PORT="$NELO_PORT" \
-    NELO_LOG_LEVEL="${BENCH_NELO_LOG_LEVEL:-warn}" NELO_LOG_FORMAT=json "$@" "$BENCH_BUILD_DIR/nelo" serve
+    NELO_LOG_LEVEL="${BENCH_NELO_LOG_LEVEL:-warn}" NELO_LOG_FORMAT=json \
+    NELO_JWT_KEY_ENCRYPTION_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" "$@" "$BENCH_BUILD_DIR/nelo" serve
   bench_wait_http "http://127.0.0.1:$NELO_PORT/health/live" "$BENCH_LAST_PID" 60 ||
     { tail -n 30 "$BENCH_TMP/nelo.log" >&2; nelo_die "nelo did not start"; }
   nelo_say "nelo on port $NELO_PORT"
