@@ -1,6 +1,9 @@
 #include "core/security/password_hasher.hpp"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,6 +13,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -232,6 +241,39 @@ TEST(SecurityPasswordHasher, VerifyDummyCostsAboutAsMuchAsAVerify) {
   // Same Argon2 work; the bounds only absorb scheduling noise.
   EXPECT_GT(dummy, real / 3) << "dummy " << dummy << " ms, real " << real << " ms";
   EXPECT_LT(dummy, real * 3) << "dummy " << dummy << " ms, real " << real << " ms";
+}
+
+}  // namespace
+}  // namespace nelo::security
+
+namespace nelo::security {
+namespace {
+
+// Threads of this process running SCHED_BATCH at nice 19 (fields 19 and 41 of
+// /proc/self/task/<tid>/stat: nice and policy, counted after the ")" that ends the name).
+int lowered_threads() {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::vector<std::string> f((std::istream_iterator<std::string>(fields)), std::istream_iterator<std::string>());
+    // f[0] is field 3 (state): field N is f[N - 3].
+    if (f.size() > 38 && f[19 - 3] == "19" && f[41 - 3] == std::to_string(SCHED_BATCH)) ++count;
+  }
+  return count;
+}
+
+TEST(SecurityPasswordHasher, HashingThreadsYieldToRequestThreads) {
+  PasswordHasherOptions options;
+  options.threads = 1;
+  PasswordHasher own(options);
+  asio::io_context io;
+  run_async(io, own.hash("a password long enough"));
+  EXPECT_GE(lowered_threads(), 1) << "the hashing thread runs as SCHED_BATCH at nice 19";
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), 0) << "the caller's thread is untouched";
 }
 
 }  // namespace

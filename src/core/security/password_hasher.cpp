@@ -1,6 +1,9 @@
 #include "core/security/password_hasher.hpp"
 
+#include <sched.h>
 #include <sodium.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -38,6 +41,18 @@ class Slot {
   std::atomic<std::size_t>* pending_;
 };
 
+// Hashing is slow on purpose and never urgent: the pool's threads run as SCHED_BATCH at the
+// lowest priority (nice 19), so that when they compete with the I/O threads for a core, requests
+// win and a login flood adds little to their latency. Done once per thread, on its first job.
+void lower_this_thread_priority() noexcept {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  sched_param param{};
+  (void)sched_setscheduler(0, SCHED_BATCH, &param);  // 0: the calling thread (Linux)
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+}
+
 // Runs `work` on `pool` and completes on the caller's executor. The caller's executor is kept
 // busy (outstanding work) meanwhile, so its io_context does not run out of work and return
 // while a hash is in flight.
@@ -47,6 +62,7 @@ asio::awaitable<Result> run_on_pool(asio::thread_pool& pool, Slot slot, Work wor
     auto caller = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
     asio::post(pool, [handler = std::move(handler), caller = std::move(caller), slot = std::move(slot),
                       work = std::move(work)]() mutable {
+      lower_this_thread_priority();
       std::exception_ptr error;
       Result result{};
       try {

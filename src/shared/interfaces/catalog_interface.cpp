@@ -10,82 +10,14 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "shared/interfaces/dto_json.hpp"
+
 namespace nelo {
 namespace json = boost::json;
 namespace {
 
-json::value optional_string(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
-// Reads the fields of one DTO document; every failure names the DTO and the field.
-class Fields {
- public:
-  Fields(const json::value& in, std::string_view dto) : dto_(dto) {
-    object_ = in.if_object();
-    if (!object_) throw std::invalid_argument(std::string(dto) + ": expected a JSON object");
-  }
-
-  std::string string(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_string()) fail(name, "a string");
-    return std::string(v.get_string());
-  }
-
-  std::optional<std::string> optional_string(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v || v->is_null()) return std::nullopt;
-    if (!v->is_string()) fail(name, "a string or null");
-    return std::string(v->get_string());
-  }
-
-  double number(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_number()) fail(name, "a number");
-    return v.to_number<double>();
-  }
-
-  int integer(std::string_view name) const {
-    const json::value& v = get(name);
-    if (v.is_int64() && v.get_int64() >= std::numeric_limits<int>::min() &&
-        v.get_int64() <= std::numeric_limits<int>::max()) {
-      return static_cast<int>(v.get_int64());
-    }
-    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-      return static_cast<int>(v.get_uint64());
-    }
-    fail(name, "an integer");
-  }
-
-  bool boolean(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_bool()) fail(name, "a boolean");
-    return v.get_bool();
-  }
-
-  Money money(std::string_view name) const {
-    const json::value& v = get(name);
-    try {
-      return json::value_to<Money>(v);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": " + e.what());
-    }
-  }
-
- private:
-  const json::value& get(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v) throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": missing");
-    return *v;
-  }
-
-  [[noreturn]] void fail(std::string_view name, std::string_view expected) const {
-    throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": expected " + std::string(expected));
-  }
-
-  std::string_view dto_;
-  const json::object* object_ = nullptr;
-};
+using dto_json::Fields;
+using dto_json::optional_string;
 
 }  // namespace
 
@@ -116,7 +48,7 @@ MerchantDto tag_invoke(const json::value_to_tag<MerchantDto>&, const json::value
   merchant.lng = f.number("lng");
   merchant.time_zone = f.string("time_zone");
   merchant.prep_time_minutes = f.integer("prep_time_minutes");
-  merchant.min_order = f.money("min_order");
+  merchant.min_order = f.nested<Money>("min_order");
   merchant.delivery_radius_m = f.integer("delivery_radius_m");
   merchant.open = f.boolean("open");
   return merchant;
@@ -139,7 +71,7 @@ ProductDto tag_invoke(const json::value_to_tag<ProductDto>&, const json::value& 
   product.merchant_id = f.string("merchant_id");
   product.name = f.string("name");
   product.description = f.optional_string("description");
-  product.price = f.money("price");
+  product.price = f.nested<Money>("price");
   product.available = f.boolean("available");
   product.category = f.optional_string("category");
   return product;

@@ -8,61 +8,19 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "shared/interfaces/dto_json.hpp"
+
 namespace nelo {
 namespace json = boost::json;
 namespace {
 
-json::value optional_string(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
+using dto_json::Fields;
+using dto_json::optional_string;
 
-// Reads the fields of one DTO document; every failure names the DTO and the field.
-class Fields {
- public:
-  Fields(const json::value& in, std::string_view dto) : dto_(dto) {
-    object_ = in.if_object();
-    if (!object_) throw std::invalid_argument(std::string(dto) + ": expected a JSON object");
-  }
+}  // namespace
 
-  std::string string(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_string()) fail(name, "a string");
-    return std::string(v.get_string());
-  }
-
-  std::optional<std::string> optional_string(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v || v->is_null()) return std::nullopt;
-    if (!v->is_string()) fail(name, "a string or null");
-    return std::string(v->get_string());
-  }
-
-  // Absent or null: nullopt; an object: the nested DTO (its errors prefixed with this field).
-  const json::value* optional_object(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v || v->is_null()) return nullptr;
-    if (!v->is_object()) fail(name, "an object or null");
-    return v;
-  }
-
-  std::string path(std::string_view name) const { return std::string(dto_) + "." + std::string(name); }
-
- private:
-  const json::value& get(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v) throw std::invalid_argument(path(name) + ": missing");
-    return *v;
-  }
-
-  [[noreturn]] void fail(std::string_view name, std::string_view expected) const {
-    throw std::invalid_argument(path(name) + ": expected " + std::string(expected));
-  }
-
-  std::string_view dto_;
-  const json::object* object_ = nullptr;
-};
-
-DriverSummaryDto read_driver(const json::value& in) {
+// Only value_to<std::optional<DriverSummaryDto>> below needs it: not declared in the header.
+DriverSummaryDto tag_invoke(const json::value_to_tag<DriverSummaryDto>&, const json::value& in) {
   Fields f(in, "DriverSummaryDto");
   DriverSummaryDto driver;
   driver.id = f.string("id");
@@ -70,8 +28,6 @@ DriverSummaryDto read_driver(const json::value& in) {
   driver.phone = f.optional_string("phone");
   return driver;
 }
-
-}  // namespace
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const DeliverySummaryDto& delivery) {
   json::value driver = nullptr;
@@ -93,13 +49,7 @@ DeliverySummaryDto tag_invoke(const json::value_to_tag<DeliverySummaryDto>&, con
   delivery.id = f.string("id");
   delivery.order_id = f.string("order_id");
   delivery.status = f.string("status");
-  if (const json::value* driver = f.optional_object("driver")) {
-    try {
-      delivery.driver = read_driver(*driver);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(f.path("driver") + ": " + e.what());
-    }
-  }
+  delivery.driver = f.optional_nested<DriverSummaryDto>("driver");
   delivery.estimated_arrival = f.optional_string("estimated_arrival");
   return delivery;
 }

@@ -8,55 +8,13 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "shared/interfaces/dto_json.hpp"
+
 namespace nelo {
 namespace json = boost::json;
 namespace {
 
-// Reads the fields of one DTO document; every failure names the DTO and the field.
-class Fields {
- public:
-  Fields(const json::value& in, std::string_view dto) : dto_(dto) {
-    object_ = in.if_object();
-    if (!object_) throw std::invalid_argument(std::string(dto) + ": expected a JSON object");
-  }
-
-  std::string string(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_string()) fail(name, "a string");
-    return std::string(v.get_string());
-  }
-
-  double number(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_number()) fail(name, "a number");
-    return v.to_number<double>();
-  }
-
-  // A nested document, mapped by its own tag_invoke; its errors are prefixed with this field.
-  template <class T>
-  T nested(std::string_view name) const {
-    const json::value& v = get(name);
-    try {
-      return json::value_to<T>(v);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": " + e.what());
-    }
-  }
-
- private:
-  const json::value& get(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v) throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": missing");
-    return *v;
-  }
-
-  [[noreturn]] void fail(std::string_view name, std::string_view expected) const {
-    throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": expected " + std::string(expected));
-  }
-
-  std::string_view dto_;
-  const json::object* object_ = nullptr;
-};
+using dto_json::Fields;
 
 }  // namespace
 

@@ -8,61 +8,14 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "shared/interfaces/dto_json.hpp"
+
 namespace nelo {
 namespace json = boost::json;
 namespace {
 
-json::value optional_string(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
-// Reads the fields of one DTO document; every failure names the DTO and the field.
-class Fields {
- public:
-  Fields(const json::value& in, std::string_view dto) : dto_(dto) {
-    object_ = in.if_object();
-    if (!object_) throw std::invalid_argument(std::string(dto) + ": expected a JSON object");
-  }
-
-  std::string string(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_string()) fail(name, "a string");
-    return std::string(v.get_string());
-  }
-
-  std::optional<std::string> optional_string(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v || v->is_null()) return std::nullopt;
-    if (!v->is_string()) fail(name, "a string or null");
-    return std::string(v->get_string());
-  }
-
-  double number(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_number()) fail(name, "a number");
-    return v.to_number<double>();
-  }
-
-  bool boolean(std::string_view name) const {
-    const json::value& v = get(name);
-    if (!v.is_bool()) fail(name, "a boolean");
-    return v.get_bool();
-  }
-
- private:
-  const json::value& get(std::string_view name) const {
-    const json::value* v = object_->if_contains(name);
-    if (!v) throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": missing");
-    return *v;
-  }
-
-  [[noreturn]] void fail(std::string_view name, std::string_view expected) const {
-    throw std::invalid_argument(std::string(dto_) + "." + std::string(name) + ": expected " + std::string(expected));
-  }
-
-  std::string_view dto_;
-  const json::object* object_ = nullptr;
-};
+using dto_json::Fields;
+using dto_json::optional_string;
 
 }  // namespace
 
