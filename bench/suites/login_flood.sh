@@ -29,11 +29,13 @@ LUA
 }
 
 # login_flood_probe LABEL: wrk on /users/me at the probe load; sets WRK_RPS, WRK_P99_MS, WRK_ERRORS.
+# One wrk thread: with the flood's own wrk, two would leave the probe measuring its own waits
+# for a core as much as nelo's latency.
 login_flood_probe() {
-  local saved="$BENCH_WRK_CONNECTIONS"
-  BENCH_WRK_CONNECTIONS="$BENCH_PROBE_CONNECTIONS"
+  local saved_connections="$BENCH_WRK_CONNECTIONS" saved_threads="$BENCH_WRK_THREADS"
+  BENCH_WRK_CONNECTIONS="$BENCH_PROBE_CONNECTIONS" BENCH_WRK_THREADS=1
   bench_wrk "$1" "http://127.0.0.1:$NELO_PORT/api/v1/users/me" -H "Authorization: Bearer $LOGIN_FLOOD_TOKEN"
-  BENCH_WRK_CONNECTIONS="$saved"
+  BENCH_WRK_CONNECTIONS="$saved_connections" BENCH_WRK_THREADS="$saved_threads"
 }
 
 # login_flood_during SCRIPT LABEL: floods /auth/login with SCRIPT while probing; sets FLOOD_P99,
