@@ -80,6 +80,8 @@ TEST_F(EventsAdminRoutesTest, DeadList_ReturnsItemsAndACursorToTheNextPage) {
   EXPECT_EQ(item.at("payload").at("note").as_string(), "dead one");
   EXPECT_TRUE(item.at("created_at").is_string());
   EXPECT_TRUE(item.at("occurred_at").is_string());
+  EXPECT_EQ(item.at("created_at").as_string().size(), 24u) << "RFC 3339 with milliseconds, like every API timestamp";
+  EXPECT_EQ(item.at("occurred_at").as_string().size(), 24u);
   ASSERT_TRUE(page.at("next_cursor").is_string());
 
   auto second = body(call("GET", "/api/v1/admin/events/dead",

@@ -40,7 +40,7 @@ std::optional<std::string> parse_cursor(const http::Request& request) {
 // --- serialization ---
 
 json::value timestamp_or_null(const std::optional<Timestamp>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
+  return t ? json::value(to_rfc3339_millis(*t)) : json::value(nullptr);
 }
 
 json::object to_json(const DeadDelivery& d) {
@@ -52,8 +52,8 @@ json::object to_json(const DeadDelivery& d) {
           {"attempts", d.attempts},
           {"last_error", d.last_error},
           {"payload", d.payload},
-          {"occurred_at", to_rfc3339(d.occurred_at)},
-          {"created_at", to_rfc3339(d.created_at)},
+          {"occurred_at", to_rfc3339_millis(d.occurred_at)},
+          {"created_at", to_rfc3339_millis(d.created_at)},
           {"last_attempt_at", timestamp_or_null(d.last_attempt_at)}};
 }
 

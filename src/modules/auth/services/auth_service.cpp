@@ -78,7 +78,7 @@ asio::awaitable<User> AuthService::create_account(Registration registration, boo
   payload["email"] = created.email;
   payload["name"] = created.name;
   payload["role"] = registration.role;
-  payload["registered_at"] = to_rfc3339(created.created_at);
+  payload["registered_at"] = to_rfc3339_millis(created.created_at);
   co_await d_.bus.publish(tx, "user.registered", 1, std::move(payload));
   co_await tx.commit();
   spdlog::info("auth: registered user {} as {}", created.id, registration.role);
