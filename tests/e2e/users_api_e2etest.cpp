@@ -210,6 +210,10 @@ TEST_F(UsersE2E, OpenApiDocumentsTheUsersRoutes) {
   }
   EXPECT_TRUE(paths.at("/api/v1/users/me").as_object().contains("patch"));
   EXPECT_TRUE(paths.at("/api/v1/users/me/addresses/{id}").as_object().contains("delete"));
+  // A documented problem answer carries the Problem schema, like the standard ones.
+  const auto& not_found = paths.at("/api/v1/users/me/addresses/{id}").at("get").at("responses").at("404");
+  EXPECT_EQ(not_found.at("content").at("application/problem+json").at("schema").at("$ref").as_string(),
+            "#/components/schemas/Problem");
 }
 
 }  // namespace

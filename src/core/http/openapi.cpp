@@ -24,7 +24,7 @@ std::vector<std::string> path_params(const std::string& path) {
   return names;
 }
 
-json::object problem_response(const std::string& description) {
+json::object problem_document(const std::string& description) {
   return {{"description", description},
           {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
 }
@@ -33,7 +33,7 @@ json::object problem_response(const std::string& description) {
 void add_standard_responses(json::object& responses, const Route& route) {
   auto add = [&](int status, const char* description) {
     auto key = std::to_string(status);
-    if (!responses.contains(key)) responses[key] = problem_response(description);
+    if (!responses.contains(key)) responses[key] = problem_document(description);
   };
   if (!route.doc.request_body.is_null()) {
     add(400, "Malformed request (invalid JSON, duplicate keys, too deep)");
@@ -78,6 +78,10 @@ json::object operation(const Route& route) {
 
   json::object responses;
   for (const auto& r : route.doc.responses) {
+    if (r.schema.is_null() && r.status >= 400) {  // documented with http::problem_response
+      responses[std::to_string(r.status)] = problem_document(r.description);
+      continue;
+    }
     json::object response{{"description", r.description.empty() ? "OK" : r.description}};
     if (!r.schema.is_null()) {
       bool problem = r.status >= 400;

@@ -55,6 +55,11 @@ struct RouteDoc {
   std::vector<ParamDoc> parameters;
 };
 
+// A response documented as an RFC 9457 problem (build_openapi gives it the Problem schema).
+inline RouteDoc::ResponseDoc problem_response(int status, std::string description) {
+  return {status, std::move(description), nullptr};
+}
+
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
 struct Route {

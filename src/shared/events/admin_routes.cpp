@@ -150,10 +150,6 @@ json::value stats_schema() {
 }
 
 // Problem bodies are described by the OpenAPI builder; here only the status and why.
-http::RouteDoc::ResponseDoc problem(int status, std::string description) {
-  return {status, std::move(description), nullptr};
-}
-
 http::RouteDoc list_dead_doc() {
   http::RouteDoc doc;
   doc.summary = "List dead event deliveries";
@@ -165,9 +161,9 @@ http::RouteDoc list_dead_doc() {
        json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", OutboxEventBus::kMaxPageSize}}},
       {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
   doc.responses = {{200, "A page of dead deliveries", dead_page_schema()},
-                   problem(401, "Not authenticated"),
-                   problem(403, "Not an admin"),
-                   problem(422, "Invalid limit or cursor")};
+                   http::problem_response(401, "Not authenticated"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(422, "Invalid limit or cursor")};
   return doc;
 }
 
@@ -178,10 +174,10 @@ http::RouteDoc replay_doc() {
       "Puts the delivery back in line with a fresh set of attempts; the dispatcher picks it up at once. "
       "The subscriber's inbox still makes a duplicate delivery a no-op.";
   doc.responses = {{202, "The delivery is pending again", replay_schema()},
-                   problem(401, "Not authenticated"),
-                   problem(403, "Not an admin"),
-                   problem(404, "Unknown publisher, or no such dead delivery"),
-                   problem(422, "event_id is not a UUID")};
+                   http::problem_response(401, "Not authenticated"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "Unknown publisher, or no such dead delivery"),
+                   http::problem_response(422, "event_id is not a UUID")};
   return doc;
 }
 
@@ -190,8 +186,8 @@ http::RouteDoc stats_doc() {
   doc.summary = "Event delivery backlog";
   doc.description = "Pending and dead deliveries per publishing module, and the age of the oldest pending one.";
   doc.responses = {{200, "Backlog per publisher", stats_schema()},
-                   problem(401, "Not authenticated"),
-                   problem(403, "Not an admin")};
+                   http::problem_response(401, "Not authenticated"),
+                   http::problem_response(403, "Not an admin")};
   return doc;
 }
 

@@ -105,10 +105,6 @@ asio::awaitable<http::Response> jwks(const KeyRing& keys, std::chrono::seconds m
 
 // ---- OpenAPI ---------------------------------------------------------------------------------
 
-http::RouteDoc::ResponseDoc problem(int status, std::string description) {
-  return {status, std::move(description), nullptr};
-}
-
 http::RouteDoc register_doc() {
   http::RouteDoc doc;
   doc.summary = "Create an account";
@@ -119,10 +115,10 @@ http::RouteDoc register_doc() {
       "call /login next.";
   doc.request_body = schema::registration_request();
   doc.responses = {{201, "The account", schema::registered_user()},
-                   problem(400, "Malformed JSON"),
-                   problem(409, "An account already exists for this email address"),
-                   problem(422, "Invalid or unknown fields, or role admin"),
-                   problem(503, "Password hashing is saturated; retry after Retry-After")};
+                   http::problem_response(400, "Malformed JSON"),
+                   http::problem_response(409, "An account already exists for this email address"),
+                   http::problem_response(422, "Invalid or unknown fields, or role admin"),
+                   http::problem_response(503, "Password hashing is saturated; retry after Retry-After")};
   return doc;
 }
 
@@ -135,10 +131,10 @@ http::RouteDoc login_doc() {
       "client address within a window (429 with Retry-After).";
   doc.request_body = schema::login_request();
   doc.responses = {{200, "Tokens", schema::token_pair()},
-                   problem(401, "Wrong email or password (or disabled account)"),
-                   problem(422, "Missing or unknown fields"),
-                   problem(429, "Too many failed attempts; see Retry-After"),
-                   problem(503, "Password hashing is saturated; retry after Retry-After")};
+                   http::problem_response(401, "Wrong email or password (or disabled account)"),
+                   http::problem_response(422, "Missing or unknown fields"),
+                   http::problem_response(429, "Too many failed attempts; see Retry-After"),
+                   http::problem_response(503, "Password hashing is saturated; retry after Retry-After")};
   return doc;
 }
 
@@ -152,8 +148,8 @@ http::RouteDoc refresh_doc() {
       "succeeds (and the others count as reuse): clients must serialize their refreshes.";
   doc.request_body = schema::refresh_request();
   doc.responses = {{200, "New tokens", schema::token_pair()},
-                   problem(401, "Unknown, expired, spent or revoked refresh token, or disabled account"),
-                   problem(422, "Missing or unknown fields")};
+                   http::problem_response(401, "Unknown, expired, spent or revoked refresh token, or disabled account"),
+                   http::problem_response(422, "Missing or unknown fields")};
   return doc;
 }
 
@@ -165,8 +161,8 @@ http::RouteDoc logout_doc() {
       "when the body is empty. Access tokens of the session stop working at once. Idempotent: an unknown or "
       "foreign token changes nothing and still answers 204.";
   doc.request_body = schema::logout_request();
-  doc.responses = {{204, "Signed out", nullptr}, problem(401, "No valid access token"),
-                   problem(422, "Unknown fields")};
+  doc.responses = {{204, "Signed out", nullptr}, http::problem_response(401, "No valid access token"),
+                   http::problem_response(422, "Unknown fields")};
   return doc;
 }
 
@@ -174,7 +170,7 @@ http::RouteDoc logout_all_doc() {
   http::RouteDoc doc;
   doc.summary = "End every session of the caller";
   doc.description = "Revokes every refresh-token family of the caller, this one included.";
-  doc.responses = {{204, "Signed out everywhere", nullptr}, problem(401, "No valid access token")};
+  doc.responses = {{204, "Signed out everywhere", nullptr}, http::problem_response(401, "No valid access token")};
   return doc;
 }
 
@@ -187,10 +183,10 @@ http::RouteDoc password_doc() {
       "stays signed in.";
   doc.request_body = schema::password_change_request();
   doc.responses = {{204, "Password changed", nullptr},
-                   problem(401, "No valid access token"),
-                   problem(409, "The password changed concurrently"),
-                   problem(422, "Wrong current password, or new password not 12 to 128 characters"),
-                   problem(429, "Too many failed attempts; see Retry-After")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(409, "The password changed concurrently"),
+                   http::problem_response(422, "Wrong current password, or new password not 12 to 128 characters"),
+                   http::problem_response(429, "Too many failed attempts; see Retry-After")};
   return doc;
 }
 
@@ -206,9 +202,9 @@ http::RouteDoc list_users_doc() {
       {"email", "query", false, "Only the account with this address (normalised like at registration)",
        json::object{{"type", "string"}}}};
   doc.responses = {{200, "A page of accounts", schema::user_page()},
-                   problem(401, "No valid access token"),
-                   problem(403, "Not an admin"),
-                   problem(422, "Bad limit, cursor or role")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(422, "Bad limit, cursor or role")};
   return doc;
 }
 
@@ -216,9 +212,9 @@ http::RouteDoc get_user_doc() {
   http::RouteDoc doc;
   doc.summary = "Get an account";
   doc.responses = {{200, "The account", schema::admin_user()},
-                   problem(401, "No valid access token"),
-                   problem(403, "Not an admin"),
-                   problem(404, "No such user")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "No such user")};
   return doc;
 }
 
@@ -230,11 +226,11 @@ http::RouteDoc roles_doc() {
       "role appears in access tokens from the next refresh. Admins cannot remove their own admin role.";
   doc.request_body = schema::roles_request();
   doc.responses = {{200, "The account", schema::admin_user()},
-                   problem(401, "No valid access token"),
-                   problem(403, "Not an admin"),
-                   problem(404, "No such user"),
-                   problem(409, "Removing the caller's own admin role"),
-                   problem(422, "Empty or unknown roles")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "No such user"),
+                   http::problem_response(409, "Removing the caller's own admin role"),
+                   http::problem_response(422, "Empty or unknown roles")};
   return doc;
 }
 
@@ -245,10 +241,10 @@ http::RouteDoc disable_doc() {
       "The account can no longer sign in or refresh, and every session of it is revoked (its access tokens stop "
       "working at once). Idempotent. Admins cannot disable themselves.";
   doc.responses = {{200, "The account", schema::admin_user()},
-                   problem(401, "No valid access token"),
-                   problem(403, "Not an admin"),
-                   problem(404, "No such user"),
-                   problem(409, "Disabling the caller's own account")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "No such user"),
+                   http::problem_response(409, "Disabling the caller's own account")};
   return doc;
 }
 
@@ -257,9 +253,9 @@ http::RouteDoc enable_doc() {
   doc.summary = "Enable a disabled account";
   doc.description = "The account can sign in again; sessions revoked when it was disabled stay revoked. Idempotent.";
   doc.responses = {{200, "The account", schema::admin_user()},
-                   problem(401, "No valid access token"),
-                   problem(403, "Not an admin"),
-                   problem(404, "No such user")};
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "No such user")};
   return doc;
 }
 

@@ -110,10 +110,6 @@ asio::awaitable<http::Response> delete_product(ProductService& products, http::R
 
 // --- OpenAPI ---
 
-http::RouteDoc::ResponseDoc problem(int status, std::string description) {
-  return {status, std::move(description), nullptr};
-}
-
 constexpr const char* kNoSuchMerchant = "No such merchant (a malformed id answers the same)";
 constexpr const char* kNotYours =
     "No such merchant among those you manage (another merchant's answers the same, and nothing changes)";
@@ -148,7 +144,7 @@ http::RouteDoc search_merchants_doc() {
       query_param("open_now", false, "true: only merchants open now", json::object{{"type", "boolean"}})};
   for (auto& p : page_params()) doc.parameters.push_back(std::move(p));
   doc.responses = {{200, "A page of merchants", merchant_search_page_schema()},
-                   problem(422, "Missing or invalid lat/lng, invalid radius_m, q, open_now, limit or cursor")};
+                   http::problem_response(422, "Missing or invalid lat/lng, invalid radius_m, q, open_now, limit or cursor")};
   return doc;
 }
 
@@ -159,8 +155,8 @@ http::RouteDoc create_merchant_doc() {
                     "product is priced in it. The response's Location header is the merchant's URL.";
   doc.request_body = new_merchant_schema();
   doc.responses = {{201, "The merchant", merchant_schema(Audience::Manager)},
-                   problem(403, kMerchantRole),
-                   problem(422, "Unknown field, missing field, or an invalid value (field names such as "
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(422, "Unknown field, missing field, or an invalid value (field names such as "
                                 "opening_hours.monday[1].closes)")};
   return doc;
 }
@@ -168,7 +164,7 @@ http::RouteDoc create_merchant_doc() {
 http::RouteDoc get_merchant_doc() {
   http::RouteDoc doc;
   doc.summary = "Get a merchant";
-  doc.responses = {{200, "The merchant", merchant_schema(Audience::Public)}, problem(404, kNoSuchMerchant)};
+  doc.responses = {{200, "The merchant", merchant_schema(Audience::Public)}, http::problem_response(404, kNoSuchMerchant)};
   return doc;
 }
 
@@ -180,9 +176,9 @@ http::RouteDoc patch_merchant_doc() {
                     "The currency cannot change while products are priced in the current one.";
   doc.request_body = merchant_patch_schema();
   doc.responses = {{200, "The updated merchant", merchant_schema(Audience::Manager)},
-                   problem(403, kMerchantRole),
-                   problem(404, kNotYours),
-                   problem(422, "Unknown field, empty patch, an invalid value, or a currency change with products")};
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(404, kNotYours),
+                   http::problem_response(422, "Unknown field, empty patch, an invalid value, or a currency change with products")};
   return doc;
 }
 
@@ -192,8 +188,8 @@ http::RouteDoc list_my_merchants_doc() {
   doc.description = "In creation order, cursor-paginated.";
   doc.parameters = page_params();
   doc.responses = {{200, "A page of merchants", merchant_page_schema()},
-                   problem(403, kMerchantRole),
-                   problem(422, "Invalid limit or cursor")};
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(422, "Invalid limit or cursor")};
   return doc;
 }
 
@@ -205,8 +201,8 @@ http::RouteDoc list_products_doc() {
   doc.parameters = {query_param("category", false, "Only this category", json::object{{"type", "string"}})};
   for (auto& p : page_params()) doc.parameters.push_back(std::move(p));
   doc.responses = {{200, "A page of products", product_page_schema()},
-                   problem(404, kNoSuchMerchant),
-                   problem(422, "Invalid category, limit or cursor")};
+                   http::problem_response(404, kNoSuchMerchant),
+                   http::problem_response(422, "Invalid category, limit or cursor")};
   return doc;
 }
 
@@ -216,9 +212,9 @@ http::RouteDoc create_product_doc() {
   doc.description = "By the merchant's owner or an admin. The price must be in the merchant's currency.";
   doc.request_body = new_product_schema();
   doc.responses = {{201, "The product", product_schema()},
-                   problem(403, kMerchantRole),
-                   problem(404, kNotYours),
-                   problem(422, "Unknown field, missing field, an invalid value, or another currency than the "
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(404, kNotYours),
+                   http::problem_response(422, "Unknown field, missing field, an invalid value, or another currency than the "
                                 "merchant's (price.currency)")};
   return doc;
 }
@@ -226,7 +222,7 @@ http::RouteDoc create_product_doc() {
 http::RouteDoc get_product_doc() {
   http::RouteDoc doc;
   doc.summary = "Get a product";
-  doc.responses = {{200, "The product", product_schema()}, problem(404, kNoSuchProduct)};
+  doc.responses = {{200, "The product", product_schema()}, http::problem_response(404, kNoSuchProduct)};
   return doc;
 }
 
@@ -237,9 +233,9 @@ http::RouteDoc patch_product_doc() {
                     "category; price is replaced whole and must be in the merchant's currency.";
   doc.request_body = product_patch_schema();
   doc.responses = {{200, "The updated product", product_schema()},
-                   problem(403, kMerchantRole),
-                   problem(404, std::string(kNotYours) + "; or no such product"),
-                   problem(422, "Unknown field, empty patch, or an invalid value")};
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(404, std::string(kNotYours) + "; or no such product"),
+                   http::problem_response(422, "Unknown field, empty patch, or an invalid value")};
   return doc;
 }
 
@@ -249,8 +245,8 @@ http::RouteDoc delete_product_doc() {
   doc.description = "By the merchant's owner or an admin. The product vanishes from every read; orders placed "
                     "with it keep their copy.";
   doc.responses = {{204, "Deleted", nullptr},
-                   problem(403, kMerchantRole),
-                   problem(404, std::string(kNotYours) + "; or no such product (already deleted)")};
+                   http::problem_response(403, kMerchantRole),
+                   http::problem_response(404, std::string(kNotYours) + "; or no such product (already deleted)")};
   return doc;
 }
 

@@ -133,10 +133,6 @@ asio::awaitable<http::Response> act(OrderWorkflow& workflow, http::Request& requ
 
 // --- OpenAPI ---
 
-http::RouteDoc::ResponseDoc problem(int status, std::string description) {
-  return {status, std::move(description), nullptr};
-}
-
 constexpr const char* kValidation422 =
     "Invalid request, each problem naming its field: unknown field or a field the server sets (price, total, status, "
     "customer_id...), malformed id, items empty / over 50 lines / repeated product / quantity outside 1..50; unknown "
@@ -151,8 +147,8 @@ http::RouteDoc quote_doc() {
       "The same checks and price breakdown as placing the order, without creating anything. payment may be left out.";
   doc.request_body = order_request_schema(RequestKind::Quote);
   doc.responses = {{200, "The lines at current prices and the price breakdown", quote_schema()},
-                   problem(422, kValidation422),
-                   problem(503, "The users or catalog module is not available")};
+                   http::problem_response(422, kValidation422),
+                   http::problem_response(503, "The users or catalog module is not available")};
   return doc;
 }
 
@@ -169,10 +165,10 @@ http::RouteDoc place_doc() {
                      "A unique value per order you mean to place (1 to 255 visible ASCII characters), e.g. a UUID",
                      json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}};
   doc.responses = {{201, "The order", order_schema()},
-                   problem(400, "Idempotency-Key missing or malformed"),
-                   problem(409, "A request with this Idempotency-Key is still being processed"),
-                   problem(422, std::string(kValidation422) + "; or the Idempotency-Key was used with another body"),
-                   problem(503, "The users or catalog module is not available")};
+                   http::problem_response(400, "Idempotency-Key missing or malformed"),
+                   http::problem_response(409, "A request with this Idempotency-Key is still being processed"),
+                   http::problem_response(422, std::string(kValidation422) + "; or the Idempotency-Key was used with another body"),
+                   http::problem_response(503, "The users or catalog module is not available")};
   return doc;
 }
 
@@ -186,7 +182,7 @@ http::RouteDoc list_doc() {
       {"limit", "query", false, "Page size, at least 1 (default 20; values above 100 are treated as 100)",
        json::object{{"type", "integer"}, {"minimum", 1}}},
       {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
-  doc.responses = {{200, "A page of orders", order_page_schema()}, problem(422, "Invalid status, limit or cursor")};
+  doc.responses = {{200, "A page of orders", order_page_schema()}, http::problem_response(422, "Invalid status, limit or cursor")};
   return doc;
 }
 
@@ -197,7 +193,7 @@ http::RouteDoc get_doc() {
       "The order as placed (lines, prices, snapshots), its status history, and, composed at read time, the customer, "
       "the merchant as it is now and the delivery. A part whose module cannot answer is null and listed in "
       "`unavailable`.";
-  doc.responses = {{200, "The order", order_details_schema()}, problem(404, kNoSuchOrder)};
+  doc.responses = {{200, "The order", order_details_schema()}, http::problem_response(404, kNoSuchOrder)};
   return doc;
 }
 
@@ -207,9 +203,9 @@ http::RouteDoc transition_doc(std::string summary, std::string description, bool
   doc.description = std::move(description);
   if (reason) doc.request_body = reason_schema(reason_required);
   doc.responses = {{200, "The order in its new state", order_schema()},
-                   problem(404, kNoSuchOrder),
-                   problem(409, "The action is not allowed in the order's current state (the detail names both)")};
-  if (reason) doc.responses.push_back(problem(422, "Invalid reason, or an unknown field"));
+                   http::problem_response(404, kNoSuchOrder),
+                   http::problem_response(409, "The action is not allowed in the order's current state (the detail names both)")};
+  if (reason) doc.responses.push_back(http::problem_response(422, "Invalid reason, or an unknown field"));
   return doc;
 }
 

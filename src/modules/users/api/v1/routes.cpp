@@ -61,10 +61,6 @@ asio::awaitable<http::Response> delete_address(AddressService& addresses, http::
 
 // --- OpenAPI ---
 
-http::RouteDoc::ResponseDoc problem(int status, std::string description) {
-  return {status, std::move(description), nullptr};
-}
-
 constexpr const char* kNoProfileYet = "No profile yet (it is created from the registration event, within moments)";
 constexpr const char* kNoSuchAddress = "No such address among yours (another user's id answers the same)";
 
@@ -73,7 +69,7 @@ http::RouteDoc get_me_doc() {
   doc.summary = "Get my profile";
   doc.description = "The caller's profile. It is created from the auth module's user.registered event just after "
                     "registration; until then this answers 404.";
-  doc.responses = {{200, "The profile", profile_schema()}, problem(404, kNoProfileYet)};
+  doc.responses = {{200, "The profile", profile_schema()}, http::problem_response(404, kNoProfileYet)};
   return doc;
 }
 
@@ -85,8 +81,8 @@ http::RouteDoc patch_me_doc() {
                     "changes; the e-mail belongs to the account (auth).";
   doc.request_body = profile_patch_schema();
   doc.responses = {{200, "The updated profile", profile_schema()},
-                   problem(404, kNoProfileYet),
-                   problem(422, "Unknown field, empty patch, or an invalid value")};
+                   http::problem_response(404, kNoProfileYet),
+                   http::problem_response(422, "Unknown field, empty patch, or an invalid value")};
   return doc;
 }
 
@@ -99,7 +95,7 @@ http::RouteDoc list_addresses_doc() {
        json::object{{"type", "integer"}, {"minimum", 1}}},
       {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
   doc.responses = {{200, "A page of addresses", address_page_schema()},
-                   problem(422, "Invalid limit or cursor")};
+                   http::problem_response(422, "Invalid limit or cursor")};
   return doc;
 }
 
@@ -110,16 +106,16 @@ http::RouteDoc create_address_doc() {
                     "At most 50 addresses per account. The response's Location header is the new address's URL.";
   doc.request_body = new_address_schema();
   doc.responses = {{201, "The address", address_schema()},
-                   problem(404, kNoProfileYet),
-                   problem(409, "The account already has 50 addresses"),
-                   problem(422, "Unknown field, missing field, or an invalid value")};
+                   http::problem_response(404, kNoProfileYet),
+                   http::problem_response(409, "The account already has 50 addresses"),
+                   http::problem_response(422, "Unknown field, missing field, or an invalid value")};
   return doc;
 }
 
 http::RouteDoc get_address_doc() {
   http::RouteDoc doc;
   doc.summary = "Get one of my delivery addresses";
-  doc.responses = {{200, "The address", address_schema()}, problem(404, kNoSuchAddress)};
+  doc.responses = {{200, "The address", address_schema()}, http::problem_response(404, kNoSuchAddress)};
   return doc;
 }
 
@@ -130,9 +126,9 @@ http::RouteDoc patch_address_doc() {
                     "is_default: true makes it the default and unsets the previous one in the same transaction.";
   doc.request_body = address_patch_schema();
   doc.responses = {{200, "The updated address", address_schema()},
-                   problem(404, kNoSuchAddress),
-                   problem(409, "is_default: false on the default address (make another one the default instead)"),
-                   problem(422, "Unknown field, empty patch, or an invalid value")};
+                   http::problem_response(404, kNoSuchAddress),
+                   http::problem_response(409, "is_default: false on the default address (make another one the default instead)"),
+                   http::problem_response(422, "Unknown field, empty patch, or an invalid value")};
   return doc;
 }
 
@@ -140,7 +136,7 @@ http::RouteDoc delete_address_doc() {
   http::RouteDoc doc;
   doc.summary = "Delete one of my delivery addresses";
   doc.description = "Deleting the default makes the most recently added remaining address the default.";
-  doc.responses = {{204, "Deleted", nullptr}, problem(404, kNoSuchAddress)};
+  doc.responses = {{204, "Deleted", nullptr}, http::problem_response(404, kNoSuchAddress)};
   return doc;
 }
 
