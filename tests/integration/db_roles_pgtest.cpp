@@ -165,6 +165,12 @@ TEST_F(SessionRoleTest, StatementTimeout_AppliesToModulesButNotToTheOwner) {
   EXPECT_EQ(run(pool->execute("alpha", kSetting)).front().get<std::string>(0),
             std::to_string(options(1).statement_timeout.count()));
   EXPECT_EQ(run(pool->execute_as_owner(kSetting)).front().get<std::string>(0), "0");
+  // Owner -> alpha sets role and timeout; alpha -> beta only the role: the timeout holds.
+  const std::string timeout = std::to_string(options(1).statement_timeout.count());
+  EXPECT_EQ(run(pool->execute("alpha", kSetting)).front().get<std::string>(0), timeout);
+  EXPECT_EQ(run(pool->execute("beta", kSetting)).front().get<std::string>(0), timeout);
+  EXPECT_EQ(role_in_transaction("alpha"), "nelo_alpha");
+  EXPECT_EQ(run(pool->execute("beta", kSetting)).front().get<std::string>(0), timeout);
 }
 
 TEST_F(RolesTest, IdleConnections_GoBackToTheModuleTheyAlreadyServe) {

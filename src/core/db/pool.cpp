@@ -277,11 +277,16 @@ awaitable<void> PoolImpl::roll_back_then_release(std::shared_ptr<PoolImpl> self,
 std::vector<std::string> PoolImpl::session_prelude(const Connection& connection, std::string_view module) const {
   if (connection.session_module == module) return {};
   // Session level, not SET LOCAL: a connection serving the same module again (the common case)
-  // then needs no extra statement at all. Switching costs two cached prepared statements, sent in
+  // then needs no extra statement at all. Switching costs one or two cached prepared statements, sent in
   // the same round trip as the work.
   if (module.empty()) return {"RESET ROLE", "RESET statement_timeout"};
-  return {"SET ROLE \"" + module_role(module) + "\"",
-          "SET statement_timeout = " + std::to_string(options_.statement_timeout.count())};
+  std::vector<std::string> prelude{"SET ROLE \"" + module_role(module) + "\""};
+  // Every module gets the same timeout: it is already in place when the session is known to
+  // serve another module (module SQL never sets it: tests/architecture/module_sql_test.cpp).
+  if (!connection.session_module || connection.session_module->empty()) {
+    prelude.push_back("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
+  }
+  return prelude;
 }
 
 awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire_as_owner() {
