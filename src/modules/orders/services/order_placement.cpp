@@ -85,8 +85,9 @@ asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id,
   try {
     request = read_request();
     if (!request.payment) throw std::logic_error("orders: placing an order needs a payment method");
-    checked = co_await checkout_.check(customer_id, request);
+    // The profile first: it comes from users, like the address check() starts with.
     customer = co_await checkout_.customer(customer_id);
+    checked = co_await checkout_.check(customer_id, request);
   } catch (...) {
     failure = std::current_exception();
   }
