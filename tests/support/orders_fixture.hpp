@@ -50,6 +50,7 @@
 #include "shared/idempotency/idempotency_store.hpp"
 #include "shared/idempotency/schema_templates.hpp"
 #include "support/run_async.hpp"
+#include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::orders::test {
@@ -389,20 +390,8 @@ class OrdersDbTest : public ::testing::Test {
 
   // --- running ---
 
-  // Runs `body` with the bus dispatching, and stops the bus afterwards even if body throws.
-  void with_bus(std::function<asio::awaitable<void>()> body) {
-    run([&]() -> asio::awaitable<void> {
-      bus_->start();
-      std::exception_ptr error;
-      try {
-        co_await body();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      co_await bus_->stop();
-      if (error) std::rethrow_exception(error);
-    }());
-  }
+  // Runs `body` with the bus dispatching (support/run_with_bus.hpp).
+  void with_bus(std::function<asio::awaitable<void>()> body) { nelo::test::run_with_bus(io_, *bus_, body); }
 
   template <class T>
   T run(asio::awaitable<T> work) {

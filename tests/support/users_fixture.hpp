@@ -40,6 +40,7 @@
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/events/schema_templates.hpp"
 #include "support/run_async.hpp"
+#include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::users::test {
@@ -96,21 +97,8 @@ class UsersDbTest : public ::testing::Test {
     return o;
   }
 
-  // Runs `body` with the bus dispatching, and stops the bus afterwards even if body throws (a
-  // running dispatcher keeps the io_context busy, so run() would never return otherwise).
-  void with_bus(std::function<asio::awaitable<void>()> body) {
-    run([&]() -> asio::awaitable<void> {
-      bus_->start();
-      std::exception_ptr error;
-      try {
-        co_await body();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      co_await bus_->stop();
-      if (error) std::rethrow_exception(error);
-    }());
-  }
+  // Runs `body` with the bus dispatching (support/run_with_bus.hpp).
+  void with_bus(std::function<asio::awaitable<void>()> body) { nelo::test::run_with_bus(io_, *bus_, body); }
 
   // Runs a test body to completion on two threads, like the server does.
   template <class T>

@@ -41,6 +41,14 @@ TEST(ExpiringCache, WhenFullDropsExpiredEntriesFirstThenEverything) {
   EXPECT_EQ(cache.find("d", t0 + 7s), 4);
 }
 
+TEST(ExpiringCache, PutUntilGivesAnEntryItsOwnEnd) {
+  Cache cache(5s, 10);
+  cache.put_until("long", 1, t0 + 60s, t0);
+  cache.put_until("short", 2, t0 + 1s, t0);
+  EXPECT_EQ(cache.find("long", t0 + 59s), 1);
+  EXPECT_FALSE(cache.find("short", t0 + 1s));
+}
+
 TEST(ExpiringCache, ZeroTtlOrCapacityDisablesIt) {
   Cache no_ttl(0s, 10), no_room(5s, 0);
   no_ttl.put("a", 1, t0);

@@ -31,14 +31,21 @@ class ExpiringCache {
     return it->second.value;
   }
 
+  // Expires `ttl` after `now`.
   void put(const Key& key, Value value, Clock::time_point now = Clock::now()) {
+    put_until(key, std::move(value), now + ttl_, now);
+  }
+
+  // Expires at `expires_at` instead (an entry whose lifetime is its own, e.g. a block that ends
+  // with its window).
+  void put_until(const Key& key, Value value, Clock::time_point expires_at, Clock::time_point now = Clock::now()) {
     if (!enabled()) return;
     std::unique_lock lock(mutex_);
     if (entries_.size() >= capacity_ && !entries_.contains(key)) {
       std::erase_if(entries_, [now](const auto& entry) { return entry.second.expires_at <= now; });
       if (entries_.size() >= capacity_) entries_.clear();
     }
-    entries_.insert_or_assign(key, Entry{std::move(value), now + ttl_});
+    entries_.insert_or_assign(key, Entry{std::move(value), expires_at});
   }
 
   void erase(const Key& key) {

@@ -38,10 +38,6 @@ namespace {
   throw TooManyRequests(std::max(retry_after, std::chrono::seconds(1)), "Too many failed attempts; try again later");
 }
 
-// Bound on remembered blocks; beyond it the expired ones go, then (a flood of distinct keys)
-// all of them: the database still has the counts, so forgetting only costs a write.
-constexpr std::size_t kMaxRememberedBlocks = 100'000;
-
 }  // namespace
 
 asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::string_view address) {
@@ -58,7 +54,8 @@ asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::
     auto limit = count.key == account ? settings_.max_failures_per_account : settings_.max_failures_per_address;
     if (count.failures > limit) {
       retry_after = std::max(retry_after, count.retry_after);
-      remember_block(count.key, now + count.retry_after);
+      const auto until = now + count.retry_after;
+      blocked_.put_until(count.key, until, until, now);
     }
   }
   if (retry_after.count() > 0) refuse(retry_after);
@@ -67,23 +64,11 @@ asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::
 std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::blocked_until(
     const std::vector<std::string>& keys) const {
   std::optional<SteadyClock::time_point> latest;
-  const auto now = SteadyClock::now();
-  std::lock_guard lock(blocked_mutex_);
   for (const auto& key : keys) {
-    auto it = blocked_.find(key);
-    if (it != blocked_.end() && it->second > now && (!latest || it->second > *latest)) latest = it->second;
+    auto until = blocked_.find(key);
+    if (until && (!latest || *until > *latest)) latest = until;
   }
   return latest;
-}
-
-void LoginThrottle::remember_block(const std::string& key, SteadyClock::time_point until) {
-  std::lock_guard lock(blocked_mutex_);
-  if (blocked_.size() >= kMaxRememberedBlocks) {
-    const auto now = SteadyClock::now();
-    std::erase_if(blocked_, [now](const auto& entry) { return entry.second <= now; });
-    if (blocked_.size() >= kMaxRememberedBlocks) blocked_.clear();
-  }
-  blocked_[key] = until;
 }
 
 asio::awaitable<void> LoginThrottle::succeeded(std::string_view email, std::string_view address) {

@@ -11,13 +11,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "core/cache/expiring_cache.hpp"
 #include "modules/auth/repositories/throttle_repository.hpp"
 #include "modules/auth/services/auth_settings.hpp"
 
@@ -26,7 +25,7 @@ namespace nelo::auth {
 class LoginThrottle {
  public:
   LoginThrottle(ThrottleRepository& repository, const AuthSettings& settings)
-      : repository_(repository), settings_(settings) {}
+      : repository_(repository), settings_(settings), blocked_(settings.throttle_window, kMaxRememberedBlocks) {}
 
   // Counts the attempt; throws TooManyRequests (Retry-After: until the window that is over its
   // limit ends) when the account or the address has used up its attempts.
@@ -40,15 +39,15 @@ class LoginThrottle {
   static std::string address_key(std::string_view address);
 
  private:
-  using SteadyClock = std::chrono::steady_clock;
+  static constexpr std::size_t kMaxRememberedBlocks = 100'000;
+  using SteadyClock = cache::ExpiringCache<std::string, int>::Clock;
   // The latest end of a known block among `keys`, if one is still running.
   std::optional<SteadyClock::time_point> blocked_until(const std::vector<std::string>& keys) const;
-  void remember_block(const std::string& key, SteadyClock::time_point until);
 
   ThrottleRepository& repository_;
   const AuthSettings& settings_;
-  mutable std::mutex blocked_mutex_;
-  std::unordered_map<std::string, SteadyClock::time_point> blocked_;  // key -> end of its window
+  // key -> end of its window. Bounded: forgetting a block only costs the database write again.
+  cache::ExpiringCache<std::string, SteadyClock::time_point> blocked_;
 };
 
 }  // namespace nelo::auth
