@@ -49,6 +49,14 @@ TEST_F(OrdersPlacement, CashOrderIsCreatedAndPlacedInOneTransaction) {
   EXPECT_EQ(column("SELECT product_id || ':' || name || ':' || unit_price || 'x' || quantity || '=' || line_total"
                    " FROM orders.order_items WHERE order_id = '" + id + "' ORDER BY line_no"),
             (std::vector<std::string>{pizza_ + ":Margherita:950x2=1900", salad_ + ":Salade niçoise:720x1=720"}));
+  // The same lines on the order row, where reads take them from.
+  EXPECT_EQ(column("SELECT (l->>'product_id') || ':' || (l->>'name') || ':' || (l->>'unit_price') || 'x' ||"
+                   " (l->>'quantity') || '=' || (l->>'line_total') FROM orders.orders o, jsonb_array_elements(o.lines) l"
+                   " WHERE o.id = '" + id + "' ORDER BY (l->>'line_no')::int"),
+            (std::vector<std::string>{pizza_ + ":Margherita:950x2=1900", salad_ + ":Salade niçoise:720x1=720"}));
+  EXPECT_EQ(value("SELECT count(*) FROM orders.orders WHERE id = '" + id + "' AND version = 2 AND updated_at = created_at"),
+            "1")
+      << "written already placed, not inserted then updated";
   EXPECT_EQ(value("SELECT (delivery_address->>'label') || ' / ' || (merchant_snapshot->>'name') || ' / ' ||"
                   " (customer_snapshot->>'name') || ' / ' || (customer_snapshot->>'phone') FROM orders.orders"
                   " WHERE id = '" +

@@ -26,25 +26,25 @@ constexpr std::string_view kModule = "orders";
   " o.merchant_snapshot, ST_Y(o.pickup::geometry) AS pickup_lat, ST_X(o.pickup::geometry) AS pickup_lng," \
   " o.customer_snapshot, o.version, o.created_at, o.updated_at"
 
-// The lines of `o`, in order, as one jsonb array (same schema: no join leaves it).
-#define NELO_ORDERS_LINES_COLUMN                                                                          \
-  " (SELECT COALESCE(jsonb_agg(jsonb_build_object('product_id', i.product_id, 'name', i.name,"           \
-  "                                               'unit_price', i.unit_price, 'quantity', i.quantity,"   \
-  "                                               'line_total', i.line_total) ORDER BY i.line_no),"     \
-  "                  '[]'::jsonb)"                                                                        \
-  "    FROM orders.order_items i WHERE i.order_id = o.id) AS lines"
+// The lines of `o` as written when it was placed (a jsonb array, in line order).
+#define NELO_ORDERS_LINES_COLUMN " o.lines"
 
-// The order, its lines and the first row of its history, in one statement (one round trip). The
+// The order, its lines (in the row, and as order_items rows) and its history, in one statement
+// (one round trip). The first history row is the creation ($5, by the customer); with a
+// follow-up move ($22 non-null: from $5 to $22, by $23/$24/$25 with reason $26), the order is
+// stored already moved (status $22, version 2) and the move is its second history row. The
 // lines' foreign key is checked at the end of the statement, when the order row exists.
 constexpr std::string_view kInsert =
     "WITH created AS ("
     "  INSERT INTO orders.orders AS o"
     "  (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
-    "   service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot)"
-    "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
+    "   service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot,"
+    "   lines, version)"
+    "  VALUES ($1, $2, $3, $4, COALESCE($22::text, $5::text), $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
     "          ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
-    "          ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb)"
-    "  RETURNING o.id, o.customer_id, o.status, o.version, o.created_at, o.updated_at),"
+    "          ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
+    "          CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END)"
+    "  RETURNING o.id, o.customer_id, o.version, o.created_at, o.updated_at),"
     " lines AS ("
     "  INSERT INTO orders.order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)"
     "  SELECT $1, l.line_no, l.product_id, l.name, l.unit_price, l.quantity, l.line_total"
@@ -52,7 +52,13 @@ constexpr std::string_view kInsert =
     "       AS l(line_no smallint, product_id uuid, name text, unit_price bigint, quantity integer, line_total bigint)),"
     " history AS ("
     "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
-    "  SELECT id, NULL, status, NULL, 'customer', customer_id, NULL FROM created)"
+    "  SELECT c.id, h.from_status, h.to_status, h.action, h.actor_kind, h.actor_id, h.reason"
+    "  FROM created c,"
+    "       LATERAL (VALUES (1, NULL::text, $5::text, NULL::text, 'customer'::text, c.customer_id, NULL::text),"
+    "                       (2, $5::text, $22::text, $23::text, $24::text, $25::uuid, $26::text))"
+    "         AS h(n, from_status, to_status, action, actor_kind, actor_id, reason)"
+    "  WHERE h.n = 1 OR $22::text IS NOT NULL"
+    "  ORDER BY h.n)"
     " SELECT version, created_at, updated_at FROM created";
 
 constexpr std::string_view kSelectForUpdate =
@@ -75,13 +81,13 @@ constexpr std::string_view kMove =
     "  SELECT id, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::text FROM moved)"
     " SELECT version, updated_at FROM moved";
 
-// The history of `o`, oldest first, as one jsonb array.
+// The history of `o`, oldest first, as one json array of [from_status, to_status, action,
+// actor_kind, actor_id, reason, at] arrays: json rather than jsonb objects, which PostgreSQL
+// builds and prints in a fraction of the time.
 constexpr std::string_view kSelectWithHistory =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN ","
-    " (SELECT COALESCE(jsonb_agg(jsonb_build_object('from_status', h.from_status, 'to_status', h.to_status,"
-    "                                               'action', h.action, 'actor_kind', h.actor_kind,"
-    "                                               'actor_id', h.actor_id, 'reason', h.reason, 'at', h.at)"
-    "                            ORDER BY h.id), '[]'::jsonb)"
+    " (SELECT COALESCE(json_agg(json_build_array(h.from_status, h.to_status, h.action, h.actor_kind, h.actor_id,"
+    "                                            h.reason, h.at) ORDER BY h.id), '[]'::json)"
     "    FROM orders.status_history h WHERE h.order_id = o.id) AS history"
     " FROM orders.orders o WHERE o.id = $1";
 
@@ -294,18 +300,30 @@ Order read_order(const db::Row& row, bool with_lines) {
 std::vector<StatusChange> read_history(const json::value& v) {
   constexpr std::string_view kWhat = "status history";
   if (!v.is_array()) corrupt(kWhat);
+  const auto text = [&](const json::value& field) -> std::optional<std::string> {
+    if (field.is_null()) return std::nullopt;
+    if (!field.is_string()) corrupt(kWhat);
+    return std::string(field.get_string());
+  };
+  const auto required = [&](const json::value& field) {
+    auto value = text(field);
+    if (!value) corrupt(kWhat);
+    return *value;
+  };
   std::vector<StatusChange> changes;
   changes.reserve(v.get_array().size());
   for (const auto& item : v.get_array()) {
-    const auto& o = object_of(item, kWhat);
+    // [from_status, to_status, action, actor_kind, actor_id, reason, at]: kSelectWithHistory
+    if (!item.is_array() || item.get_array().size() != 7) corrupt(kWhat);
+    const auto& f = item.get_array();
     StatusChange c;
-    if (auto from = optional_text_of(o, "from_status", kWhat)) c.from = parsed(parse_status(*from), kWhat);
-    c.to = parsed(parse_status(text_of(o, "to_status", kWhat)), kWhat);
-    if (auto action = optional_text_of(o, "action", kWhat)) c.action = parsed(parse_action(*action), kWhat);
-    c.actor_kind = parsed(parse_actor_kind(text_of(o, "actor_kind", kWhat)), kWhat);
-    c.actor_id = optional_text_of(o, "actor_id", kWhat);
-    c.reason = optional_text_of(o, "reason", kWhat);
-    c.at = parsed(parse_timestamp(text_of(o, "at", kWhat)), kWhat);
+    if (auto from = text(f[0])) c.from = parsed(parse_status(*from), kWhat);
+    c.to = parsed(parse_status(required(f[1])), kWhat);
+    if (auto action = text(f[2])) c.action = parsed(parse_action(*action), kWhat);
+    c.actor_kind = parsed(parse_actor_kind(required(f[3])), kWhat);
+    c.actor_id = text(f[4]);
+    c.reason = text(f[5]);
+    c.at = parsed(parse_timestamp(required(f[6])), kWhat);
     changes.push_back(std::move(c));
   }
   return changes;
@@ -313,21 +331,39 @@ std::vector<StatusChange> read_history(const json::value& v) {
 
 }  // namespace
 
-asio::awaitable<void> OrderRepository::insert(db::Transaction& tx, Order& o) {
+asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::insert(db::Transaction& tx, Order& o,
+                                                                                     const StatusChange* then) {
+  if (then && (!then->from || *then->from != o.status || !then->action)) {
+    throw std::logic_error("orders: a move written with the order must start from its initial status");
+  }
   const json::object address = address_document(o.delivery_address);
   const json::object merchant = merchant_document(o.merchant);
   const json::object customer = customer_document(o.customer);
   const json::value lines = lines_document(o.lines);
+  std::optional<std::string> then_to, then_action, then_actor_kind, then_actor_id, then_reason;
+  if (then) {
+    then_to = std::string(to_string(then->to));
+    then_action = std::string(to_string(*then->action));
+    then_actor_kind = std::string(to_string(then->actor_kind));
+    then_actor_id = then->actor_id;
+    then_reason = then->reason;
+  }
   db::Params values = db::params(o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, to_string(o.status),
                                  to_string(o.payment_method), o.pricing.currency, o.pricing.subtotal,
                                  o.pricing.delivery_fee, o.pricing.service_fee, o.pricing.total, o.distance_m, o.notes,
                                  address, o.delivery_address.point.lng, o.delivery_address.point.lat, merchant,
-                                 o.merchant.point.lng, o.merchant.point.lat, customer, lines);
+                                 o.merchant.point.lng, o.merchant.point.lat, customer, lines, then_to, then_action,
+                                 then_actor_kind, then_actor_id, then_reason);
   auto inserted = co_await tx.execute(kInsert, values);
   const auto row = inserted.front();
-  o.version = row.get<std::int32_t>("version");
+  o.version = 1;
   o.created_at = row.get<Timestamp>("created_at");
   o.updated_at = row.get<Timestamp>("updated_at");
+  if (!then) co_return std::nullopt;
+  StatusUpdate update;
+  update.version = row.get<std::int32_t>("version");
+  update.updated_at = o.updated_at;
+  co_return update;
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Transaction& tx, std::string order_id) {

@@ -1,6 +1,6 @@
 #pragma once
 // Every SQL statement on orders.orders, orders.order_items and orders.status_history. Lines are
-// read with their order in one statement (a correlated subquery on the module's own schema);
+// written twice (order_items rows, and the order row's `lines` document reads come from);
 // snapshots are jsonb documents and points geography(Point, 4326), which the rest of the module
 // only sees as the structs of models.hpp.
 
@@ -29,17 +29,22 @@ class OrderRepository {
 
   // --- inside the caller's transaction ---
 
-  // Inserts the order, its lines and its first history row (created by its customer); sets
-  // version, created_at and updated_at from the database.
-  boost::asio::awaitable<void> insert(db::Transaction& tx, Order& order);
-
-  // The order with its lines, its row locked until tx ends; nullopt when there is none.
-  boost::asio::awaitable<std::optional<Order>> find_for_update(db::Transaction& tx, std::string order_id);
-
   struct StatusUpdate {
     int version = 0;
     Timestamp updated_at{};
   };
+
+  // Inserts the order in its (initial) status, with its lines and its creation history row (by
+  // its customer); sets version, created_at and updated_at from the database. With `then` (a move
+  // from that status), the order is stored already moved, `then` follows the creation in its
+  // history, and the move's version and time are returned: one statement instead of two, and no
+  // second version of a row that was just written.
+  boost::asio::awaitable<std::optional<StatusUpdate>> insert(db::Transaction& tx, Order& order,
+                                                             const StatusChange* then = nullptr);
+
+  // The order with its lines, its row locked until tx ends; nullopt when there is none.
+  boost::asio::awaitable<std::optional<Order>> find_for_update(db::Transaction& tx, std::string order_id);
+
   // Moves the order from change.from to change.to (only if it is still in change.from), bumps its
   // version and appends `change` to its history (its `at` is the database's). nullopt when the
   // order is not in change.from any more.

@@ -130,17 +130,19 @@ asio::awaitable<idempotency::StoredResponse> OrderPlacement::write(std::string c
                                                                    const idempotency::Claim& claim,
                                                                    const PlacementResponses& responses) {
   Order order = new_order(customer_id, request, std::move(checked), std::move(customer));
+  // Cash needs no authorization: the platform places the order at once. The order row is written
+  // already placed, its history says pending_payment -> placed, and order.placed follows
+  // order.created, all in this transaction.
+  std::optional<OrderWorkflow::Step> placing;
+  if (order.payment_method == PaymentMethod::Cash) {
+    placing = workflow_.resolve(order, Action::Place, Actor::system(), std::nullopt);
+  }
   auto tx = co_await pool_.begin(kModule);
-  co_await orders_.insert(tx, order);  // with its lines and its first history row
+  auto placed = co_await orders_.insert(tx, order, placing ? &placing->change : nullptr);
 
   auto payload = order_created_payload(order, *request.payment);
   co_await bus_.publish(tx, std::string(kOrderCreated), kOrderEventVersion, std::move(payload));
-
-  // Cash needs no authorization: the order is placed at once, by the platform, in the same
-  // transaction (history pending_payment -> placed, then order.placed after order.created).
-  if (order.payment_method == PaymentMethod::Cash) {
-    co_await workflow_.apply(tx, order, Action::Place, Actor::system(), std::nullopt);
-  }
+  if (placing) co_await workflow_.record(tx, order, *placing, *placed);
 
   idempotency::StoredResponse response = responses.created(order);
   co_await keys_.complete(tx, claim, response);

@@ -81,26 +81,36 @@ asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action actio
   co_return std::move(*order);
 }
 
+OrderWorkflow::Step OrderWorkflow::resolve(const Order& order, Action action, Actor actor,
+                                           std::optional<std::string> reason) const {
+  Step step{&resolve_transition(order.status, action, actor.kind), {}, std::move(actor), bounded(std::move(reason))};
+  step.change.from = step.transition->from;
+  step.change.to = step.transition->to;
+  step.change.action = step.transition->action;
+  step.change.actor_kind = step.actor.kind;
+  if (!step.actor.id.empty()) step.change.actor_id = step.actor.id;
+  step.change.reason = step.reason;
+  return step;
+}
+
 asio::awaitable<void> OrderWorkflow::apply(db::Transaction& tx, Order& order, Action action, Actor actor,
                                            std::optional<std::string> reason) {
-  const Transition& t = resolve_transition(order.status, action, actor.kind);
-  reason = bounded(std::move(reason));
-  const Timestamp entered = order.updated_at;
-  StatusChange change;
-  change.from = t.from;
-  change.to = t.to;
-  change.action = t.action;
-  change.actor_kind = actor.kind;
-  if (!actor.id.empty()) change.actor_id = actor.id;
-  change.reason = reason;
-  auto update = co_await orders_.move(tx, order.id, change);
+  const Step step = resolve(order, action, std::move(actor), std::move(reason));
+  auto update = co_await orders_.move(tx, order.id, step.change);
   // The row is locked by tx, so its status cannot have moved under us.
   if (!update) throw std::logic_error("orders: the locked order changed state under its lock");
-  order.status = t.to;
-  order.version = update->version;
-  order.updated_at = update->updated_at;
+  co_await record(tx, order, step, *update);
+}
 
-  auto payload = order_transition_payload(order, t, actor, reason);
+asio::awaitable<void> OrderWorkflow::record(db::Transaction& tx, Order& order, const Step& step,
+                                            const OrderRepository::StatusUpdate& update) {
+  const Transition& t = *step.transition;
+  const Timestamp entered = order.updated_at;
+  order.status = t.to;
+  order.version = update.version;
+  order.updated_at = update.updated_at;
+
+  auto payload = order_transition_payload(order, t, step.actor, step.reason);
   co_await bus_.publish(tx, std::string(t.event), kOrderEventVersion, std::move(payload));
 
   auto* time_in_state = &time_in_state_.with({std::string(to_string(t.from))});

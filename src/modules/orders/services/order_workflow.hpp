@@ -10,6 +10,7 @@
 #include <string>
 
 #include "modules/orders/models.hpp"
+#include "modules/orders/repositories/order_repository.hpp"
 
 namespace nelo::db {
 class Pool;
@@ -29,7 +30,7 @@ class Counter;
 
 namespace nelo::orders {
 
-class OrderRepository;
+struct Transition;
 
 // Whether `actor` may see and act on `order`: admins and the platform any order, a merchant the
 // orders of merchants they own, a customer their own.
@@ -45,10 +46,26 @@ class OrderWorkflow {
   boost::asio::awaitable<Order> perform(std::string order_id, Action action, Actor actor,
                                         std::optional<std::string> reason);
 
-  // Inside `tx`, which holds the order's row (locked or just inserted): applies the transition to
-  // `order` in memory and in the database, with its history row and event. Conflict when illegal.
+  // A transition checked against the state machine but not written yet.
+  struct Step {
+    const Transition* transition;
+    StatusChange change;  // the history row to write
+    Actor actor;
+    std::optional<std::string> reason;  // bounded to what the history keeps
+  };
+  // The transition `action` by `actor` from `order`'s current status. Conflict when illegal.
+  Step resolve(const Order& order, Action action, Actor actor, std::optional<std::string> reason) const;
+
+  // Inside `tx`, which holds the order's row locked: applies the transition to `order` in memory
+  // and in the database, with its history row and event. Conflict when illegal.
   boost::asio::awaitable<void> apply(db::Transaction& tx, Order& order, Action action, Actor actor,
                                      std::optional<std::string> reason);
+
+  // The rest of a step whose row and history were written by the caller (`update` is what that
+  // write returned, e.g. OrderRepository::insert with the step's change): applies it to `order`,
+  // publishes its event in `tx` and counts it once tx commits.
+  boost::asio::awaitable<void> record(db::Transaction& tx, Order& order, const Step& step,
+                                      const OrderRepository::StatusUpdate& update);
 
   // Reaction to another module's event, inside the bus's transaction (role nelo_orders): the
   // platform performs `action` on the order the payload names. An event that does not apply
