@@ -296,6 +296,22 @@ TEST_F(CatalogMerchants, PastMidnightRangesAndSundayIntoMonday) {
   EXPECT_FALSE(open_at(id, "2026-11-25T23:00:00Z")) << "Thursday 00:00";
 }
 
+TEST_F(CatalogMerchants, WeekMinuteIsLocalAndInlinedIntoTheCallingQuery) {
+  // Minutes since Monday 00:00 local time, before and after 1970, in whole and odd zones.
+  EXPECT_EQ(value("SELECT catalog.week_minute('2026-11-30T00:00:00Z', 'UTC')"), "0") << "a Monday";
+  EXPECT_EQ(value("SELECT catalog.week_minute('2026-11-29T23:00:00Z', 'Europe/Paris')"), "0") << "Monday 00:00 CET";
+  EXPECT_EQ(value("SELECT catalog.week_minute('2026-03-29T01:30:00Z', 'Europe/Paris')"), std::to_string(6 * 1440 + 3 * 60 + 30))
+      << "Sunday 03:30 CEST, just after the spring change";
+  EXPECT_EQ(value("SELECT catalog.week_minute('2026-11-25T12:00:00Z', 'Asia/Kolkata')"), std::to_string(2 * 1440 + 17 * 60 + 30))
+      << "Wednesday 17:30 IST";
+  EXPECT_EQ(value("SELECT catalog.week_minute('1969-12-31T23:59:59Z', 'UTC')"), std::to_string(2 * 1440 + 23 * 60 + 59))
+      << "a Wednesday before the epoch";
+  EXPECT_EQ(value("SELECT catalog.week_minute(NULL, 'UTC') IS NULL"), "t");
+  // Inlined: the plan shows the expression, not a call that parses the function body each time.
+  const std::string plan = value("EXPLAIN (VERBOSE, FORMAT JSON) SELECT catalog.week_minute(now(), time_zone) FROM catalog.merchants");
+  EXPECT_EQ(plan.find("week_minute"), std::string::npos) << plan;
+}
+
 // --- search ---
 
 TEST_F(CatalogMerchants, SearchIsNearestFirstWithinTheRadius) {
