@@ -83,13 +83,13 @@ asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action actio
 
 OrderWorkflow::Step OrderWorkflow::resolve(const Order& order, Action action, Actor actor,
                                            std::optional<std::string> reason) const {
-  Step step{&resolve_transition(order.status, action, actor.kind), {}, std::move(actor), bounded(std::move(reason))};
+  Step step{&resolve_transition(order.status, action, actor.kind), {}, std::move(actor)};
   step.change.from = step.transition->from;
   step.change.to = step.transition->to;
   step.change.action = step.transition->action;
   step.change.actor_kind = step.actor.kind;
   if (!step.actor.id.empty()) step.change.actor_id = step.actor.id;
-  step.change.reason = step.reason;
+  step.change.reason = bounded(std::move(reason));
   return step;
 }
 
@@ -110,7 +110,7 @@ asio::awaitable<void> OrderWorkflow::record(db::Transaction& tx, Order& order, c
   order.version = update.version;
   order.updated_at = update.updated_at;
 
-  auto payload = order_transition_payload(order, t, step.actor, step.reason);
+  auto payload = order_transition_payload(order, t, step.actor, step.change.reason);
   co_await bus_.publish(tx, std::string(t.event), kOrderEventVersion, std::move(payload));
 
   auto* time_in_state = &time_in_state_.with({std::string(to_string(t.from))});

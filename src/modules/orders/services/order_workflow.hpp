@@ -49,9 +49,8 @@ class OrderWorkflow {
   // A transition checked against the state machine but not written yet.
   struct Step {
     const Transition* transition;
-    StatusChange change;  // the history row to write
+    StatusChange change;  // the history row to write (its reason bounded to what the history keeps)
     Actor actor;
-    std::optional<std::string> reason;  // bounded to what the history keeps
   };
   // The transition `action` by `actor` from `order`'s current status. Conflict when illegal.
   Step resolve(const Order& order, Action action, Actor actor, std::optional<std::string> reason) const;
