@@ -29,11 +29,9 @@ constexpr std::string_view kModule = "orders";
 // The lines of `o` as written when it was placed (a jsonb array, in line order).
 #define NELO_ORDERS_LINES_COLUMN " o.lines"
 
-// The order, its lines (in the row, and as order_items rows) and its history, in one statement
-// (one round trip). The first history row is the creation ($5, by the customer); with a
+// The order (its lines included) and its history, in one statement (one round trip). The first history row is the creation ($5, by the customer); with a
 // follow-up move ($22 non-null: from $5 to $22, by $23/$24/$25 with reason $26), the order is
-// stored already moved (status $22, version 2) and the move is its second history row. The
-// lines' foreign key is checked at the end of the statement, when the order row exists.
+// stored already moved (status $22, version 2) and the move is its second history row.
 constexpr std::string_view kInsert =
     "WITH created AS ("
     "  INSERT INTO orders.orders AS o"
@@ -45,11 +43,6 @@ constexpr std::string_view kInsert =
     "          ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
     "          CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END)"
     "  RETURNING o.id, o.customer_id, o.version, o.created_at, o.updated_at),"
-    " lines AS ("
-    "  INSERT INTO orders.order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)"
-    "  SELECT $1, l.line_no, l.product_id, l.name, l.unit_price, l.quantity, l.line_total"
-    "  FROM jsonb_to_recordset($21::jsonb)"
-    "       AS l(line_no smallint, product_id uuid, name text, unit_price bigint, quantity integer, line_total bigint)),"
     " history AS ("
     "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
     "  SELECT c.id, h.from_status, h.to_status, h.action, h.actor_kind, h.actor_id, h.reason"

@@ -1,6 +1,6 @@
 #pragma once
-// Every SQL statement on orders.orders, orders.order_items and orders.status_history. Lines are
-// written twice: as order_items rows, and as the order row's `lines` document, which reads use;
+// Every SQL statement on orders.orders and orders.status_history. An order's lines are a jsonb
+// document of its row (written once, read with it);
 // snapshots are jsonb documents and points geography(Point, 4326), which the rest of the module
 // only sees as the structs of models.hpp.
 
