@@ -8,6 +8,7 @@ NELO_DEBIAN_PACKAGES=(
   # libraries (architecture.md §7)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsodium-dev libjwt-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libgeographiclib-dev  # WGS 84 distances in process (core/geo/geodesic.hpp)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk
   # the private database: server, PostGIS, psql/pgbench

@@ -142,7 +142,7 @@ TEST_F(OrdersPlacement, AnUnavailableModuleIsA503AndFreesTheKey) {
   users_.down = false;
   EXPECT_EQ(place(request(), key).response.status, 201);
 
-  OrderCheckout without_catalog(&users_, nullptr, geo_, settings().pricing, clock_);
+  OrderCheckout without_catalog(&users_, nullptr, settings().pricing, clock_);
   EXPECT_THROW(run(without_catalog.quote(customer_, request())), ServiceUnavailable);
 }
 

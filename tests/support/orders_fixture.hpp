@@ -38,7 +38,6 @@
 #include "modules/orders/api/v1/schemas.hpp"
 #include "modules/orders/models.hpp"
 #include "modules/orders/module.hpp"
-#include "modules/orders/repositories/geo_repository.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
 #include "modules/orders/services/order_checkout.hpp"
 #include "modules/orders/services/order_directory.hpp"
@@ -456,9 +455,8 @@ class OrdersDbTest : public ::testing::Test {
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
   std::unique_ptr<events::OutboxEventBus> bus_;
   OrderRepository orders_{*pool_};
-  GeoRepository geo_{*pool_};
   idempotency::IdempotencyStore keys_{*pool_, clock_, "orders"};
-  OrderCheckout checkout_{&users_, &catalog_, geo_, settings().pricing, clock_};
+  OrderCheckout checkout_{&users_, &catalog_, settings().pricing, clock_};
   OrderQueries queries_{orders_, &users_, &catalog_, nullptr, clock_};
   OrderDirectory directory_{orders_};
   std::unique_ptr<OrderWorkflow> workflow_;

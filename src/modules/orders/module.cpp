@@ -3,7 +3,6 @@
 #include "core/db/pool.hpp"
 #include "core/http/router.hpp"
 #include "modules/orders/api/v1/routes.hpp"
-#include "modules/orders/repositories/geo_repository.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
 #include "modules/orders/services/order_checkout.hpp"
 #include "modules/orders/services/order_directory.hpp"
@@ -26,9 +25,8 @@ class OrdersModuleImpl final : public OrdersModule {
       : settings_(std::move(settings)),
         executor_(context.executor),
         orders_(context.pool),
-        geo_(context.pool),
         keys_(context.pool, context.clock, "orders"),
-        checkout_(dependencies.users, dependencies.catalog, geo_, settings_.pricing, context.clock),
+        checkout_(dependencies.users, dependencies.catalog, settings_.pricing, context.clock),
         workflow_(context.pool, context.bus, orders_, context.metrics),
         placement_(context.pool, context.bus, keys_, checkout_, orders_, workflow_),
         queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
@@ -75,7 +73,6 @@ class OrdersModuleImpl final : public OrdersModule {
   OrdersSettings settings_;
   asio::any_io_executor executor_;
   OrderRepository orders_;
-  GeoRepository geo_;
   idempotency::IdempotencyStore keys_;
   OrderCheckout checkout_;
   OrderWorkflow workflow_;

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "core/errors.hpp"
-#include "modules/orders/repositories/geo_repository.hpp"
+#include "core/geo/geodesic.hpp"
 #include "modules/orders/services/pricing.hpp"
 
 namespace nelo::orders {
@@ -83,11 +83,9 @@ asio::awaitable<CheckedOrder> OrderCheckout::check(std::string customer_id, Orde
 
   double distance = 0;
   if (merchant && address) {
-    const GeoPoint from{merchant->lat, merchant->lng};
-    const GeoPoint to{address->lat, address->lng};
-    distance = co_await geo_.distance_m(from, to);
+    distance = geo::distance_m(merchant->lat, merchant->lng, address->lat, address->lng);
     if (!std::isfinite(distance) || distance < 0 || distance > kMaxDistance) {
-      throw std::logic_error("orders: PostGIS returned an impossible distance");
+      throw std::logic_error("orders: the geodesic distance is impossible (a point outside its ranges?)");
     }
     // Whole metres rounded up: for an integer radius R, ceil(d) <= R exactly when d <= R, so the
     // stored distance, the fee tier and the radius check all agree.

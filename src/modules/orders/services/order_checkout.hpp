@@ -16,7 +16,6 @@
 
 namespace nelo::orders {
 
-class GeoRepository;
 
 // A request that passed every check, with what the order will copy.
 struct CheckedOrder {
@@ -29,9 +28,9 @@ struct CheckedOrder {
 class OrderCheckout {
  public:
   // A null interface means that module is not served by this process: checks answer 503.
-  OrderCheckout(UserInterface* users, CatalogInterface* catalog, GeoRepository& geo, PricingSettings pricing,
+  OrderCheckout(UserInterface* users, CatalogInterface* catalog, PricingSettings pricing,
                 const Clock& clock)
-      : users_(users), catalog_(catalog), geo_(geo), pricing_(std::move(pricing)), clock_(clock) {}
+      : users_(users), catalog_(catalog), pricing_(std::move(pricing)), clock_(clock) {}
 
   // Throws ValidationError (422) listing every problem: unknown or closed merchant (merchant_id),
   // unknown or foreign address or one outside the delivery radius (address_id), unknown, foreign
@@ -51,7 +50,6 @@ class OrderCheckout {
  private:
   UserInterface* users_;
   CatalogInterface* catalog_;
-  GeoRepository& geo_;
   PricingSettings pricing_;
   const Clock& clock_;
 };
