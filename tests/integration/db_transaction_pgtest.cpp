@@ -92,6 +92,58 @@ TEST_F(TransactionTest, OnCommitHooks_RunAfterCommitOnly) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST_F(TransactionTest, QueuedStatements_RunWithTheCommitInTheirOrderAfterTheOthers) {
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("app");
+    co_await tx.execute("INSERT INTO app.items (name) VALUES ($1)", params("first"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("third"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("fourth"));
+    co_await tx.execute("INSERT INTO app.items (name) VALUES ($1)", params("second"));
+    auto seen = co_await tx.execute("SELECT count(*) FROM app.items");
+    EXPECT_EQ(seen.front().get<std::int64_t>(0), 2) << "queued statements wait for the commit";
+    co_await tx.commit();
+  }());
+  EXPECT_EQ(database.value("SELECT string_agg(name, ',' ORDER BY id) FROM app.items"), "first,second,third,fourth");
+}
+
+TEST_F(TransactionTest, QueuedStatementsAlone_OpenAndCommitTheTransaction) {
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("app");
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("solo"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("duo"));
+    co_await tx.commit();
+  }());
+  EXPECT_EQ(database.value("SELECT string_agg(name, ',' ORDER BY id) FROM app.items"), "solo,duo");
+}
+
+TEST_F(TransactionTest, FailingQueuedStatement_RollsEverythingBackAndSkipsOnCommitHooks) {
+  const int pid_before = backend_pid();
+  bool hook_ran = false;
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("app");
+    tx.on_commit([&] { hook_ran = true; });
+    co_await tx.execute("INSERT INTO app.items (name) VALUES ($1)", params("taken"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("fine"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("taken"));  // unique violation
+    EXPECT_THROW(co_await tx.commit(), db::UniqueViolation);
+    EXPECT_FALSE(tx.active());
+  }());
+  EXPECT_FALSE(hook_ran);
+  EXPECT_EQ(count_items(), 0) << "the statements before, beside and after the failing one are all undone";
+  EXPECT_EQ(backend_pid(), pid_before) << "the connection was rolled back and reused";
+}
+
+TEST_F(TransactionTest, Rollback_DiscardsQueuedStatements) {
+  run([&]() -> awaitable<void> {
+    auto tx = co_await pool->begin("app");
+    co_await tx.execute("INSERT INTO app.items (name) VALUES ($1)", params("x"));
+    tx.execute_at_commit("INSERT INTO app.items (name) VALUES ($1)", params("y"));
+    co_await tx.rollback();
+    EXPECT_THROW(tx.execute_at_commit("SELECT 1"), std::logic_error);
+  }());
+  EXPECT_EQ(count_items(), 0);
+}
+
 TEST_F(TransactionTest, CommitAfterAFailedStatement_ThrowsInsteadOfSilentlyRollingBack) {
   run([&]() -> awaitable<void> {
     auto tx = co_await pool->begin("app");

@@ -62,14 +62,36 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
   }
 }
 
+void Transaction::execute_at_commit(std::string sql, Params params) {
+  if (!connection_) throw std::logic_error("the transaction has already ended");
+  at_commit_.push_back({std::move(sql), std::move(params)});
+}
+
 awaitable<void> Transaction::commit() {
   if (!connection_) throw std::logic_error("the transaction has already ended");
+  auto deferred = std::move(at_commit_);
+  at_commit_.clear();
+  std::size_t first = 0;
+  if (!deferred.empty() && !connection_->pending_begin.empty()) {
+    // Nothing sent yet: the first queued statement opens the transaction like any first one.
+    co_await execute(deferred.front().sql, deferred.front().params);
+    first = 1;
+  }
   // Whatever happens next, this transaction is over: the connection goes back when `c` dies.
   auto c = std::move(connection_);
   if (c->pending_begin.empty()) {
-    Result result = co_await c->get().execute_script("COMMIT");
+    std::vector<detail::Connection::Statement> batch;
+    for (std::size_t i = first; i < deferred.size(); ++i) batch.push_back({deferred[i].sql, &deferred[i].params});
+    batch.push_back({"COMMIT"});
+    std::vector<Result> results;
+    try {
+      results = co_await c->get().execute_batch(batch);
+    } catch (...) {
+      on_commit_.clear();  // a queued statement failed: COMMIT was skipped, the pool rolls back
+      throw;
+    }
     // COMMIT of a transaction in which a statement failed "succeeds" as a ROLLBACK.
-    if (const auto* r = static_cast<const PGresult*>(result.native());
+    if (const auto* r = static_cast<const PGresult*>(results.back().native());
         r && std::string_view(PQcmdStatus(const_cast<PGresult*>(r))) == "ROLLBACK") {
       on_commit_.clear();
       throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
@@ -92,6 +114,7 @@ awaitable<void> Transaction::rollback() {
   if (!connection_) throw std::logic_error("the transaction has already ended");
   auto c = std::move(connection_);
   on_commit_.clear();
+  at_commit_.clear();
   if (c->pending_begin.empty()) co_await c->get().execute_script("ROLLBACK");
 }
 

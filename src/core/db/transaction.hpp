@@ -30,6 +30,12 @@ class Transaction {
   // Runs one statement as a prepared statement cached on this connection.
   boost::asio::awaitable<Result> execute(std::string_view sql, const Params& params = {});
 
+  // Queues a statement whose result nobody needs, to travel with COMMIT in one round trip (in
+  // the order queued, after every statement run by execute()). A failing one rolls the
+  // transaction back and commit() throws its error; nothing queued is sent if the transaction
+  // does not commit. For writes that only have to happen with the transaction, e.g. outbox rows.
+  void execute_at_commit(std::string sql, Params params = {});
+
   boost::asio::awaitable<void> commit();
   boost::asio::awaitable<void> rollback();
 
@@ -43,6 +49,11 @@ class Transaction {
   std::unique_ptr<PooledConnection> connection_;
   std::string module_;
   std::vector<std::function<void()>> on_commit_;
+  struct Deferred {
+    std::string sql;
+    Params params;
+  };
+  std::vector<Deferred> at_commit_;
 };
 
 }  // namespace nelo::db

@@ -23,7 +23,9 @@ class EventBus {
  public:
   virtual ~EventBus() = default;
 
-  // Appends the event to <tx.module()>.outbox within tx. Nothing is delivered unless tx commits.
+  // Appends the event to <tx.module()>.outbox within tx; the outbox bus writes it with tx's COMMIT
+  // (in publish order, no round trip of its own), so a database error there fails the commit.
+  // Nothing is delivered unless tx commits.
   virtual boost::asio::awaitable<std::string> publish(db::Transaction& tx, std::string name, int version,
                                                       boost::json::object payload) = 0;
 

@@ -54,7 +54,7 @@ asio::awaitable<std::string> OutboxEventBus::publish(db::Transaction& tx, std::s
   event.version = version;
   event.publisher = publisher;
   event.payload = std::move(payload);
-  co_await state_->outbox.insert(tx, event, state_->subscriptions.subscribers_of(event.name));
+  state_->outbox.insert_at_commit(tx, event, state_->subscriptions.subscribers_of(event.name));
   tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher] {
     if (auto dispatcher = weak.lock()) dispatcher->wake(publisher);
   });

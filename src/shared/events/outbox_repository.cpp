@@ -130,10 +130,10 @@ std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64
 
 }  // namespace
 
-asio::awaitable<void> OutboxRepository::insert(db::Transaction& tx, const Event& event,
-                                               const std::vector<std::string>& subscribers) {
-  co_await tx.execute(render_sql(kInsertEvent, event.publisher),
-                      db::params(event.id, event.name, std::int32_t{event.version}, event.payload, subscribers));
+void OutboxRepository::insert_at_commit(db::Transaction& tx, const Event& event,
+                                        const std::vector<std::string>& subscribers) {
+  tx.execute_at_commit(render_sql(kInsertEvent, event.publisher),
+                       db::params(event.id, event.name, std::int32_t{event.version}, event.payload, subscribers));
 }
 
 asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std::string& publisher,
