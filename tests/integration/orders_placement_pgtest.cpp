@@ -88,6 +88,22 @@ TEST_F(OrdersPlacement, TheDatabaseRefusesLinesThatDoNotAddUp) {
   EXPECT_EQ(value("SELECT lines->0->>'line_total' FROM orders.orders" + where), "1000") << "a consistent line is accepted";
 }
 
+TEST_F(OrdersPlacement, TheDatabaseRefusesAStatusChangeWithoutItsHistoryEntry) {
+  const Placed placed = place(request(PaymentMethod::Cash));
+  ASSERT_EQ(placed.response.status, 201) << placed.response.body;
+  const std::string where = " WHERE id = '" + placed.id() + "'";
+  EXPECT_THROW(database_.exec("UPDATE orders.orders SET status = 'accepted'" + where), std::exception);
+  EXPECT_THROW(database_.exec("UPDATE orders.orders SET history = '[]'" + where), std::exception);
+  EXPECT_THROW(database_.exec("UPDATE orders.orders SET history = history - 0" + where), std::exception)
+      << "the creation entry comes first";
+  EXPECT_EQ(value("SELECT status || ' ' || jsonb_array_length(history) FROM orders.orders" + where), "placed 2");
+  database_.exec(
+      "UPDATE orders.orders SET status = 'accepted', history = history || jsonb_build_array(jsonb_build_object("
+      "'from_status', 'placed', 'to_status', 'accepted', 'action', 'accept', 'actor_kind', 'admin', 'actor_id', NULL,"
+      " 'reason', NULL, 'at', now()))" + where);
+  EXPECT_EQ(value("SELECT status FROM orders.orders" + where), "accepted") << "with its entry, the change is accepted";
+}
+
 TEST_F(OrdersPlacement, CardOrderWaitsForThePaymentAndCarriesTheToken) {
   const Placed placed = place(request(PaymentMethod::Card));
   ASSERT_EQ(placed.response.status, 201) << placed.response.body;
@@ -123,7 +139,7 @@ TEST_F(OrdersPlacement, AFailureHalfWayLeavesNothingAndFreesTheKey) {
   OrderPlacement placement(*pool_, failing, keys_, checkout_, orders_, workflow);
   const std::string key = new_uuid();
   EXPECT_THROW(run(place_async(request(), key, customer_, &placement)), std::runtime_error);
-  for (const char* table : {"orders.orders", "orders.status_history", "orders.outbox",
+  for (const char* table : {"orders.orders", "orders.outbox",
                             "orders.idempotency_keys"}) {
     EXPECT_EQ(count(std::string("SELECT count(*) FROM ") + table), 0) << table;
   }

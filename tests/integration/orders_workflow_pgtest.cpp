@@ -29,7 +29,7 @@ TEST_F(OrdersWorkflow, MerchantTakesAPlacedOrderToReadyForPickup) {
                                                       "preparing>ready_for_pickup:merchant"}));
   EXPECT_EQ(events_of(id), (std::vector<std::string>{"order.created", "order.placed", "order.accepted",
                                                      "order.preparing", "order.ready_for_pickup"}));
-  EXPECT_EQ(value("SELECT actor_id FROM orders.status_history WHERE order_id = '" + id +
+  EXPECT_EQ(value("SELECT actor_id FROM " + history_rows() + " WHERE order_id = '" + id +
                   "' AND to_status = 'accepted'"),
             owner_);
   EXPECT_EQ(value("SELECT payload->>'previous_status' || ' ' || (payload->>'version') FROM orders.outbox"
@@ -63,14 +63,14 @@ TEST_F(OrdersWorkflow, IllegalTransitionsAre409AndChangeNothing) {
   }
   EXPECT_THROW(act(cash, Action::Accept, merchant), Conflict) << "twice";
   EXPECT_EQ(status_of(cash), "accepted");
-  EXPECT_EQ(count("SELECT count(*) FROM orders.status_history WHERE order_id = '" + cash + "'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM " + history_rows() + " WHERE order_id = '" + cash + "'"), 3);
 }
 
 TEST_F(OrdersWorkflow, CustomerCancelsBeforeAcceptanceAdminUntilDelivery) {
   const std::string mine = place_ok();
   const Order cancelled = act(mine, Action::Cancel, actor(ActorKind::Customer, customer_), "Changed my mind");
   EXPECT_EQ(cancelled.status, OrderStatus::Cancelled);
-  EXPECT_EQ(value("SELECT reason FROM orders.status_history WHERE order_id = '" + mine + "' AND to_status = 'cancelled'"),
+  EXPECT_EQ(value("SELECT reason FROM " + history_rows() + " WHERE order_id = '" + mine + "' AND to_status = 'cancelled'"),
             "Changed my mind");
   EXPECT_EQ(value("SELECT payload->>'reason' || ' ' || (payload->'actor'->>'kind') FROM orders.outbox"
                   " WHERE name = 'order.cancelled'"),
@@ -111,7 +111,7 @@ TEST_F(OrdersWorkflow, OfTwoConcurrentAcceptsExactlyOneWins) {
     run_concurrently(std::move(tasks));
     EXPECT_EQ(won.load(), 1) << "round " << round;
     EXPECT_EQ(conflicts.load(), 1) << "round " << round;
-    EXPECT_EQ(count("SELECT count(*) FROM orders.status_history WHERE order_id = '" + id + "' AND to_status = 'accepted'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM " + history_rows() + " WHERE order_id = '" + id + "' AND to_status = 'accepted'"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM orders.outbox WHERE name = 'order.accepted' AND payload->>'order_id' = '" + id + "'"), 1);
   }
 }
@@ -138,7 +138,7 @@ TEST_F(OrdersWorkflow, AcceptRacingACancelLeavesOneCoherentOutcome) {
   const std::string status = status_of(id);
   EXPECT_TRUE(status == "accepted" || status == "cancelled") << status;
   EXPECT_EQ(succeeded.load(), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM orders.status_history WHERE order_id = '" + id + "'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM " + history_rows() + " WHERE order_id = '" + id + "'"), 3);
   EXPECT_EQ(events_of(id).size(), 3u);
 }
 
@@ -187,7 +187,7 @@ TEST_F(OrdersBusEvents, PaymentFailedRejectsTheOrderWithTheReason) {
     co_await delivered("payments", event);
   });
   EXPECT_EQ(status_of(id), "rejected");
-  EXPECT_EQ(value("SELECT reason FROM orders.status_history WHERE order_id = '" + id + "' AND to_status = 'rejected'"),
+  EXPECT_EQ(value("SELECT reason FROM " + history_rows() + " WHERE order_id = '" + id + "' AND to_status = 'rejected'"),
             "card_declined");
   EXPECT_EQ(events_of(id).back(), "order.rejected");
 }
@@ -203,10 +203,10 @@ TEST_F(OrdersBusEvents, AnotherModulesReasonIsBoundedLikeOurs) {
     const std::string blank_event = co_await publish("payments", "payment.failed", blank_payload);
     co_await delivered("payments", blank_event);
   });
-  EXPECT_EQ(value("SELECT char_length(reason) FROM orders.status_history WHERE order_id = '" + id +
+  EXPECT_EQ(value("SELECT char_length(reason) FROM " + history_rows() + " WHERE order_id = '" + id +
                   "' AND to_status = 'rejected'"),
             "500");
-  EXPECT_EQ(value("SELECT reason IS NULL FROM orders.status_history WHERE order_id = '" + blank +
+  EXPECT_EQ(value("SELECT reason IS NULL FROM " + history_rows() + " WHERE order_id = '" + blank +
                   "' AND to_status = 'rejected'"),
             "t");
 }
@@ -242,7 +242,7 @@ TEST_F(OrdersBusEvents, UnknownOrdersAreIgnoredAndBrokenPayloadsEndUpDead) {
     const std::string poisoned = co_await publish("payments", "payment.authorized", broken);
     co_await eventually([&] { return delivery_status("payments", poisoned) == "dead"; }, "the broken event parked");
   });
-  EXPECT_EQ(count("SELECT count(*) FROM orders.status_history"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM " + history_rows() + ""), 0);
 }
 
 // --- OrderInterface ---

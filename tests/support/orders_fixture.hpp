@@ -438,8 +438,16 @@ class OrdersDbTest : public ::testing::Test {
     return column("SELECT name FROM orders.outbox WHERE payload->>'order_id' = '" + order_id + "' ORDER BY seq");
   }
   std::vector<std::string> history_of(const std::string& order_id) const {
-    return column("SELECT coalesce(from_status, '-') || '>' || to_status || ':' || actor_kind"
-                  " FROM orders.status_history WHERE order_id = '" + order_id + "' ORDER BY id");
+    return column("SELECT coalesce(from_status, '-') || '>' || to_status || ':' || actor_kind FROM " +
+                  history_rows() + " WHERE order_id = '" + order_id + "' ORDER BY id");
+  }
+  // Every order's history entries as rows (order_id, id = position, from_status, to_status,
+  // action, actor_kind, actor_id, reason), for queries on the `history` documents.
+  static std::string history_rows() {
+    return "(SELECT o.id AS order_id, e.n AS id, e.h->>'from_status' AS from_status, e.h->>'to_status' AS to_status,"
+           " e.h->>'action' AS action, e.h->>'actor_kind' AS actor_kind, e.h->>'actor_id' AS actor_id,"
+           " e.h->>'reason' AS reason FROM orders.orders o, jsonb_array_elements(o.history) WITH ORDINALITY AS e(h, n))"
+           " AS history_rows";
   }
 
   // Declaration order matters: what uses the pool dies before it, the io_context after them,

@@ -149,7 +149,7 @@ struct Order {
   Timestamp updated_at{};
 };
 
-// One row of orders.status_history. `from` is empty for the creation row.
+// One entry of an order's status history. `from` is empty for the creation.
 struct StatusChange {
   std::optional<OrderStatus> from;
   OrderStatus to = OrderStatus::PendingPayment;

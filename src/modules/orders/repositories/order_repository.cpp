@@ -29,30 +29,32 @@ constexpr std::string_view kModule = "orders";
 // The lines of `o` as written when it was placed (a jsonb array, in line order).
 #define NELO_ORDERS_LINES_COLUMN " o.lines"
 
-// The order (its lines included) and its history, in one statement (one round trip). The first history row is the creation ($5, by the customer); with a
-// follow-up move ($22 non-null: from $5 to $22, by $23/$24/$25 with reason $26), the order is
-// stored already moved (status $22, version 2) and the move is its second history row.
+// One history entry (the `history` document of an order row), written with the database's now().
+#define NELO_ORDERS_HISTORY_ENTRY(from, to, action, actor_kind, actor_id, reason)                     \
+  "jsonb_build_object('from_status', " from ", 'to_status', " to ", 'action', " action ", 'actor_kind', " \
+  actor_kind ", 'actor_id', " actor_id ", 'reason', " reason ", 'at', now())"
+
+// The order, its lines and its history, in one row. The history starts with the creation ($5,
+// by the customer); with a follow-up move ($22 non-null: from $5 to $22, by $23/$24/$25 with
+// reason $26), the order is stored already moved (status $22, version 2) and the move is the
+// second entry.
 constexpr std::string_view kInsert =
-    "WITH created AS ("
-    "  INSERT INTO orders.orders AS o"
-    "  (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
-    "   service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot,"
-    "   lines, version)"
-    "  VALUES ($1, $2, $3, $4, COALESCE($22::text, $5::text), $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
-    "          ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
-    "          ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
-    "          CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END)"
-    "  RETURNING o.id, o.customer_id, o.version, o.created_at, o.updated_at),"
-    " history AS ("
-    "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
-    "  SELECT c.id, h.from_status, h.to_status, h.action, h.actor_kind, h.actor_id, h.reason"
-    "  FROM created c,"
-    "       LATERAL (VALUES (1, NULL::text, $5::text, NULL::text, 'customer'::text, c.customer_id, NULL::text),"
-    "                       (2, $5::text, $22::text, $23::text, $24::text, $25::uuid, $26::text))"
-    "         AS h(n, from_status, to_status, action, actor_kind, actor_id, reason)"
-    "  WHERE h.n = 1 OR $22::text IS NOT NULL"
-    "  ORDER BY h.n)"
-    " SELECT version, created_at, updated_at FROM created";
+    "INSERT INTO orders.orders AS o"
+    " (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
+    "  service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot,"
+    "  lines, version, history)"
+    " VALUES ($1, $2::uuid, $3, $4, COALESCE($22::text, $5::text), $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
+    "         ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
+    "         ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
+    "         CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END,"
+    "         CASE WHEN $22::text IS NULL"
+    "           THEN jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
+                                                                 "$2::uuid", "NULL::text") ")"
+    "           ELSE jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
+                                                                 "$2::uuid", "NULL::text") ","
+    "                                  " NELO_ORDERS_HISTORY_ENTRY("$5::text", "$22::text", "$23::text", "$24::text",
+                                                                 "$25::uuid", "$26::text") ") END)"
+    " RETURNING o.version, o.created_at, o.updated_at";
 
 constexpr std::string_view kSelectForUpdate =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
@@ -63,26 +65,20 @@ constexpr std::string_view kSelectOne =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
     " FROM orders.orders o WHERE o.id = $1";
 
-// The status change and its history row, in one statement.
+// The status change, with its history entry appended, in one statement.
 constexpr std::string_view kMove =
-    "WITH moved AS ("
-    "  UPDATE orders.orders SET status = $3, version = version + 1, updated_at = now()"
-    "  WHERE id = $1 AND status = $2"
-    "  RETURNING id, version, updated_at),"
-    " history AS ("
-    "  INSERT INTO orders.status_history (order_id, from_status, to_status, action, actor_kind, actor_id, reason)"
-    "  SELECT id, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::text FROM moved)"
-    " SELECT version, updated_at FROM moved";
+    "UPDATE orders.orders"
+    " SET status = $3, version = version + 1, updated_at = now(),"
+    "     history = history || jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("$2::text", "$3::text", "$4::text",
+                                                                           "$5::text", "$6::uuid", "$7::text") ")"
+    " WHERE id = $1 AND status = $2"
+    " RETURNING version, updated_at";
 
-// The history of `o`, oldest first, as one json array of [from_status, to_status, action,
-// actor_kind, actor_id, reason, at] arrays: json rather than jsonb objects, which PostgreSQL
-// builds and prints in a fraction of the time.
 constexpr std::string_view kSelectWithHistory =
-    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN ","
-    " (SELECT COALESCE(json_agg(json_build_array(h.from_status, h.to_status, h.action, h.actor_kind, h.actor_id,"
-    "                                            h.reason, h.at) ORDER BY h.id), '[]'::json)"
-    "    FROM orders.status_history h WHERE h.order_id = o.id) AS history"
+    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN ", o.history"
     " FROM orders.orders o WHERE o.id = $1";
+
+#undef NELO_ORDERS_HISTORY_ENTRY
 
 // --- lists: one statement per (scope, status filter, cursor) combination, built once ---
 
@@ -293,30 +289,18 @@ Order read_order(const db::Row& row, bool with_lines) {
 std::vector<StatusChange> read_history(const json::value& v) {
   constexpr std::string_view kWhat = "status history";
   if (!v.is_array()) corrupt(kWhat);
-  const auto text = [&](const json::value& field) -> std::optional<std::string> {
-    if (field.is_null()) return std::nullopt;
-    if (!field.is_string()) corrupt(kWhat);
-    return std::string(field.get_string());
-  };
-  const auto required = [&](const json::value& field) {
-    auto value = text(field);
-    if (!value) corrupt(kWhat);
-    return *value;
-  };
   std::vector<StatusChange> changes;
   changes.reserve(v.get_array().size());
   for (const auto& item : v.get_array()) {
-    // [from_status, to_status, action, actor_kind, actor_id, reason, at]: kSelectWithHistory
-    if (!item.is_array() || item.get_array().size() != 7) corrupt(kWhat);
-    const auto& f = item.get_array();
+    const auto& o = object_of(item, kWhat);
     StatusChange c;
-    if (auto from = text(f[0])) c.from = parsed(parse_status(*from), kWhat);
-    c.to = parsed(parse_status(required(f[1])), kWhat);
-    if (auto action = text(f[2])) c.action = parsed(parse_action(*action), kWhat);
-    c.actor_kind = parsed(parse_actor_kind(required(f[3])), kWhat);
-    c.actor_id = text(f[4]);
-    c.reason = text(f[5]);
-    c.at = parsed(parse_timestamp(required(f[6])), kWhat);
+    if (auto from = optional_text_of(o, "from_status", kWhat)) c.from = parsed(parse_status(*from), kWhat);
+    c.to = parsed(parse_status(text_of(o, "to_status", kWhat)), kWhat);
+    if (auto action = optional_text_of(o, "action", kWhat)) c.action = parsed(parse_action(*action), kWhat);
+    c.actor_kind = parsed(parse_actor_kind(text_of(o, "actor_kind", kWhat)), kWhat);
+    c.actor_id = optional_text_of(o, "actor_id", kWhat);
+    c.reason = optional_text_of(o, "reason", kWhat);
+    c.at = parsed(parse_timestamp(text_of(o, "at", kWhat)), kWhat);
     changes.push_back(std::move(c));
   }
   return changes;

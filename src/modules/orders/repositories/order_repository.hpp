@@ -1,6 +1,6 @@
 #pragma once
-// Every SQL statement on orders.orders and orders.status_history. An order's lines are a jsonb
-// document of its row (written once, read with it);
+// Every SQL statement on orders.orders. An order's lines and status history are jsonb documents
+// of its row (lines written once, history appended to by each move, both read with the order);
 // snapshots are jsonb documents and points geography(Point, 4326), which the rest of the module
 // only sees as the structs of models.hpp.
 

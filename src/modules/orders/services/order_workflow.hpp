@@ -1,7 +1,7 @@
 #pragma once
 // Moves orders through the state machine (state_machine.hpp). Every change happens in one
 // transaction that locks the order row, checks the transition table, updates the status, appends
-// the status_history row and publishes the transition's event, so of two concurrent attempts
+// the history entry and publishes the transition's event, so of two concurrent attempts
 // exactly one applies and the other sees the new state (409).
 
 #include <boost/asio/awaitable.hpp>
