@@ -1,5 +1,6 @@
 #include "modules/orders/services/order_placement.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -34,6 +35,25 @@ std::optional<idempotency::StoredResponse> refusal(const std::exception_ptr& fai
   } catch (...) {
   }
   return std::nullopt;
+}
+
+// What an awaited operation gave: its value or its exception, so that operations run side by side
+// can all finish before one of their failures is chosen.
+template <class T>
+struct Settled {
+  std::optional<T> value;
+  std::exception_ptr failure;
+};
+
+template <class T>
+asio::awaitable<Settled<T>> settle(asio::awaitable<T> operation) {
+  Settled<T> out;
+  try {
+    out.value = co_await std::move(operation);
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  co_return out;
 }
 
 Order new_order(const std::string& customer_id, const OrderRequest& request, CheckedOrder&& checked,
@@ -85,9 +105,17 @@ asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id,
   try {
     request = read_request();
     if (!request.payment) throw std::logic_error("orders: placing an order needs a payment method");
-    // The profile first: it comes from users, like the address check() starts with.
-    customer = co_await checkout_.customer(customer_id);
-    checked = co_await checkout_.check(customer_id, request);
+    // The profile and the checks side by side (their reads are independent); a missing profile
+    // (503) still wins over the checks' verdict, as if it had been read first.
+    using namespace asio::experimental::awaitable_operators;
+    auto customer_read = settle(checkout_.customer(customer_id));
+    auto check_read = settle(checkout_.check(customer_id, request));
+    auto both = co_await (std::move(customer_read) && std::move(check_read));
+    auto& [customer_result, check_result] = both;
+    if (customer_result.failure) std::rethrow_exception(customer_result.failure);
+    if (check_result.failure) std::rethrow_exception(check_result.failure);
+    customer = std::move(customer_result.value);
+    checked = std::move(check_result.value);
   } catch (...) {
     failure = std::current_exception();
   }
