@@ -8,8 +8,9 @@
 #      each connection waits ORDER_DELAY_MS after every answer; the achieved rate is printed.)
 #   3. GET /api/v1/orders/{id} vs pgbench -S -M prepared. Target: >= 0.5.
 # Placing an order does more than the reference: it asks users and catalog (in-process), checks
-# the merchant's hours and radius with PostGIS, claims and stores the idempotency key, writes the
-# status history and two events (order.created, order.placed) and keeps five list indexes.
+# the merchant's hours (in SQL) and radius (a geodesic in process), claims and stores the
+# idempotency key, writes the status history and two events (order.created, order.placed) and
+# keeps five list indexes.
 
 BENCH_TARGET_RATIO="${BENCH_TARGET_RATIO:-0.5}"
 BENCH_TARGET_P99_MS="${BENCH_TARGET_P99_MS:-25}"
