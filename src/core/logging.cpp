@@ -8,12 +8,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <chrono>
 #include <ctime>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace nelo::logging {
 
@@ -22,8 +24,22 @@ namespace {
 thread_local const std::string* t_request_id = nullptr;
 const std::string kEmpty;
 
-std::shared_ptr<spdlog::logger> g_access;  // shares the default logger's sink
-bool g_json = true;
+// The access logger shares the default logger's sink. Atomic: setup() may replace it while I/O
+// threads write access lines (tests reconfigure logging around a running server).
+std::atomic<std::shared_ptr<spdlog::logger>> g_access;
+std::atomic<bool> g_json{true};
+
+// Loggers that setup() replaced, kept alive: another thread may still be writing through one (the
+// default logger is used through a raw pointer). setup() runs once at start-up, and once per log
+// capture in tests, so this stays small.
+std::mutex g_retired_mutex;
+std::vector<std::shared_ptr<spdlog::logger>> g_retired;
+
+void retire(std::shared_ptr<spdlog::logger> logger) {
+  if (!logger) return;
+  std::lock_guard lock(g_retired_mutex);
+  g_retired.push_back(std::move(logger));
+}
 
 // ---- JSON string escaping --------------------------------------------------------------
 
@@ -285,30 +301,35 @@ void setup(const std::string& level, const std::string& format, std::shared_ptr<
   access->set_level(lvl);
   access->flush_on(spdlog::level::warn);
 
-  g_json = format == "json";
-  g_access = std::move(access);
+  g_json.store(format == "json");
+  retire(g_access.exchange(std::move(access)));
+  retire(spdlog::default_logger());
   spdlog::set_default_logger(std::move(logger));
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void shutdown() {
   if (auto logger = spdlog::default_logger()) logger->flush();
-  g_access.reset();
+  retire(g_access.exchange(nullptr));
   spdlog::shutdown();  // stops the flusher thread and drops (and so flushes) every logger
   // spdlog::shutdown leaves no default logger: a late line (a static destructor) must not crash.
   spdlog::set_default_logger(std::make_shared<spdlog::logger>("", std::make_shared<spdlog::sinks::null_sink_mt>()));
 }
 
-bool access_log_enabled() noexcept { return g_access && g_access->should_log(spdlog::level::info); }
+bool access_log_enabled() noexcept {
+  auto access = g_access.load();
+  return access && access->should_log(spdlog::level::info);
+}
 
 void log_access(const AccessRecord& r) {
-  if (!access_log_enabled()) return;
+  auto access = g_access.load();
+  if (!access || !access->should_log(spdlog::level::info)) return;
   std::string line;
   line.reserve(256);
   char duration[32];
   int n = std::snprintf(duration, sizeof duration, "%.3f", r.duration_ms);
   std::string_view duration_text(duration, n > 0 ? static_cast<std::size_t>(n) : 0);
-  if (g_json) {
+  if (g_json.load()) {
     auto field = [&](std::string_view name, std::string_view value) {
       line.append("\"").append(name).append("\":\"");
       escape_into(line, value);
@@ -334,7 +355,7 @@ void log_access(const AccessRecord& r) {
     line.append(duration_text).append("ms route=").append(r.route).append(" remote=").append(r.remote_address);
     if (!r.user_id.empty()) line.append(" user=").append(r.user_id);
   }
-  g_access->info(std::string_view(line));
+  access->info(std::string_view(line));
 }
 
 }  // namespace nelo::logging
