@@ -249,8 +249,8 @@ TEST(SecurityPasswordHasher, VerifyDummyCostsAboutAsMuchAsAVerify) {
 namespace nelo::security {
 namespace {
 
-// Threads of this process running SCHED_BATCH at nice 19 (fields 19 and 41 of
-// /proc/self/task/<tid>/stat: nice and policy, counted after the ")" that ends the name).
+// Threads of this process running SCHED_IDLE (field 41 of /proc/self/task/<tid>/stat: the
+// policy, counted after the ")" that ends the name).
 int lowered_threads() {
   int count = 0;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
@@ -261,7 +261,7 @@ int lowered_threads() {
     std::istringstream fields(stat.substr(close + 2));
     std::vector<std::string> f((std::istream_iterator<std::string>(fields)), std::istream_iterator<std::string>());
     // f[0] is field 3 (state): field N is f[N - 3].
-    if (f.size() > 38 && f[19 - 3] == "19" && f[41 - 3] == std::to_string(SCHED_BATCH)) ++count;
+    if (f.size() > 38 && f[41 - 3] == std::to_string(SCHED_IDLE)) ++count;
   }
   return count;
 }
@@ -272,7 +272,7 @@ TEST(SecurityPasswordHasher, HashingThreadsYieldToRequestThreads) {
   PasswordHasher own(options);
   asio::io_context io;
   run_async(io, own.hash("a password long enough"));
-  EXPECT_GE(lowered_threads(), 1) << "the hashing thread runs as SCHED_BATCH at nice 19";
+  EXPECT_GE(lowered_threads(), 1) << "the hashing thread runs as SCHED_IDLE";
   EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), 0) << "the caller's thread is untouched";
 }
 
