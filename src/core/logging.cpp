@@ -24,21 +24,28 @@ namespace {
 thread_local const std::string* t_request_id = nullptr;
 const std::string kEmpty;
 
-// The access logger shares the default logger's sink. Atomic: setup() may replace it while I/O
-// threads write access lines (tests reconfigure logging around a running server).
-std::atomic<std::shared_ptr<spdlog::logger>> g_access;
-std::atomic<bool> g_json{true};
-
 // Loggers that setup() replaced, kept alive: another thread may still be writing through one (the
-// default logger is used through a raw pointer). setup() runs once at start-up, and once per log
-// capture in tests, so this stays small.
-std::mutex g_retired_mutex;
-std::vector<std::shared_ptr<spdlog::logger>> g_retired;
+// default logger and the access logger are both used through raw pointers). setup() runs once at
+// start-up, and once per log capture in tests, so this stays small.
+std::mutex g_loggers_mutex;
+std::vector<std::shared_ptr<spdlog::logger>> g_retired;      // guarded by g_loggers_mutex
+std::shared_ptr<spdlog::logger> g_access_owner;              // guarded by g_loggers_mutex
+// The access logger (it shares the default logger's sink): read on every request, replaced by
+// setup() while I/O threads may be writing access lines, never freed while the process runs.
+std::atomic<spdlog::logger*> g_access{nullptr};
+std::atomic<bool> g_json{true};
 
 void retire(std::shared_ptr<spdlog::logger> logger) {
   if (!logger) return;
-  std::lock_guard lock(g_retired_mutex);
+  std::lock_guard lock(g_loggers_mutex);
   g_retired.push_back(std::move(logger));
+}
+
+void install_access_logger(std::shared_ptr<spdlog::logger> logger) {
+  std::lock_guard lock(g_loggers_mutex);
+  g_access.store(logger.get(), std::memory_order_release);
+  if (g_access_owner) g_retired.push_back(std::move(g_access_owner));
+  g_access_owner = std::move(logger);
 }
 
 // ---- JSON string escaping --------------------------------------------------------------
@@ -302,7 +309,7 @@ void setup(const std::string& level, const std::string& format, std::shared_ptr<
   access->flush_on(spdlog::level::warn);
 
   g_json.store(format == "json");
-  retire(g_access.exchange(std::move(access)));
+  install_access_logger(std::move(access));
   retire(spdlog::default_logger());
   spdlog::set_default_logger(std::move(logger));
   spdlog::flush_every(std::chrono::seconds(1));
@@ -310,26 +317,26 @@ void setup(const std::string& level, const std::string& format, std::shared_ptr<
 
 void shutdown() {
   if (auto logger = spdlog::default_logger()) logger->flush();
-  retire(g_access.exchange(nullptr));
+  install_access_logger(nullptr);
   spdlog::shutdown();  // stops the flusher thread and drops (and so flushes) every logger
   // spdlog::shutdown leaves no default logger: a late line (a static destructor) must not crash.
   spdlog::set_default_logger(std::make_shared<spdlog::logger>("", std::make_shared<spdlog::sinks::null_sink_mt>()));
 }
 
 bool access_log_enabled() noexcept {
-  auto access = g_access.load();
+  const auto* access = g_access.load(std::memory_order_acquire);
   return access && access->should_log(spdlog::level::info);
 }
 
 void log_access(const AccessRecord& r) {
-  auto access = g_access.load();
+  auto* access = g_access.load(std::memory_order_acquire);
   if (!access || !access->should_log(spdlog::level::info)) return;
   std::string line;
   line.reserve(256);
   char duration[32];
   int n = std::snprintf(duration, sizeof duration, "%.3f", r.duration_ms);
   std::string_view duration_text(duration, n > 0 ? static_cast<std::size_t>(n) : 0);
-  if (g_json.load()) {
+  if (g_json.load(std::memory_order_relaxed)) {
     auto field = [&](std::string_view name, std::string_view value) {
       line.append("\"").append(name).append("\":\"");
       escape_into(line, value);
