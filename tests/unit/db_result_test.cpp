@@ -75,6 +75,15 @@ TEST(DbResult, UnknownColumnOrOutOfRange_Throws) {
   EXPECT_THROW(r[1].get<std::string>(0), std::logic_error);
 }
 
+TEST(DbResult, ColumnNames_MatchWholeNamesOnly) {
+  auto r = make_result({"id2", "id", "i", "ids"}, {{"a", "b", "c", "d"}});
+  EXPECT_EQ(r.front().get<std::string>("id"), "b") << "not the longer name it prefixes";
+  EXPECT_EQ(r.front().get<std::string>("i"), "c");
+  EXPECT_EQ(r.front().get<std::string>("ids"), "d");
+  EXPECT_THROW(r.front().get<std::string>("id2x"), std::logic_error);
+  EXPECT_THROW(r.front().get<std::string>(std::string_view("id\0", 3)), std::logic_error);
+}
+
 TEST(DbResult, BadValues_ThrowInsteadOfGuessing) {
   auto r = make_result({"c"}, {{"12x"}, {"99999999999"}, {"maybe"}, {"2026-11-25"}, {"{not json"}, {"{{1,2},{3,4}}"},
                                {"{a,NULL}"}, {""}});

@@ -151,13 +151,27 @@ Row Result::front() const {
   return Row(this, 0);
 }
 
+namespace {
+
+// Whether the field name `field` (NUL-terminated) is `name`, without measuring `field` first:
+// most names differ at their first character.
+bool is_named(const char* field, std::string_view name) {
+  for (const char c : name) {
+    if (c == '\0' || *field != c) return false;
+    ++field;
+  }
+  return *field == '\0';
+}
+
+}  // namespace
+
 int Row::column_index(std::string_view name) const {
   const PGresult* r = pg(result_);
   if (r) {
     int n = PQnfields(r);
     // Exact, case-sensitive match: PQfnumber would fold case and parse quotes.
     for (int i = 0; i < n; ++i) {
-      if (name == PQfname(r, i)) return i;
+      if (is_named(PQfname(r, i), name)) return i;
     }
   }
   throw std::logic_error("no column named '" + std::string(name) + "' in the result");
