@@ -159,6 +159,34 @@ TEST_F(PoolTest, Ping_IsFalseWithinItsBoundWhenThePoolIsSaturated) {
   }());
 }
 
+TEST_F(PoolTest, EachWaiterKeepsItsOwnBound_AShorterOneQueuedLaterStillEndsFirst) {
+  auto o = options(1);
+  o.acquire_timeout = 5000ms;
+  auto pool = make_pool(o);
+  prepare(*pool);
+  std::atomic<bool> patient_served{false};
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin("app");
+    boost::asio::co_spawn(
+        io,
+        [&]() -> awaitable<void> {  // waits with the pool's 5 s bound
+          auto r = co_await pool->execute("app", "SELECT 1");
+          patient_served = r.front().get<std::int32_t>(0) == 1;
+        },
+        boost::asio::detached);
+    co_await sleep_for(50ms);
+    auto start = Clock::now();
+    EXPECT_FALSE(co_await pool->ping()) << "its own 1 s bound, not the earlier waiter's 5 s";
+    EXPECT_LT(Clock::now() - start, 2000ms);
+    EXPECT_EQ(pool->stats().waiting, 1u) << "the patient waiter is still queued";
+    EXPECT_FALSE(patient_served.load());
+    co_await holder.commit();
+    for (int i = 0; i < 100 && !patient_served; ++i) co_await sleep_for(10ms);
+  }(), 2);
+  EXPECT_TRUE(patient_served.load());
+  EXPECT_EQ(pool->stats().timeouts_total, 1u) << "only the ping gave up";
+}
+
 TEST_F(PoolTest, BadCredentials_AreUnavailableNotAHang) {
   auto o = options(1);
   o.conninfo = database.conninfo_with("user=no_such_user_here");

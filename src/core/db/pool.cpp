@@ -53,7 +53,9 @@ PoolImpl& pool_impl(Pool& pool) {
 PoolImpl::PoolImpl(asio::any_io_executor executor, PoolOptions options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
-      connect_options_{options_.conninfo, options_.application_name} {
+      connect_options_{options_.conninfo, options_.application_name},
+      sweep_strand_(asio::make_strand(executor_)),
+      sweep_timer_(sweep_strand_) {
   if (options_.max_size == 0) throw std::invalid_argument("database pool max_size must be at least 1");
 }
 
@@ -154,46 +156,65 @@ awaitable<PoolImpl::Grant> PoolImpl::wait_for_grant(SteadyTime until) {
 
 void PoolImpl::enqueue(std::unique_ptr<GrantHandler> handler, SteadyTime until) {
   std::unique_ptr<Connection> connection;
-  std::shared_ptr<Waiter> waiter;
   Take taken;
+  bool arm = false;
   {
     // Decide and queue under one lock, so a release between our first look and now is not missed.
     std::lock_guard lock(mutex_);
     taken = try_take(connection);
     if (taken == Take::Nothing) {
-      waiter = std::make_shared<Waiter>(asio::make_strand(executor_), std::move(handler));
-      waiters_.push_back(waiter);
+      waiters_.push_back({std::move(handler), until});
       ++waits_total_;
+      // Deadlines mostly come in order (one acquire_timeout for all): the armed sweep usually
+      // covers this waiter already.
+      if (!sweep_at_ || until < *sweep_at_) {
+        sweep_at_ = until;
+        arm = true;
+      }
     }
   }
   if (taken == Take::Closed) return complete(std::move(handler), asio::error::operation_aborted, {});
   if (taken != Take::Nothing) return complete(std::move(handler), {}, Grant{std::move(connection)});
+  if (arm) {
+    asio::post(sweep_strand_, [self = std::static_pointer_cast<PoolImpl>(shared_from_this())] { self->arm_sweep(); });
+  }
+}
 
-  auto self = std::static_pointer_cast<PoolImpl>(shared_from_this());
-  // The timer is only ever touched on the waiter's strand: started here, cancelled by hand_over.
-  asio::post(waiter->strand, [self, waiter, until] {
-    {
-      std::lock_guard lock(self->mutex_);
-      if (waiter->done) return;
-    }
-    waiter->timer.expires_at(until);
-    waiter->timer.async_wait([self, waiter](boost::system::error_code ec) {
-      if (!ec) self->on_wait_expired(waiter);
-    });
+void PoolImpl::arm_sweep() {
+  std::optional<SteadyTime> at;
+  {
+    // The latest wish, whatever order the posts that asked for it ran in.
+    std::lock_guard lock(mutex_);
+    at = sweep_at_;
+  }
+  if (!at) return;
+  sweep_timer_.expires_at(*at);  // cancels a wait armed for another time
+  sweep_timer_.async_wait([self = std::static_pointer_cast<PoolImpl>(shared_from_this())](boost::system::error_code ec) {
+    if (!ec) self->sweep();
   });
 }
 
-void PoolImpl::on_wait_expired(const std::shared_ptr<Waiter>& waiter) {
-  std::unique_ptr<GrantHandler> handler;
+void PoolImpl::sweep() {
+  std::vector<std::unique_ptr<GrantHandler>> expired;
+  bool rearm = false;
   {
     std::lock_guard lock(mutex_);
-    if (waiter->done) return;
-    waiter->done = true;
-    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), waiter));
-    ++timeouts_total_;
-    handler = std::move(waiter->handler);
+    const auto now = steady_clock::now();
+    sweep_at_.reset();
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->until <= now) {
+        expired.push_back(std::move(it->handler));
+        it = waiters_.erase(it);
+        ++timeouts_total_;
+      } else {
+        if (!sweep_at_ || it->until < *sweep_at_) sweep_at_ = it->until;
+        ++it;
+      }
+    }
+    rearm = sweep_at_.has_value();
   }
-  complete(std::move(handler), asio::error::timed_out, {});
+  for (auto& handler : expired) complete(std::move(handler), asio::error::timed_out, {});
+  if (rearm) arm_sweep();
 }
 
 void PoolImpl::complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant) {
@@ -201,17 +222,15 @@ void PoolImpl::complete(std::unique_ptr<GrantHandler> handler, boost::system::er
 }
 
 void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
-  std::shared_ptr<Waiter> waiter;
   std::unique_ptr<GrantHandler> handler;
   std::unique_ptr<Connection> to_close;
   {
     std::lock_guard lock(mutex_);
     if (!closed_ && !waiters_.empty()) {
-      // The slot (and the connection, if any) passes straight to the oldest waiter.
-      waiter = std::move(waiters_.front());
+      // The slot (and the connection, if any) passes straight to the oldest waiter. Its deadline
+      // may still be the armed sweep's: that sweep then finds nothing due and re-arms.
+      handler = std::move(waiters_.front().handler);
       waiters_.pop_front();
-      waiter->done = true;
-      handler = std::move(waiter->handler);
     } else {
       --in_use_;
       if (connection && !closed_) {
@@ -222,10 +241,9 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
       }
     }
   }
-  if (waiter) {
+  if (handler) {
     try {
       complete(std::move(handler), {}, Grant{std::move(connection)});
-      asio::post(waiter->strand, [waiter] { waiter->timer.cancel(); });
     } catch (const std::exception& e) {
       spdlog::error("database: could not wake a waiter: {}", e.what());
     }
@@ -386,19 +404,19 @@ PoolStats PoolImpl::stats() const {
 
 void PoolImpl::close() {
   std::vector<std::unique_ptr<Connection>> idle;
-  std::deque<std::shared_ptr<Waiter>> waiters;
+  std::deque<Waiter> waiters;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
     idle.swap(idle_);
     open_ -= idle.size();
     waiters.swap(waiters_);
-    for (auto& w : waiters) w->done = true;
+    sweep_at_.reset();
   }
-  for (auto& w : waiters) {
-    complete(std::move(w->handler), asio::error::operation_aborted, {});
-    asio::post(w->strand, [w] { w->timer.cancel(); });
-  }
+  for (auto& w : waiters) complete(std::move(w.handler), asio::error::operation_aborted, {});
+  asio::post(sweep_strand_, [self = std::static_pointer_cast<PoolImpl>(shared_from_this())] {
+    self->sweep_timer_.cancel();
+  });
 }
 
 }  // namespace detail

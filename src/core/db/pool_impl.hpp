@@ -104,19 +104,18 @@ class PoolImpl final : public Pool {
   template <class Handler>
   class GrantHandlerFor;
   struct Waiter {
-    Waiter(boost::asio::strand<boost::asio::any_io_executor> s, std::unique_ptr<GrantHandler> h)
-        : strand(s), timer(s), handler(std::move(h)) {}
-    boost::asio::strand<boost::asio::any_io_executor> strand;  // serialises the timer's start and cancel
-    boost::asio::steady_timer timer;
     std::unique_ptr<GrantHandler> handler;
-    bool done = false;  // guarded by PoolImpl::mutex_
+    SteadyTime until;
   };
   enum class Take { Connection, Slot, Nothing, Closed };
 
   Take try_take(std::unique_ptr<Connection>& out, std::string_view module = {});  // mutex_ held
   boost::asio::awaitable<Grant> wait_for_grant(SteadyTime until);
   void enqueue(std::unique_ptr<GrantHandler> handler, SteadyTime until);
-  void on_wait_expired(const std::shared_ptr<Waiter>& waiter);
+  // One timer serves every waiter's deadline: armed for the earliest (sweep_at_), it fails the
+  // waiters whose time has come and re-arms for the next. Both run on sweep_strand_.
+  void arm_sweep();
+  void sweep();
   void complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant);
   // Hands a connection (or a free slot, when `connection` is null) to the oldest waiter, or
   // returns it to the idle list / frees the slot.
@@ -132,7 +131,10 @@ class PoolImpl final : public Pool {
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;  // LIFO: the most recently used is warmest
-  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::deque<Waiter> waiters_;  // oldest first
+  std::optional<SteadyTime> sweep_at_;  // when the armed sweep fires; none when not armed
+  boost::asio::strand<boost::asio::any_io_executor> sweep_strand_;
+  boost::asio::steady_timer sweep_timer_;
   std::size_t open_ = 0;    // open or being opened
   std::size_t in_use_ = 0;  // checked out, being opened, or being rolled back
   std::uint64_t waits_total_ = 0;
