@@ -132,7 +132,7 @@ class PoolImpl final : public Pool {
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;  // LIFO: the most recently used is warmest
   std::deque<Waiter> waiters_;  // oldest first
-  std::optional<SteadyTime> sweep_at_;  // when the armed sweep fires; none when not armed
+  std::optional<SteadyTime> sweep_at_;  // when the armed sweep fires, none when not armed (mutex_)
   boost::asio::strand<boost::asio::any_io_executor> sweep_strand_;
   boost::asio::steady_timer sweep_timer_;
   std::size_t open_ = 0;    // open or being opened
