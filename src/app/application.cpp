@@ -27,8 +27,6 @@
 #include "core/metrics/registry.hpp"
 #include "shared/events/admin_routes.hpp"
 #include "shared/events/outbox_event_bus.hpp"
-#include "shared/events/schema_templates.hpp"
-#include "shared/idempotency/schema_templates.hpp"
 
 namespace nelo::app {
 
@@ -92,10 +90,8 @@ struct Application::Impl {
 
   ~Impl() { stop_threads(); }
 
-  // Every module schema gets the event tables and the idempotency keys before its own files.
   std::vector<db::SchemaMigrations> schemas() const {
-    std::vector<db::MigrationFile> templates = events::schema_templates();
-    for (const auto& t : idempotency::schema_templates()) templates.push_back(t);
+    const std::vector<db::MigrationFile> templates = module_schema_templates();
     std::vector<db::SchemaMigrations> out;
     for (const auto& m : modules) out.push_back({m->name(), templates, m->migrations()});
     return out;

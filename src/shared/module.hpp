@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/db/migration.hpp"
 
@@ -31,5 +32,9 @@ class Module {
   // After the server drained, before the pool closes.
   virtual boost::asio::awaitable<void> stop() { co_return; }
 };
+
+// What every module schema gets before its own migration files: the event tables (outbox,
+// deliveries, inbox) and the idempotency keys.
+std::vector<db::MigrationFile> module_schema_templates();
 
 }  // namespace nelo

@@ -5,8 +5,7 @@
 
 #include "db_fixture.hpp"
 #include "modules/orders/module.hpp"
-#include "shared/events/schema_templates.hpp"
-#include "shared/idempotency/schema_templates.hpp"
+#include "shared/module.hpp"
 
 namespace nelo::test {
 namespace {
@@ -16,8 +15,7 @@ class OrdersMigrations : public DbTest {
   std::shared_ptr<db::Pool> pool = make_pool(2);
 
   void migrate_orders(std::size_t files) {
-    std::vector<db::MigrationFile> templates = events::schema_templates();
-    for (const auto& t : idempotency::schema_templates()) templates.push_back(t);
+    const std::vector<db::MigrationFile> templates = module_schema_templates();
     const auto all = orders::migrations();
     migrate(*pool, {{"orders", templates, all.first(std::min(files, all.size()))}});
   }

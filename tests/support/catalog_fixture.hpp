@@ -33,7 +33,7 @@
 #include "modules/catalog/services/merchant_service.hpp"
 #include "modules/catalog/services/product_service.hpp"
 #include "modules/catalog/services/time_zones.hpp"
-#include "shared/events/schema_templates.hpp"
+#include "shared/module.hpp"
 #include "support/run_async.hpp"
 #include "support/test_database.hpp"
 
@@ -118,7 +118,7 @@ class CatalogDbTest : public ::testing::Test {
   }
 
   asio::awaitable<void> migrate() {
-    const std::vector<db::MigrationFile> templates = events::schema_templates();
+    const std::vector<db::MigrationFile> templates = module_schema_templates();
     std::vector<db::SchemaMigrations> schemas;
     schemas.push_back({"catalog", templates, migrations()});
     db::Migrator migrator(*pool_);

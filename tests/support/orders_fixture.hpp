@@ -45,9 +45,9 @@
 #include "modules/orders/services/order_queries.hpp"
 #include "modules/orders/services/order_workflow.hpp"
 #include "shared/events/outbox_event_bus.hpp"
-#include "shared/events/schema_templates.hpp"
+#include "shared/module.hpp"
+#include "support/test_bus_options.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
-#include "shared/idempotency/schema_templates.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
@@ -174,8 +174,9 @@ class OrdersDbTest : public ::testing::Test {
 
   void SetUp() override {
     run(migrate());
-    bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(), bus_options(), registry_,
-                                                    std::vector<std::string>{"orders", "payments", "deliveries"});
+    bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
+                                                    nelo::test::fast_bus_options("orders-test"),
+                                                    registry_, std::vector<std::string>{"orders", "payments", "deliveries"});
     ModuleContext context{*pool_, *bus_, config_, clock_, registry_, io_.get_executor()};
     OrdersDependencies dependencies{&users_, &catalog_, nullptr};
     module_ = make_module(context, dependencies, settings());
@@ -194,27 +195,13 @@ class OrdersDbTest : public ::testing::Test {
   }
 
   asio::awaitable<void> migrate() {
-    std::vector<db::MigrationFile> templates = events::schema_templates();
-    for (const auto& t : idempotency::schema_templates()) templates.push_back(t);
+    const std::vector<db::MigrationFile> templates = module_schema_templates();
     std::vector<db::SchemaMigrations> schemas;
     schemas.push_back({"orders", templates, migrations()});
     schemas.push_back({"payments", templates, {}});
     schemas.push_back({"deliveries", templates, {}});
     db::Migrator migrator(*pool_);
     co_await migrator.migrate(schemas);
-  }
-
-  static events::OutboxOptions bus_options() {
-    events::OutboxOptions o;
-    o.instance_id = "orders-test";
-    o.max_attempts = 3;
-    o.poll_interval = 50ms;
-    o.retry_base = 100ms;
-    o.retry_cap = 1s;
-    o.lease = 5s;
-    o.purge_interval = std::chrono::hours(1);
-    o.stop_timeout = 5s;
-    return o;
   }
 
   // --- the world the fakes describe ---

@@ -38,7 +38,8 @@
 #include "modules/users/services/profile_service.hpp"
 #include "modules/users/services/user_directory.hpp"
 #include "shared/events/outbox_event_bus.hpp"
-#include "shared/events/schema_templates.hpp"
+#include "shared/module.hpp"
+#include "support/test_bus_options.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
@@ -62,8 +63,9 @@ class UsersDbTest : public ::testing::Test {
 
   void SetUp() override {
     run(migrate());
-    bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(), bus_options(), registry_,
-                                                    std::vector<std::string>{"auth", "users"});
+    bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
+                                                    nelo::test::fast_bus_options("users-test"),
+                                                    registry_, std::vector<std::string>{"auth", "users"});
     ModuleContext context{*pool_, *bus_, config_, clock_, registry_, io_.get_executor()};
     module_ = make_module(context);
     module_->register_subscriptions(*bus_);
@@ -76,25 +78,12 @@ class UsersDbTest : public ::testing::Test {
   }
 
   asio::awaitable<void> migrate() {
-    const std::vector<db::MigrationFile> templates = events::schema_templates();
+    const std::vector<db::MigrationFile> templates = module_schema_templates();
     std::vector<db::SchemaMigrations> schemas;
     schemas.push_back({"auth", templates, {}});
     schemas.push_back({"users", templates, migrations()});
     db::Migrator migrator(*pool_);
     co_await migrator.migrate(schemas);
-  }
-
-  static events::OutboxOptions bus_options() {
-    events::OutboxOptions o;
-    o.instance_id = "users-test";
-    o.max_attempts = 3;
-    o.poll_interval = 50ms;
-    o.retry_base = 100ms;
-    o.retry_cap = 1s;
-    o.lease = 5s;
-    o.purge_interval = std::chrono::hours(1);
-    o.stop_timeout = 5s;
-    return o;
   }
 
   // Runs `body` with the bus dispatching (support/run_with_bus.hpp).

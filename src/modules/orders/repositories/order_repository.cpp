@@ -47,13 +47,11 @@ constexpr std::string_view kInsert =
     "         ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
     "         ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
     "         CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END,"
-    "         CASE WHEN $22::text IS NULL"
-    "           THEN jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
-                                                                 "$2::uuid", "NULL::text") ")"
-    "           ELSE jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
-                                                                 "$2::uuid", "NULL::text") ","
-    "                                  " NELO_ORDERS_HISTORY_ENTRY("$5::text", "$22::text", "$23::text", "$24::text",
-                                                                 "$25::uuid", "$26::text") ") END)"
+    "         jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
+                                                          "$2::uuid", "NULL::text") ")"
+    "         || CASE WHEN $22::text IS NULL THEN '[]'::jsonb"
+    "            ELSE jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("$5::text", "$22::text", "$23::text", "$24::text",
+                                                               "$25::uuid", "$26::text") ") END)"
     " RETURNING o.version, o.created_at, o.updated_at";
 
 constexpr std::string_view kSelectForUpdate =
