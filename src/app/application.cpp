@@ -55,7 +55,8 @@ struct Application::Impl {
     pool = db::Pool::create(io.get_executor(), db::PoolOptions{.conninfo = config.database_url,
                                                                  .max_size = config.db_pool_size,
                                                                  .acquire_timeout = config.db_acquire_timeout,
-                                                                 .statement_timeout = config.db_statement_timeout});
+                                                                 .statement_timeout = config.db_statement_timeout,
+                                                                 .pipeline_depth = config.db_pipeline_depth});
     std::vector<std::string> enabled;
     for (const auto& name : all_module_names()) {
       if (config.module_enabled(name)) enabled.push_back(name);

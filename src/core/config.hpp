@@ -28,6 +28,7 @@ struct Config {
   std::size_t db_pool_size = 16;                       // NELO_DB_POOL_SIZE
   std::chrono::milliseconds db_acquire_timeout{2000};  // NELO_DB_ACQUIRE_TIMEOUT_MS
   std::chrono::milliseconds db_statement_timeout{5000};// NELO_DB_STATEMENT_TIMEOUT_MS
+  std::size_t db_pipeline_depth = 16;                  // NELO_DB_PIPELINE_DEPTH
   bool migrate_on_start = true;                        // NELO_MIGRATE_ON_START (true|false)
 
   // Events

@@ -236,6 +236,11 @@ class CountingPool final : public db::Pool {
     ++statements;
     return inner_.execute(module, sql, params);
   }
+  asio::awaitable<db::Result> execute_pipelined(std::string_view module, std::string_view sql,
+                                                const db::Params& params) override {
+    ++statements;
+    return inner_.execute_pipelined(module, sql, params);
+  }
   asio::awaitable<db::Result> execute_as_owner(std::string_view sql, const db::Params& params) override {
     ++statements;
     return inner_.execute_as_owner(sql, params);

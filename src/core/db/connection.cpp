@@ -296,6 +296,23 @@ bool Connection::alive_while_idle() {
 
 int Connection::backend_pid() const { return PQbackendPID(conn_); }
 
+ServerError Connection::server_error(const PGresult* res, PGconn* conn) { return error_from(res, conn); }
+
+std::string Connection::statement_name(std::string_view sql, bool& prepare) {
+  if (auto it = prepared_.find(sql); it != prepared_.end()) {
+    prepare = false;
+    return it->second;
+  }
+  prepare = true;
+  std::string name = "nelo_" + std::to_string(++statements_made_);
+  prepared_.emplace(std::string(sql), name);
+  return name;
+}
+
+void Connection::forget_statement(std::string_view sql) {
+  if (auto it = prepared_.find(sql); it != prepared_.end()) prepared_.erase(it);
+}
+
 void Connection::fail_connection(std::string_view what) {
   broken_ = true;
   ServerError e;

@@ -16,12 +16,15 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <deque>
 #include <vector>
 
+#include "core/db/error_mapping.hpp"
 #include "core/db/params.hpp"
 #include "core/db/result.hpp"
 
 struct pg_conn;
+struct pg_result;
 
 namespace nelo::db::detail {
 
@@ -81,6 +84,32 @@ class Connection {
   int backend_pid() const;
   std::size_t prepared_count() const noexcept { return prepared_.size(); }
 
+  // --- Shared pipeline (used by SharedLane only) ---
+  // Many independent autocommit statements in flight at once, each followed by its own Sync, so
+  // each is its own implicit transaction and one's failure touches no other. While any is in
+  // flight only these members are used, one thread at a time (the lane's mutex), besides the
+  // waits, which only the lane's reader makes.
+  struct PipelinedOutcome {
+    Result result;
+    std::optional<ServerError> error;  // set when the statement failed
+  };
+  // Queues one statement (prepared once per connection, like execute_batch) and its Sync, and
+  // sends what the socket takes now. False when the connection failed.
+  bool pipeline_send(std::string_view sql, const Params& params);
+  // Sends what is still queued, as far as the socket takes it. -1 failed, 0 all sent, 1 some left.
+  int pipeline_flush();
+  // Reads what has arrived, without waiting, and appends the outcome of each statement whose Sync
+  // came back, in the order they were sent. False when the connection failed: what is still in
+  // flight will never complete.
+  bool pipeline_collect(std::vector<PipelinedOutcome>& out);
+  std::size_t pipeline_in_flight() const noexcept { return in_flight_.size(); }
+  // Leaves pipeline mode once nothing is in flight, making the connection usable again for the
+  // methods above. False (and the connection broken) if that is impossible.
+  bool pipeline_end();
+  // Waits until the socket is readable (or writable). Throws Unavailable and marks the
+  // connection broken when the wait itself fails.
+  boost::asio::awaitable<void> wait_ready(bool for_write) { return wait(for_write, std::nullopt); }
+
  private:
   Connection(pg_conn* conn, boost::asio::posix::stream_descriptor socket);
 
@@ -91,6 +120,11 @@ class Connection {
   boost::asio::awaitable<Result> collect(Deadline deadline);
   boost::asio::awaitable<void> wait(bool for_write, Deadline deadline);
   [[noreturn]] void fail_connection(std::string_view what);
+  static ServerError server_error(const pg_result* res, pg_conn* conn);
+  // The cached name of `sql`, or a new one with `prepare` set (cached at once, forgotten again
+  // by the caller when the server refuses it).
+  std::string statement_name(std::string_view sql, bool& prepare);
+  void forget_statement(std::string_view sql);
 
   struct StringHash {
     using is_transparent = void;
@@ -106,6 +140,17 @@ class Connection {
   std::uint64_t statements_made_ = 0;  // names stay unique even when cache entries are dropped
   bool broken_ = false;
   bool busy_ = false;  // a command was sent and its results not fully read
+
+  // Shared pipeline: each statement in flight, oldest first.
+  struct InFlight {
+    std::string_view sql;   // the sender's text: it awaits the outcome, so the text outlives this
+    bool prepare = false;   // its Prepare travels with it
+    int commands_done = 0;  // results ended (a null PQgetResult) so far: Prepare, then Execute
+    bool prepare_ok = false;
+    PipelinedOutcome outcome;
+  };
+  std::deque<InFlight> in_flight_;
+  bool pipelining_ = false;
 };
 
 }  // namespace nelo::db::detail

@@ -24,14 +24,6 @@ namespace {
 // Bound on ping(): /health/ready must answer quickly even when the database hangs.
 constexpr std::chrono::milliseconds kPingBound{1000};
 
-void check_module_name(std::string_view module) {
-  // The name becomes part of a role identifier in SQL text: allow only what needs no quoting.
-  bool ok = !module.empty() && module.size() <= 50 && module[0] >= 'a' && module[0] <= 'z' &&
-            std::all_of(module.begin(), module.end(),
-                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-  if (!ok) throw std::invalid_argument("invalid module name for a database role: '" + std::string(module) + "'");
-}
-
 }  // namespace
 
 std::shared_ptr<Pool> Pool::create(asio::any_io_executor executor, PoolOptions options) {
@@ -43,6 +35,14 @@ PooledConnection::~PooledConnection() {
 }
 
 namespace detail {
+
+void check_module_name(std::string_view module) {
+  // The name becomes part of a role identifier in SQL text: allow only what needs no quoting.
+  bool ok = !module.empty() && module.size() <= 50 && module[0] >= 'a' && module[0] <= 'z' &&
+            std::all_of(module.begin(), module.end(),
+                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  if (!ok) throw std::invalid_argument("invalid module name for a database role: '" + std::string(module) + "'");
+}
 
 PoolImpl& pool_impl(Pool& pool) {
   auto* impl = dynamic_cast<PoolImpl*>(&pool);

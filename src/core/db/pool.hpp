@@ -24,6 +24,9 @@ struct PoolOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds statement_timeout{5000};  // for every module statement (session setting)
   std::string application_name = "nelo";
+  // execute_pipelined: statements in flight at once on one shared connection before another is
+  // checked out for the module.
+  std::size_t pipeline_depth = 16;
 };
 
 struct PoolStats {
@@ -56,6 +59,13 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // round trip, and a single statement on the server unless the connection must switch role first.
   virtual boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
                                                  const Params& params = {}) = 0;
+
+  // The same for a statement known to be short (an indexed read or write of a few rows): it
+  // shares a checked-out connection with the module's other such statements in flight, each with
+  // its own Sync (libpq pipeline mode), so PostgreSQL serves a burst of them without sleeping in
+  // between. A slow statement would delay those queued behind it: use execute() for anything else.
+  virtual boost::asio::awaitable<Result> execute_pipelined(std::string_view module, std::string_view sql,
+                                                           const Params& params = {}) = 0;
 
   // A statement run as the connecting user itself (no role): platform code only
   // (migrations, health checks, bootstrap).

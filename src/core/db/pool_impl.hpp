@@ -13,6 +13,7 @@
 
 #include "core/db/connection.hpp"
 #include "core/db/pool.hpp"
+#include "core/db/shared_lane.hpp"
 
 namespace nelo::db {
 
@@ -60,6 +61,8 @@ class PoolImpl final : public Pool {
   boost::asio::awaitable<Transaction> begin(std::string_view module, TxOptions options) override;
   boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
                                          const Params& params) override;
+  boost::asio::awaitable<Result> execute_pipelined(std::string_view module, std::string_view sql,
+                                                   const Params& params) override;
   boost::asio::awaitable<Result> execute_as_owner(std::string_view sql, const Params& params) override;
   boost::asio::awaitable<Transaction> begin_as_owner() override;
   boost::asio::awaitable<bool> ping() override;
@@ -87,6 +90,11 @@ class PoolImpl final : public Pool {
   void release(std::unique_ptr<Connection> connection) noexcept;
 
   const PoolOptions& options() const noexcept { return options_; }
+  const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+
+  // A lane reports `count` statements answered (or refused); `failed`: its connection is gone, so
+  // it is given out no more. A lane with nothing reserved any more is retired.
+  void lane_answered(SharedLane& lane, std::size_t count, bool failed) noexcept;
 
  private:
   // What a waiter is handed: a connection, or (connection null) the right to open a new one.
@@ -124,6 +132,12 @@ class PoolImpl final : public Pool {
   static boost::asio::awaitable<void> roll_back_then_release(std::shared_ptr<PoolImpl> self,
                                                              std::unique_ptr<Connection> connection);
   boost::asio::awaitable<Transaction> begin_with(std::string begin, std::string module);
+  // A listed lane of `module` with room for one more statement, reserved for the caller; null
+  // when there is none.
+  std::shared_ptr<SharedLane> reserve_lane(std::string_view module);
+  // Checks a connection out for `module`, brings its session there, and lists it as a lane
+  // reserved for the caller.
+  boost::asio::awaitable<std::shared_ptr<SharedLane>> open_lane(std::string_view module);
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;
@@ -140,7 +154,13 @@ class PoolImpl final : public Pool {
   std::uint64_t waits_total_ = 0;
   std::uint64_t timeouts_total_ = 0;
   bool closed_ = false;
+
+  std::mutex lanes_mutex_;  // guards lanes_ and each lane's reserved / listed
+  std::vector<std::shared_ptr<SharedLane>> lanes_;  // few (one per busy module, more under load)
 };
+
+// Throws std::invalid_argument unless `module` can name a role without quoting.
+void check_module_name(std::string_view module);
 
 // The pool behind a db::Pool reference (migrator), or std::logic_error for another implementation.
 PoolImpl& pool_impl(Pool& pool);

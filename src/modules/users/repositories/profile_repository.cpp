@@ -55,7 +55,7 @@ asio::awaitable<bool> ProfileRepository::insert_if_absent(db::Transaction& tx, c
 }
 
 asio::awaitable<std::optional<Profile>> ProfileRepository::find(std::string user_id) {
-  auto result = co_await pool_.execute("users", kSelectById, db::params(user_id));
+  auto result = co_await pool_.execute_pipelined("users", kSelectById, db::params(user_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_profile(result.front());
 }
