@@ -132,7 +132,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.integer("NELO_DB_POOL_SIZE", c.db_pool_size, 1, 1000);
   r.duration("NELO_DB_ACQUIRE_TIMEOUT_MS", c.db_acquire_timeout, 1, 600000);
   r.duration("NELO_DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout, 0, 3600000);
-  r.integer("NELO_DB_PIPELINE_DEPTH", c.db_pipeline_depth, 1, 256);
+  r.integer("NELO_DB_PIPELINE_DEPTH", c.db_pipeline_depth, 0, 256);
   r.boolean("NELO_MIGRATE_ON_START", c.migrate_on_start);
 
   r.choice("NELO_EVENT_BUS", c.event_bus, {"inprocess", "rabbitmq"});

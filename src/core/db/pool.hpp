@@ -25,7 +25,7 @@ struct PoolOptions {
   std::chrono::milliseconds statement_timeout{5000};  // for every module statement (session setting)
   std::string application_name = "nelo";
   // execute_pipelined: statements in flight at once on one shared connection before another is
-  // checked out for the module.
+  // checked out for the module; 0 turns sharing off (each statement is an execute()).
   std::size_t pipeline_depth = 16;
 };
 

@@ -80,6 +80,7 @@ void PoolImpl::lane_answered(SharedLane& lane, std::size_t count, bool failed) n
 
 awaitable<Result> PoolImpl::execute_pipelined(std::string_view module, std::string_view sql,
                                               const Params& params) {
+  if (options_.pipeline_depth == 0) co_return co_await execute(module, sql, params);  // switched off
   check_module_name(module);
   std::shared_ptr<SharedLane> lane = reserve_lane(module);
   if (!lane) lane = co_await open_lane(module);

@@ -129,7 +129,7 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
   for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
     const Timestamp now = clock_.now();
     db::Params insert = db::params(out.scope, out.key, fingerprint, now);
-    auto inserted = co_await pool_.execute(module_, sql_->insert, insert);
+    auto inserted = co_await pool_.execute_pipelined(module_, sql_->insert, insert);
     if (!inserted.empty()) {
       out.kind = Claim::Kind::Fresh;
       out.locked_at = inserted.front().get<Timestamp>(0);
@@ -137,7 +137,7 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
     }
 
     db::Params which = db::params(out.scope, out.key);
-    auto found = co_await pool_.execute(module_, sql_->select, which);
+    auto found = co_await pool_.execute_pipelined(module_, sql_->select, which);
     if (found.empty()) continue;  // released or purged since our INSERT: insert again
     const auto row = found.front();
 

@@ -134,7 +134,7 @@ std::string contains_pattern(const std::string& text) {
 }  // namespace
 
 asio::awaitable<std::optional<Merchant>> MerchantRepository::find(std::string id, Timestamp at) {
-  auto result = co_await pool_.execute("catalog", kSelectOne, db::params(at, id));
+  auto result = co_await pool_.execute_pipelined("catalog", kSelectOne, db::params(at, id));
   if (result.empty()) co_return std::nullopt;
   co_return read_merchant(result.front());
 }
@@ -202,7 +202,7 @@ asio::awaitable<std::optional<MerchantRef>> MerchantRepository::find_ref_for_sha
 }
 
 asio::awaitable<bool> MerchantRepository::exists(std::string id) {
-  auto result = co_await pool_.execute("catalog", kExists, db::params(id));
+  auto result = co_await pool_.execute_pipelined("catalog", kExists, db::params(id));
   co_return result.front().get<bool>("found");
 }
 

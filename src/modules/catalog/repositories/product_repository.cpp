@@ -90,14 +90,14 @@ asio::awaitable<std::vector<Product>> ProductRepository::list(std::string mercha
 }
 
 asio::awaitable<std::optional<Product>> ProductRepository::find(std::string merchant_id, std::string product_id) {
-  auto result = co_await pool_.execute("catalog", kSelectOne, db::params(product_id, merchant_id));
+  auto result = co_await pool_.execute_pipelined("catalog", kSelectOne, db::params(product_id, merchant_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_product(result.front());
 }
 
 asio::awaitable<std::vector<Product>> ProductRepository::find_many(std::string merchant_id,
                                                                    std::vector<std::string> product_ids) {
-  auto result = co_await pool_.execute("catalog", kSelectMany, db::params(merchant_id, product_ids));
+  auto result = co_await pool_.execute_pipelined("catalog", kSelectMany, db::params(merchant_id, product_ids));
   co_return read_products(result);
 }
 

@@ -362,14 +362,14 @@ asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::m
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id) {
-  auto result = co_await pool_.execute(kModule, kSelectOne, db::params(order_id));
+  auto result = co_await pool_.execute_pipelined(kModule, kSelectOne, db::params(order_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_order(result.front(), true);
 }
 
 asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepository::find_with_history(
     std::string order_id) {
-  auto result = co_await pool_.execute(kModule, kSelectWithHistory, db::params(order_id));
+  auto result = co_await pool_.execute_pipelined(kModule, kSelectWithHistory, db::params(order_id));
   if (result.empty()) co_return std::nullopt;
   OrderWithHistory found;
   found.order = read_order(result.front(), true);

@@ -119,7 +119,7 @@ asio::awaitable<std::vector<Address>> AddressRepository::list(std::string user_i
 }
 
 asio::awaitable<std::optional<Address>> AddressRepository::find(std::string user_id, std::string address_id) {
-  auto result = co_await pool_.execute("users", kSelectOne, db::params(address_id, user_id));
+  auto result = co_await pool_.execute_pipelined("users", kSelectOne, db::params(address_id, user_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_address(result.front());
 }
