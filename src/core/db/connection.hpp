@@ -106,6 +106,8 @@ class Connection {
   // Leaves pipeline mode once nothing is in flight, making the connection usable again for the
   // methods above. False (and the connection broken) if that is impossible.
   bool pipeline_end();
+  // Shuts the socket down for good (thread-safe): a wait in progress on it ends at once.
+  void abort() noexcept;
   // Waits until the socket is readable (or writable). Throws Unavailable and marks the
   // connection broken when the wait itself fails.
   boost::asio::awaitable<void> wait_ready(bool for_write) { return wait(for_write, std::nullopt); }

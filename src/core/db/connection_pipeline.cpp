@@ -2,6 +2,7 @@
 // flight together, each closed by its own Sync.
 
 #include <libpq-fe.h>
+#include <sys/socket.h>
 
 #include "core/db/connection.hpp"
 
@@ -46,6 +47,11 @@ bool Connection::pipeline_send(std::string_view sql, const Params& params) {
   }
   in_flight_.push_back(std::move(entry));
   return true;
+}
+
+void Connection::abort() noexcept {
+  broken_ = true;
+  ::shutdown(socket_.native_handle(), SHUT_RDWR);
 }
 
 int Connection::pipeline_flush() {

@@ -55,6 +55,8 @@ void SharedLane::submit(std::string_view sql, const Params& params, std::unique_
       } else {
         failed_ = true;
         failure_ = lost("sending a pipelined statement failed");
+        // Statements sent before may be waiting on the reader: end its wait now.
+        connection.abort();
       }
     }
     if (handler) refused = failure_ ? failure_ : lost("the shared connection is closed");
