@@ -101,6 +101,7 @@ struct Application::Impl {
   void register_pool_metrics() {
     auto& size = registry.gauge("nelo_db_pool_connections", "Open database connections").with({});
     auto& in_use = registry.gauge("nelo_db_pool_in_use", "Database connections checked out").with({});
+    auto& shared = registry.gauge("nelo_db_pool_shared", "Checked-out connections shared by pipelined statements").with({});
     auto& waiting = registry.gauge("nelo_db_pool_waiting", "Coroutines waiting for a database connection").with({});
     auto& waits = registry.counter("nelo_db_pool_waits_total", "Acquisitions that had to wait").with({});
     auto& timeouts = registry.counter("nelo_db_pool_timeouts_total", "Acquisitions that gave up (503)").with({});
@@ -111,11 +112,12 @@ struct Application::Impl {
       db::PoolStats stats;
     };
     auto last = std::make_shared<Last>();
-    registry.add_collector([p, last, &size, &in_use, &waiting, &waits, &timeouts]() -> asio::awaitable<void> {
+    registry.add_collector([p, last, &size, &in_use, &shared, &waiting, &waits, &timeouts]() -> asio::awaitable<void> {
       std::lock_guard lock(last->mutex);
       auto s = p->stats();
       size.set(static_cast<double>(s.size));
       in_use.set(static_cast<double>(s.in_use));
+      shared.set(static_cast<double>(s.shared));
       waiting.set(static_cast<double>(s.waiting));
       waits.inc(static_cast<double>(s.waits_total - last->stats.waits_total));
       timeouts.inc(static_cast<double>(s.timeouts_total - last->stats.timeouts_total));

@@ -83,6 +83,7 @@ TEST_F(PipelinedTest, StatementsJoinABusySharedConnection_InsteadOfWaitingForAno
   auto pool = make_pool(o);
   migrate(*pool, {{"app", {}, kItems}});
   std::atomic<int> answered{0}, refused{0};
+  std::size_t shared_while_busy = 0;
   run([&]() -> awaitable<void> {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::co_spawn(
@@ -106,7 +107,11 @@ TEST_F(PipelinedTest, StatementsJoinABusySharedConnection_InsteadOfWaitingForAno
           },
           boost::asio::detached);
     }
+    co_await sleep_for(50ms);
+    shared_while_busy = pool->stats().shared;
   }(), 2);
+  EXPECT_EQ(shared_while_busy, 1u) << "all 21 on one shared connection";
+  EXPECT_EQ(pool->stats().shared, 0u) << "handed back once idle";
   EXPECT_EQ(answered.load(), 21);
   EXPECT_EQ(refused.load(), 0);
   EXPECT_EQ(pool->stats().waits_total, 0u) << "nobody waited for a connection";
@@ -192,6 +197,27 @@ TEST_F(PipelinedTest, TerminatedBackend_FailsWhatWasInFlightWithUnavailable_Then
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(run(pool->execute_pipelined("app", "SELECT 9")).front().get<std::int32_t>(0), 9);
   EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+TEST_F(PipelinedTest, Close_LetsWhatIsInFlightFinish_AndRefusesNewStatements) {
+  auto pool = pipelined_pool(2, 16);
+  std::atomic<int> finished{0};
+  run([&]() -> awaitable<void> {
+    auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::co_spawn(
+        executor,
+        [&, pool]() -> awaitable<void> {
+          auto r = co_await pool->execute_pipelined("app", "SELECT 4 FROM pg_sleep(0.3)");
+          if (r.front().get<std::int32_t>(0) == 4) ++finished;
+        },
+        boost::asio::detached);
+    co_await sleep_for(100ms);  // its lane is open and busy
+    pool->close();
+  }(), 2);
+  EXPECT_EQ(finished.load(), 1);
+  EXPECT_THROW(run(pool->execute_pipelined("app", "SELECT 1")), db::Unavailable)
+      << "a closed pool must not hand out its lanes";
+  EXPECT_EQ(pool->stats().size, 0u) << "the lane's connection was closed when handed back";
 }
 
 }  // namespace

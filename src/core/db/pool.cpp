@@ -394,9 +394,15 @@ awaitable<bool> PoolImpl::ping() {
 }
 
 PoolStats PoolImpl::stats() const {
+  std::size_t shared = 0;
+  {
+    std::lock_guard lock(lanes_mutex_);
+    shared = lanes_.size();
+  }
   std::lock_guard lock(mutex_);
   return PoolStats{.size = open_,
                    .in_use = in_use_,
+                   .shared = shared,
                    .waiting = waiters_.size(),
                    .waits_total = waits_total_,
                    .timeouts_total = timeouts_total_};
@@ -405,6 +411,12 @@ PoolStats PoolImpl::stats() const {
 void PoolImpl::close() {
   std::vector<std::unique_ptr<Connection>> idle;
   std::deque<Waiter> waiters;
+  std::vector<std::shared_ptr<SharedLane>> lanes;  // what is in flight on them finishes
+  {
+    std::lock_guard lock(lanes_mutex_);
+    for (auto& lane : lanes_) lane->listed = false;
+    lanes.swap(lanes_);
+  }
   {
     std::lock_guard lock(mutex_);
     closed_ = true;

@@ -32,6 +32,7 @@ struct PoolOptions {
 struct PoolStats {
   std::size_t size = 0;      // open connections
   std::size_t in_use = 0;    // checked out
+  std::size_t shared = 0;    // of which shared by pipelined statements (execute_pipelined)
   std::size_t waiting = 0;   // coroutines waiting for a connection right now
   std::uint64_t waits_total = 0;     // acquisitions that had to wait
   std::uint64_t timeouts_total = 0;  // acquisitions that gave up (503)

@@ -155,7 +155,7 @@ class PoolImpl final : public Pool {
   std::uint64_t timeouts_total_ = 0;
   bool closed_ = false;
 
-  std::mutex lanes_mutex_;  // guards lanes_ and each lane's reserved / listed
+  mutable std::mutex lanes_mutex_;  // guards lanes_ and each lane's reserved / listed
   std::vector<std::shared_ptr<SharedLane>> lanes_;  // few (one per busy module, more under load)
 };
 
