@@ -197,6 +197,7 @@ int Application::serve() {
   http::ServerOptions options;
   options.address = impl.config.http_address;
   options.port = impl.config.http_port;
+  options.trusted_proxies = http::TrustedProxies::parse(impl.config.trusted_proxies);
   options.body_limit = impl.config.http_body_limit;
   options.read_timeout = impl.config.http_read_timeout;
   options.idle_timeout = impl.config.http_idle_timeout;

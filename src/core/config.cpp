@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <functional>
+#include <stdexcept>
+
+#include "core/http/trusted_proxies.hpp"
 
 extern char** environ;
 
@@ -123,6 +126,12 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.duration("NELO_HTTP_READ_TIMEOUT_MS", c.http_read_timeout, 100, 600000);
   r.duration("NELO_HTTP_IDLE_TIMEOUT_MS", c.http_idle_timeout, 100, 3600000);
   r.duration("NELO_SHUTDOWN_GRACE_MS", c.shutdown_grace, 0, 600000);
+  r.string("NELO_TRUSTED_PROXIES", c.trusted_proxies);
+  try {
+    (void)http::TrustedProxies::parse(c.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    r.problem("NELO_TRUSTED_PROXIES", e.what());
+  }
 
   r.string("DATABASE_URL", c.database_url);
   if (!c.database_url.empty() && c.database_url.rfind("postgres://", 0) != 0 &&

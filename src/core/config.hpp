@@ -22,6 +22,7 @@ struct Config {
   std::chrono::milliseconds http_read_timeout{15000};  // NELO_HTTP_READ_TIMEOUT_MS
   std::chrono::milliseconds http_idle_timeout{60000};  // NELO_HTTP_IDLE_TIMEOUT_MS
   std::chrono::milliseconds shutdown_grace{10000};     // NELO_SHUTDOWN_GRACE_MS
+  std::string trusted_proxies;                         // NELO_TRUSTED_PROXIES (addresses, CIDR blocks)
 
   // Database
   std::string database_url;                            // DATABASE_URL (required to serve/migrate)

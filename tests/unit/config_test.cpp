@@ -84,6 +84,18 @@ TEST(Config, RejectsOutOfRangeNumbersAndTrailingGarbage) {
   EXPECT_TRUE(problems_of({{"NELO_HTTP_PORT", "0"}}).empty());
 }
 
+TEST(Config, TrustedProxiesAndPipelineDepth) {
+  Env ok{{"NELO_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}, {"NELO_DB_PIPELINE_DEPTH", "0"}};
+  auto c = config_from_environment(&ok);
+  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/8, ::1");
+  EXPECT_EQ(c.db_pipeline_depth, 0u);
+  Env none;
+  EXPECT_EQ(config_from_environment(&none).db_pipeline_depth, 16u);
+  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"}}), "NELO_TRUSTED_PROXIES"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/33"}}), "NELO_TRUSTED_PROXIES"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_DB_PIPELINE_DEPTH", "257"}}), "NELO_DB_PIPELINE_DEPTH"));
+}
+
 TEST(Config, RabbitmqNeedsItsUrl) {
   EXPECT_TRUE(mentions(problems_of({{"NELO_EVENT_BUS", "rabbitmq"}}), "RABBITMQ_URL"));
 }

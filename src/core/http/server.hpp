@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/http/router.hpp"
+#include "core/http/trusted_proxies.hpp"
 
 namespace nelo {
 class AccessTokenVerifier;
@@ -31,6 +32,7 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds shutdown_grace{10000}; // in-flight requests get this long on stop
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client (none by default)
 };
 
 class Server {

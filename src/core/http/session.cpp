@@ -71,6 +71,21 @@ bool parse_target(Request& request, std::string_view& encoded_path) {
   return true;
 }
 
+// Every X-Forwarded-For header of the request, joined with commas in the order received.
+std::optional<std::string> forwarded_for(const Request& request) {
+  std::optional<std::string> joined;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    if (joined) {
+      *joined += ',';
+      *joined += value;
+    } else {
+      joined = value;
+    }
+  }
+  return joined;
+}
+
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(Socket socket, std::shared_ptr<ServerState> state)
@@ -83,6 +98,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     beast::error_code ec;
     auto endpoint = socket_.remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
+    client_ = remote_;
   }
 
   void start() {
@@ -180,13 +196,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Request request;
     request.method = message.method_string();
     request.target = message.target();
-    request.remote_address = remote_;
     request.json_max_depth = options_.json_max_depth;
     for (const auto& field : message) {
       std::string name(field.name_string());
       ascii_lower_in_place(name);
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
+    if (!options_.trusted_proxies.empty()) client_ = options_.trusted_proxies.client_address(remote_, forwarded_for(request));
+    request.remote_address = client_;
     auto client_id = request.header("x-request-id");
     log_->request_id = client_id && is_acceptable_request_id(*client_id) ? std::string(*client_id)
                                                                          : generate_request_id();
@@ -287,7 +304,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     double seconds = seconds_since(started);
     state_->metrics.record(route, method, status, seconds);
     if (logging::access_log_enabled()) {
-      logging::log_access({method, route_label, path, status, seconds * 1000.0, remote_, user_id});
+      logging::log_access({method, route_label, path, status, seconds * 1000.0, client_, user_id});
     }
     end_request();
   }
@@ -296,6 +313,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request_active_ = false;
     state_->metrics.in_flight().dec();
     log_->request_id.clear();
+    client_ = remote_;
   }
 
   // Half-closes, then drops whatever the client still sends for a moment before closing.
@@ -372,7 +390,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   asio::cancellation_signal cancel_;
   beast::flat_buffer buffer_;
   std::string head_;  // response head, reused across requests
-  std::string remote_;
+  std::string remote_;  // the socket's peer
+  std::string client_;  // the current request's client: remote_, or seen through trusted proxies
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point timer_expiry_ = Clock::time_point::max();
   Phase phase_ = Phase::Idle;
