@@ -11,6 +11,8 @@
 
 #include <stdexcept>
 
+#include "core/json_text.hpp"
+
 namespace nelo::app::demo {
 
 namespace asio = boost::asio;
@@ -66,7 +68,7 @@ ApiResponse ApiClient::get(std::string_view path, std::string_view token) const 
 }
 
 ApiResponse ApiClient::post(std::string_view path, const json::value& body, std::string_view token) const {
-  const std::string text = json::serialize(body);
+  const std::string text = to_json_text(body);
   return send("POST", path, &text, token);
 }
 

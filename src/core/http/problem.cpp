@@ -2,11 +2,12 @@
 
 #include <boost/core/demangle.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <typeinfo>
+
+#include "core/json_text.hpp"
 
 namespace nelo::http {
 
@@ -37,7 +38,7 @@ Response render(int status, std::string_view type, std::string_view title, std::
   Response r;
   r.status = status;
   r.content_type = kProblemType;
-  r.body = json::serialize(body);
+  r.body = to_json_text(body);
   return r;
 }
 

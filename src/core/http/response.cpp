@@ -1,13 +1,13 @@
 #include "core/http/response.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "core/json_text.hpp"
 
 namespace nelo::http {
 
 Response Response::json(const boost::json::value& value, int status) {
   Response r;
   r.status = status;
-  r.body = boost::json::serialize(value);
+  r.body = to_json_text(value);
   return r;
 }
 

@@ -1,13 +1,13 @@
 #include "modules/orders/api/v1/routes.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <functional>
 
 #include "core/errors.hpp"
 #include "core/http/problem.hpp"
 #include "core/http/router.hpp"
+#include "core/json_text.hpp"
 #include "modules/orders/api/v1/schemas.hpp"
 #include "modules/orders/names.hpp"
 #include "modules/orders/services/order_checkout.hpp"
@@ -85,7 +85,7 @@ asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Req
   responses.created = [](const Order& created) {
     idempotency::StoredResponse r;
     r.status = 201;
-    r.body = json::serialize(to_json(created));
+    r.body = to_json_text(to_json(created));
     r.content_type = kJson;
     return r;
   };

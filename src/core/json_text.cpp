@@ -1,0 +1,103 @@
+#include "core/json_text.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+namespace nelo {
+
+namespace json = boost::json;
+
+namespace {
+
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the stretch copied as is
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+template <class Number>
+void append_integer(std::string& out, Number n) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, n);
+  out.append(buffer, end);
+}
+
+void append_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {  // JSON has no infinities or NaN; Nelo never produces them
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+  const std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";  // still a double when read
+}
+
+}  // namespace
+
+void append_json_text(std::string& out, const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::null: out += "null"; break;
+    case json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
+    case json::kind::int64: append_integer(out, value.get_int64()); break;
+    case json::kind::uint64: append_integer(out, value.get_uint64()); break;
+    case json::kind::double_: append_double(out, value.get_double()); break;
+    case json::kind::string: append_escaped(out, value.get_string()); break;
+    case json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& element : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_text(out, element);
+      }
+      out += ']';
+      break;
+    }
+    case json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& member : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        append_escaped(out, member.key());
+        out += ':';
+        append_json_text(out, member.value());
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+std::string to_json_text(const json::value& value) {
+  std::string out;
+  out.reserve(256);
+  append_json_text(out, value);
+  return out;
+}
+
+}  // namespace nelo
