@@ -108,9 +108,9 @@ class Connection {
   bool pipeline_end();
   // Shuts the socket down for good (thread-safe): a wait in progress on it ends at once.
   void abort() noexcept;
-  // Waits until the socket is readable (or writable). Throws Unavailable and marks the
-  // connection broken when the wait itself fails.
-  boost::asio::awaitable<void> wait_ready(bool for_write) { return wait(for_write, std::nullopt); }
+  // Waits until the socket is readable (or writable); throws boost::system::system_error when
+  // the wait itself fails. Touches nothing else (the lane marks the connection broken).
+  boost::asio::awaitable<void> wait_ready(bool for_write);
 
  private:
   Connection(pg_conn* conn, boost::asio::posix::stream_descriptor socket);

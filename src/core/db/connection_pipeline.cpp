@@ -1,10 +1,13 @@
 // Connection's shared-pipeline members (connection.hpp): independent autocommit statements in
 // flight together, each closed by its own Sync.
 
+#include "core/db/connection.hpp"
+
 #include <libpq-fe.h>
 #include <sys/socket.h>
 
-#include "core/db/connection.hpp"
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace nelo::db::detail {
 
@@ -47,6 +50,13 @@ bool Connection::pipeline_send(std::string_view sql, const Params& params) {
   }
   in_flight_.push_back(std::move(entry));
   return true;
+}
+
+boost::asio::awaitable<void> Connection::wait_ready(bool for_write) {
+  using boost::asio::posix::stream_descriptor;
+  auto [ec] = co_await socket_.async_wait(for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
+                                          boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec) throw boost::system::system_error(ec);
 }
 
 void Connection::abort() noexcept {

@@ -84,12 +84,22 @@ asio::awaitable<void> SharedLane::read(std::shared_ptr<SharedLane> self) {
 
 asio::awaitable<void> SharedLane::read_until_idle() {
   std::vector<Connection::PipelinedOutcome> outcomes;
+  bool for_write = false;
+  // Started by the statement just sent: nothing can have come back yet, so each round waits first.
   for (;;) {
+    try {
+      co_await connection_->get().wait_ready(for_write);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      connection_->get().mark_broken();
+      failed_ = true;
+      failure_ = lost("waiting for the database failed");
+    }
     outcomes.clear();
     std::deque<std::unique_ptr<OutcomeHandler>> answered;
     std::deque<std::unique_ptr<OutcomeHandler>> abandoned;
+    std::exception_ptr failure;
     bool done = false;
-    bool for_write = false;
     {
       std::lock_guard lock(mutex_);
       auto& connection = connection_->get();
@@ -102,7 +112,10 @@ asio::awaitable<void> SharedLane::read_until_idle() {
         answered.push_back(std::move(pending_.front()));
         pending_.pop_front();
       }
-      if (failed_) abandoned = take_all_pending();
+      if (failed_) {
+        abandoned = take_all_pending();
+        failure = failure_;
+      }
       done = pending_.empty();
       if (done) reading_ = false;
       for_write = flushed == 1;
@@ -115,18 +128,11 @@ asio::awaitable<void> SharedLane::read_until_idle() {
         answered[i]->complete(nullptr, std::move(outcome.result));
       }
     }
-    for (auto& handler : abandoned) handler->complete(failure_, {});
+    for (auto& handler : abandoned) handler->complete(failure, {});
     if (!answered.empty() || !abandoned.empty()) {
       pool_->lane_answered(*this, answered.size() + abandoned.size(), !abandoned.empty());
     }
     if (done) co_return;
-    try {
-      co_await connection_->get().wait_ready(for_write);
-    } catch (...) {
-      std::lock_guard lock(mutex_);
-      failed_ = true;
-      failure_ = lost("waiting for the database failed");
-    }
   }
 }
 
