@@ -84,6 +84,16 @@ TEST(DbResult, ColumnNames_MatchWholeNamesOnly) {
   EXPECT_THROW(r.front().get<std::string>(std::string_view("id\0", 3)), std::logic_error);
 }
 
+TEST(DbResult, ColumnNames_FoundInAnyOrderOnOneRow) {
+  auto r = make_result({"a", "b", "c", "d"}, {{"1", "2", "3", "4"}});
+  const auto row = r.front();
+  for (const char* name : {"a", "b", "c", "d", "d", "a", "c", "b", "b", "d"}) {
+    EXPECT_EQ(row.get<std::string>(name)[0] - '1', name[0] - 'a') << name;
+  }
+  EXPECT_THROW(row.get<std::string>("e"), std::logic_error);
+  EXPECT_EQ(row.get<std::string>("c"), "3") << "a miss leaves the next lookup right";
+}
+
 TEST(DbResult, BadValues_ThrowInsteadOfGuessing) {
   auto r = make_result({"c"}, {{"12x"}, {"99999999999"}, {"maybe"}, {"2026-11-25"}, {"{not json"}, {"{{1,2},{3,4}}"},
                                {"{a,NULL}"}, {""}});

@@ -168,10 +168,15 @@ bool is_named(const char* field, std::string_view name) {
 int Row::column_index(std::string_view name) const {
   const PGresult* r = pg(result_);
   if (r) {
-    int n = PQnfields(r);
-    // Exact, case-sensitive match: PQfnumber would fold case and parse quotes.
-    for (int i = 0; i < n; ++i) {
-      if (is_named(PQfname(r, i), name)) return i;
+    const int n = PQnfields(r);
+    // Exact, case-sensitive match: PQfnumber would fold case and parse quotes. Searched from
+    // where the last lookup ended, wrapping around: reading columns in order costs one compare.
+    for (int k = 0; k < n; ++k) {
+      const int i = (next_column_ + k) % n;
+      if (is_named(PQfname(r, i), name)) {
+        next_column_ = i + 1 < n ? i + 1 : 0;
+        return i;
+      }
     }
   }
   throw std::logic_error("no column named '" + std::string(name) + "' in the result");

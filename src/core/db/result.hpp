@@ -42,6 +42,9 @@ class Row {
  private:
   const Result* result_;
   int index_;
+  // Where the next name lookup starts: just after the last column found, since readers mostly
+  // take the columns in the order the statement lists them.
+  mutable int next_column_ = 0;
 };
 
 class Result {
