@@ -62,13 +62,15 @@ class SharedLane : public std::enable_shared_from_this<SharedLane> {
   // The reader: one at a time, while statements are in flight. Static with an owning `self`.
   static boost::asio::awaitable<void> read(std::shared_ptr<SharedLane> self);
   boost::asio::awaitable<void> read_until_idle();
-  // With mutex_ held: the handlers of every statement still in flight, each with `error`.
+  // With mutex_ held: takes the handlers of every statement still in flight (to fail them).
   std::deque<std::unique_ptr<OutcomeHandler>> take_all_pending();
 
   std::shared_ptr<PoolImpl> pool_;
   std::string module_;
 
-  std::mutex mutex_;  // guards everything below and every use of the connection
+  // Guards everything below and every use of the connection, but for the reader's socket waits
+  // (only the reader waits; abort() only shuts the socket down, which is safe alongside a wait).
+  std::mutex mutex_;
   std::unique_ptr<PooledConnection> connection_;
   std::deque<std::unique_ptr<OutcomeHandler>> pending_;  // in the order sent
   bool reading_ = false;
