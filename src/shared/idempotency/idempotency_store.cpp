@@ -129,7 +129,9 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
   for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
     const Timestamp now = clock_.now();
     db::Params insert = db::params(out.scope, out.key, fingerprint, now);
-    auto inserted = co_await pool_.execute_pipelined(module_, sql_->insert, insert);
+    // Not pipelined: a retry racing the first request's business transaction can wait here for
+    // that transaction's lock on the key, and must not hold up statements queued behind it.
+    auto inserted = co_await pool_.execute(module_, sql_->insert, insert);
     if (!inserted.empty()) {
       out.kind = Claim::Kind::Fresh;
       out.locked_at = inserted.front().get<Timestamp>(0);
