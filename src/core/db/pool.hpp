@@ -61,7 +61,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   virtual boost::asio::awaitable<Result> execute(std::string_view module, std::string_view sql,
                                                  const Params& params = {}) = 0;
 
-  // The same for a statement known to be short (an indexed read or write of a few rows): it
+  // The same for a statement known to be short and never to wait for a lock (an indexed read of a
+  // few rows; a write could queue behind another transaction's row lock): it
   // shares a checked-out connection with the module's other such statements in flight, each with
   // its own Sync (libpq pipeline mode), so PostgreSQL serves a burst of them without sleeping in
   // between. A slow statement would delay those queued behind it: use execute() for anything else.
