@@ -58,6 +58,12 @@ TEST(DbErrorMapping, ConnectionProblems_AreUnavailable) {
   EXPECT_THROW(throw_mapped(fatal), Unavailable);
 }
 
+TEST(DbErrorMapping, StaleCachedPlan_IsRecognisedByStateAndMessage) {
+  EXPECT_TRUE(is_stale_cached_plan(err("0A000", "cached plan must not change result type")));
+  EXPECT_FALSE(is_stale_cached_plan(err("0A000", "COPY is not supported through the pool")));
+  EXPECT_FALSE(is_stale_cached_plan(err("XX000", "cached plan must not change result type")));
+}
+
 TEST(DbErrorMapping, EverythingElse_IsADatabaseErrorKeepingSqlstateAndMessage) {
   auto e = err("42501", "permission denied for schema orders");
   e.detail = "more";

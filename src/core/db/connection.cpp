@@ -541,13 +541,9 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
       if (name == commands[c].name) prepared_.emplace(std::move(sql), std::move(name));
     }
   }
-  // After DDL changed a table's columns, the server refuses a cached statement whose result type
-  // would change (0A000). Forget it: the next use prepares it afresh under a new name.
-  if (first_error && first_error->sqlstate == "0A000" && failed_command < commands.size() &&
-      first_error->message.find("cached plan") != std::string::npos) {
-    if (auto it = prepared_.find(statements[commands[failed_command].index].sql); it != prepared_.end()) {
-      prepared_.erase(it);
-    }
+  // A stale cached plan: forget the statement, the next use prepares it afresh under a new name.
+  if (first_error && failed_command < commands.size() && is_stale_cached_plan(*first_error)) {
+    forget_statement(statements[commands[failed_command].index].sql);
   }
   if (first_error) throw_mapped(*first_error);
   co_return results;

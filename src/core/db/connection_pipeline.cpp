@@ -11,16 +11,6 @@
 
 namespace nelo::db::detail {
 
-namespace {
-
-bool is_cached_plan_error(const ServerError& e) {
-  // After DDL changed a table's columns the server refuses a cached statement whose result type
-  // would change: the statement must be prepared afresh.
-  return e.sqlstate == "0A000" && e.message.find("cached plan") != std::string::npos;
-}
-
-}  // namespace
-
 bool Connection::pipeline_send(std::string_view sql, const Params& params) {
   if (broken_ || PQstatus(conn_) != CONNECTION_OK) return false;
   if (!pipelining_) {
@@ -89,7 +79,7 @@ bool Connection::pipeline_collect(std::vector<PipelinedOutcome>& out) {
         // A statement the server refused to prepare, or whose cached plan went stale, is
         // prepared afresh (under a new name) by its next use.
         if ((front.prepare && !front.prepare_ok) ||
-            (front.outcome.error && is_cached_plan_error(*front.outcome.error))) {
+            (front.outcome.error && is_stale_cached_plan(*front.outcome.error))) {
           forget_statement(front.sql);
         }
         out.push_back(std::move(front.outcome));

@@ -16,6 +16,10 @@ std::string full_message(const ServerError& e) {
 
 }  // namespace
 
+bool is_stale_cached_plan(const ServerError& error) {
+  return error.sqlstate == "0A000" && error.message.find("cached plan") != std::string::npos;
+}
+
 void throw_mapped(const ServerError& e) {
   const std::string& s = e.sqlstate;
   if (s == "23505") {
