@@ -25,6 +25,7 @@
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/events/schema_templates.hpp"
 #include "support/run_async.hpp"
+#include "support/test_bus_options.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::events::test {
@@ -81,18 +82,12 @@ class EventsTest : public ::testing::Test {
     co_await migrator.migrate(schemas);
   }
 
-  // Short intervals so retries, polls and leases happen within a test's time.
+  // The module fixtures' fast settings, with a longer retry cap and a short retention (the
+  // retry and purge tests rely on both; they call purge() themselves).
   static OutboxOptions fast_options(std::string instance_id) {
-    OutboxOptions o;
-    o.instance_id = std::move(instance_id);
-    o.max_attempts = 3;
-    o.poll_interval = 50ms;
-    o.retry_base = 100ms;
+    OutboxOptions o = nelo::test::fast_bus_options(std::move(instance_id));
     o.retry_cap = 2s;
-    o.lease = 5s;
     o.retention = std::chrono::hours(1);
-    o.purge_interval = std::chrono::hours(1);  // tests call purge() themselves
-    o.stop_timeout = 5s;
     return o;
   }
 

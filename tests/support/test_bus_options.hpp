@@ -18,7 +18,7 @@ inline events::OutboxOptions fast_bus_options(std::string instance_id) {
   o.retry_base = 100ms;
   o.retry_cap = 1s;
   o.lease = 5s;
-  o.purge_interval = std::chrono::hours(1);
+  o.purge_interval = std::chrono::hours(1);  // tests call purge() themselves
   o.stop_timeout = 5s;
   return o;
 }

@@ -68,21 +68,6 @@ awaitable<bool> wait_on(stream_descriptor& socket, stream_descriptor::wait_type 
   co_return co_await asio::co_spawn(strand, wait_or_time_out(socket, type, *deadline), asio::use_awaitable);
 }
 
-ServerError error_from(const PGresult* res, PGconn* conn) {
-  ServerError e;
-  auto field = [&](int code) {
-    const char* v = PQresultErrorField(res, code);
-    return std::string(v ? v : "");
-  };
-  e.sqlstate = field(PG_DIAG_SQLSTATE);
-  e.message = field(PG_DIAG_MESSAGE_PRIMARY);
-  if (e.message.empty()) e.message = trimmed(PQresultErrorMessage(res));
-  e.detail = field(PG_DIAG_MESSAGE_DETAIL);
-  e.constraint = field(PG_DIAG_CONSTRAINT_NAME);
-  e.connection_lost = PQstatus(conn) != CONNECTION_OK;
-  return e;
-}
-
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
   for (std::size_t start = 0;;) {
@@ -296,7 +281,20 @@ bool Connection::alive_while_idle() {
 
 int Connection::backend_pid() const { return PQbackendPID(conn_); }
 
-ServerError Connection::server_error(const PGresult* res, PGconn* conn) { return error_from(res, conn); }
+ServerError Connection::server_error(const PGresult* res, PGconn* conn) {
+  ServerError e;
+  auto field = [&](int code) {
+    const char* v = PQresultErrorField(res, code);
+    return std::string(v ? v : "");
+  };
+  e.sqlstate = field(PG_DIAG_SQLSTATE);
+  e.message = field(PG_DIAG_MESSAGE_PRIMARY);
+  if (e.message.empty()) e.message = trimmed(PQresultErrorMessage(res));
+  e.detail = field(PG_DIAG_MESSAGE_DETAIL);
+  e.constraint = field(PG_DIAG_CONSTRAINT_NAME);
+  e.connection_lost = PQstatus(conn) != CONNECTION_OK;
+  return e;
+}
 
 std::string Connection::statement_name(std::string_view sql, bool& prepare) {
   if (auto it = prepared_.find(sql); it != prepared_.end()) {
@@ -368,7 +366,7 @@ awaitable<Result> Connection::collect(Deadline deadline) {
           broken_ = true;  // we do not speak COPY here; the protocol state is unusable
           throw DatabaseError("0A000", "COPY is not supported through the pool");
         default:
-          if (!first_error) first_error = error_from(res, conn_);
+          if (!first_error) first_error = server_error(res, conn_);
           PQclear(res);
           break;
       }
@@ -520,7 +518,7 @@ awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Stateme
           throw DatabaseError("0A000", "COPY is not supported through the pool");
         default:
           if (!first_error) {
-            first_error = error_from(res, conn_);
+            first_error = server_error(res, conn_);
             failed_command = current;
           }
           PQclear(res);

@@ -47,7 +47,7 @@ void SharedLane::submit(std::string_view sql, const Params& params, std::unique_
   std::exception_ptr refused;
   {
     std::lock_guard lock(mutex_);
-    if (!failed_ && connection_) {
+    if (!failed_) {
       auto& connection = connection_->get();
       if (connection.pipeline_send(sql, params)) {
         pending_.push_back(std::move(handler));
@@ -59,7 +59,7 @@ void SharedLane::submit(std::string_view sql, const Params& params, std::unique_
         connection.abort();
       }
     }
-    if (handler) refused = failure_ ? failure_ : lost("the shared connection is closed");
+    if (handler) refused = failure_;
   }
   if (handler) {  // not sent: the lane's connection is gone
     handler->complete(refused, {});
