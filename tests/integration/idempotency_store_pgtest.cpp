@@ -1,6 +1,8 @@
-// IdempotencyStore against a real PostgreSQL: the claim outcomes, their races (50 concurrent
-// first requests, two takers of a stale claim), the response's transactional fate, scopes and
-// retention. Two scratch module schemas get the idempotency template like every module does.
+// IdempotencyStore against a real PostgreSQL: what a key says, the answer's transactional fate
+// (stored with the work or not at all), the races between requests with one key (in flight while
+// the winner's transaction is open, its answer once committed, 50 at once), a crashed winner,
+// the upgrade from in-flight claims, scopes and retention. Two scratch module schemas get the
+// idempotency templates like every module does, and a table standing for the business writes.
 
 #include <gtest/gtest.h>
 
@@ -18,7 +20,9 @@
 #include <vector>
 
 #include "core/db/migrator.hpp"
+#include "core/db/params.hpp"
 #include "core/db/pool.hpp"
+#include "core/errors.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
 #include "shared/idempotency/periodic_purge.hpp"
 #include "shared/idempotency/schema_templates.hpp"
@@ -56,6 +60,7 @@ class IdempotencyStoreTest : public ::testing::Test {
   void SetUp() override {
     pool_ = make_pool();
     run(migrate());
+    db_.exec("CREATE TABLE alpha.work (request text NOT NULL); GRANT ALL ON alpha.work TO nelo_alpha");
     store_ = std::make_unique<IdempotencyStore>(*pool_, clock_, "alpha");
   }
 
@@ -64,12 +69,12 @@ class IdempotencyStoreTest : public ::testing::Test {
     pool_->close();
   }
 
-  std::shared_ptr<db::Pool> make_pool(std::size_t size = 10) {
+  std::shared_ptr<db::Pool> make_pool(std::size_t size = 10, std::string application_name = "nelo-idempotency-test") {
     db::PoolOptions options;
     options.conninfo = db_.conninfo();
     options.max_size = size;
     options.acquire_timeout = 10s;
-    options.application_name = "nelo-idempotency-test";
+    options.application_name = std::move(application_name);
     return db::Pool::create(io_.get_executor(), options);
   }
 
@@ -86,6 +91,13 @@ class IdempotencyStoreTest : public ::testing::Test {
     co_await migrator.migrate(schemas);
   }
 
+  asio::awaitable<void> migrate_gamma() {
+    std::vector<db::SchemaMigrations> schemas;
+    schemas.push_back({"gamma", schema_templates(), {}});
+    db::Migrator migrator(*pool_);
+    co_await migrator.migrate(schemas);
+  }
+
   template <class T>
   T run(asio::awaitable<T> work) {
     return nelo::test::run_async(io_, std::move(work), 2);
@@ -96,19 +108,22 @@ class IdempotencyStoreTest : public ::testing::Test {
     return run((store ? *store : *store_).claim(scope, key, fingerprint));
   }
 
-  // complete() inside an alpha transaction that commits (or rolls back).
-  void complete_in_tx(const Claim& c, StoredResponse response, bool commit = true) {
-    run([&]() -> asio::awaitable<void> {
-      auto tx = co_await pool_->begin("alpha");
-      co_await tx.execute("SELECT 1");  // stands for the business writes
-      co_await store_->complete(tx, c, std::move(response));
-      if (commit) {
-        co_await tx.commit();
-      } else {
-        co_await tx.rollback();
-      }
-    }());
+  // The operation a Fresh claim allows: a business write (a row in alpha.work naming `request`)
+  // and the key's answer, committed together. Returns the key's verdict.
+  Claim work_and_commit(const Claim& c, StoredResponse response, const std::string& request = "r",
+                        IdempotencyStore* store = nullptr, db::Pool* pool = nullptr) {
+    return run(work_then_commit(store ? *store : *store_, pool ? *pool : *pool_, c, std::move(response), request));
   }
+
+  static asio::awaitable<Claim> work_then_commit(IdempotencyStore& store, db::Pool& pool, Claim c,
+                                                 StoredResponse response, std::string request) {
+    auto tx = co_await pool.begin("alpha");
+    db::Params values = db::params(request);
+    co_await tx.execute("INSERT INTO alpha.work (request) VALUES ($1)", values);
+    co_return co_await store.commit(tx, c, std::move(response));
+  }
+
+  std::string count_work() { return db_.value("SELECT count(*) FROM alpha.work"); }
 
   std::string count_keys(const std::string& schema = "alpha") {
     return db_.value("SELECT count(*) FROM " + schema + ".idempotency_keys");
@@ -122,13 +137,14 @@ class IdempotencyStoreTest : public ::testing::Test {
   std::unique_ptr<IdempotencyStore> store_;
 };
 
-TEST_F(IdempotencyStoreTest, TemplateCreatesTheTableOwnedByTheModuleRole) {
+TEST_F(IdempotencyStoreTest, TemplatesCreateTheTableAndItsLockOwnedByTheModuleRole) {
   EXPECT_EQ(db_.value("SELECT tableowner FROM pg_tables WHERE schemaname = 'alpha' AND tablename = 'idempotency_keys'"),
             "nelo_alpha");
   EXPECT_EQ(db_.value("SELECT tableowner FROM pg_tables WHERE schemaname = 'beta' AND tablename = 'idempotency_keys'"),
             "nelo_beta");
-  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.schema_migrations WHERE name = 'template:idempotency_0001_keys.sql'"),
-            "1");
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.schema_migrations WHERE name LIKE 'template:idempotency_%'"), "2");
+  EXPECT_EQ(db_.value("SELECT proowner::regrole FROM pg_proc WHERE oid = 'alpha.lock_idempotency_key'::regproc"),
+            "nelo_alpha");
 }
 
 TEST_F(IdempotencyStoreTest, FreshThenReplayWithTheIdenticalResponse) {
@@ -136,11 +152,10 @@ TEST_F(IdempotencyStoreTest, FreshThenReplayWithTheIdenticalResponse) {
   ASSERT_EQ(first.kind, Kind::Fresh);
   EXPECT_EQ(first.scope, "user-1");
   EXPECT_EQ(first.key, "key-1");
-  EXPECT_TRUE(first.locked_at);
   EXPECT_FALSE(first.response);
 
   const std::string body = "{\"id\":\"8f3c\",\"total\":{\"amount\":1250,\"currency\":\"EUR\"},\"note\":\"caf\xc3\xa9\"}";
-  complete_in_tx(first, created(body));
+  EXPECT_EQ(work_and_commit(first, created(body)).kind, Kind::Fresh) << "this request's answer was stored";
 
   for (int i = 0; i < 2; ++i) {
     auto again = claim("user-1", "key-1", "fp-a");
@@ -151,14 +166,17 @@ TEST_F(IdempotencyStoreTest, FreshThenReplayWithTheIdenticalResponse) {
     EXPECT_EQ(again.response->content_type, "application/json");
   }
   EXPECT_EQ(count_keys(), "1");
+  EXPECT_EQ(count_work(), "1");
 }
 
-TEST_F(IdempotencyStoreTest, SameKeyOtherRequestIsAMismatch_WhileInFlightAndOnceCompleted) {
-  auto first = claim("user-1", "key-1", "fp-a");
-  ASSERT_EQ(first.kind, Kind::Fresh);
-  EXPECT_EQ(claim("user-1", "key-1", "fp-b").kind, Kind::Mismatch);
+TEST_F(IdempotencyStoreTest, LookingAKeyUpWritesNothing) {
+  EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::Fresh);
+  EXPECT_EQ(claim("user-1", "key-1", "fp-b").kind, Kind::Fresh);
+  EXPECT_EQ(count_keys(), "0");
+}
 
-  complete_in_tx(first, created("{}"));
+TEST_F(IdempotencyStoreTest, SameKeyOtherRequestIsAMismatchOnceCompleted) {
+  work_and_commit(claim("user-1", "key-1", "fp-a"), created("{}"));
   auto other = claim("user-1", "key-1", "fp-b");
   EXPECT_EQ(other.kind, Kind::Mismatch);
   EXPECT_FALSE(other.response);
@@ -166,160 +184,195 @@ TEST_F(IdempotencyStoreTest, SameKeyOtherRequestIsAMismatch_WhileInFlightAndOnce
   EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::Replay);
 }
 
-TEST_F(IdempotencyStoreTest, SecondClaimWhileTheFirstRunsIsInFlight) {
-  ASSERT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::Fresh);
-  clock_.advance(59s);  // still within stale_after (60 s)
-  EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::InFlight);
+TEST_F(IdempotencyStoreTest, WhileAnotherTransactionHoldsTheKeyItIsInFlight_AndTheLoserKeepsNothing) {
+  auto mine = claim("user-1", "key-1", "fp-a");
+  run([&]() -> asio::awaitable<void> {
+    // The winner: its transaction holds the key and is still open.
+    auto winner = co_await pool_->begin("alpha");
+    db::Params key = db::params(std::string("user-1"), std::string("key-1"));
+    co_await winner.execute("SELECT alpha.lock_idempotency_key($1, $2)", key);
+
+    auto response = created("{\"loser\":true}");
+    auto verdict = co_await work_then_commit(*store_, *pool_, mine, std::move(response), "loser");
+    EXPECT_EQ(verdict.kind, Kind::InFlight);
+    co_await winner.rollback();
+  }());
+  EXPECT_EQ(count_work(), "0") << "the loser's business writes were rolled back";
+  EXPECT_EQ(count_keys(), "0");
+  // The winner gave up (rolled back): the key is free at once.
+  EXPECT_EQ(work_and_commit(mine, created("{\"retry\":true}"), "retry").kind, Kind::Fresh);
+  EXPECT_EQ(claim("user-1", "key-1", "fp-a").response->body, "{\"retry\":true}");
 }
 
-TEST_F(IdempotencyStoreTest, FiftyConcurrentClaimsOfOneKey_ExactlyOneIsFresh) {
-  // Two pools, as two processes would race.
+TEST_F(IdempotencyStoreTest, OnceAnotherRequestCommittedItsAnswerIsTheVerdict) {
+  // Both looked the key up before either wrote.
+  auto first = claim("user-1", "key-1", "fp-a");
+  auto same = claim("user-1", "key-1", "fp-a");
+  auto other_body = claim("user-1", "key-1", "fp-b");
+  ASSERT_EQ(work_and_commit(first, created("{\"first\":true}"), "first").kind, Kind::Fresh);
+
+  auto replay = work_and_commit(same, created("{\"second\":true}"), "second");
+  ASSERT_EQ(replay.kind, Kind::Replay);
+  EXPECT_EQ(replay.response->body, "{\"first\":true}");
+  EXPECT_EQ(work_and_commit(other_body, created("{\"third\":true}"), "third").kind, Kind::Mismatch);
+  EXPECT_EQ(db_.column("SELECT request FROM alpha.work"), std::vector<std::string>{"first"});
+}
+
+TEST_F(IdempotencyStoreTest, FiftyConcurrentRequestsWithOneKey_ExactlyOneIsStored) {
+  // Two pools, as two processes would race; each request looks up, works and commits.
   auto other = other_store();
   std::mutex mutex;
-  std::vector<Claim> claims;
+  std::vector<Claim> verdicts;
   for (int i = 0; i < 50; ++i) {
     IdempotencyStore& store = i % 2 ? *other : *store_;
-    asio::co_spawn(io_, store.claim("user-1", "same-key", "fp-a"), [&](std::exception_ptr e, Claim c) {
+    db::Pool& pool = i % 2 ? *extra_pools_.back() : *pool_;
+    auto request = [](IdempotencyStore& store, db::Pool& pool, std::string name) -> asio::awaitable<Claim> {
+      auto c = co_await store.claim("user-1", "same-key", "fp-a");
+      if (c.kind != Kind::Fresh) co_return c;
+      auto response = created("{\"by\":\"" + name + "\"}");
+      co_return co_await work_then_commit(store, pool, c, std::move(response), name);
+    };
+    asio::co_spawn(io_, request(store, pool, "request-" + std::to_string(i)), [&](std::exception_ptr e, Claim c) {
       if (e) {
-        ADD_FAILURE() << "claim threw";
+        ADD_FAILURE() << "a request threw";
         return;
       }
       std::lock_guard lock(mutex);
-      claims.push_back(std::move(c));
+      verdicts.push_back(std::move(c));
     });
   }
   run([]() -> asio::awaitable<void> { co_return; }());
 
-  ASSERT_EQ(claims.size(), 50u);
-  int fresh = 0, in_flight = 0;
-  for (const auto& c : claims) {
-    fresh += c.kind == Kind::Fresh;
+  ASSERT_EQ(verdicts.size(), 50u);
+  int stored = 0, replayed = 0, in_flight = 0;
+  for (const auto& c : verdicts) {
+    stored += c.kind == Kind::Fresh;
+    replayed += c.kind == Kind::Replay;
     in_flight += c.kind == Kind::InFlight;
   }
-  EXPECT_EQ(fresh, 1);
-  EXPECT_EQ(in_flight, 49);
+  EXPECT_EQ(stored, 1);
+  EXPECT_EQ(stored + replayed + in_flight, 50);
   EXPECT_EQ(count_keys(), "1");
+  ASSERT_EQ(count_work(), "1");
+  const auto winner = db_.value("SELECT request FROM alpha.work");
+  EXPECT_EQ(claim("user-1", "same-key", "fp-a").response->body, "{\"by\":\"" + winner + "\"}");
+  for (const auto& c : verdicts) {
+    if (c.kind == Kind::Replay) {
+      EXPECT_EQ(c.response->body, "{\"by\":\"" + winner + "\"}");
+    }
+  }
 }
 
-TEST_F(IdempotencyStoreTest, CompleteInARolledBackTransactionLeavesTheClaimInFlight_ReleaseFreesTheKey) {
+TEST_F(IdempotencyStoreTest, AFailedOrCrashedRequestLeavesTheKeyFreeAtOnce) {
   auto first = claim("user-1", "key-1", "fp-a");
-  ASSERT_EQ(first.kind, Kind::Fresh);
-  complete_in_tx(first, created("{\"id\":1}"), /*commit=*/false);
-
-  EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::InFlight);
-  EXPECT_EQ(db_.value("SELECT state FROM alpha.idempotency_keys"), "in_flight");
-
-  run(store_->release(first));
+  // A business write fails: nothing of the transaction, the key's answer included, is kept.
+  EXPECT_THROW(run([&]() -> asio::awaitable<void> {
+                 auto tx = co_await pool_->begin("alpha");
+                 co_await tx.execute("SELECT 1/0");
+                 auto response = created("{}");
+                 co_await store_->commit(tx, first, std::move(response));
+               }()),
+               std::exception);
   EXPECT_EQ(count_keys(), "0");
-  auto retry = claim("user-1", "key-1", "fp-a");
-  EXPECT_EQ(retry.kind, Kind::Fresh);
-  // A retry may even send another body: the released key is bound to nothing.
-  run(store_->release(retry));
-  EXPECT_EQ(claim("user-1", "key-1", "fp-b").kind, Kind::Fresh);
+
+  // A request whose process dies while its transaction holds the key: the server ends the
+  // transaction, and the lock with it.
+  auto crashing = make_pool(2, "nelo-idempotency-crash");
+  run([&]() -> asio::awaitable<void> {
+    auto tx = co_await crashing->begin("alpha");
+    db::Params key = db::params(std::string("user-1"), std::string("key-1"));
+    co_await tx.execute("SELECT alpha.lock_idempotency_key($1, $2)", key);
+    db_.exec("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+             "WHERE application_name = 'nelo-idempotency-crash'");
+  }());
+  crashing->close();
+  // A retry with another body is welcome too: the key is bound to nothing yet.
+  auto retry = claim("user-1", "key-1", "fp-b");
+  ASSERT_EQ(retry.kind, Kind::Fresh);
+  EXPECT_EQ(work_and_commit(retry, created("{\"retry\":true}")).kind, Kind::Fresh);
 }
 
-TEST_F(IdempotencyStoreTest, CompleteOutsideATransactionIsReplayedToo) {
+TEST_F(IdempotencyStoreTest, RecordOutsideATransactionIsReplayedToo) {
   auto first = claim("user-1", "key-1", "fp-a");
   StoredResponse rejected;
   rejected.status = 422;
   rejected.body = R"({"type":"/problems/validation-error"})";
   rejected.content_type = "application/problem+json";
-  run(store_->complete(first, rejected));
+  EXPECT_EQ(run(store_->record(first, rejected)).kind, Kind::Fresh);
   auto again = claim("user-1", "key-1", "fp-a");
   ASSERT_EQ(again.kind, Kind::Replay);
   EXPECT_EQ(again.response->status, 422);
   EXPECT_EQ(again.response->body, rejected.body);
   EXPECT_EQ(again.response->content_type, "application/problem+json");
-}
-
-TEST_F(IdempotencyStoreTest, StaleClaimIsTakenOverByExactlyOneOfTwoContenders) {
-  auto crashed = claim("user-1", "key-1", "fp-a");
-  ASSERT_EQ(crashed.kind, Kind::Fresh);
-  clock_.advance(61s);
-
-  auto other = other_store();
-  std::mutex mutex;
-  std::vector<Claim> claims;
-  for (IdempotencyStore* store : {store_.get(), other.get()}) {
-    asio::co_spawn(io_, store->claim("user-1", "key-1", "fp-a"), [&](std::exception_ptr e, Claim c) {
-      ASSERT_FALSE(e);
-      std::lock_guard lock(mutex);
-      claims.push_back(std::move(c));
-    });
-  }
-  run([]() -> asio::awaitable<void> { co_return; }());
-  ASSERT_EQ(claims.size(), 2u);
-  const bool first_won = claims[0].kind == Kind::Fresh;
-  const Claim& winner = first_won ? claims[0] : claims[1];
-  const Claim& loser = first_won ? claims[1] : claims[0];
-  EXPECT_EQ(winner.kind, Kind::Fresh);
-  EXPECT_EQ(loser.kind, Kind::InFlight);
-  EXPECT_NE(winner.locked_at, crashed.locked_at);
-
-  // The original owner, waking up late, can neither complete nor release its successor's claim.
-  EXPECT_THROW(complete_in_tx(crashed, created("{\"late\":true}")), ClaimLost);
-  run(store_->release(crashed));
-  EXPECT_EQ(count_keys(), "1");
-
-  complete_in_tx(winner, created("{\"winner\":true}"));
-  auto replay = claim("user-1", "key-1", "fp-a");
-  ASSERT_EQ(replay.kind, Kind::Replay);
-  EXPECT_EQ(replay.response->body, "{\"winner\":true}");
-}
-
-TEST_F(IdempotencyStoreTest, ACompletedKeyIsNeverTakenOver) {
-  auto first = claim("user-1", "key-1", "fp-a");
-  complete_in_tx(first, created("{}"));
-  clock_.advance(10min);
-  EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::Replay);
+  // A second refusal of the same request finds the first one stored.
+  EXPECT_EQ(run(store_->record(first, rejected)).kind, Kind::Replay);
 }
 
 TEST_F(IdempotencyStoreTest, KeysOfTwoScopesDoNotCollide) {
   auto alice = claim("user-alice", "shared-key", "fp-a");
   auto bob = claim("user-bob", "shared-key", "fp-b");
-  EXPECT_EQ(alice.kind, Kind::Fresh);
-  EXPECT_EQ(bob.kind, Kind::Fresh);
-  complete_in_tx(alice, created("{\"who\":\"alice\"}"));
-  complete_in_tx(bob, created("{\"who\":\"bob\"}"));
+  EXPECT_EQ(work_and_commit(alice, created("{\"who\":\"alice\"}")).kind, Kind::Fresh);
+  EXPECT_EQ(work_and_commit(bob, created("{\"who\":\"bob\"}")).kind, Kind::Fresh);
   EXPECT_EQ(claim("user-alice", "shared-key", "fp-a").response->body, "{\"who\":\"alice\"}");
   EXPECT_EQ(claim("user-bob", "shared-key", "fp-b").response->body, "{\"who\":\"bob\"}");
 }
 
 TEST_F(IdempotencyStoreTest, KeysOfTwoModulesLiveInTheirOwnSchemas) {
   IdempotencyStore beta(*pool_, clock_, "beta");
-  EXPECT_EQ(claim("user-1", "key-1", "fp-a").kind, Kind::Fresh);
-  EXPECT_EQ(claim("user-1", "key-1", "fp-b", &beta).kind, Kind::Fresh);
+  EXPECT_EQ(run(store_->record(claim("user-1", "key-1", "fp-a"), created("{}"))).kind, Kind::Fresh);
+  EXPECT_EQ(run(beta.record(claim("user-1", "key-1", "fp-b", &beta), created("{}"))).kind, Kind::Fresh);
   EXPECT_EQ(count_keys("alpha"), "1");
   EXPECT_EQ(count_keys("beta"), "1");
 }
 
+TEST_F(IdempotencyStoreTest, UpgradeFreesClaimsOfTheEarlierProtocolAndKeepsAnswers) {
+  // A schema at the first template, with rows as the earlier protocol left them.
+  run([&]() -> asio::awaitable<void> {
+    std::vector<db::SchemaMigrations> first_only;
+    first_only.push_back({"gamma", {schema_templates().front()}, {}});
+    db::Migrator migrator(*pool_);
+    co_await migrator.migrate(first_only);
+  }());
+  db_.exec(
+      "INSERT INTO gamma.idempotency_keys (scope, key, fingerprint, state, response_status, response_body, "
+      "response_content_type, created_at, locked_at, updated_at) VALUES "
+      "('user-1', 'done', 'fp', 'completed', 201, '{\"id\":1}', 'application/json', now(), now(), now()), "
+      "('user-1', 'abandoned', 'fp', 'in_flight', NULL, NULL, NULL, now(), now(), now())");
+  run(migrate_gamma());
+
+  IdempotencyStore gamma(*pool_, clock_, "gamma");
+  auto done = claim("user-1", "done", "fp", &gamma);
+  ASSERT_EQ(done.kind, Kind::Replay);
+  EXPECT_EQ(done.response->body, "{\"id\":1}");
+  EXPECT_EQ(claim("user-1", "abandoned", "fp", &gamma).kind, Kind::Fresh);
+}
+
 TEST_F(IdempotencyStoreTest, PurgeRemovesOnlyKeysPastRetention) {
-  auto old_done = claim("user-1", "old-done", "fp");
-  complete_in_tx(old_done, created("{}"));
-  claim("user-1", "old-abandoned", "fp");
+  run(store_->record(claim("user-1", "old-1", "fp"), created("{}")));
+  run(store_->record(claim("user-1", "old-2", "fp"), created("{}")));
   clock_.advance(23h);
-  auto recent = claim("user-1", "recent", "fp");
-  complete_in_tx(recent, created("{}"));
+  run(store_->record(claim("user-1", "recent", "fp"), created("{}")));
   clock_.advance(1h + 1s);  // the first two are now 24 h 1 s old, "recent" 1 h 1 s
 
   EXPECT_EQ(run(store_->purge()), 2u);
   EXPECT_EQ(db_.column("SELECT key FROM alpha.idempotency_keys"), std::vector<std::string>{"recent"});
   EXPECT_EQ(run(store_->purge()), 0u);
   // A purged key is new again.
-  EXPECT_EQ(claim("user-1", "old-done", "fp-other").kind, Kind::Fresh);
+  EXPECT_EQ(claim("user-1", "old-1", "fp-other").kind, Kind::Fresh);
 }
 
 TEST_F(IdempotencyStoreTest, PurgeDeletesInBatchesUntilNothingIsLeft) {
   db_.exec(
-      "INSERT INTO alpha.idempotency_keys (scope, key, fingerprint, state, created_at, locked_at, updated_at) "
-      "SELECT 'bulk', 'k' || i, 'fp', 'in_flight', now() - interval '2 days', now(), now() "
+      "INSERT INTO alpha.idempotency_keys (scope, key, fingerprint, response_status, response_body, "
+      "response_content_type, created_at) "
+      "SELECT 'bulk', 'k' || i, 'fp', 201, '{}', 'application/json', now() - interval '2 days' "
       "FROM generate_series(1, 2500) AS i");
   EXPECT_EQ(run(store_->purge()), 2500u);
   EXPECT_EQ(count_keys(), "0");
 }
 
 TEST_F(IdempotencyStoreTest, PeriodicPurgeRunsInTheBackgroundAndStops) {
-  claim("user-1", "old", "fp");
+  run(store_->record(claim("user-1", "old", "fp"), created("{}")));
   clock_.advance(25h);
   auto purge = PeriodicPurge::create(io_.get_executor(), *store_, 20ms);
   purge->start();
@@ -343,14 +396,17 @@ TEST_F(IdempotencyStoreTest, InvalidKeyIsABadRequest) {
 
 TEST_F(IdempotencyStoreTest, MisuseIsAProgrammingError) {
   auto first = claim("user-1", "key-1", "fp-a");
-  auto in_flight = claim("user-1", "key-1", "fp-a");
-  ASSERT_EQ(in_flight.kind, Kind::InFlight);
-  EXPECT_THROW(run(store_->complete(in_flight, created("{}"))), std::logic_error);
-  EXPECT_THROW(run(store_->release(in_flight)), std::logic_error);
+  run(store_->record(first, created("{}")));
+  auto replay = claim("user-1", "key-1", "fp-a");
+  ASSERT_EQ(replay.kind, Kind::Replay);
+  EXPECT_THROW(run(store_->record(replay, created("{}"))), std::logic_error);
+  EXPECT_THROW(work_and_commit(replay, created("{}")), std::logic_error);
   // A transaction of another module cannot record an alpha key.
-  EXPECT_THROW(run([&]() -> asio::awaitable<void> {
+  auto fresh = claim("user-1", "key-2", "fp-a");
+  EXPECT_THROW(run([&]() -> asio::awaitable<Claim> {
                  auto tx = co_await pool_->begin("beta");
-                 co_await store_->complete(tx, first, created("{}"));
+                 auto response = created("{}");
+                 co_return co_await store_->commit(tx, fresh, std::move(response));
                }()),
                std::logic_error);
   EXPECT_THROW(IdempotencyStore(*pool_, clock_, "alpha; DROP TABLE x", {}), std::invalid_argument);

@@ -40,7 +40,12 @@ void throw_mapped(const ServerError& e) {
     spdlog::warn("database: unavailable ({}): {}", s.empty() ? "connection" : s, full_message(e));
     throw Unavailable("The database is unavailable");
   }
-  spdlog::warn("database: error {}: {}", s, full_message(e));
+  // Class N: raised on purpose by Nelo's own SQL functions, an outcome the caller handles.
+  if (s.starts_with('N')) {
+    spdlog::debug("database: {}: {}", s, full_message(e));
+  } else {
+    spdlog::warn("database: error {}: {}", s, full_message(e));
+  }
   throw DatabaseError(s.empty() ? "XX000" : s, full_message(e));
 }
 

@@ -40,7 +40,9 @@ class Unavailable : public ServiceUnavailable {
 };
 
 // Any other database error: a programming error (syntax, 42501 insufficient_privilege when a
-// module strays out of its schema, ...). Never shown to clients; becomes a logged 500.
+// module strays out of its schema, ...). Never shown to clients; becomes a logged 500. The
+// exception: SQLSTATEs of class N, which Nelo's own SQL functions raise on purpose for their
+// caller to handle (e.g. idempotency::kKeyInFlight).
 class DatabaseError : public std::runtime_error {
  public:
   DatabaseError(std::string sqlstate, std::string message)

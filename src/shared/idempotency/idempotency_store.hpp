@@ -2,20 +2,22 @@
 // Idempotency keys with Stripe's semantics (docs/api/README.md#idempotency), stored in the
 // owning module's schema (<schema>.idempotency_keys, created by a schema template).
 //
-//   claim()   inserts (scope, key) with a UNIQUE constraint in its own committed statement — never
-//             check-then-insert — so of N concurrent first requests exactly one gets Fresh:
-//             Fresh      the caller runs the operation, then complete()s or release()s the claim;
-//             Replay     the key was already completed with the same request fingerprint: answer
-//                        the stored status and body, unchanged;
-//             Mismatch   the key was used with a different request: 422;
-//             InFlight   another request with this key is still running: 409.
-//   complete() stores the response inside the caller's business transaction, so the stored
-//             response exists if and only if the operation committed.
-//   release() deletes an unfinished claim (the operation failed in a way worth retrying: 5xx).
-// A claim left in flight by a crashed process is taken over after `stale_after`. A Fresh claim
-// carries the lock time it was granted with; complete() and release() only touch the row while it
-// still holds that time, so a slow owner whose claim was taken over cannot overwrite or delete
-// its successor's (complete() then throws and the business transaction rolls back).
+//   claim()    reads what the key says, writing nothing:
+//                Fresh     never used: the caller runs the operation, then commit()s or record()s;
+//                Replay    completed with the same request fingerprint: answer the stored status
+//                          and body, unchanged;
+//                Mismatch  used with a different request: 422.
+//   commit()   writes the key with its answer into the caller's business transaction and commits
+//              it, so the answer exists if and only if the work committed. The key's row is a
+//              plain INSERT under the primary key (never check-then-insert), preceded by an
+//              advisory lock on the key held until the transaction ends. Of concurrent requests
+//              with one key, exactly one commits; the others, their transaction rolled back, get
+//              InFlight (409) while the winner's transaction is open, and Replay or Mismatch once it
+//              committed.
+//   record()   the same for an answer decided before anything was written (a client error), in a
+//              transaction of its own.
+// Nothing is written before the work commits, so a request that fails or crashes leaves no trace:
+// the client may retry with the same key at once.
 // Keys are kept `retention` (>= 24 h) after creation, then purge() deletes them (periodically
 // with PeriodicPurge, periodic_purge.hpp).
 
@@ -29,7 +31,6 @@
 #include <string_view>
 
 #include "core/db/transaction.hpp"
-#include "core/errors.hpp"
 #include "core/time.hpp"
 
 namespace nelo::db {
@@ -49,20 +50,15 @@ struct Claim {
   Kind kind = Kind::Fresh;
   std::string scope;  // e.g. the user id: keys of two users never collide
   std::string key;
+  std::string fingerprint;
   std::optional<StoredResponse> response;  // set for Replay
-  std::optional<Timestamp> locked_at;      // set for Fresh: fences complete() and release()
 };
 
-// complete() found no in-flight row holding this claim's lock: another request took the key over
-// after this one was silent for `stale_after`. A 409 if it reaches the client: retry later.
-class ClaimLost : public Conflict {
- public:
-  explicit ClaimLost(std::string detail) : Conflict(std::move(detail)) {}
-};
+// The SQLSTATE <schema>.lock_idempotency_key() raises when another transaction holds the key.
+inline constexpr std::string_view kKeyInFlight = "NK409";
 
 struct IdempotencyOptions {
   std::chrono::seconds retention{std::chrono::hours(24)};
-  std::chrono::seconds stale_after{std::chrono::seconds(60)};
 };
 
 // Header syntax check: 1..255 visible ASCII characters. Returns the error text or nullopt.
@@ -76,27 +72,24 @@ class IdempotencyStore {
   // `module` owns the table (<module>.idempotency_keys) and the role statements run as.
   IdempotencyStore(db::Pool& pool, const Clock& clock, std::string module, IdempotencyOptions options = {});
 
+  // A plain read (on a shared connection): Fresh, Replay or Mismatch, never InFlight.
   boost::asio::awaitable<Claim> claim(std::string scope, std::string key, std::string fingerprint);
 
-  // Inside the business transaction (tx.module() == module): records the response. Throws
-  // std::logic_error unless `claim` is Fresh, and ClaimLost when the row is no longer this claim's
-  // (taken over or purged): the transaction must then not commit.
-  boost::asio::awaitable<void> complete(db::Transaction& tx, const Claim& claim, StoredResponse response);
+  // Adds the key and `response` to the business transaction `tx` (tx.module() == module) and
+  // commits it. Returns `claim` when this request's answer was stored; otherwise `tx` was rolled
+  // back because another request with the key won, and the key's verdict is returned: InFlight,
+  // Replay or Mismatch. Other failures of the commit are thrown as they are. std::logic_error
+  // unless `claim` is Fresh.
+  boost::asio::awaitable<Claim> commit(db::Transaction& tx, const Claim& claim, StoredResponse response);
 
-  // Records a response outside any business transaction (a client error the operation decided on
-  // before writing anything: replayed like a success).
-  boost::asio::awaitable<void> complete(const Claim& claim, StoredResponse response);
-
-  // Forgets an unfinished claim so the client can retry with the same key (no-op when the claim
-  // was taken over meanwhile).
-  boost::asio::awaitable<void> release(const Claim& claim);
+  // The same for an answer decided before anything was written (a client error, replayed like a
+  // success), in a transaction of its own.
+  boost::asio::awaitable<Claim> record(const Claim& claim, StoredResponse response);
 
   // Deletes keys created more than `retention` ago; returns how many.
   boost::asio::awaitable<std::uint64_t> purge();
 
  private:
-  boost::asio::awaitable<void> store_response(db::Transaction& tx, const Claim& claim, const StoredResponse& response);
-
   db::Pool& pool_;
   const Clock& clock_;
   std::string module_;

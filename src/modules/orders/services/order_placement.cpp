@@ -1,7 +1,6 @@
 #include "modules/orders/services/order_placement.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <spdlog/spdlog.h>
 
 #include <exception>
 #include <stdexcept>
@@ -75,29 +74,37 @@ Order new_order(const std::string& customer_id, const OrderRequest& request, Che
   return o;
 }
 
+// What the key says, as the outcome of this request: the stored answer (Replay), or an error
+// (Mismatch 422, InFlight 409). Fresh: `ours`, this request's own answer, which was stored.
+PlacementOutcome answer(idempotency::Claim&& verdict, idempotency::StoredResponse&& ours) {
+  PlacementOutcome outcome;
+  switch (verdict.kind) {
+    case idempotency::Claim::Kind::Fresh:
+      outcome.response = std::move(ours);
+      return outcome;
+    case idempotency::Claim::Kind::Replay:
+      outcome.response = std::move(*verdict.response);
+      outcome.replayed = true;
+      return outcome;
+    case idempotency::Claim::Kind::Mismatch:
+      throw Error(422, "idempotency-key-reused", "Idempotency key reused",
+                  "This Idempotency-Key was already used with a different request; use a new key for a new order");
+    case idempotency::Claim::Kind::InFlight: break;
+  }
+  throw Conflict("idempotency-key-in-use",
+                 "A request with this Idempotency-Key is still being processed; retry in a moment");
+}
+
 }  // namespace
 
 asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id, IdempotencyRequest idempotency,
                                                         std::function<OrderRequest()> read_request,
                                                         const PlacementResponses& responses) {
   auto claim = co_await keys_.claim(customer_id, std::move(idempotency.key), std::move(idempotency.fingerprint));
-  PlacementOutcome outcome;
-  switch (claim.kind) {
-    case idempotency::Claim::Kind::Replay:
-      outcome.response = std::move(*claim.response);
-      outcome.replayed = true;
-      co_return outcome;
-    case idempotency::Claim::Kind::Mismatch:
-      throw Error(422, "idempotency-key-reused", "Idempotency key reused",
-                  "This Idempotency-Key was already used with a different request; use a new key for a new order");
-    case idempotency::Claim::Kind::InFlight:
-      throw Conflict("idempotency-key-in-use",
-                     "A request with this Idempotency-Key is still being processed; retry in a moment");
-    case idempotency::Claim::Kind::Fresh: break;
-  }
+  if (claim.kind != idempotency::Claim::Kind::Fresh) co_return answer(std::move(claim), {});
 
   // 1. The body and the checks (reads only). A client error is the key's final answer; anything
-  //    else frees the key.
+  //    else is thrown, and leaves the key unused.
   OrderRequest request;
   std::optional<CheckedOrder> checked;
   std::optional<CustomerSnapshot> customer;
@@ -121,42 +128,20 @@ asio::awaitable<PlacementOutcome> OrderPlacement::place(std::string customer_id,
   }
   if (failure) {
     auto refused = refusal(failure, responses);
-    if (!refused) {
-      co_await release_quietly(claim);
-      std::rethrow_exception(failure);
-    }
-    failure = nullptr;
-    try {
-      co_await keys_.complete(claim, *refused);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    if (failure) {
-      co_await release_quietly(claim);
-      std::rethrow_exception(failure);
-    }
-    outcome.response = std::move(*refused);
-    co_return outcome;
+    if (!refused) std::rethrow_exception(failure);
+    auto verdict = co_await keys_.record(claim, *refused);
+    co_return answer(std::move(verdict), std::move(*refused));
   }
 
-  // 2. The order and its stored response, in one transaction.
-  try {
-    outcome.response = co_await write(customer_id, std::move(request), std::move(*checked), std::move(*customer),
-                                      claim, responses);
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  if (failure) {
-    co_await release_quietly(claim);
-    std::rethrow_exception(failure);
-  }
-  co_return outcome;
+  // 2. The order, its events and the key's answer, in one transaction.
+  co_return co_await write(customer_id, std::move(request), std::move(*checked), std::move(*customer), claim,
+                           responses);
 }
 
-asio::awaitable<idempotency::StoredResponse> OrderPlacement::write(std::string customer_id, OrderRequest request,
-                                                                   CheckedOrder checked, CustomerSnapshot customer,
-                                                                   const idempotency::Claim& claim,
-                                                                   const PlacementResponses& responses) {
+asio::awaitable<PlacementOutcome> OrderPlacement::write(std::string customer_id, OrderRequest request,
+                                                        CheckedOrder checked, CustomerSnapshot customer,
+                                                        const idempotency::Claim& claim,
+                                                        const PlacementResponses& responses) {
   Order order = new_order(customer_id, request, std::move(checked), std::move(customer));
   // Cash needs no authorization: the platform places the order at once. The order row is written
   // already placed, its history says pending_payment -> placed, and order.placed follows
@@ -173,19 +158,10 @@ asio::awaitable<idempotency::StoredResponse> OrderPlacement::write(std::string c
   if (placing) co_await workflow_.record(tx, order, *placing, *placed);
 
   idempotency::StoredResponse response = responses.created(order);
-  co_await keys_.complete(tx, claim, response);
-  co_await tx.commit();
-  co_return response;
-}
-
-asio::awaitable<void> OrderPlacement::release_quietly(const idempotency::Claim& claim) {
-  // The original failure matters more than this one; a claim we fail to release becomes stale
-  // and is taken over after the store's stale_after.
-  try {
-    co_await keys_.release(claim);
-  } catch (const std::exception& e) {
-    spdlog::warn("orders: could not release idempotency key after a failure: {}", e.what());
-  }
+  // The key's row goes with the COMMIT; if another request with this key won, nothing of this
+  // transaction is kept and that request's verdict is the answer.
+  auto verdict = co_await keys_.commit(tx, claim, response);
+  co_return answer(std::move(verdict), std::move(response));
 }
 
 }  // namespace nelo::orders

@@ -1,15 +1,16 @@
 #pragma once
 // Placing an order with Stripe's idempotency semantics (docs/api/orders.md, "Idempotency"):
 //
-//   claim the (customer, Idempotency-Key) pair
+//   look the (customer, Idempotency-Key) pair up
 //     Replay    -> the stored response, unchanged
 //     Mismatch  -> 422 (the key belongs to another request)
-//     InFlight  -> 409 (the first request with this key is still running)
 //     Fresh     -> read the body, check it against users and catalog
 //                    a client error (400, 422) -> stored as the key's response, replayed as such
 //                  write order, lines, history and order.created (+ order.placed for cash)
 //                  and store the 201 response, all in ONE transaction
-//                  anything else (503, a bug) -> the claim is released: retrying may succeed
+//                  anything else (503, a bug) -> nothing is stored: retrying may succeed
+//   storing the answer can still find the key taken by a concurrent request with it: 409 while
+//   that request's transaction is open, its answer (or 422) once it committed.
 //
 // The response bodies are rendered by the caller (the HTTP layer), so that what is stored is
 // byte for byte what the first client received.
@@ -59,7 +60,7 @@ class OrderPlacement {
       : pool_(pool), bus_(bus), keys_(keys), checkout_(checkout), orders_(orders), workflow_(workflow) {}
 
   // `read_request` reads and validates the body (throwing BadRequest or ValidationError); it is
-  // called once the key is claimed, so that a refused body is the key's answer like any other
+  // called once the key is known to be unused, so that a refused body is the key's answer like any other
   // refusal. The request it returns must have a payment. `responses` must stay alive until the
   // returned awaitable is done.
   boost::asio::awaitable<PlacementOutcome> place(std::string customer_id, IdempotencyRequest idempotency,
@@ -67,11 +68,10 @@ class OrderPlacement {
                                                  const PlacementResponses& responses);
 
  private:
-  boost::asio::awaitable<idempotency::StoredResponse> write(std::string customer_id, OrderRequest request,
-                                                            CheckedOrder checked, CustomerSnapshot customer,
-                                                            const idempotency::Claim& claim,
-                                                            const PlacementResponses& responses);
-  boost::asio::awaitable<void> release_quietly(const idempotency::Claim& claim);
+  boost::asio::awaitable<PlacementOutcome> write(std::string customer_id, OrderRequest request,
+                                                 CheckedOrder checked, CustomerSnapshot customer,
+                                                 const idempotency::Claim& claim,
+                                                 const PlacementResponses& responses);
 
   db::Pool& pool_;
   events::EventBus& bus_;
