@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
@@ -46,6 +48,12 @@ class CatalogE2E : public ::testing::Test {
     if (who) headers.push_back(bearer(who->access_token));
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
     return client().request(method, target, body, headers);
+  }
+
+  HttpResponse send_keyed(const std::string& target, const TestAccount& who, const std::string& key,
+                          const std::string& body) {
+    Headers headers{bearer(who.access_token), {"Content-Type", "application/json"}, {"Idempotency-Key", key}};
+    return client().request("POST", target, body, headers);
   }
 
   static std::string merchant_body(const std::string& name, double lat = 48.8566, double lng = 2.3522) {
@@ -307,6 +315,50 @@ TEST_F(CatalogE2E, OpenApiDocumentsTheCatalogRoutes) {
     EXPECT_TRUE(paths.contains(path)) << path;
   }
   EXPECT_TRUE(paths.at("/api/v1/catalog/merchants/{id}/products/{product_id}").as_object().contains("delete"));
+}
+
+TEST_F(CatalogE2E, AnIdempotencyKeyMakesCreatingAMerchantOrAProductSafeToRetry) {
+  const TestAccount owner = account("merchant");
+  auto first = send_keyed(kMerchants, owner, "shop-key", merchant_body("Chez Retry"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string id(first.json().at("id").as_string());
+  auto again = send_keyed(kMerchants, owner, "shop-key", merchant_body("Chez Retry"));
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body) << "byte-identical";
+  EXPECT_EQ(again.header("location").value_or(""), std::string(kMerchants) + "/" + id);
+  EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  EXPECT_EQ(row("SELECT count(*) FROM catalog.merchants WHERE name = 'Chez Retry'"), "1");
+  auto reused = send_keyed(kMerchants, owner, "shop-key", merchant_body("Chez Autre"));
+  expect_problem(reused, 422);
+  EXPECT_EQ(reused.json().at("type").as_string(), "/problems/idempotency-key-reused");
+  EXPECT_EQ(row("SELECT count(*) FROM catalog.merchants WHERE name = 'Chez Autre'"), "0");
+
+  // Eight simultaneous requests with one key create one product; each gets its 201 or a 409.
+  const std::string products = std::string(kMerchants) + "/" + id + "/products";
+  std::vector<HttpResponse> answers(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    threads.emplace_back([&, i] { answers[i] = send_keyed(products, owner, "dish-key", product_body("Soupe", 900)); });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0, replayed = 0, busy = 0;
+  std::string body;
+  for (const auto& a : answers) {
+    if (a.status == 201) {
+      (a.header("idempotent-replayed") ? replayed : created) += 1;
+      if (body.empty()) body = a.body;
+      EXPECT_EQ(a.body, body) << "every 201 is the same product";
+    } else {
+      EXPECT_EQ(a.status, 409) << a.body;
+      ++busy;
+    }
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(created + replayed + busy, 8);
+  EXPECT_EQ(row("SELECT count(*) FROM catalog.products WHERE name = 'Soupe'"), "1");
+  // Keys are the caller's: another merchant's identical key is theirs (and a 404 here, not a replay).
+  const TestAccount mallory = account("merchant");
+  expect_problem(send_keyed(products, mallory, "dish-key", product_body("Soupe", 900)), 404);
 }
 
 }  // namespace

@@ -172,6 +172,45 @@ TEST_F(UsersE2E, AnotherUsersAddressIs404AndUnchangedInTheDatabase) {
   EXPECT_EQ(send("GET", target, alice).status, 200);
 }
 
+TEST_F(UsersE2E, AnIdempotencyKeyMakesAddingAnAddressSafeToRetry) {
+  const Account me = sign_up("Retry");
+  const Account other = sign_up("Other");
+  const std::string path = "/api/v1/users/me/addresses";
+  auto keyed = [&](const Account& who, const std::string& key, const std::string& body) {
+    Headers headers = json_auth(who);
+    headers.emplace_back("Idempotency-Key", key);
+    return client().request("POST", path, body, headers);
+  };
+  auto first = keyed(me, "address-key-1", address_body("Home"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_FALSE(first.header("idempotent-replayed"));
+  for (int i = 0; i < 3; ++i) {
+    auto again = keyed(me, "address-key-1", address_body("Home"));
+    EXPECT_EQ(again.status, 201);
+    EXPECT_EQ(again.body, first.body) << "byte-identical";
+    EXPECT_EQ(again.header("location"), first.header("location"));
+    EXPECT_EQ(again.header("idempotent-replayed").value_or(""), "true");
+  }
+  EXPECT_EQ(row("SELECT count(*) FROM users.addresses WHERE user_id = '" + me.id + "'"), "1");
+
+  // The key is bound to its first body; another user's identical key is theirs.
+  auto reused = keyed(me, "address-key-1", address_body("Work"));
+  expect_problem(reused, 422);
+  EXPECT_EQ(reused.json().at("type").as_string(), "/problems/idempotency-key-reused");
+  EXPECT_EQ(keyed(other, "address-key-1", address_body("Home")).status, 201);
+  expect_problem(keyed(me, "has space", address_body("Home")), 400);
+
+  // Without a key every POST adds one.
+  EXPECT_EQ(send("POST", path, me, address_body("Work")).status, 201);
+  EXPECT_EQ(send("POST", path, me, address_body("Work")).status, 201);
+  EXPECT_EQ(row("SELECT count(*) FROM users.addresses WHERE user_id = '" + me.id + "'"), "3");
+
+  // A refusal is not remembered: the same key works once the request is valid... with that body.
+  auto refused = keyed(me, "address-key-2", R"({"label": "Nowhere"})");
+  expect_problem(refused, 422);
+  EXPECT_EQ(keyed(me, "address-key-2", address_body("Later")).status, 201);
+}
+
 TEST_F(UsersE2E, MassAssignmentIs422AndChangesNothing) {
   const Account me = sign_up("Mass");
   const Account other = sign_up("Other");

@@ -56,4 +56,10 @@ class Transaction {
   std::vector<Deferred> at_commit_;
 };
 
+// How a service ends the transaction that created a `T`: commits `tx` (or throws, and then nothing
+// of it is kept). Empty: a plain tx.commit(). Lets the caller add its own writes to the commit,
+// e.g. an idempotency key's answer (shared/idempotency/optional_key.hpp).
+template <class T>
+using CommitStep = std::function<boost::asio::awaitable<void>(Transaction& tx, const T& created)>;
+
 }  // namespace nelo::db

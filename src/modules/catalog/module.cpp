@@ -10,14 +10,20 @@
 #include "modules/catalog/services/merchant_service.hpp"
 #include "modules/catalog/services/product_service.hpp"
 #include "modules/catalog/services/time_zones.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/periodic_purge.hpp"
 
 namespace nelo::catalog {
 namespace {
 
+namespace asio = boost::asio;
+
 class CatalogModuleImpl final : public CatalogModule {
  public:
   explicit CatalogModuleImpl(const ModuleContext& context)
-      : merchant_repository_(context.pool),
+      : executor_(context.executor),
+        keys_(context.pool, context.clock, "catalog"),
+        merchant_repository_(context.pool),
         product_repository_(context.pool),
         time_zone_repository_(context.pool),
         time_zones_(time_zone_repository_),
@@ -28,15 +34,29 @@ class CatalogModuleImpl final : public CatalogModule {
   std::string name() const override { return "catalog"; }
   std::span<const db::MigrationFile> migrations() const override { return catalog::migrations(); }
 
-  void register_routes(http::Router& router) override { catalog::register_routes(router, merchants_, products_); }
+  void register_routes(http::Router& router) override {
+    catalog::register_routes(router, merchants_, products_, keys_);
+  }
 
   // The catalog reacts to no event and publishes none yet: an order copies what it needs
   // (architecture rule 4), so a price change concerns nobody after the fact.
   void register_subscriptions(events::EventBus&) override {}
 
+  asio::awaitable<void> start() override {
+    purge_ = idempotency::PeriodicPurge::create(executor_, keys_);
+    purge_->start();
+    co_return;
+  }
+
+  asio::awaitable<void> stop() override {
+    if (purge_) co_await purge_->stop();
+  }
+
   CatalogInterface& catalog_interface() override { return directory_; }
 
  private:
+  asio::any_io_executor executor_;
+  idempotency::IdempotencyStore keys_;
   MerchantRepository merchant_repository_;
   ProductRepository product_repository_;
   TimeZoneRepository time_zone_repository_;
@@ -44,6 +64,7 @@ class CatalogModuleImpl final : public CatalogModule {
   MerchantService merchants_;
   ProductService products_;
   CatalogDirectory directory_;
+  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace

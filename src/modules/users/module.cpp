@@ -9,6 +9,8 @@
 #include "modules/users/services/profile_service.hpp"
 #include "modules/users/services/user_directory.hpp"
 #include "shared/events/event_bus.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/periodic_purge.hpp"
 
 namespace nelo::users {
 namespace {
@@ -18,7 +20,9 @@ namespace asio = boost::asio;
 class UsersModuleImpl final : public UsersModule {
  public:
   explicit UsersModuleImpl(const ModuleContext& context)
-      : profile_repository_(context.pool),
+      : executor_(context.executor),
+        keys_(context.pool, context.clock, "users"),
+        profile_repository_(context.pool),
         address_repository_(context.pool),
         profiles_(profile_repository_),
         addresses_(context.pool, profile_repository_, address_repository_),
@@ -27,7 +31,9 @@ class UsersModuleImpl final : public UsersModule {
   std::string name() const override { return "users"; }
   std::span<const db::MigrationFile> migrations() const override { return users::migrations(); }
 
-  void register_routes(http::Router& router) override { users::register_routes(router, profiles_, addresses_); }
+  void register_routes(http::Router& router) override {
+    users::register_routes(router, profiles_, addresses_, keys_);
+  }
 
   void register_subscriptions(events::EventBus& bus) override {
     // Profiles come from the account's registration (docs/events.md); the bus runs this in a
@@ -39,14 +45,27 @@ class UsersModuleImpl final : public UsersModule {
                   });
   }
 
+  asio::awaitable<void> start() override {
+    purge_ = idempotency::PeriodicPurge::create(executor_, keys_);
+    purge_->start();
+    co_return;
+  }
+
+  asio::awaitable<void> stop() override {
+    if (purge_) co_await purge_->stop();
+  }
+
   UserInterface& user_interface() override { return directory_; }
 
  private:
+  asio::any_io_executor executor_;
+  idempotency::IdempotencyStore keys_;
   ProfileRepository profile_repository_;
   AddressRepository address_repository_;
   ProfileService profiles_;
   AddressService addresses_;
   UserDirectory directory_;
+  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace

@@ -20,13 +20,13 @@ namespace asio = boost::asio;
 // the primary key refuses the row once another request's answer is committed.
 constexpr std::string_view kInsert = R"sql(
 INSERT INTO {schema}.idempotency_keys (scope, key, fingerprint, response_status, response_body,
-                                       response_content_type, created_at)
-SELECT $1::text, $2::text, $3::text, $4::integer, $5::text, $6::text, $7::timestamptz
+                                       response_content_type, response_location, created_at)
+SELECT $1::text, $2::text, $3::text, $4::integer, $5::text, $6::text, NULLIF($7::text, ''), $8::timestamptz
 FROM {schema}.lock_idempotency_key($1::text, $2::text)
 )sql";
 
 constexpr std::string_view kSelect = R"sql(
-SELECT fingerprint, response_status, response_body, response_content_type
+SELECT fingerprint, response_status, response_body, response_content_type, response_location
 FROM {schema}.idempotency_keys
 WHERE scope = $1 AND key = $2
 )sql";
@@ -110,6 +110,7 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
   response.status = row.get<std::int32_t>("response_status");
   response.body = row.get<std::string>("response_body");
   response.content_type = row.get<std::string>("response_content_type");
+  response.location = row.get<std::optional<std::string>>("response_location").value_or("");
   out.response = std::move(response);
   co_return out;
 }
@@ -123,7 +124,7 @@ asio::awaitable<Claim> IdempotencyStore::commit(db::Transaction& tx, const Claim
   // the COMMIT is skipped and the whole transaction rolls back.
   tx.execute_at_commit(sql_->insert, db::params(claim.scope, claim.key, claim.fingerprint, response.status,
                                                 std::move(response.body), std::move(response.content_type),
-                                                clock_.now()));
+                                                std::move(response.location), clock_.now()));
   bool in_flight = false;
   try {
     co_await tx.commit();

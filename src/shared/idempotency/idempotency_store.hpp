@@ -43,6 +43,7 @@ struct StoredResponse {
   int status = 0;
   std::string body;  // exact bytes first sent
   std::string content_type;
+  std::string location;  // the Location header of a 201, empty when there was none
 };
 
 struct Claim {

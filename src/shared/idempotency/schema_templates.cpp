@@ -31,7 +31,7 @@ CREATE INDEX idempotency_keys_created_at ON {schema}.idempotency_keys (created_a
 // row (the primary key). Rows still in flight were claims of the earlier protocol (a committed
 // insert first, the answer later): their requests are gone, and the key is free again.
 // The lock is transaction-scoped, so a crashed request leaves nothing behind. Its SQLSTATE is
-// IdempotencyStore's kKeyInFlight.
+// IdempotencyStore's kKeyInFlight. A created resource's Location header is replayed too.
 constexpr std::string_view kWrittenWithTheWork = R"sql(
 DELETE FROM {schema}.idempotency_keys WHERE state <> 'completed';
 ALTER TABLE {schema}.idempotency_keys
@@ -40,7 +40,8 @@ ALTER TABLE {schema}.idempotency_keys
   DROP COLUMN updated_at,
   ALTER COLUMN response_status SET NOT NULL,
   ALTER COLUMN response_body SET NOT NULL,
-  ALTER COLUMN response_content_type SET NOT NULL;
+  ALTER COLUMN response_content_type SET NOT NULL,
+  ADD COLUMN response_location text;
 
 CREATE FUNCTION {schema}.lock_idempotency_key(scope text, key text) RETURNS void
 LANGUAGE plpgsql AS $$

@@ -165,12 +165,12 @@ asio::awaitable<std::vector<Merchant>> MerchantRepository::list_by_owner(std::st
   co_return read_merchants(result);
 }
 
-asio::awaitable<Merchant> MerchantRepository::insert(std::string id, std::string owner_id, const NewMerchant& m,
-                                                     Timestamp at) {
+asio::awaitable<Merchant> MerchantRepository::insert(db::Transaction& tx, std::string id, std::string owner_id,
+                                                     const NewMerchant& m, Timestamp at) {
   db::Params values = db::params(at, id, owner_id, m.name, m.description, m.address, m.lng, m.lat, m.phone,
                                  to_json(m.opening_hours), weekly_open(m.opening_hours), m.time_zone,
                                  m.prep_time_minutes, m.min_order.amount, m.min_order.currency, m.delivery_radius_m);
-  auto result = co_await pool_.execute("catalog", kInsert, values);
+  auto result = co_await tx.execute(kInsert, values);
   co_return read_merchant(result.front());
 }
 

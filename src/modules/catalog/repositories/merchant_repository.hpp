@@ -39,8 +39,8 @@ class MerchantRepository {
 
   // --- writes ---
 
-  boost::asio::awaitable<Merchant> insert(std::string id, std::string owner_id, const NewMerchant& merchant,
-                                          Timestamp at);
+  boost::asio::awaitable<Merchant> insert(db::Transaction& tx, std::string id, std::string owner_id,
+                                          const NewMerchant& merchant, Timestamp at);
 
   // Locks the row until `tx` ends (FOR UPDATE): the merchant's writes run one at a time.
   boost::asio::awaitable<std::optional<Merchant>> find_for_update(db::Transaction& tx, std::string id, Timestamp at);

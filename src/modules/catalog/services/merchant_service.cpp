@@ -36,9 +36,17 @@ asio::awaitable<void> MerchantService::check_time_zone(const std::string& time_z
   if (!known) throw ValidationError("time_zone", "must be an IANA time zone name such as Europe/Paris");
 }
 
-asio::awaitable<Merchant> MerchantService::create(const Actor& actor, const NewMerchant& merchant) {
+asio::awaitable<Merchant> MerchantService::create(const Actor& actor, const NewMerchant& merchant,
+                                                  db::CommitStep<Merchant> commit) {
   co_await check_time_zone(merchant.time_zone);
-  co_return co_await merchants_.insert(new_uuid_v7(), actor.user_id, merchant, clock_.now());
+  auto tx = co_await pool_.begin(kModule);
+  auto created = co_await merchants_.insert(tx, new_uuid_v7(), actor.user_id, merchant, clock_.now());
+  if (commit) {
+    co_await commit(tx, created);
+  } else {
+    co_await tx.commit();
+  }
+  co_return created;
 }
 
 asio::awaitable<Merchant> MerchantService::get(std::string merchant_id) {

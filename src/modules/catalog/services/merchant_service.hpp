@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/db/transaction.hpp"
 #include "core/time.hpp"
 #include "modules/catalog/models.hpp"
 
@@ -29,7 +30,9 @@ class MerchantService {
       : pool_(pool), merchants_(merchants), products_(products), time_zones_(time_zones), clock_(clock) {}
 
   // Owned by the actor. ValidationError on an unknown time zone.
-  boost::asio::awaitable<Merchant> create(const Actor& actor, const NewMerchant& merchant);
+  // `commit` ends the creating transaction (default: a plain commit).
+  boost::asio::awaitable<Merchant> create(const Actor& actor, const NewMerchant& merchant,
+                                          db::CommitStep<Merchant> commit = {});
 
   // NotFound for an unknown or malformed id.
   boost::asio::awaitable<Merchant> get(std::string merchant_id);

@@ -52,14 +52,19 @@ asio::awaitable<Product> ProductService::get(std::string merchant_id, std::strin
   co_return std::move(*product);
 }
 
-asio::awaitable<Product> ProductService::create(const Actor& actor, std::string merchant_id, const NewProduct& product) {
+asio::awaitable<Product> ProductService::create(const Actor& actor, std::string merchant_id, const NewProduct& product,
+                                                db::CommitStep<Product> commit) {
   if (!is_uuid(merchant_id)) merchant_not_managed(merchant_id);
   auto tx = co_await pool_.begin(kModule);
   const auto merchant = co_await merchants_.find_ref_for_share(tx, merchant_id);
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
   require_merchant_currency(product.price, *merchant);
   auto created = co_await products_.insert(tx, new_uuid_v7(), merchant_id, product);
-  co_await tx.commit();
+  if (commit) {
+    co_await commit(tx, created);
+  } else {
+    co_await tx.commit();
+  }
   co_return created;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/db/transaction.hpp"
 #include "modules/catalog/models.hpp"
 
 namespace nelo::db {
@@ -32,7 +33,9 @@ class ProductService {
   boost::asio::awaitable<Product> get(std::string merchant_id, std::string product_id);
 
   // ValidationError when the price is not in the merchant's currency.
-  boost::asio::awaitable<Product> create(const Actor& actor, std::string merchant_id, const NewProduct& product);
+  // `commit` ends the creating transaction (default: a plain commit).
+  boost::asio::awaitable<Product> create(const Actor& actor, std::string merchant_id, const NewProduct& product,
+                                         db::CommitStep<Product> commit = {});
 
   boost::asio::awaitable<Product> update(const Actor& actor, std::string merchant_id, std::string product_id,
                                          const ProductPatch& patch);

@@ -59,7 +59,8 @@ asio::awaitable<Address> AddressService::get(std::string user_id, std::string ad
   co_return std::move(*address);
 }
 
-asio::awaitable<Address> AddressService::create(std::string user_id, const NewAddress& address) {
+asio::awaitable<Address> AddressService::create(std::string user_id, const NewAddress& address,
+                                                db::CommitStep<Address> commit) {
   if (!is_uuid(user_id)) profile_not_found();
   auto tx = co_await pool_.begin(kModule);
   if (!co_await profiles_.lock(tx, user_id)) profile_not_found();
@@ -72,7 +73,11 @@ asio::awaitable<Address> AddressService::create(std::string user_id, const NewAd
   row.is_default = address.is_default || !summary.has_default;
   if (row.is_default && summary.has_default) co_await addresses_.clear_default(tx, user_id);
   auto created = co_await addresses_.insert(tx, new_uuid_v7(), user_id, row);
-  co_await tx.commit();
+  if (commit) {
+    co_await commit(tx, created);
+  } else {
+    co_await tx.commit();
+  }
   co_return created;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "core/db/transaction.hpp"
 #include "modules/users/models.hpp"
 
 namespace nelo::db {
@@ -40,7 +41,9 @@ class AddressService {
   // The user's first address becomes the default whatever `address.is_default` says; with
   // is_default the previous default is unset. NotFound when the profile does not exist yet,
   // Conflict when the address book is full.
-  boost::asio::awaitable<Address> create(std::string user_id, const NewAddress& address);
+  // `commit` ends the creating transaction (default: a plain commit).
+  boost::asio::awaitable<Address> create(std::string user_id, const NewAddress& address,
+                                         db::CommitStep<Address> commit = {});
 
   // is_default=true moves the default here; is_default=false on the default is a Conflict
   // (make another address the default instead).

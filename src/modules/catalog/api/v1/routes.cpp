@@ -7,6 +7,7 @@
 #include "modules/catalog/api/v1/product_schemas.hpp"
 #include "modules/catalog/services/merchant_service.hpp"
 #include "modules/catalog/services/product_service.hpp"
+#include "shared/idempotency/optional_key.hpp"
 
 namespace nelo::catalog {
 namespace {
@@ -43,13 +44,24 @@ asio::awaitable<http::Response> search_merchants(MerchantService& merchants, htt
   co_return http::Response::json(to_json(page, parsed.fingerprint));
 }
 
-asio::awaitable<http::Response> create_merchant(MerchantService& merchants, http::Request& request) {
-  const NewMerchant merchant = parse_new_merchant(request.json_object());
-  const Actor actor = actor_of(request);
-  auto created = co_await merchants.create(actor, merchant);
+http::Response merchant_created(const Merchant& created) {
   auto response = http::Response::json(to_json(created, Audience::Manager), 201);
   response.with_header("Location", std::string(kMerchantsPath) + "/" + created.id);
-  co_return response;
+  return response;
+}
+
+asio::awaitable<http::Response> create_merchant(MerchantService& merchants, idempotency::IdempotencyStore& keys,
+                                                http::Request& request) {
+  const NewMerchant merchant = parse_new_merchant(request.json_object());
+  const Actor actor = actor_of(request);
+  auto key = co_await idempotency::OptionalKey::read(keys, request);
+  if (!key.answered()) {
+    try {
+      co_await merchants.create(actor, merchant, key.commit<Merchant>(merchant_created));
+    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
+    }
+  }
+  co_return key.take_response();
 }
 
 asio::awaitable<http::Response> get_merchant(MerchantService& merchants, http::Request& request) {
@@ -80,14 +92,25 @@ asio::awaitable<http::Response> list_products(ProductService& products, http::Re
   co_return http::Response::json(to_json(page, page_request.fingerprint));
 }
 
-asio::awaitable<http::Response> create_product(ProductService& products, http::Request& request) {
-  const NewProduct product = parse_new_product(request.json_object());
-  const Actor actor = actor_of(request);
-  auto created = co_await products.create(actor, merchant_id(request), product);
+http::Response product_created(const Product& created) {
   auto response = http::Response::json(to_json(created), 201);
   response.with_header("Location",
                        std::string(kMerchantsPath) + "/" + created.merchant_id + "/products/" + created.id);
-  co_return response;
+  return response;
+}
+
+asio::awaitable<http::Response> create_product(ProductService& products, idempotency::IdempotencyStore& keys,
+                                               http::Request& request) {
+  const NewProduct product = parse_new_product(request.json_object());
+  const Actor actor = actor_of(request);
+  auto key = co_await idempotency::OptionalKey::read(keys, request);
+  if (!key.answered()) {
+    try {
+      co_await products.create(actor, merchant_id(request), product, key.commit<Product>(product_created));
+    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
+    }
+  }
+  co_return key.take_response();
 }
 
 asio::awaitable<http::Response> get_product(ProductService& products, http::Request& request) {
@@ -158,6 +181,7 @@ http::RouteDoc create_merchant_doc() {
                    http::problem_response(403, kMerchantRole),
                    http::problem_response(422, "Unknown field, missing field, or an invalid value (field names such as "
                                 "opening_hours.monday[1].closes)")};
+  idempotency::document_optional_key(doc);
   return doc;
 }
 
@@ -216,6 +240,7 @@ http::RouteDoc create_product_doc() {
                    http::problem_response(404, kNotYours),
                    http::problem_response(422, "Unknown field, missing field, an invalid value, or another currency than the "
                                 "merchant's (price.currency)")};
+  idempotency::document_optional_key(doc);
   return doc;
 }
 
@@ -252,9 +277,11 @@ http::RouteDoc delete_product_doc() {
 
 }  // namespace
 
-void register_routes(http::Router& router, MerchantService& merchants, ProductService& products) {
+void register_routes(http::Router& router, MerchantService& merchants, ProductService& products,
+                     idempotency::IdempotencyStore& keys) {
   auto* m = &merchants;
   auto* p = &products;
+  auto* k = &keys;
   const std::string one_merchant = std::string(kMerchantsPath) + "/{id}";
   const std::string products_path = one_merchant + "/products";
   const std::string one_product = products_path + "/{product_id}";
@@ -269,7 +296,7 @@ void register_routes(http::Router& router, MerchantService& merchants, ProductSe
   router.add({.method = "POST",
               .path = kMerchantsPath,
               .policy = managers(),
-              .handler = [m](http::Request& r) { return create_merchant(*m, r); },
+              .handler = [m, k](http::Request& r) { return create_merchant(*m, *k, r); },
               .module = kModule,
               .doc = create_merchant_doc()});
   router.add({.method = "GET",
@@ -299,7 +326,7 @@ void register_routes(http::Router& router, MerchantService& merchants, ProductSe
   router.add({.method = "POST",
               .path = products_path,
               .policy = managers(),
-              .handler = [p](http::Request& r) { return create_product(*p, r); },
+              .handler = [p, k](http::Request& r) { return create_product(*p, *k, r); },
               .module = kModule,
               .doc = create_product_doc()});
   router.add({.method = "GET",

@@ -6,12 +6,18 @@ namespace nelo::http {
 class Router;
 }
 
+namespace nelo::idempotency {
+class IdempotencyStore;
+}
+
 namespace nelo::catalog {
 
 class MerchantService;
 class ProductService;
 
-// The services must outlive the router's use of these routes.
-void register_routes(http::Router& router, MerchantService& merchants, ProductService& products);
+// The services and the store must outlive the router's use of these routes. `keys` holds the
+// optional Idempotency-Keys of the creating POSTs.
+void register_routes(http::Router& router, MerchantService& merchants, ProductService& products,
+                     idempotency::IdempotencyStore& keys);
 
 }  // namespace nelo::catalog

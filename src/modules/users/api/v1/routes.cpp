@@ -6,6 +6,7 @@
 #include "modules/users/api/v1/schemas.hpp"
 #include "modules/users/services/address_service.hpp"
 #include "modules/users/services/profile_service.hpp"
+#include "shared/idempotency/optional_key.hpp"
 
 namespace nelo::users {
 namespace {
@@ -35,12 +36,23 @@ asio::awaitable<http::Response> list_addresses(AddressService& addresses, http::
   co_return http::Response::json(to_json(page));
 }
 
-asio::awaitable<http::Response> create_address(AddressService& addresses, http::Request& request) {
-  const NewAddress address = parse_new_address(request.json_object());
-  auto created = co_await addresses.create(request.user().user_id, address);
+http::Response address_created(const Address& created) {
   auto response = http::Response::json(to_json(created), 201);
   response.with_header("Location", std::string(kAddressesPath) + "/" + created.id);
-  co_return response;
+  return response;
+}
+
+asio::awaitable<http::Response> create_address(AddressService& addresses, idempotency::IdempotencyStore& keys,
+                                               http::Request& request) {
+  const NewAddress address = parse_new_address(request.json_object());
+  auto key = co_await idempotency::OptionalKey::read(keys, request);
+  if (!key.answered()) {
+    try {
+      co_await addresses.create(request.user().user_id, address, key.commit<Address>(address_created));
+    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
+    }
+  }
+  co_return key.take_response();
 }
 
 asio::awaitable<http::Response> get_address(AddressService& addresses, http::Request& request) {
@@ -109,6 +121,7 @@ http::RouteDoc create_address_doc() {
                    http::problem_response(404, kNoProfileYet),
                    http::problem_response(409, "The account already has 50 addresses"),
                    http::problem_response(422, "Unknown field, missing field, or an invalid value")};
+  idempotency::document_optional_key(doc);
   return doc;
 }
 
@@ -142,9 +155,11 @@ http::RouteDoc delete_address_doc() {
 
 }  // namespace
 
-void register_routes(http::Router& router, ProfileService& profiles, AddressService& addresses) {
+void register_routes(http::Router& router, ProfileService& profiles, AddressService& addresses,
+                     idempotency::IdempotencyStore& keys) {
   auto* p = &profiles;
   auto* a = &addresses;
+  auto* k = &keys;
   const std::string me = "/api/v1/users/me";
   const std::string one = std::string(kAddressesPath) + "/{id}";
   router.add({.method = "GET",
@@ -168,7 +183,7 @@ void register_routes(http::Router& router, ProfileService& profiles, AddressServ
   router.add({.method = "POST",
               .path = kAddressesPath,
               .policy = http::Policy::authenticated(),
-              .handler = [a](http::Request& r) { return create_address(*a, r); },
+              .handler = [a, k](http::Request& r) { return create_address(*a, *k, r); },
               .module = kModule,
               .doc = create_address_doc()});
   router.add({.method = "GET",

@@ -6,12 +6,18 @@ namespace nelo::http {
 class Router;
 }
 
+namespace nelo::idempotency {
+class IdempotencyStore;
+}
+
 namespace nelo::users {
 
 class AddressService;
 class ProfileService;
 
-// The services must outlive the router's use of these routes.
-void register_routes(http::Router& router, ProfileService& profiles, AddressService& addresses);
+// The services and the store must outlive the router's use of these routes. `keys` holds the
+// optional Idempotency-Keys of POST /addresses.
+void register_routes(http::Router& router, ProfileService& profiles, AddressService& addresses,
+                     idempotency::IdempotencyStore& keys);
 
 }  // namespace nelo::users

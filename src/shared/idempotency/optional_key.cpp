@@ -1,0 +1,134 @@
+#include "shared/idempotency/optional_key.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "core/errors.hpp"
+#include "core/http/ascii.hpp"
+#include "core/http/request.hpp"
+
+namespace nelo::idempotency {
+namespace {
+
+namespace asio = boost::asio;
+
+const std::string kLocation = "Location";
+const std::string kReplayed = "Idempotent-Replayed";
+const std::string kTrue = "true";
+
+StoredResponse to_stored(const http::Response& response) {
+  StoredResponse stored;
+  stored.status = response.status;
+  stored.body = response.body;
+  stored.content_type = response.content_type;
+  for (const auto& [name, value] : response.headers) {
+    if (http::ascii_iequals(name, "location")) stored.location = value;
+  }
+  return stored;
+}
+
+http::Response replayed(StoredResponse stored) {
+  http::Response response;
+  response.status = stored.status;
+  response.body = std::move(stored.body);
+  response.content_type = std::move(stored.content_type);
+  // (Spelled out: GCC 12 warns falsely about with_header's string literals inlined here.)
+  if (!stored.location.empty()) response.headers.emplace_back(kLocation, std::move(stored.location));
+  response.headers.emplace_back(kReplayed, kTrue);
+  return response;
+}
+
+[[noreturn]] void key_reused() {
+  throw Error(422, "idempotency-key-reused", "Idempotency key reused",
+              "This Idempotency-Key was already used with a different request; use a new key for a new request");
+}
+
+[[noreturn]] void key_in_use() {
+  throw Conflict("idempotency-key-in-use",
+                 "A request with this Idempotency-Key is still being processed; retry in a moment");
+}
+
+}  // namespace
+
+asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const http::Request& request) {
+  OptionalKey key;
+  key.store_ = &store;
+  const auto header = request.header("idempotency-key");
+  if (!header) co_return key;
+  if (auto problem = invalid_key_reason(*header)) throw BadRequest("The Idempotency-Key header is not valid: " + *problem);
+  auto claim = co_await store.claim(request.user().user_id, std::string(*header),
+                                    request_fingerprint(request.method, request.path, request.body));
+  switch (claim.kind) {
+    case Claim::Kind::Fresh:
+      key.claim_ = std::move(claim);
+      break;
+    case Claim::Kind::Replay:
+      *key.response_ = replayed(std::move(*claim.response));
+      break;
+    case Claim::Kind::Mismatch:
+      key_reused();
+    case Claim::Kind::InFlight:
+      key_in_use();
+  }
+  co_return key;
+}
+
+asio::awaitable<void> OptionalKey::settle(IdempotencyStore* store, std::optional<Claim> claim, Slot slot,
+                                          db::Transaction& tx, http::Response response) {
+  if (!claim) {
+    co_await tx.commit();
+    *slot = std::move(response);
+    co_return;
+  }
+  StoredResponse stored = to_stored(response);
+  auto verdict = co_await store->commit(tx, *claim, std::move(stored));
+  switch (verdict.kind) {
+    case Claim::Kind::Fresh:
+      *slot = std::move(response);
+      co_return;
+    case Claim::Kind::Replay:
+      *slot = replayed(std::move(*verdict.response));
+      throw Superseded();
+    case Claim::Kind::Mismatch:
+      key_reused();
+    case Claim::Kind::InFlight:
+      key_in_use();
+  }
+}
+
+http::Response OptionalKey::take_response() {
+  if (!response_->has_value()) throw std::logic_error("idempotency: no response was decided for this request");
+  http::Response out = std::move(**response_);
+  response_->reset();
+  return out;
+}
+
+http::RouteDoc::ParamDoc optional_key_parameter() {
+  return {"Idempotency-Key", "header", false,
+          "Optional: a unique value per thing you mean to create (1 to 255 visible ASCII characters), e.g. a UUID. A "
+          "retry with the same key and body gets the first 201 again (header Idempotent-Replayed: true) instead of "
+          "creating another",
+          boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
+}
+
+void document_optional_key(http::RouteDoc& doc) {
+  doc.parameters.push_back(optional_key_parameter());
+  // One entry per status: a status the route already answers gets the key's reason appended.
+  auto add = [&doc](int status, std::string description) {
+    for (auto& response : doc.responses) {
+      if (response.status == status) {
+        response.description += "; or " + description;
+        return;
+      }
+    }
+    doc.responses.push_back(http::problem_response(status, std::move(description)));
+  };
+  add(400, "the Idempotency-Key is malformed");
+  add(409, "a request with this Idempotency-Key is still being processed");
+  add(422, "the Idempotency-Key was used with another request");
+}
+
+}  // namespace nelo::idempotency

@@ -1,0 +1,83 @@
+#pragma once
+// A creating POST whose Idempotency-Key header is optional (docs/api/README.md#idempotency). With a
+// key, the 201 is stored with the key in the transaction that creates the thing, and a retry with
+// the same key and request gets that 201 again (with `Idempotent-Replayed: true`) instead of
+// creating a second thing; the same key with another request is a 422, and 409 while a request
+// with it is still running. Without a key nothing changes. Unlike placing an order, only the 201
+// is remembered: a refused request stores nothing, and its retry is judged afresh.
+//
+//   auto key = co_await idempotency::OptionalKey::read(keys, request);  // 400 when malformed
+//   if (!key.answered()) {
+//     try {
+//       co_await service.create(..., key.commit<Thing>(render_201));
+//     } catch (const idempotency::Superseded&) {  // another request with the key won
+//     }
+//   }
+//   co_return key.take_response();
+//
+// The service ends its transaction with the CommitStep instead of tx.commit().
+
+#include <boost/asio/awaitable.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/db/transaction.hpp"
+#include "core/http/response.hpp"
+#include "core/http/route.hpp"
+#include "shared/idempotency/idempotency_store.hpp"
+
+namespace nelo::http {
+struct Request;
+}
+
+namespace nelo::idempotency {
+
+// Thrown by a CommitStep when another request with the key committed first: nothing of this
+// request's transaction was kept, and take_response() is the winner's answer.
+class Superseded : public std::exception {
+ public:
+  const char* what() const noexcept override { return "idempotency: another request with this key won"; }
+};
+
+class OptionalKey {
+ public:
+  // Checks the header (400 when malformed) and looks the key up in the caller's scope (the
+  // authenticated user's): a stored 201 makes answered() true; a key of another request is a 422.
+  static boost::asio::awaitable<OptionalKey> read(IdempotencyStore& store, const http::Request& request);
+
+  // True when the response is already decided (a replay): do not run the request.
+  bool answered() const { return response_->has_value(); }
+
+  // The service's last step: commits its transaction, with the key and `render(created)` as the
+  // key's answer when there is a key, and keeps that response for take_response(). The step
+  // throws Superseded, or 409 / 422, when another request with the key got there first.
+  template <class T>
+  db::CommitStep<T> commit(std::function<http::Response(const T&)> render) const {
+    // Not itself a coroutine: settle() owns everything it needs as parameters.
+    return [store = store_, claim = claim_, slot = response_, render = std::move(render)](db::Transaction& tx,
+                                                                                        const T& created) {
+      return settle(store, claim, slot, tx, render(created));
+    };
+  }
+
+  // The response to send: the replayed one, or the one the CommitStep committed. Call once.
+  http::Response take_response();
+
+ private:
+  using Slot = std::shared_ptr<std::optional<http::Response>>;
+  static boost::asio::awaitable<void> settle(IdempotencyStore* store, std::optional<Claim> claim, Slot slot,
+                                             db::Transaction& tx, http::Response response);
+
+  IdempotencyStore* store_ = nullptr;
+  std::optional<Claim> claim_;  // a Fresh claim when the request carries a key
+  Slot response_ = std::make_shared<std::optional<http::Response>>();
+};
+
+// For a route's OpenAPI entry: the optional header, and the answers it adds.
+http::RouteDoc::ParamDoc optional_key_parameter();
+void document_optional_key(http::RouteDoc& doc);
+
+}  // namespace nelo::idempotency
