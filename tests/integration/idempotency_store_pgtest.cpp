@@ -23,7 +23,9 @@
 #include "core/db/params.hpp"
 #include "core/db/pool.hpp"
 #include "core/errors.hpp"
+#include "core/http/request.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/optional_key.hpp"
 #include "shared/idempotency/periodic_purge.hpp"
 #include "shared/idempotency/schema_templates.hpp"
 #include "support/run_async.hpp"
@@ -413,6 +415,110 @@ TEST_F(IdempotencyStoreTest, MisuseIsAProgrammingError) {
   IdempotencyOptions short_retention;
   short_retention.retention = std::chrono::hours(1);
   EXPECT_THROW(IdempotencyStore(*pool_, clock_, "alpha", short_retention), std::invalid_argument);
+}
+
+// --- OptionalKey: the creating POSTs' optional header ---
+
+http::Request post(const std::string& body, std::optional<std::string> key, const std::string& user = "user-1") {
+  http::Request r;
+  r.method = "POST";
+  r.path = "/things";
+  r.body = body;
+  if (key) r.headers.emplace_back("idempotency-key", *key);
+  Principal p;
+  p.user_id = user;
+  r.principal = p;
+  return r;
+}
+
+std::optional<std::string> header_of(const http::Response& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+http::Response thing_created(const std::string& request) {
+  http::Response r;
+  r.status = 201;
+  r.body = "{\"made_by\":\"" + request + "\"}";
+  r.with_header("Location", "/things/" + request);
+  return r;
+}
+
+// What a route does: read the key, let the service create (a row in alpha.work) and end its
+// transaction with the key's CommitStep, then answer what was decided.
+asio::awaitable<http::Response> create_thing(IdempotencyStore& store, db::Pool& pool, http::Request request,
+                                             std::string name) {
+  auto key = co_await OptionalKey::read(store, request);
+  if (!key.answered()) {
+    db::CommitStep<std::string> commit = key.commit<std::string>(thing_created);
+    try {
+      auto tx = co_await pool.begin("alpha");
+      db::Params values = db::params(name);
+      co_await tx.execute("INSERT INTO alpha.work (request) VALUES ($1)", values);
+      co_await commit(tx, name);
+    } catch (const Superseded&) {
+    }
+  }
+  co_return key.take_response();
+}
+
+TEST_F(IdempotencyStoreTest, OptionalKey_WithoutAKeyEveryRequestCreates) {
+  for (const char* name : {"one", "two"}) {
+    auto response = run(create_thing(*store_, *pool_, post("{}", std::nullopt), name));
+    EXPECT_EQ(response.status, 201);
+    EXPECT_EQ(response.body, std::string("{\"made_by\":\"") + name + "\"}");
+    EXPECT_FALSE(header_of(response, "Idempotent-Replayed"));
+  }
+  EXPECT_EQ(count_work(), "2");
+  EXPECT_EQ(count_keys(), "0");
+}
+
+TEST_F(IdempotencyStoreTest, OptionalKey_ARetryGetsTheFirst201AndItsLocation) {
+  auto first = run(create_thing(*store_, *pool_, post("{\"a\":1}", "k-1"), "first"));
+  ASSERT_EQ(first.status, 201);
+  auto again = run(create_thing(*store_, *pool_, post("{\"a\":1}", "k-1"), "second"));
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(header_of(again, "Location").value_or(""), "/things/first");
+  EXPECT_EQ(header_of(again, "Idempotent-Replayed").value_or(""), "true");
+  EXPECT_EQ(count_work(), "1");
+  try {
+    run(create_thing(*store_, *pool_, post("{\"a\":2}", "k-1"), "third"));
+    ADD_FAILURE() << "another body with the key was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 422);
+    EXPECT_EQ(e.type(), "idempotency-key-reused");
+  }
+  EXPECT_THROW(run(create_thing(*store_, *pool_, post("{}", std::string("bad key")), "x")), BadRequest);
+  EXPECT_EQ(count_work(), "1");
+}
+
+TEST_F(IdempotencyStoreTest, OptionalKey_ALateRequestAnswersTheWinnersResponseAndKeepsNothing) {
+  // The late request read the key before the winner committed, then lost at its own commit.
+  auto late_request = post("{}", "k-2");
+  auto late = run(OptionalKey::read(*store_, late_request));
+  ASSERT_FALSE(late.answered());
+  ASSERT_EQ(run(create_thing(*store_, *pool_, post("{}", "k-2"), "winner")).status, 201);
+
+  run([&]() -> asio::awaitable<void> {
+    db::CommitStep<std::string> commit = late.commit<std::string>(thing_created);
+    auto tx = co_await pool_->begin("alpha");
+    db::Params values = db::params(std::string("late"));
+    co_await tx.execute("INSERT INTO alpha.work (request) VALUES ($1)", values);
+    bool superseded = false;
+    try {
+      co_await commit(tx, std::string("late"));
+    } catch (const Superseded&) {
+      superseded = true;
+    }
+    EXPECT_TRUE(superseded);
+  }());
+  auto answer = late.take_response();
+  EXPECT_EQ(answer.body, "{\"made_by\":\"winner\"}");
+  EXPECT_EQ(header_of(answer, "Idempotent-Replayed").value_or(""), "true");
+  EXPECT_EQ(db_.column("SELECT request FROM alpha.work"), std::vector<std::string>{"winner"});
 }
 
 }  // namespace
