@@ -56,7 +56,8 @@ struct Application::Impl {
                                                                  .max_size = config.db_pool_size,
                                                                  .acquire_timeout = config.db_acquire_timeout,
                                                                  .statement_timeout = config.db_statement_timeout,
-                                                                 .pipeline_depth = config.db_pipeline_depth});
+                                                                 .pipeline_depth = config.db_pipeline_depth,
+                                                                 .idle_timeout = config.db_idle_timeout});
     std::vector<std::string> enabled;
     for (const auto& name : all_module_names()) {
       if (config.module_enabled(name)) enabled.push_back(name);

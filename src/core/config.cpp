@@ -142,6 +142,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.duration("NELO_DB_ACQUIRE_TIMEOUT_MS", c.db_acquire_timeout, 1, 600000);
   r.duration("NELO_DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout, 0, 3600000);
   r.integer("NELO_DB_PIPELINE_DEPTH", c.db_pipeline_depth, 0, 256);
+  r.duration("NELO_DB_POOL_IDLE_SECONDS", c.db_idle_timeout, 0, 86400);
   r.boolean("NELO_MIGRATE_ON_START", c.migrate_on_start);
 
   r.choice("NELO_EVENT_BUS", c.event_bus, {"inprocess", "rabbitmq"});

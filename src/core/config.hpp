@@ -30,6 +30,7 @@ struct Config {
   std::chrono::milliseconds db_acquire_timeout{2000};  // NELO_DB_ACQUIRE_TIMEOUT_MS
   std::chrono::milliseconds db_statement_timeout{5000};// NELO_DB_STATEMENT_TIMEOUT_MS
   std::size_t db_pipeline_depth = 16;                  // NELO_DB_PIPELINE_DEPTH
+  std::chrono::seconds db_idle_timeout{300};           // NELO_DB_POOL_IDLE_SECONDS (0: never)
   bool migrate_on_start = true;                        // NELO_MIGRATE_ON_START (true|false)
 
   // Events

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <set>
+#include <thread>
 
 #include "core/db/errors.hpp"
 #include "db_fixture.hpp"
@@ -336,6 +337,52 @@ TEST_F(PoolTest, IdleConnections_AreReusedNotReopened) {
   }
   EXPECT_EQ(pids.size(), 1u);
   EXPECT_EQ(pool->stats().size, 1u);
+}
+
+TEST_F(PoolTest, AfterABurst_ConnectionsIdleLongerThanTheTimeoutAreClosed) {
+  auto o = options(8);
+  o.idle_timeout = 300ms;
+  o.application_name = "nelo-idle-test";
+  auto pool = make_pool(o);
+  prepare(*pool);
+  // A burst: six statements at once need six connections.
+  run([&]() -> awaitable<void> {
+    using namespace boost::asio::experimental::awaitable_operators;
+    co_await (pool->execute("app", "SELECT pg_sleep(0.05)") && pool->execute("app", "SELECT pg_sleep(0.05)") &&
+              pool->execute("app", "SELECT pg_sleep(0.05)") && pool->execute("app", "SELECT pg_sleep(0.05)") &&
+              pool->execute("app", "SELECT pg_sleep(0.05)") && pool->execute("app", "SELECT pg_sleep(0.05)"));
+  }());
+  EXPECT_EQ(pool->stats().size, 6u);
+  const auto backends = [&] {
+    return database.value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'nelo-idle-test' "
+                          "AND datname = '" + database.name() + "'");
+  };
+  EXPECT_EQ(backends(), "6");
+
+  // Quiet traffic afterwards reuses one connection; once the others have been idle past the
+  // timeout, the next connection coming back closes them.
+  std::this_thread::sleep_for(400ms);
+  run(pool->execute("app", "SELECT 1"));
+  EXPECT_EQ(pool->stats().size, 1u);
+  for (int i = 0; i < 50 && backends() != "1"; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(backends(), "1") << "the server's backends went with them";
+  // The pool opens what it needs again.
+  run(pool->execute("app", "SELECT 1"));
+  EXPECT_EQ(pool->stats().in_use, 0u);
+}
+
+TEST_F(PoolTest, ZeroIdleTimeout_KeepsIdleConnections) {
+  auto o = options(4);
+  o.idle_timeout = 0ms;
+  auto pool = make_pool(o);
+  prepare(*pool);
+  run([&]() -> awaitable<void> {
+    using namespace boost::asio::experimental::awaitable_operators;
+    co_await (pool->execute("app", "SELECT pg_sleep(0.05)") && pool->execute("app", "SELECT pg_sleep(0.05)"));
+  }());
+  std::this_thread::sleep_for(50ms);
+  run(pool->execute("app", "SELECT 1"));
+  EXPECT_EQ(pool->stats().size, 2u);
 }
 
 }  // namespace

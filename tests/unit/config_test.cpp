@@ -96,6 +96,15 @@ TEST(Config, TrustedProxiesAndPipelineDepth) {
   EXPECT_TRUE(mentions(problems_of({{"NELO_DB_PIPELINE_DEPTH", "257"}}), "NELO_DB_PIPELINE_DEPTH"));
 }
 
+TEST(Config, PoolIdleTimeout) {
+  Env none;
+  EXPECT_EQ(config_from_environment(&none).db_idle_timeout, std::chrono::seconds(300));
+  Env never{{"NELO_DB_POOL_IDLE_SECONDS", "0"}};
+  EXPECT_EQ(config_from_environment(&never).db_idle_timeout, std::chrono::seconds(0));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_DB_POOL_IDLE_SECONDS", "-1"}}), "NELO_DB_POOL_IDLE_SECONDS"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_DB_POOL_IDLE_SECONDS", "soon"}}), "NELO_DB_POOL_IDLE_SECONDS"));
+}
+
 TEST(Config, RabbitmqNeedsItsUrl) {
   EXPECT_TRUE(mentions(problems_of({{"NELO_EVENT_BUS", "rabbitmq"}}), "RABBITMQ_URL"));
 }

@@ -81,6 +81,9 @@ class Connection {
   // re-sends the SETs whenever this is not the module about to run, so unknown is always safe.
   std::optional<std::string> session_module = std::string();
 
+  // When the pool last put it on its idle list (the pool's idle timeout counts from it).
+  SteadyTime idle_since{};
+
   int backend_pid() const;
   std::size_t prepared_count() const noexcept { return prepared_.size(); }
 

@@ -221,9 +221,22 @@ void PoolImpl::complete(std::unique_ptr<GrantHandler> handler, boost::system::er
   handler->complete(executor_, ec, std::move(grant));
 }
 
+void PoolImpl::take_expired_idle(SteadyTime now, std::vector<std::unique_ptr<Connection>>& out) {
+  if (options_.idle_timeout.count() <= 0) return;
+  // Appended as they come back and taken from anywhere: the longest idle are at the front.
+  const auto cutoff = now - options_.idle_timeout;
+  auto end = idle_.begin();
+  while (end != idle_.end() && (*end)->idle_since <= cutoff) ++end;
+  const std::size_t before = out.size();
+  for (auto it = idle_.begin(); it != end; ++it) out.push_back(std::move(*it));
+  idle_.erase(idle_.begin(), end);
+  open_ -= out.size() - before;
+}
+
 void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
   std::unique_ptr<GrantHandler> handler;
   std::unique_ptr<Connection> to_close;
+  std::vector<std::unique_ptr<Connection>> expired;
   {
     std::lock_guard lock(mutex_);
     if (!closed_ && !waiters_.empty()) {
@@ -234,6 +247,8 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
     } else {
       --in_use_;
       if (connection && !closed_) {
+        connection->idle_since = steady_clock::now();
+        take_expired_idle(connection->idle_since, expired);
         idle_.push_back(std::move(connection));
       } else {
         --open_;
@@ -248,7 +263,8 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
       spdlog::error("database: could not wake a waiter: {}", e.what());
     }
   }
-  // to_close is destroyed (PQfinish) outside the lock.
+  if (!expired.empty()) spdlog::debug("database: closed {} connection(s) idle for too long", expired.size());
+  // to_close and expired are destroyed (PQfinish) outside the lock.
 }
 
 void PoolImpl::release(std::unique_ptr<Connection> connection) noexcept {

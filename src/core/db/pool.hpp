@@ -27,6 +27,9 @@ struct PoolOptions {
   // execute_pipelined: statements in flight at once on one shared connection before another is
   // checked out for the module; 0 turns sharing off (each statement is an execute()).
   std::size_t pipeline_depth = 16;
+  // A connection idle for this long is closed (when another one comes back to the pool), so the
+  // pool shrinks back after a burst; zero keeps idle connections open for good.
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
 };
 
 struct PoolStats {

@@ -125,6 +125,10 @@ class PoolImpl final : public Pool {
   void arm_sweep();
   void sweep();
   void complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant);
+  // Moves the connections idle for options_.idle_timeout out of the idle list into `out`, to be
+  // closed outside the lock (mutex_ held). Run whenever a connection comes back: no timer, so an
+  // idle pool keeps nothing running (a readiness probe's ping is traffic enough).
+  void take_expired_idle(SteadyTime now, std::vector<std::unique_ptr<Connection>>& out);
   // Hands a connection (or a free slot, when `connection` is null) to the oldest waiter, or
   // returns it to the idle list / frees the slot.
   void hand_over(std::unique_ptr<Connection> connection) noexcept;
