@@ -446,22 +446,21 @@ http::Response thing_created(const std::string& request) {
   return r;
 }
 
-// What a route does: read the key, let the service create (a row in alpha.work) and end its
-// transaction with the key's CommitStep, then answer what was decided.
+// What a service does: create (a row in alpha.work) and end the transaction with `commit`.
+asio::awaitable<std::string> make_thing(db::Pool& pool, std::string name, db::CommitStep<std::string> commit) {
+  auto tx = co_await pool.begin("alpha");
+  db::Params values = db::params(name);
+  co_await tx.execute("INSERT INTO alpha.work (request) VALUES ($1)", values);
+  co_await commit(tx, name);
+  co_return name;
+}
+
+// What a creating route does.
 asio::awaitable<http::Response> create_thing(IdempotencyStore& store, db::Pool& pool, http::Request request,
                                              std::string name) {
-  auto key = co_await OptionalKey::read(store, request);
-  if (!key.answered()) {
-    db::CommitStep<std::string> commit = key.commit<std::string>(thing_created);
-    try {
-      auto tx = co_await pool.begin("alpha");
-      db::Params values = db::params(name);
-      co_await tx.execute("INSERT INTO alpha.work (request) VALUES ($1)", values);
-      co_await commit(tx, name);
-    } catch (const Superseded&) {
-    }
-  }
-  co_return key.take_response();
+  co_return co_await OptionalKey::respond<std::string>(
+      store, request, thing_created,
+      [&](db::CommitStep<std::string> commit) { return make_thing(pool, name, std::move(commit)); });
 }
 
 TEST_F(IdempotencyStoreTest, OptionalKey_WithoutAKeyEveryRequestCreates) {

@@ -10,8 +10,7 @@
 #include "modules/catalog/services/merchant_service.hpp"
 #include "modules/catalog/services/product_service.hpp"
 #include "modules/catalog/services/time_zones.hpp"
-#include "shared/idempotency/idempotency_store.hpp"
-#include "shared/idempotency/periodic_purge.hpp"
+#include "shared/idempotency/module_keys.hpp"
 
 namespace nelo::catalog {
 namespace {
@@ -21,8 +20,7 @@ namespace asio = boost::asio;
 class CatalogModuleImpl final : public CatalogModule {
  public:
   explicit CatalogModuleImpl(const ModuleContext& context)
-      : executor_(context.executor),
-        keys_(context.pool, context.clock, "catalog"),
+      : keys_(context.pool, context.clock, context.executor, "catalog"),
         merchant_repository_(context.pool),
         product_repository_(context.pool),
         time_zone_repository_(context.pool),
@@ -35,7 +33,7 @@ class CatalogModuleImpl final : public CatalogModule {
   std::span<const db::MigrationFile> migrations() const override { return catalog::migrations(); }
 
   void register_routes(http::Router& router) override {
-    catalog::register_routes(router, merchants_, products_, keys_);
+    catalog::register_routes(router, merchants_, products_, keys_.store());
   }
 
   // The catalog reacts to no event and publishes none yet: an order copies what it needs
@@ -43,20 +41,16 @@ class CatalogModuleImpl final : public CatalogModule {
   void register_subscriptions(events::EventBus&) override {}
 
   asio::awaitable<void> start() override {
-    purge_ = idempotency::PeriodicPurge::create(executor_, keys_);
-    purge_->start();
+    keys_.start();
     co_return;
   }
 
-  asio::awaitable<void> stop() override {
-    if (purge_) co_await purge_->stop();
-  }
+  asio::awaitable<void> stop() override { co_await keys_.stop(); }
 
   CatalogInterface& catalog_interface() override { return directory_; }
 
  private:
-  asio::any_io_executor executor_;
-  idempotency::IdempotencyStore keys_;
+  idempotency::ModuleKeys keys_;  // of the creating POSTs
   MerchantRepository merchant_repository_;
   ProductRepository product_repository_;
   TimeZoneRepository time_zone_repository_;
@@ -64,7 +58,6 @@ class CatalogModuleImpl final : public CatalogModule {
   MerchantService merchants_;
   ProductService products_;
   CatalogDirectory directory_;
-  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace

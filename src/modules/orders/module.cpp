@@ -11,8 +11,7 @@
 #include "modules/orders/services/order_workflow.hpp"
 #include "modules/orders/state_machine.hpp"
 #include "shared/events/event_bus.hpp"
-#include "shared/idempotency/idempotency_store.hpp"
-#include "shared/idempotency/periodic_purge.hpp"
+#include "shared/idempotency/module_keys.hpp"
 
 namespace nelo::orders {
 namespace {
@@ -23,12 +22,11 @@ class OrdersModuleImpl final : public OrdersModule {
  public:
   OrdersModuleImpl(const ModuleContext& context, OrdersDependencies dependencies, OrdersSettings settings)
       : settings_(std::move(settings)),
-        executor_(context.executor),
         orders_(context.pool),
-        keys_(context.pool, context.clock, "orders"),
+        keys_(context.pool, context.clock, context.executor, "orders", settings_.idempotency_purge_interval),
         checkout_(dependencies.users, dependencies.catalog, settings_.pricing, context.clock),
         workflow_(context.pool, context.bus, orders_, context.metrics),
-        placement_(context.pool, context.bus, keys_, checkout_, orders_, workflow_),
+        placement_(context.pool, context.bus, keys_.store(), checkout_, orders_, workflow_),
         queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
                  settings_.details_cache_ttl),
         directory_(orders_) {}
@@ -51,14 +49,11 @@ class OrdersModuleImpl final : public OrdersModule {
   }
 
   asio::awaitable<void> start() override {
-    purge_ = idempotency::PeriodicPurge::create(executor_, keys_, settings_.idempotency_purge_interval);
-    purge_->start();
+    keys_.start();
     co_return;
   }
 
-  asio::awaitable<void> stop() override {
-    if (purge_) co_await purge_->stop();
-  }
+  asio::awaitable<void> stop() override { co_await keys_.stop(); }
 
   OrderInterface& order_interface() override { return directory_; }
 
@@ -71,15 +66,13 @@ class OrdersModuleImpl final : public OrdersModule {
   }
 
   OrdersSettings settings_;
-  asio::any_io_executor executor_;
   OrderRepository orders_;
-  idempotency::IdempotencyStore keys_;
+  idempotency::ModuleKeys keys_;
   OrderCheckout checkout_;
   OrderWorkflow workflow_;
   OrderPlacement placement_;
   OrderQueries queries_;
   OrderDirectory directory_;
-  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace

@@ -9,8 +9,7 @@
 #include "modules/users/services/profile_service.hpp"
 #include "modules/users/services/user_directory.hpp"
 #include "shared/events/event_bus.hpp"
-#include "shared/idempotency/idempotency_store.hpp"
-#include "shared/idempotency/periodic_purge.hpp"
+#include "shared/idempotency/module_keys.hpp"
 
 namespace nelo::users {
 namespace {
@@ -20,8 +19,7 @@ namespace asio = boost::asio;
 class UsersModuleImpl final : public UsersModule {
  public:
   explicit UsersModuleImpl(const ModuleContext& context)
-      : executor_(context.executor),
-        keys_(context.pool, context.clock, "users"),
+      : keys_(context.pool, context.clock, context.executor, "users"),
         profile_repository_(context.pool),
         address_repository_(context.pool),
         profiles_(profile_repository_),
@@ -32,7 +30,7 @@ class UsersModuleImpl final : public UsersModule {
   std::span<const db::MigrationFile> migrations() const override { return users::migrations(); }
 
   void register_routes(http::Router& router) override {
-    users::register_routes(router, profiles_, addresses_, keys_);
+    users::register_routes(router, profiles_, addresses_, keys_.store());
   }
 
   void register_subscriptions(events::EventBus& bus) override {
@@ -46,26 +44,21 @@ class UsersModuleImpl final : public UsersModule {
   }
 
   asio::awaitable<void> start() override {
-    purge_ = idempotency::PeriodicPurge::create(executor_, keys_);
-    purge_->start();
+    keys_.start();
     co_return;
   }
 
-  asio::awaitable<void> stop() override {
-    if (purge_) co_await purge_->stop();
-  }
+  asio::awaitable<void> stop() override { co_await keys_.stop(); }
 
   UserInterface& user_interface() override { return directory_; }
 
  private:
-  asio::any_io_executor executor_;
-  idempotency::IdempotencyStore keys_;
+  idempotency::ModuleKeys keys_;  // of POST /addresses
   ProfileRepository profile_repository_;
   AddressRepository address_repository_;
   ProfileService profiles_;
   AddressService addresses_;
   UserDirectory directory_;
-  std::shared_ptr<idempotency::PeriodicPurge> purge_;
 };
 
 }  // namespace

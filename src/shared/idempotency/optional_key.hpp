@@ -6,16 +6,11 @@
 // with it is still running. Without a key nothing changes. Unlike placing an order, only the 201
 // is remembered: a refused request stores nothing, and its retry is judged afresh.
 //
-//   auto key = co_await idempotency::OptionalKey::read(keys, request);  // 400 when malformed
-//   if (!key.answered()) {
-//     try {
-//       co_await service.create(..., key.commit<Thing>(render_201));
-//     } catch (const idempotency::Superseded&) {  // another request with the key won
-//     }
-//   }
-//   co_return key.take_response();
+//   co_return co_await idempotency::OptionalKey::respond<Thing>(keys, request, render_201,
+//       [&](db::CommitStep<Thing> commit) { return service.create(..., std::move(commit)); });
 //
-// The service ends its transaction with the CommitStep instead of tx.commit().
+// The service ends its transaction with the CommitStep instead of tx.commit(). respond() is
+// read(), the service unless the answer is known, then take_response().
 
 #include <boost/asio/awaitable.hpp>
 
@@ -44,6 +39,28 @@ class Superseded : public std::exception {
 
 class OptionalKey {
  public:
+  template <class T>
+  using Create = std::function<boost::asio::awaitable<T>(db::CommitStep<T>)>;
+
+  // The whole creating route: reads the key, runs `create` with the key's CommitStep unless the
+  // answer is already known, and returns the response to send (a replay, the winner's, or
+  // `render` of what this request created).
+  template <class T>
+  static boost::asio::awaitable<http::Response> respond(IdempotencyStore& store, const http::Request& request,
+                                                        std::function<http::Response(const T&)> render,
+                                                        Create<T> create) {
+    auto key = co_await read(store, request);
+    if (!key.answered()) {
+      auto commit = key.template commit<T>(std::move(render));
+      auto creating = create(std::move(commit));
+      try {
+        co_await std::move(creating);
+      } catch (const Superseded&) {  // another request with the key won: its answer is ours
+      }
+    }
+    co_return key.take_response();
+  }
+
   // Checks the header (400 when malformed) and looks the key up in the caller's scope (the
   // authenticated user's): a stored 201 makes answered() true; a key of another request is a 422.
   static boost::asio::awaitable<OptionalKey> read(IdempotencyStore& store, const http::Request& request);

@@ -54,14 +54,9 @@ asio::awaitable<http::Response> create_merchant(MerchantService& merchants, idem
                                                 http::Request& request) {
   const NewMerchant merchant = parse_new_merchant(request.json_object());
   const Actor actor = actor_of(request);
-  auto key = co_await idempotency::OptionalKey::read(keys, request);
-  if (!key.answered()) {
-    try {
-      co_await merchants.create(actor, merchant, key.commit<Merchant>(merchant_created));
-    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
-    }
-  }
-  co_return key.take_response();
+  co_return co_await idempotency::OptionalKey::respond<Merchant>(
+      keys, request, merchant_created,
+      [&](db::CommitStep<Merchant> commit) { return merchants.create(actor, merchant, std::move(commit)); });
 }
 
 asio::awaitable<http::Response> get_merchant(MerchantService& merchants, http::Request& request) {
@@ -103,14 +98,10 @@ asio::awaitable<http::Response> create_product(ProductService& products, idempot
                                                http::Request& request) {
   const NewProduct product = parse_new_product(request.json_object());
   const Actor actor = actor_of(request);
-  auto key = co_await idempotency::OptionalKey::read(keys, request);
-  if (!key.answered()) {
-    try {
-      co_await products.create(actor, merchant_id(request), product, key.commit<Product>(product_created));
-    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
-    }
-  }
-  co_return key.take_response();
+  const std::string merchant = merchant_id(request);
+  co_return co_await idempotency::OptionalKey::respond<Product>(
+      keys, request, product_created,
+      [&](db::CommitStep<Product> commit) { return products.create(actor, merchant, product, std::move(commit)); });
 }
 
 asio::awaitable<http::Response> get_product(ProductService& products, http::Request& request) {

@@ -45,14 +45,10 @@ http::Response address_created(const Address& created) {
 asio::awaitable<http::Response> create_address(AddressService& addresses, idempotency::IdempotencyStore& keys,
                                                http::Request& request) {
   const NewAddress address = parse_new_address(request.json_object());
-  auto key = co_await idempotency::OptionalKey::read(keys, request);
-  if (!key.answered()) {
-    try {
-      co_await addresses.create(request.user().user_id, address, key.commit<Address>(address_created));
-    } catch (const idempotency::Superseded&) {  // a concurrent retry with the key created it
-    }
-  }
-  co_return key.take_response();
+  const std::string user = request.user().user_id;
+  co_return co_await idempotency::OptionalKey::respond<Address>(
+      keys, request, address_created,
+      [&](db::CommitStep<Address> commit) { return addresses.create(user, address, std::move(commit)); });
 }
 
 asio::awaitable<http::Response> get_address(AddressService& addresses, http::Request& request) {
