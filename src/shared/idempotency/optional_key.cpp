@@ -51,6 +51,14 @@ http::Response replayed(StoredResponse stored) {
                  "A request with this Idempotency-Key is still being processed; retry in a moment");
 }
 
+http::RouteDoc::ParamDoc optional_key_parameter() {
+  return {"Idempotency-Key", "header", false,
+          "Optional: a unique value per thing you mean to create (1 to 255 visible ASCII characters), e.g. a UUID. A "
+          "retry with the same key and body gets the first 201 again (header Idempotent-Replayed: true) instead of "
+          "creating another",
+          boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
+}
+
 }  // namespace
 
 asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const http::Request& request) {
@@ -104,14 +112,6 @@ http::Response OptionalKey::take_response() {
   http::Response out = std::move(**response_);
   response_->reset();
   return out;
-}
-
-http::RouteDoc::ParamDoc optional_key_parameter() {
-  return {"Idempotency-Key", "header", false,
-          "Optional: a unique value per thing you mean to create (1 to 255 visible ASCII characters), e.g. a UUID. A "
-          "retry with the same key and body gets the first 201 again (header Idempotent-Replayed: true) instead of "
-          "creating another",
-          boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
 }
 
 void document_optional_key(http::RouteDoc& doc) {

@@ -93,8 +93,7 @@ class OptionalKey {
   Slot response_ = std::make_shared<std::optional<http::Response>>();
 };
 
-// For a route's OpenAPI entry: the optional header, and the answers it adds.
-http::RouteDoc::ParamDoc optional_key_parameter();
+// Adds the optional header, and the answers it brings, to a route's OpenAPI entry.
 void document_optional_key(http::RouteDoc& doc);
 
 }  // namespace nelo::idempotency
