@@ -21,6 +21,7 @@ BENCH_NAME=""
 BENCH_TMP=""
 BENCH_PIDS=()
 BENCH_PG_DATA=""
+BENCH_NELO_PID=""
 
 bench_init() {
   BENCH_NAME="$1"
@@ -109,6 +110,7 @@ bench_start_nelo() {
     NELO_JWT_KEY_ENCRYPTION_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" "$@" "$BENCH_BUILD_DIR/nelo" serve
   bench_wait_http "http://127.0.0.1:$NELO_PORT/health/live" "$BENCH_LAST_PID" 60 ||
     { tail -n 30 "$BENCH_TMP/nelo.log" >&2; nelo_die "nelo did not start"; }
+  BENCH_NELO_PID="$BENCH_LAST_PID"  # env exec'd nelo: the same process
   nelo_say "nelo on port $NELO_PORT"
 }
 
@@ -120,19 +122,60 @@ bench_latency_ms() {
     printf "%.3f", n }'
 }
 
+# bench_cpu_ticks PID...: user + system clock ticks the processes have used so far (0 for gone ones).
+bench_cpu_ticks() {
+  local pid total=0 t
+  for pid in "$@"; do
+    # Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    t="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')" || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# bench_pg_pids: the benchmark cluster's postmaster and every process it started.
+bench_pg_pids() {
+  [ -n "$BENCH_PG_DATA" ] && [ -f "$BENCH_PG_DATA/postmaster.pid" ] || return 0
+  local postmaster; postmaster="$(head -n 1 "$BENCH_PG_DATA/postmaster.pid")"
+  echo "$postmaster"
+  ps -o pid= --ppid "$postmaster" 2>/dev/null || true
+}
+
+# bench_children_ticks: sets BENCH_CHILD_TICKS to the CPU clock ticks (user + system) of this
+# shell's finished children so far. (`times` must run in this shell, not in a $(...) subshell.)
+bench_children_ticks() {
+  times >"$BENCH_TMP/times.txt"
+  BENCH_CHILD_TICKS="$(awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/)
+    printf "%.0f", ((u[1] * 60 + u[2]) + (s[1] * 60 + s[2])) * hz }' "$BENCH_TMP/times.txt")"
+}
+
 # bench_wrk LABEL URL [wrk args...]: a warm-up, then the measured run with the suite's settings.
-# Sets WRK_RPS, WRK_P99_MS, WRK_ERRORS (socket errors + non-2xx/3xx responses).
+# Sets WRK_RPS, WRK_P99_MS, WRK_ERRORS (socket errors + non-2xx/3xx responses) and
+# WRK_CPU_US="nelo/postgres/wrk": CPU per request in microseconds over the measured run (from
+# /proc; nelo's part is 0 when the suite started no nelo), printed too.
 bench_wrk() {
   local label="$1" url="$2"; shift 2
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WARMUP" "$@" "$url" >/dev/null 2>&1 || true
   local out; out="$BENCH_TMP/wrk-$(printf '%s' "$label" | tr -c 'A-Za-z0-9_.-' '_').txt"
+  local pg_pids nelo0 pg0 wrk0 nelo1 pg1 wrk1
+  mapfile -t pg_pids < <(bench_pg_pids)
+  bench_children_ticks
+  nelo0="$(bench_cpu_ticks "$BENCH_NELO_PID")" pg0="$(bench_cpu_ticks "${pg_pids[@]}")" wrk0="$BENCH_CHILD_TICKS"
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNECTIONS" -d"$BENCH_WRK_DURATION" --latency "$@" "$url" >"$out" 2>&1 ||
     { cat "$out" >&2; nelo_die "wrk failed against $url"; }
+  bench_children_ticks
+  nelo1="$(bench_cpu_ticks "$BENCH_NELO_PID")" pg1="$(bench_cpu_ticks "${pg_pids[@]}")" wrk1="$BENCH_CHILD_TICKS"
   WRK_RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
   WRK_P99_MS="$(bench_latency_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
   WRK_ERRORS="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
   [ -n "$WRK_RPS" ] || { cat "$out" >&2; nelo_die "could not read wrk's output"; }
-  printf '    %-28s %10s req/s   p99 %8s ms   errors %s\n' "$label" "$WRK_RPS" "$WRK_P99_MS" "$WRK_ERRORS" >&2
+  local requests; requests="$(awk '/requests in/ { print $1; exit }' "$out")"
+  WRK_CPU_US="$(awk -v n="$((nelo1 - nelo0))" -v p="$((pg1 - pg0))" -v w="$((wrk1 - wrk0))" -v r="${requests:-0}" \
+    -v hz="$(getconf CLK_TCK)" 'BEGIN { if (r <= 0) { print "0/0/0"; exit }
+      f = 1e6 / hz / r; printf "%.0f/%.0f/%.0f", n * f, p * f, w * f }')"
+  printf '    %-28s %10s req/s   p99 %8s ms   errors %s   cpu us/req nelo/pg/wrk %s\n' "$label" "$WRK_RPS" \
+    "$WRK_P99_MS" "$WRK_ERRORS" "$WRK_CPU_US" >&2
 }
 
 # bench_pgbench LABEL [pgbench args...]: against the benchmark database; sets PGBENCH_TPS.

@@ -91,7 +91,7 @@ suite_run() {
   local wrk_settings="-t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d$BENCH_WRK_DURATION"
   local ref_settings="-n -M prepared -c $BENCH_DB_CONNECTIONS -j $BENCH_WRK_THREADS -T ${BENCH_WRK_DURATION%s}"
   nelo_say "wrk $wrk_settings; pgbench $ref_settings; best of $BENCH_ROUNDS rounds"
-  local ref_tps=0 place_rps=0 place_p99=0 sel_tps=0 get_rps=0 get_p99=0 errors=0 round
+  local ref_tps=0 place_rps=0 place_p99=0 place_cpu=0/0/0 sel_tps=0 get_rps=0 get_p99=0 get_cpu=0/0/0 errors=0 round
   for round in $(seq 1 "$BENCH_ROUNDS"); do
     nelo_say "round $round"
     # shellcheck disable=SC2086
@@ -99,7 +99,7 @@ suite_run() {
     if [ "$PGBENCH_TPS" -gt "$ref_tps" ]; then ref_tps=$PGBENCH_TPS; fi
     ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders" "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
     errors=$((errors + WRK_ERRORS))
-    if [ "$WRK_RPS" -gt "$place_rps" ]; then place_rps=$WRK_RPS; place_p99=$WRK_P99_MS; fi
+    if [ "$WRK_RPS" -gt "$place_rps" ]; then place_rps=$WRK_RPS; place_p99=$WRK_P99_MS; place_cpu=$WRK_CPU_US; fi
     # shellcheck disable=SC2086
     bench_pgbench "pgbench -S -M prepared" -S -M prepared -c "$BENCH_DB_CONNECTIONS" -j "$BENCH_WRK_THREADS" \
       -T "${BENCH_WRK_DURATION%s}"
@@ -107,7 +107,7 @@ suite_run() {
     bench_wrk "nelo GET /orders/{id}" "http://127.0.0.1:$NELO_PORT/api/v1/orders/$ORDER_ID" \
       -H "Authorization: Bearer $ORDER_TOKEN"
     errors=$((errors + WRK_ERRORS))
-    if [ "$WRK_RPS" -gt "$get_rps" ]; then get_rps=$WRK_RPS; get_p99=$WRK_P99_MS; fi
+    if [ "$WRK_RPS" -gt "$get_rps" ]; then get_rps=$WRK_RPS; get_p99=$WRK_P99_MS; get_cpu=$WRK_CPU_US; fi
   done
 
   # 80% of the saturating rate: each of the connections waits so that together they offer it.
@@ -137,8 +137,9 @@ suite_run() {
     "$place_ratio" "$get_ratio" "$BENCH_TARGET_RATIO" "$paced_p99" "$BENCH_TARGET_P99_MS" "$verdict"
 
   bench_record "wrk=\"$wrk_settings\" pgbench=\"$ref_settings\" rounds=$BENCH_ROUNDS ref_tps=$ref_tps select_tps=$sel_tps" \
-    "create_rps=$place_rps create_p99_ms=$place_p99 paced_rps=$paced_rps paced_p99_ms=$paced_p99" \
-    "get_rps=$get_rps get_p99_ms=$get_p99 create_ratio=$place_ratio get_ratio=$get_ratio $verdict"
+    "create_rps=$place_rps create_p99_ms=$place_p99 create_cpu_us_nelo_pg_wrk=$place_cpu" \
+    "paced_rps=$paced_rps paced_p99_ms=$paced_p99" \
+    "get_rps=$get_rps get_p99_ms=$get_p99 get_cpu_us_nelo_pg_wrk=$get_cpu create_ratio=$place_ratio get_ratio=$get_ratio $verdict"
   if [ "$verdict" != PASS ] && [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
   return 0
 }

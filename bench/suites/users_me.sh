@@ -41,7 +41,7 @@ suite_run() {
   local wrk_settings="-t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d$BENCH_WRK_DURATION"
   local pgbench_settings="-S -M prepared -c $BENCH_DB_CONNECTIONS -j $BENCH_WRK_THREADS -T ${BENCH_WRK_DURATION%s}"
   nelo_say "wrk $wrk_settings; pgbench $pgbench_settings; best of $BENCH_ROUNDS rounds"
-  local nelo_rps=0 nelo_p99=0 pg_tps=0 errors=0 round
+  local nelo_rps=0 nelo_p99=0 nelo_cpu=0/0/0 pg_tps=0 errors=0 round
   for round in $(seq 1 "$BENCH_ROUNDS"); do
     nelo_say "round $round"
     # shellcheck disable=SC2086
@@ -49,7 +49,7 @@ suite_run() {
     if [ "$PGBENCH_TPS" -gt "$pg_tps" ]; then pg_tps=$PGBENCH_TPS; fi
     bench_wrk "nelo GET /users/me" "$me" -H "Authorization: Bearer $token"
     errors=$((errors + WRK_ERRORS))
-    if [ "$WRK_RPS" -gt "$nelo_rps" ]; then nelo_rps=$WRK_RPS; nelo_p99=$WRK_P99_MS; fi
+    if [ "$WRK_RPS" -gt "$nelo_rps" ]; then nelo_rps=$WRK_RPS; nelo_p99=$WRK_P99_MS; nelo_cpu=$WRK_CPU_US; fi
   done
 
   local ratio verdict
@@ -63,7 +63,7 @@ suite_run() {
   printf 'ratio nelo/pgbench: %s (target >= %s): %s\n\n' "$ratio" "$BENCH_TARGET_RATIO" "$verdict"
 
   bench_record "wrk=\"$wrk_settings\" pgbench=\"$pgbench_settings\" rounds=$BENCH_ROUNDS pgbench_tps=$pg_tps" \
-    "nelo_rps=$nelo_rps nelo_p99_ms=$nelo_p99 ratio=$ratio target=$BENCH_TARGET_RATIO $verdict"
+    "nelo_rps=$nelo_rps nelo_p99_ms=$nelo_p99 cpu_us_nelo_pg_wrk=$nelo_cpu ratio=$ratio target=$BENCH_TARGET_RATIO $verdict"
   if [ "$verdict" != PASS ] && [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
   return 0
 }
