@@ -277,6 +277,39 @@ TEST_F(OrdersE2E, QuotePlaceAcceptPrepareAndReadyACashOrder) {
             "order.created,order.placed,order.accepted,order.preparing,order.ready_for_pickup");
 }
 
+TEST_F(OrdersE2E, AnIdempotencyKeyMakesRetryingAnActionAnswerItsFirstSuccess) {
+  const Shop shop = open_shop("Flaky tablet");
+  const Customer me = customer();
+  const std::string one = std::string(kOrders) + "/" + place_cash(me, shop);
+
+  // The tablet accepts, loses the answer, and retries with the same key: the first 200 again,
+  // not a 409 for an order that is already accepted.
+  auto accepted = send("POST", one + "/accept", &shop.owner, {}, {{"Idempotency-Key", "accept-1"}});
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  auto retried = send("POST", one + "/accept", &shop.owner, {}, {{"Idempotency-Key", "accept-1"}});
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_EQ(retried.body, accepted.body);
+  EXPECT_EQ(retried.header("idempotent-replayed").value_or(""), "true");
+  // Without the key a second accept is the illegal transition it is; the key on another action is
+  // a 422; the history holds one acceptance.
+  expect_problem(send("POST", one + "/accept", &shop.owner), 409);
+  auto reused = send("POST", one + "/preparing", &shop.owner, {}, {{"Idempotency-Key", "accept-1"}});
+  expect_problem(reused, 422);
+  EXPECT_EQ(reused.json().at("type").as_string(), "/problems/idempotency-key-reused");
+  const json::value order = send("GET", one, &shop.owner).json();
+  int acceptances = 0;
+  for (const auto& entry : order.at("history").as_array()) {
+    acceptances += entry.at("to").as_string() == "accepted";
+  }
+  EXPECT_EQ(acceptances, 1);
+
+  // A refused action is not remembered: the same key is judged afresh.
+  const Customer other = customer();
+  const std::string two = std::string(kOrders) + "/" + place_cash(other, shop);
+  ASSERT_EQ(send("POST", two + "/accept", &shop.owner).status, 200);
+  expect_problem(send("POST", two + "/cancel", &other.account, {}, {{"Idempotency-Key", "cancel-1"}}), 409);
+}
+
 TEST_F(OrdersE2E, EveryIllegalTransitionIsA409NamingTheState) {
   const Shop shop = open_shop("Illegal");
   const Customer me = customer();

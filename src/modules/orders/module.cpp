@@ -35,7 +35,7 @@ class OrdersModuleImpl final : public OrdersModule {
   std::span<const db::MigrationFile> migrations() const override { return orders::migrations(); }
 
   void register_routes(http::Router& router) override {
-    const OrderRouteServices services{checkout_, placement_, workflow_, queries_};
+    const OrderRouteServices services{checkout_, placement_, workflow_, queries_, keys_.store()};
     orders::register_routes(router, services);
   }
 

@@ -53,9 +53,9 @@ http::Response replayed(StoredResponse stored) {
 
 http::RouteDoc::ParamDoc optional_key_parameter() {
   return {"Idempotency-Key", "header", false,
-          "Optional: a unique value per thing you mean to create (1 to 255 visible ASCII characters), e.g. a UUID. A "
-          "retry with the same key and body gets the first 201 again (header Idempotent-Replayed: true) instead of "
-          "creating another",
+          "Optional: a unique value per request you mean to make once (1 to 255 visible ASCII characters), e.g. a "
+          "UUID. A retry with the same key and body gets the first success again (header Idempotent-Replayed: true) "
+          "instead of doing the work twice",
           boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
 }
 

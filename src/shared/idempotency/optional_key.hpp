@@ -1,10 +1,11 @@
 #pragma once
-// A creating POST whose Idempotency-Key header is optional (docs/api/README.md#idempotency). With a
-// key, the 201 is stored with the key in the transaction that creates the thing, and a retry with
-// the same key and request gets that 201 again (with `Idempotent-Replayed: true`) instead of
-// creating a second thing; the same key with another request is a 422, and 409 while a request
-// with it is still running. Without a key nothing changes. Unlike placing an order, only the 201
-// is remembered: a refused request stores nothing, and its retry is judged afresh.
+// A POST whose Idempotency-Key header is optional (docs/api/README.md#idempotency): creating a
+// thing, or an order action. With a key, the success (a 201, an action's 200) is stored with the
+// key in the transaction that does the work, and a retry with the same key and request gets it
+// again (with `Idempotent-Replayed: true`) instead of doing the work twice; the same key with
+// another request is a 422, and 409 while a request with it is still running. Without a key
+// nothing changes. Unlike placing an order, only a success is remembered: a refused request
+// stores nothing, and its retry is judged afresh.
 //
 //   co_return co_await idempotency::OptionalKey::respond<Thing>(keys, request, render_201,
 //       [&](db::CommitStep<Thing> commit) { return service.create(..., std::move(commit)); });
@@ -42,9 +43,9 @@ class OptionalKey {
   template <class T>
   using Create = std::function<boost::asio::awaitable<T>(db::CommitStep<T>)>;
 
-  // The whole creating route: reads the key, runs `create` with the key's CommitStep unless the
-  // answer is already known, and returns the response to send (a replay, the winner's, or
-  // `render` of what this request created).
+  // The whole route: reads the key, runs `create` with the key's CommitStep unless the answer is
+  // already known, and returns the response to send (a replay, the winner's, or `render` of what
+  // this request created or changed).
   template <class T>
   static boost::asio::awaitable<http::Response> respond(IdempotencyStore& store, const http::Request& request,
                                                         std::function<http::Response(const T&)> render,
@@ -62,7 +63,8 @@ class OptionalKey {
   }
 
   // Checks the header (400 when malformed) and looks the key up in the caller's scope (the
-  // authenticated user's): a stored 201 makes answered() true; a key of another request is a 422.
+  // authenticated user's): a stored success makes answered() true; a key of another request is a
+  // 422.
   static boost::asio::awaitable<OptionalKey> read(IdempotencyStore& store, const http::Request& request);
 
   // True when the response is already decided (a replay): do not run the request.

@@ -71,13 +71,17 @@ OrderWorkflow::OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderReposit
                                    {"from", "to"})) {}
 
 asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action action, Actor actor,
-                                              std::optional<std::string> reason) {
+                                              std::optional<std::string> reason, db::CommitStep<Order> commit) {
   if (!is_uuid(order_id)) order_not_found(order_id);
   auto tx = co_await pool_.begin(kModule);
   auto order = co_await orders_.find_for_update(tx, order_id);
   if (!order || !can_act_on(*order, actor)) order_not_found(order_id);
   co_await apply(tx, *order, action, std::move(actor), std::move(reason));
-  co_await tx.commit();
+  if (commit) {
+    co_await commit(tx, *order);
+  } else {
+    co_await tx.commit();
+  }
   co_return std::move(*order);
 }
 

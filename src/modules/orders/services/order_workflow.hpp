@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/db/transaction.hpp"
 #include "modules/orders/models.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
 
@@ -42,9 +43,10 @@ class OrderWorkflow {
 
   // In its own transaction. NotFound (404) when the order does not exist or `actor` may not act
   // on it; Conflict (409) when the action does not apply to its current state for this actor.
-  // `reason` (rejections, cancellations) is kept in the history and the event.
+  // `reason` (rejections, cancellations) is kept in the history and the event. `commit` ends the
+  // transaction (default: a plain commit).
   boost::asio::awaitable<Order> perform(std::string order_id, Action action, Actor actor,
-                                        std::optional<std::string> reason);
+                                        std::optional<std::string> reason, db::CommitStep<Order> commit = {});
 
   // A transition checked against the state machine but not written yet.
   struct Step {

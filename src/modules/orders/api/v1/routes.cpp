@@ -15,6 +15,7 @@
 #include "modules/orders/services/order_queries.hpp"
 #include "modules/orders/services/order_workflow.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/optional_key.hpp"
 
 namespace nelo::orders {
 namespace {
@@ -119,7 +120,10 @@ asio::awaitable<http::Response> get_order(OrderQueries& queries, http::Request& 
 }
 
 // accept, preparing, ready: no body. reject: {reason}. cancel: {reason} or no body.
-asio::awaitable<http::Response> act(OrderWorkflow& workflow, http::Request& request, Action action) {
+http::Response order_moved(const Order& order) { return http::Response::json(to_json(order)); }
+
+asio::awaitable<http::Response> act(OrderWorkflow& workflow, idempotency::IdempotencyStore& keys,
+                                    http::Request& request, Action action) {
   std::optional<std::string> reason;
   Actor actor = merchant_actor(request.user());
   if (action == Action::Reject) reason = parse_reason(request.json_object(), true);
@@ -127,8 +131,11 @@ asio::awaitable<http::Response> act(OrderWorkflow& workflow, http::Request& requ
     actor = customer_actor(request.user());
     if (!request.body.empty()) reason = parse_reason(request.json_object(), false);
   }
-  auto order = co_await workflow.perform(std::string(request.param("id")), action, std::move(actor), std::move(reason));
-  co_return http::Response::json(to_json(order));
+  const std::string order_id(request.param("id"));
+  co_return co_await idempotency::OptionalKey::respond<Order>(
+      keys, request, order_moved, [&](db::CommitStep<Order> commit) {
+        return workflow.perform(order_id, action, std::move(actor), std::move(reason), std::move(commit));
+      });
 }
 
 // --- OpenAPI ---
@@ -206,6 +213,7 @@ http::RouteDoc transition_doc(std::string summary, std::string description, bool
                    http::problem_response(404, kNoSuchOrder),
                    http::problem_response(409, "The action is not allowed in the order's current state (the detail names both)")};
   if (reason) doc.responses.push_back(http::problem_response(422, "Invalid reason, or an unknown field"));
+  idempotency::document_optional_key(doc);
   return doc;
 }
 
@@ -216,6 +224,7 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   auto* placement = &services.placement;
   auto* workflow = &services.workflow;
   auto* queries = &services.queries;
+  auto* keys = &services.keys;
   const std::string orders = kOrders;
   const std::string one = orders + "/{id}";
   const auto merchants = [] { return http::Policy::roles({"merchant", "admin"}); };
@@ -247,14 +256,14 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   router.add({.method = "POST",
               .path = one + "/accept",
               .policy = merchants(),
-              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Accept); },
+              .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::Accept); },
               .module = kModule,
               .doc = transition_doc("Accept an order", "placed -> accepted, by the merchant that owns it (or an admin).",
                                     false, false)});
   router.add({.method = "POST",
               .path = one + "/reject",
               .policy = merchants(),
-              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Reject); },
+              .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::Reject); },
               .module = kModule,
               .doc = transition_doc("Reject an order",
                                     "placed -> rejected, by the merchant that owns it (or an admin), with a reason.",
@@ -262,7 +271,7 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   router.add({.method = "POST",
               .path = one + "/preparing",
               .policy = merchants(),
-              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::StartPreparing); },
+              .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::StartPreparing); },
               .module = kModule,
               .doc = transition_doc("Start preparing an order",
                                     "accepted -> preparing, by the merchant that owns it (or an admin).", false,
@@ -270,7 +279,7 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   router.add({.method = "POST",
               .path = one + "/ready",
               .policy = merchants(),
-              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::MarkReady); },
+              .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::MarkReady); },
               .module = kModule,
               .doc = transition_doc("Mark an order ready for pickup",
                                     "preparing -> ready_for_pickup, by the merchant that owns it (or an admin).",
@@ -278,7 +287,7 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   router.add({.method = "POST",
               .path = one + "/cancel",
               .policy = http::Policy::roles({"customer", "admin"}),
-              .handler = [workflow](http::Request& r) { return act(*workflow, r, Action::Cancel); },
+              .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::Cancel); },
               .module = kModule,
               .doc = transition_doc("Cancel an order",
                                     "By its customer before the merchant accepted it (pending_payment, placed); by an "

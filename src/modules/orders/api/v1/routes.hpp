@@ -6,6 +6,10 @@ namespace nelo::http {
 class Router;
 }
 
+namespace nelo::idempotency {
+class IdempotencyStore;
+}
+
 namespace nelo::orders {
 
 class OrderCheckout;
@@ -18,6 +22,7 @@ struct OrderRouteServices {
   OrderPlacement& placement;
   OrderWorkflow& workflow;
   OrderQueries& queries;
+  idempotency::IdempotencyStore& keys;  // the optional Idempotency-Key of the order actions
 };
 
 // The services must outlive the router's use of these routes.
