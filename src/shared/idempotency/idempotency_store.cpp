@@ -65,6 +65,17 @@ std::optional<std::string> invalid_key_reason(std::string_view key) {
   return std::nullopt;
 }
 
+Error key_reused_error(std::string_view thing) {
+  return Error(422, "idempotency-key-reused", "Idempotency key reused",
+               "This Idempotency-Key was already used with a different request; use a new key for a new " +
+                   std::string(thing));
+}
+
+Conflict key_in_use_error() {
+  return Conflict("idempotency-key-in-use",
+                  "A request with this Idempotency-Key is still being processed; retry in a moment");
+}
+
 std::string request_fingerprint(std::string_view method, std::string_view path, std::string_view body) {
   // Length-prefixed, so no two (method, path, body) triples hash the same text.
   std::string text;

@@ -31,6 +31,7 @@
 #include <string_view>
 
 #include "core/db/transaction.hpp"
+#include "core/errors.hpp"
 #include "core/time.hpp"
 
 namespace nelo::db {
@@ -64,6 +65,11 @@ struct IdempotencyOptions {
 
 // Header syntax check: 1..255 visible ASCII characters. Returns the error text or nullopt.
 std::optional<std::string> invalid_key_reason(std::string_view key);
+
+// What every route answers for a key's Mismatch (422: "use a new key for a new <thing>") and
+// InFlight (409) verdicts, with the same problem types everywhere.
+Error key_reused_error(std::string_view thing);
+Conflict key_in_use_error();
 
 // Fingerprint of a request: hex SHA-256 over method, path and body.
 std::string request_fingerprint(std::string_view method, std::string_view path, std::string_view body);

@@ -19,6 +19,16 @@ const std::string kLocation = "Location";
 const std::string kReplayed = "Idempotent-Replayed";
 const std::string kTrue = "true";
 
+http::RouteDoc::ParamDoc optional_key_parameter() {
+  return {"Idempotency-Key", "header", false,
+          "Optional: a unique value per request you mean to make once (1 to 255 visible ASCII characters), e.g. a "
+          "UUID. A retry with the same key and body gets the first success again (header Idempotent-Replayed: true) "
+          "instead of doing the work twice",
+          boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
+}
+
+}  // namespace
+
 StoredResponse to_stored(const http::Response& response) {
   StoredResponse stored;
   stored.status = response.status;
@@ -30,43 +40,22 @@ StoredResponse to_stored(const http::Response& response) {
   return stored;
 }
 
-http::Response replayed(StoredResponse stored) {
+http::Response to_http(StoredResponse stored, bool replayed) {
   http::Response response;
   response.status = stored.status;
   response.body = std::move(stored.body);
   response.content_type = std::move(stored.content_type);
   // (Spelled out: GCC 12 warns falsely about with_header's string literals inlined here.)
   if (!stored.location.empty()) response.headers.emplace_back(kLocation, std::move(stored.location));
-  response.headers.emplace_back(kReplayed, kTrue);
+  if (replayed) response.headers.emplace_back(kReplayed, kTrue);
   return response;
 }
-
-[[noreturn]] void key_reused() {
-  throw Error(422, "idempotency-key-reused", "Idempotency key reused",
-              "This Idempotency-Key was already used with a different request; use a new key for a new request");
-}
-
-[[noreturn]] void key_in_use() {
-  throw Conflict("idempotency-key-in-use",
-                 "A request with this Idempotency-Key is still being processed; retry in a moment");
-}
-
-http::RouteDoc::ParamDoc optional_key_parameter() {
-  return {"Idempotency-Key", "header", false,
-          "Optional: a unique value per request you mean to make once (1 to 255 visible ASCII characters), e.g. a "
-          "UUID. A retry with the same key and body gets the first success again (header Idempotent-Replayed: true) "
-          "instead of doing the work twice",
-          boost::json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}};
-}
-
-}  // namespace
 
 asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const http::Request& request) {
   OptionalKey key;
   key.store_ = &store;
   const auto header = request.header("idempotency-key");
   if (!header) co_return key;
-  if (auto problem = invalid_key_reason(*header)) throw BadRequest("The Idempotency-Key header is not valid: " + *problem);
   auto claim = co_await store.claim(request.user().user_id, std::string(*header),
                                     request_fingerprint(request.method, request.path, request.body));
   switch (claim.kind) {
@@ -74,12 +63,12 @@ asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const ht
       key.claim_ = std::move(claim);
       break;
     case Claim::Kind::Replay:
-      *key.response_ = replayed(std::move(*claim.response));
+      *key.response_ = to_http(std::move(*claim.response), true);
       break;
     case Claim::Kind::Mismatch:
-      key_reused();
+      throw key_reused_error("request");
     case Claim::Kind::InFlight:
-      key_in_use();
+      throw key_in_use_error();
   }
   co_return key;
 }
@@ -98,12 +87,12 @@ asio::awaitable<void> OptionalKey::settle(IdempotencyStore* store, std::optional
       *slot = std::move(response);
       co_return;
     case Claim::Kind::Replay:
-      *slot = replayed(std::move(*verdict.response));
+      *slot = to_http(std::move(*verdict.response), true);
       throw Superseded();
     case Claim::Kind::Mismatch:
-      key_reused();
+      throw key_reused_error("request");
     case Claim::Kind::InFlight:
-      key_in_use();
+      throw key_in_use_error();
   }
 }
 

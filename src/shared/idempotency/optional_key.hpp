@@ -62,7 +62,7 @@ class OptionalKey {
     co_return key.take_response();
   }
 
-  // Checks the header (400 when malformed) and looks the key up in the caller's scope (the
+  // Looks the header's key up in the caller's scope (400 when it is malformed; the
   // authenticated user's): a stored success makes answered() true; a key of another request is a
   // 422.
   static boost::asio::awaitable<OptionalKey> read(IdempotencyStore& store, const http::Request& request);
@@ -94,6 +94,11 @@ class OptionalKey {
   std::optional<Claim> claim_;  // a Fresh claim when the request carries a key
   Slot response_ = std::make_shared<std::optional<http::Response>>();
 };
+
+// A response as a key stores it (status, body, content type, Location), and back, with
+// `Idempotent-Replayed: true` when it is a replay.
+StoredResponse to_stored(const http::Response& response);
+http::Response to_http(StoredResponse stored, bool replayed);
 
 // Adds the optional header, and the answers it brings, to a route's OpenAPI entry.
 void document_optional_key(http::RouteDoc& doc);

@@ -87,12 +87,10 @@ PlacementOutcome answer(idempotency::Claim&& verdict, idempotency::StoredRespons
       outcome.replayed = true;
       return outcome;
     case idempotency::Claim::Kind::Mismatch:
-      throw Error(422, "idempotency-key-reused", "Idempotency key reused",
-                  "This Idempotency-Key was already used with a different request; use a new key for a new order");
+      throw idempotency::key_reused_error("order");
     case idempotency::Claim::Kind::InFlight: break;
   }
-  throw Conflict("idempotency-key-in-use",
-                 "A request with this Idempotency-Key is still being processed; retry in a moment");
+  throw idempotency::key_in_use_error();
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include "core/errors.hpp"
 #include "core/http/problem.hpp"
 #include "core/http/router.hpp"
-#include "core/json_text.hpp"
 #include "modules/orders/api/v1/schemas.hpp"
 #include "modules/orders/names.hpp"
 #include "modules/orders/services/order_checkout.hpp"
@@ -25,7 +24,6 @@ namespace json = boost::json;
 
 constexpr const char* kModule = "orders";
 constexpr const char* kOrders = "/api/v1/orders";
-constexpr const char* kJson = "application/json";
 
 // --- who is calling ---
 
@@ -84,28 +82,14 @@ asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Req
   };
   PlacementResponses responses;
   responses.created = [](const Order& created) {
-    idempotency::StoredResponse r;
-    r.status = 201;
-    r.body = to_json_text(to_json(created));
-    r.content_type = kJson;
-    return r;
+    return idempotency::to_stored(http::Response::json(to_json(created), 201));
   };
   responses.refused = [&request](const Error& error) {
-    http::Response problem = http::problem_response(error, request.path, request.request_id);
-    idempotency::StoredResponse r;
-    r.status = problem.status;
-    r.body = std::move(problem.body);
-    r.content_type = std::move(problem.content_type);
-    return r;
+    return idempotency::to_stored(http::problem_response(error, request.path, request.request_id));
   };
   auto outcome =
       co_await placement.place(request.user().user_id, std::move(idempotency), std::move(read_body), responses);
-  http::Response response;
-  response.status = outcome.response.status;
-  response.body = std::move(outcome.response.body);
-  response.content_type = std::move(outcome.response.content_type);
-  if (outcome.replayed) response.with_header("Idempotent-Replayed", "true");
-  co_return response;
+  co_return idempotency::to_http(std::move(outcome.response), outcome.replayed);
 }
 
 asio::awaitable<http::Response> list_orders(OrderQueries& queries, http::Request& request) {
