@@ -119,6 +119,40 @@ TEST_F(EventsTest, EventWithoutSubscriber_IsRecordedAndLeavesNothingPending) {
   EXPECT_EQ(stats[0].dead, 0);
 }
 
+// Claim queries the dispatcher ran on alpha's outbox, read from the Prometheus exposition.
+double alpha_claims(const metrics::Registry& registry) {
+  const std::string series = "nelo_outbox_claims_total{publisher=\"alpha\"} ";
+  const std::string text = registry.render();
+  const auto at = text.find(series);
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size()));
+}
+
+TEST_F(EventsTest, OnlyAnEventWithSubscribers_WakesTheDispatcher) {
+  auto options = fast_options("wake");
+  options.poll_interval = std::chrono::hours(1);  // only wake-ups claim after the first round
+  auto bus = make_bus(options);
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  double after_start = 0;
+  double after_unsubscribed = 0;
+  run([&]() -> asio::awaitable<void> {
+    bus->start();
+    co_await eventually([&]() -> asio::awaitable<bool> { co_return alpha_claims(registry_) >= 1; },
+                        "the first round (restart recovery) claims alpha");
+    after_start = alpha_claims(registry_);
+    for (int i = 0; i < 10; ++i) co_await publish_thing(*bus, "nobody listens", true, "thing.archived");
+    co_await pause(200ms);  // a wake-up would have claimed by now
+    after_unsubscribed = alpha_claims(registry_);
+    co_await publish_thing(*bus, "beta listens");
+    co_await eventually([&]() -> asio::awaitable<bool> { co_return runs->load() == 1; }, "beta handled it");
+    co_await bus->stop();
+  }());
+  EXPECT_EQ(after_start, 1);
+  EXPECT_EQ(after_unsubscribed, after_start);
+  EXPECT_GT(alpha_claims(registry_), after_unsubscribed);
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox WHERE name = 'thing.archived'"), "10");
+}
+
 TEST_F(EventsTest, Deliveries_FollowPublishOrderPerSubscriber) {
   auto options = fast_options("ordered");
   options.batch_size = 7;  // several claim rounds

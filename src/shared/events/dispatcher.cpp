@@ -151,6 +151,7 @@ asio::awaitable<bool> Dispatcher::dispatch_round(bool all_publishers) {
     std::vector<ClaimedDelivery> batch;
     bool claimed = false;
     try {
+      state_->metrics.claimed(publisher);
       batch = co_await state_->outbox.claim(publisher, subscribers, options.batch_size, options.instance_id,
                                             options.lease);
       claimed = true;

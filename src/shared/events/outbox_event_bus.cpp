@@ -54,10 +54,15 @@ asio::awaitable<std::string> OutboxEventBus::publish(db::Transaction& tx, std::s
   event.version = version;
   event.publisher = publisher;
   event.payload = std::move(payload);
-  state_->outbox.insert_at_commit(tx, event, state_->subscriptions.subscribers_of(event.name));
-  tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher] {
-    if (auto dispatcher = weak.lock()) dispatcher->wake(publisher);
-  });
+  const auto& subscribers = state_->subscriptions.subscribers_of(event.name);
+  state_->outbox.insert_at_commit(tx, event, subscribers);
+  // An event nobody subscribes to is kept in the outbox (for the record and the purge) but
+  // leaves no delivery behind: there is nothing for the dispatcher to claim.
+  if (!subscribers.empty()) {
+    tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher] {
+      if (auto dispatcher = weak.lock()) dispatcher->wake(publisher);
+    });
+  }
   co_return event.id;
 }
 

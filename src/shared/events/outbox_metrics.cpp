@@ -6,6 +6,9 @@ OutboxMetrics::OutboxMetrics(metrics::Registry& registry)
     : pending_(registry.gauge("nelo_outbox_pending", "Event deliveries waiting to be delivered", {"publisher"})),
       lag_(registry.gauge("nelo_outbox_lag_seconds", "Age of the oldest pending event delivery", {"publisher"})),
       dead_now_(registry.gauge("nelo_outbox_dead", "Event deliveries parked as dead, awaiting replay", {"publisher"})),
+      claims_(registry.counter("nelo_outbox_claims_total",
+                               "Claim queries this instance ran on a publisher's outbox (polls and wake-ups)",
+                               {"publisher"})),
       delivered_(registry.counter("nelo_outbox_delivered_total", "Event deliveries completed by this instance",
                                   {"publisher", "subscriber"})),
       retries_(registry.counter("nelo_outbox_retries_total", "Failed event deliveries scheduled for another attempt",
@@ -15,6 +18,8 @@ OutboxMetrics::OutboxMetrics(metrics::Registry& registry)
       handler_seconds_(registry.histogram("nelo_outbox_handler_seconds",
                                           "Time to run a subscriber's handler and commit its transaction",
                                           {"subscriber"}, metrics::latency_buckets())) {}
+
+void OutboxMetrics::claimed(const std::string& publisher) { claims_.with({publisher}).inc(); }
 
 void OutboxMetrics::delivered(const std::string& publisher, const std::string& subscriber) {
   delivered_.with({publisher, subscriber}).inc();

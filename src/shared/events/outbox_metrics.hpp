@@ -14,6 +14,7 @@ class OutboxMetrics {
  public:
   explicit OutboxMetrics(metrics::Registry& registry);
 
+  void claimed(const std::string& publisher);  // one claim query of the publisher's outbox
   void delivered(const std::string& publisher, const std::string& subscriber);
   void retried(const std::string& publisher, const std::string& subscriber);
   void dead(const std::string& publisher, const std::string& subscriber);
@@ -25,6 +26,7 @@ class OutboxMetrics {
   metrics::Family<metrics::Gauge>& pending_;
   metrics::Family<metrics::Gauge>& lag_;
   metrics::Family<metrics::Gauge>& dead_now_;
+  metrics::Family<metrics::Counter>& claims_;
   metrics::Family<metrics::Counter>& delivered_;
   metrics::Family<metrics::Counter>& retries_;
   metrics::Family<metrics::Counter>& dead_total_;
