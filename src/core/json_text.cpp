@@ -93,6 +93,83 @@ void append_json_text(std::string& out, const json::value& value) {
   }
 }
 
+void JsonWriter::separate() {
+  if (after_value_) out_ += ',';
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_ += '{';
+  after_value_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_ += '}';
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  out_ += '[';
+  after_value_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  out_ += ']';
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  append_escaped(out_, name);
+  out_ += ':';
+  after_value_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view text) {
+  separate();
+  append_escaped(out_, text);
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::nullable(const std::optional<std::string>& text) {
+  return text ? string(*text) : null();
+}
+
+JsonWriter& JsonWriter::integer(std::int64_t n) {
+  separate();
+  append_integer(out_, n);
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(double d) {
+  separate();
+  append_double(out_, d);
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+  after_value_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  out_ += "null";
+  after_value_ = true;
+  return *this;
+}
+
 std::string to_json_text(const json::value& value) {
   std::string out;
   out.reserve(256);

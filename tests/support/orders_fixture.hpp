@@ -305,7 +305,7 @@ class OrdersDbTest : public ::testing::Test {
     r.created = [](const Order& order) {
       idempotency::StoredResponse s;
       s.status = 201;
-      s.body = json::serialize(to_json(order));
+      s.body = to_json_text(order);
       s.content_type = "application/json";
       return s;
     };

@@ -85,41 +85,106 @@ TEST(JsonText, DoublesReadBackExactly) {
   }
 }
 
+// A random document: nulls, integers, doubles, strings with control characters and quotes,
+// arrays and objects nested a few levels. Unsigned integers beyond int64 only if `wide`.
+json::value random_document(std::mt19937_64& rng, bool wide, int depth = 0) {
+  std::uniform_int_distribution<int> kind(0, 8);
+  switch (depth > 3 ? kind(rng) % 6 : kind(rng)) {
+    case 0: return nullptr;
+    case 1: return static_cast<std::int64_t>(rng());
+    case 2:
+      if (!wide) return static_cast<std::int64_t>(rng() >> 1);
+      return static_cast<std::uint64_t>(rng() | (1ULL << 63));  // beyond int64, or it reads back as one
+    case 3: {
+      double d = std::ldexp(static_cast<double>(rng() % 1000000007) - 500000000.0, static_cast<int>(rng() % 200) - 100);
+      return d;
+    }
+    case 4: return std::bit_cast<double>(rng() & 0x7fefffffffffffffULL);  // any finite positive
+    case 5: {
+      std::string s;
+      for (auto n = rng() % 12; n > 0; --n) s += static_cast<char>(1 + rng() % 127);
+      return json::string(s);
+    }
+    case 6: {
+      json::array a;
+      for (auto n = rng() % 5; n > 0; --n) a.push_back(random_document(rng, wide, depth + 1));
+      return a;
+    }
+    default: {
+      json::object o;
+      for (auto n = rng() % 5; n > 0; --n) o[std::to_string(rng() % 100)] = random_document(rng, wide, depth + 1);
+      return o;
+    }
+  }
+}
+
 TEST(JsonText, ReadsBackAsTheSameValue_RandomDocuments) {
   std::mt19937_64 rng(20261125);
-  std::uniform_int_distribution<int> kind(0, 8);
-  std::function<json::value(int)> make = [&](int depth) -> json::value {
-    switch (depth > 3 ? kind(rng) % 6 : kind(rng)) {
-      case 0: return nullptr;
-      case 1: return static_cast<std::int64_t>(rng());
-      case 2: return static_cast<std::uint64_t>(rng() | (1ULL << 63));  // beyond int64, or it reads back as one
-      case 3: {
-        double d = std::ldexp(static_cast<double>(rng() % 1000000007) - 500000000.0, static_cast<int>(rng() % 200) - 100);
-        return d;
-      }
-      case 4: return std::bit_cast<double>(rng() & 0x7fefffffffffffffULL);  // any finite positive
-      case 5: {
-        std::string s;
-        for (auto n = rng() % 12; n > 0; --n) s += static_cast<char>(1 + rng() % 127);
-        return json::string(s);
-      }
-      case 6: {
-        json::array a;
-        for (auto n = rng() % 5; n > 0; --n) a.push_back(make(depth + 1));
-        return a;
-      }
-      default: {
-        json::object o;
-        for (auto n = rng() % 5; n > 0; --n) o[std::to_string(rng() % 100)] = make(depth + 1);
-        return o;
-      }
-    }
-  };
   for (int i = 0; i < 2000; ++i) {
-    const json::value v = make(0);
+    const json::value v = random_document(rng, true);
     const std::string text = to_json_text(v);
     EXPECT_TRUE(same(json::parse(text), v)) << text;
   }
+}
+
+// --- JsonWriter ---
+
+void write(JsonWriter& w, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: w.null(); break;
+    case json::kind::bool_: w.boolean(v.get_bool()); break;
+    case json::kind::int64: w.integer(v.get_int64()); break;
+    case json::kind::uint64: FAIL() << "the writer takes signed integers"; break;
+    case json::kind::double_: w.number(v.get_double()); break;
+    case json::kind::string: w.string(v.get_string()); break;
+    case json::kind::array:
+      w.begin_array();
+      for (const auto& element : v.get_array()) write(w, element);
+      w.end_array();
+      break;
+    case json::kind::object:
+      w.begin_object();
+      for (const auto& member : v.get_object()) {
+        w.key(member.key());
+        write(w, member.value());
+      }
+      w.end_object();
+      break;
+  }
+}
+
+TEST(JsonWriter, WritesWhatTheTreeWouldHaveWritten_RandomDocuments) {
+  std::mt19937_64 rng(20261126);
+  for (int i = 0; i < 2000; ++i) {
+    const json::value v = random_document(rng, false);
+    std::string out;
+    JsonWriter w(out);
+    write(w, v);
+    ASSERT_EQ(out, to_json_text(v));
+  }
+}
+
+TEST(JsonWriter, SeparatesMembersAndElementsAtEveryDepth) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .key("a").begin_array().integer(1).begin_object().key("b").null().end_object().string("x\"y").end_array()
+      .key("c").nullable(std::nullopt)
+      .key("d").nullable(std::string("tab\there"))
+      .key("e").boolean(true)
+      .key("f").number(48.8606)
+      .key("g").number(100.0)
+      .key("h").begin_object().end_object()
+      .key("i").begin_array().end_array()
+      .end_object();
+  EXPECT_EQ(out, R"({"a":[1,{"b":null},"x\"y"],"c":null,"d":"tab\there","e":true,"f":48.8606,"g":100.0,"h":{},"i":[]})");
+  EXPECT_NO_THROW(json::parse(out));
+}
+
+TEST(JsonWriter, AppendsToWhatIsThere) {
+  std::string out = "prefix ";
+  JsonWriter(out).begin_array().integer(-9223372036854775807LL - 1).end_array();
+  EXPECT_EQ(out, "prefix [-9223372036854775808]");
 }
 
 }  // namespace

@@ -11,6 +11,13 @@ Response Response::json(const boost::json::value& value, int status) {
   return r;
 }
 
+Response Response::json_text(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Response Response::text(std::string body, std::string content_type, int status) {
   Response r;
   r.status = status;

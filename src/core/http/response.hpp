@@ -16,6 +16,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json(const boost::json::value& value, int status = 200);
+  // A body already written as JSON text (JsonWriter).
+  static Response json_text(std::string body, int status = 200);
   static Response text(std::string body, std::string content_type = "text/plain; charset=utf-8", int status = 200);
   static Response no_content();
 

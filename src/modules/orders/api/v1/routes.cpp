@@ -71,7 +71,7 @@ IdempotencyRequest idempotency_of(const http::Request& request) {
 asio::awaitable<http::Response> quote_order(OrderCheckout& checkout, http::Request& request) {
   const OrderRequest order = parse_order_request(request.json_object(), RequestKind::Quote);
   auto quote = co_await checkout.quote(request.user().user_id, order);
-  co_return http::Response::json(to_json(quote));
+  co_return http::Response::json_text(to_json_text(quote));
 }
 
 asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Request& request) {
@@ -82,7 +82,7 @@ asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Req
   };
   PlacementResponses responses;
   responses.created = [](const Order& created) {
-    return idempotency::to_stored(http::Response::json(to_json(created), 201));
+    return idempotency::to_stored(http::Response::json_text(to_json_text(created), 201));
   };
   responses.refused = [&request](const Error& error) {
     return idempotency::to_stored(http::problem_response(error, request.path, request.request_id));
@@ -95,16 +95,16 @@ asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Req
 asio::awaitable<http::Response> list_orders(OrderQueries& queries, http::Request& request) {
   const OrderListQuery query = parse_list_query(request.query("status"), request.query("limit"), request.query("cursor"));
   auto page = co_await queries.list(viewer_of(request.user()), query);
-  co_return http::Response::json(to_json(page));
+  co_return http::Response::json_text(to_json_text(page));
 }
 
 asio::awaitable<http::Response> get_order(OrderQueries& queries, http::Request& request) {
   auto details = co_await queries.get(viewer_of(request.user()), std::string(request.param("id")));
-  co_return http::Response::json(to_json(details));
+  co_return http::Response::json_text(to_json_text(details));
 }
 
 // accept, preparing, ready: no body. reject: {reason}. cancel: {reason} or no body.
-http::Response order_moved(const Order& order) { return http::Response::json(to_json(order)); }
+http::Response order_moved(const Order& order) { return http::Response::json_text(to_json_text(order)); }
 
 asio::awaitable<http::Response> act(OrderWorkflow& workflow, idempotency::IdempotencyStore& keys,
                                     http::Request& request, Action action) {

@@ -9,6 +9,8 @@
 
 #include "core/errors.hpp"
 #include "core/json.hpp"
+#include "core/json_text.hpp"
+#include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/api/v1/order_cursor.hpp"
 #include "modules/orders/names.hpp"
@@ -147,110 +149,160 @@ std::optional<std::string> read_notes(JsonReader& r) {
 
 // --- writing ---
 
-json::value nullable(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
+void write_money(JsonWriter& w, std::int64_t amount, const std::string& currency) {
+  w.begin_object().key("amount").integer(amount).key("currency").string(currency).end_object();
 }
 
-json::object money(std::int64_t amount, const std::string& currency) {
-  return {{"amount", amount}, {"currency", currency}};
-}
-
-json::array lines_json(const std::vector<OrderLine>& lines, const std::string& currency) {
-  json::array out;
-  out.reserve(lines.size());
+void write_lines(JsonWriter& w, const std::vector<OrderLine>& lines, const std::string& currency) {
+  w.begin_array();
   for (const auto& l : lines) {
-    out.push_back(json::object{{"product_id", l.product_id},
-                               {"name", l.name},
-                               {"unit_price", money(l.unit_price, currency)},
-                               {"quantity", l.quantity},
-                               {"line_total", money(l.line_total, currency)}});
+    w.begin_object().key("product_id").string(l.product_id).key("name").string(l.name).key("unit_price");
+    write_money(w, l.unit_price, currency);
+    w.key("quantity").integer(l.quantity).key("line_total");
+    write_money(w, l.line_total, currency);
+    w.end_object();
   }
-  return out;
+  w.end_array();
 }
 
-json::object pricing_json(const PriceBreakdown& p) {
-  return {{"subtotal", money(p.subtotal, p.currency)},
-          {"delivery_fee", money(p.delivery_fee, p.currency)},
-          {"service_fee", money(p.service_fee, p.currency)},
-          {"total", money(p.total, p.currency)}};
+void write_pricing(JsonWriter& w, const PriceBreakdown& p) {
+  w.begin_object().key("subtotal");
+  write_money(w, p.subtotal, p.currency);
+  w.key("delivery_fee");
+  write_money(w, p.delivery_fee, p.currency);
+  w.key("service_fee");
+  write_money(w, p.service_fee, p.currency);
+  w.key("total");
+  write_money(w, p.total, p.currency);
+  w.end_object();
 }
 
-json::object address_json(const AddressSnapshot& a) {
-  return {{"address_id", a.address_id},
-          {"label", a.label},
-          {"line1", a.line1},
-          {"line2", nullable(a.line2)},
-          {"city", a.city},
-          {"postal_code", a.postal_code},
-          {"country", a.country},
-          {"instructions", nullable(a.instructions)},
-          {"lat", a.point.lat},
-          {"lng", a.point.lng}};
+void write_address(JsonWriter& w, const AddressSnapshot& a) {
+  w.begin_object()
+      .key("address_id").string(a.address_id)
+      .key("label").string(a.label)
+      .key("line1").string(a.line1)
+      .key("line2").nullable(a.line2)
+      .key("city").string(a.city)
+      .key("postal_code").string(a.postal_code)
+      .key("country").string(a.country)
+      .key("instructions").nullable(a.instructions)
+      .key("lat").number(a.point.lat)
+      .key("lng").number(a.point.lng)
+      .end_object();
 }
 
-json::object merchant_snapshot_json(const MerchantSnapshot& m) {
-  return {{"name", m.name},
-          {"phone", m.phone},
-          {"address", m.address},
-          {"lat", m.point.lat},
-          {"lng", m.point.lng},
-          {"time_zone", m.time_zone},
-          {"prep_time_minutes", m.prep_time_minutes}};
+void write_merchant_snapshot(JsonWriter& w, const MerchantSnapshot& m) {
+  w.begin_object()
+      .key("name").string(m.name)
+      .key("phone").string(m.phone)
+      .key("address").string(m.address)
+      .key("lat").number(m.point.lat)
+      .key("lng").number(m.point.lng)
+      .key("time_zone").string(m.time_zone)
+      .key("prep_time_minutes").integer(m.prep_time_minutes)
+      .end_object();
 }
 
-json::value customer_json(const std::optional<UserDto>& user) {
-  if (!user) return nullptr;
+// The order's members, without its braces (the details add theirs after them).
+void write_order_members(JsonWriter& w, const Order& o) {
+  w.key("id").string(o.id)
+      .key("status").string(to_string(o.status))
+      .key("customer_id").string(o.customer_id)
+      .key("merchant_id").string(o.merchant_id)
+      .key("payment_method").string(to_string(o.payment_method))
+      .key("items");
+  write_lines(w, o.lines, o.pricing.currency);
+  w.key("pricing");
+  write_pricing(w, o.pricing);
+  w.key("distance_m").integer(o.distance_m).key("notes").nullable(o.notes).key("delivery_address");
+  write_address(w, o.delivery_address);
+  w.key("merchant_snapshot");
+  write_merchant_snapshot(w, o.merchant);
+  w.key("customer_snapshot")
+      .begin_object().key("name").string(o.customer.name).key("phone").nullable(o.customer.phone).end_object()
+      .key("version").integer(o.version)
+      .key("created_at").string(to_rfc3339_millis(o.created_at))
+      .key("updated_at").string(to_rfc3339_millis(o.updated_at));
+}
+
+void write_customer(JsonWriter& w, const std::optional<UserDto>& user) {
+  if (!user) {
+    w.null();
+    return;
+  }
   // Name and phone only: the e-mail and locale are the users module's business.
-  return json::object{{"id", user->id}, {"name", user->name}, {"phone", nullable(user->phone)}};
+  w.begin_object().key("id").string(user->id).key("name").string(user->name).key("phone").nullable(user->phone)
+      .end_object();
 }
 
-json::value merchant_json(const std::optional<MerchantDto>& m) {
-  if (!m) return nullptr;
-  return json::object{{"id", m->id},
-                      {"name", m->name},
-                      {"phone", m->phone},
-                      {"address", m->address},
-                      {"lat", m->lat},
-                      {"lng", m->lng},
-                      {"open", m->open},
-                      {"prep_time_minutes", m->prep_time_minutes}};
-}
-
-json::value delivery_json(const std::optional<DeliverySummaryDto>& d) {
-  if (!d) return nullptr;
-  json::value driver = nullptr;
-  if (d->driver) {
-    driver = json::object{{"id", d->driver->id}, {"name", d->driver->name}, {"phone", nullable(d->driver->phone)}};
+void write_merchant(JsonWriter& w, const std::optional<MerchantDto>& m) {
+  if (!m) {
+    w.null();
+    return;
   }
-  return json::object{{"id", d->id},
-                      {"status", d->status},
-                      {"driver", std::move(driver)},
-                      {"estimated_arrival", nullable(d->estimated_arrival)}};
+  w.begin_object()
+      .key("id").string(m->id)
+      .key("name").string(m->name)
+      .key("phone").string(m->phone)
+      .key("address").string(m->address)
+      .key("lat").number(m->lat)
+      .key("lng").number(m->lng)
+      .key("open").boolean(m->open)
+      .key("prep_time_minutes").integer(m->prep_time_minutes)
+      .end_object();
 }
 
-json::object history_json(const StatusChange& c) {
-  json::value from = nullptr;
-  if (c.from) from = to_string(*c.from);
-  json::value action = nullptr;
-  if (c.action) action = to_string(*c.action);
-  return {{"from", std::move(from)},
-          {"to", to_string(c.to)},
-          {"action", std::move(action)},
-          {"actor", to_string(c.actor_kind)},
-          {"reason", nullable(c.reason)},
-          {"at", to_rfc3339_millis(c.at)}};
+void write_delivery(JsonWriter& w, const std::optional<DeliverySummaryDto>& d) {
+  if (!d) {
+    w.null();
+    return;
+  }
+  w.begin_object().key("id").string(d->id).key("status").string(d->status).key("driver");
+  if (d->driver) {
+    w.begin_object()
+        .key("id").string(d->driver->id)
+        .key("name").string(d->driver->name)
+        .key("phone").nullable(d->driver->phone)
+        .end_object();
+  } else {
+    w.null();
+  }
+  w.key("estimated_arrival").nullable(d->estimated_arrival).end_object();
 }
 
-json::object summary_json(const Order& o) {
-  return {{"id", o.id},
-          {"status", to_string(o.status)},
-          {"customer_id", o.customer_id},
-          {"merchant_id", o.merchant_id},
-          {"merchant_name", o.merchant.name},
-          {"payment_method", to_string(o.payment_method)},
-          {"total", money(o.pricing.total, o.pricing.currency)},
-          {"created_at", to_rfc3339_millis(o.created_at)},
-          {"updated_at", to_rfc3339_millis(o.updated_at)}};
+void write_history_entry(JsonWriter& w, const StatusChange& c) {
+  w.begin_object().key("from");
+  if (c.from) {
+    w.string(to_string(*c.from));
+  } else {
+    w.null();
+  }
+  w.key("to").string(to_string(c.to)).key("action");
+  if (c.action) {
+    w.string(to_string(*c.action));
+  } else {
+    w.null();
+  }
+  w.key("actor").string(to_string(c.actor_kind))
+      .key("reason").nullable(c.reason)
+      .key("at").string(to_rfc3339_millis(c.at))
+      .end_object();
+}
+
+void write_summary(JsonWriter& w, const Order& o) {
+  w.begin_object()
+      .key("id").string(o.id)
+      .key("status").string(to_string(o.status))
+      .key("customer_id").string(o.customer_id)
+      .key("merchant_id").string(o.merchant_id)
+      .key("merchant_name").string(o.merchant.name)
+      .key("payment_method").string(to_string(o.payment_method))
+      .key("total");
+  write_money(w, o.pricing.total, o.pricing.currency);
+  w.key("created_at").string(to_rfc3339_millis(o.created_at))
+      .key("updated_at").string(to_rfc3339_millis(o.updated_at))
+      .end_object();
 }
 
 // --- OpenAPI ---
@@ -419,54 +471,62 @@ OrderListQuery parse_list_query(std::optional<std::string_view> status, std::opt
 
 // --- serialization ---
 
-json::object to_json(const Order& o) {
-  return {{"id", o.id},
-          {"status", to_string(o.status)},
-          {"customer_id", o.customer_id},
-          {"merchant_id", o.merchant_id},
-          {"payment_method", to_string(o.payment_method)},
-          {"items", lines_json(o.lines, o.pricing.currency)},
-          {"pricing", pricing_json(o.pricing)},
-          {"distance_m", o.distance_m},
-          {"notes", nullable(o.notes)},
-          {"delivery_address", address_json(o.delivery_address)},
-          {"merchant_snapshot", merchant_snapshot_json(o.merchant)},
-          {"customer_snapshot", json::object{{"name", o.customer.name}, {"phone", nullable(o.customer.phone)}}},
-          {"version", o.version},
-          {"created_at", to_rfc3339_millis(o.created_at)},
-          {"updated_at", to_rfc3339_millis(o.updated_at)}};
+std::string to_json_text(const Order& o) {
+  std::string out;
+  out.reserve(2048);
+  JsonWriter w(out);
+  w.begin_object();
+  write_order_members(w, o);
+  w.end_object();
+  return out;
 }
 
-json::object to_json(const Quote& q) {
-  return {{"merchant_id", q.merchant_id},
-          {"address_id", q.address_id},
-          {"items", lines_json(q.lines, q.pricing.currency)},
-          {"pricing", pricing_json(q.pricing)},
-          {"distance_m", q.distance_m}};
+std::string to_json_text(const Quote& q) {
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  w.begin_object().key("merchant_id").string(q.merchant_id).key("address_id").string(q.address_id).key("items");
+  write_lines(w, q.lines, q.pricing.currency);
+  w.key("pricing");
+  write_pricing(w, q.pricing);
+  w.key("distance_m").integer(q.distance_m).end_object();
+  return out;
 }
 
-json::object to_json(const OrderDetails& d) {
-  json::object body = to_json(d.order);
-  json::array history;
-  history.reserve(d.history.size());
-  for (const auto& c : d.history) history.push_back(history_json(c));
-  body["history"] = std::move(history);
-  body["customer"] = customer_json(d.customer);
-  body["merchant"] = merchant_json(d.merchant);
-  body["delivery"] = delivery_json(d.delivery);
-  json::array unavailable;
-  for (const auto& part : d.unavailable) unavailable.push_back(json::string(part));
-  body["unavailable"] = std::move(unavailable);
-  return body;
+std::string to_json_text(const OrderDetails& d) {
+  std::string out;
+  out.reserve(3072);
+  JsonWriter w(out);
+  w.begin_object();
+  write_order_members(w, d.order);
+  w.key("history").begin_array();
+  for (const auto& c : d.history) write_history_entry(w, c);
+  w.end_array().key("customer");
+  write_customer(w, d.customer);
+  w.key("merchant");
+  write_merchant(w, d.merchant);
+  w.key("delivery");
+  write_delivery(w, d.delivery);
+  w.key("unavailable").begin_array();
+  for (const auto& part : d.unavailable) w.string(part);
+  w.end_array().end_object();
+  return out;
 }
 
-json::object to_json(const OrderPage& page) {
-  json::array items;
-  items.reserve(page.items.size());
-  for (const auto& o : page.items) items.push_back(summary_json(o));
-  json::object body{{"items", std::move(items)}};
-  body["next_cursor"] = page.next ? json::value(encode_order_cursor(*page.next)) : json::value(nullptr);
-  return body;
+std::string to_json_text(const OrderPage& page) {
+  std::string out;
+  out.reserve(256 + page.items.size() * 400);
+  JsonWriter w(out);
+  w.begin_object().key("items").begin_array();
+  for (const auto& o : page.items) write_summary(w, o);
+  w.end_array().key("next_cursor");
+  if (page.next) {
+    w.string(encode_order_cursor(*page.next));
+  } else {
+    w.null();
+  }
+  w.end_object();
+  return out;
 }
 
 // --- OpenAPI ---

@@ -1,6 +1,6 @@
 #pragma once
 // Request and response bodies of /api/v1/orders: strict parsing into checked request types
-// (every problem reported at once as a 422), JSON serialization, and their OpenAPI schemas.
+// (every problem reported at once as a 422), JSON text of the responses, and their OpenAPI schemas.
 // Unknown fields are refused, never ignored: a body cannot set a price, a total, a status or
 // whose order it is; the server computes and decides those.
 
@@ -37,10 +37,13 @@ std::optional<std::string> parse_reason(const boost::json::object& body, bool re
 OrderListQuery parse_list_query(std::optional<std::string_view> status, std::optional<std::string_view> limit,
                                 std::optional<std::string_view> cursor);
 
-boost::json::object to_json(const Order& order);
-boost::json::object to_json(const Quote& quote);
-boost::json::object to_json(const OrderDetails& details);
-boost::json::object to_json(const OrderPage& page);
+// The response bodies, written straight to JSON text (JsonWriter): an order is the most read
+// thing on the platform (a customer's app polls it while waiting), and building it as a tree of
+// boost::json values first cost more CPU than the rest of GET /orders/{id}.
+std::string to_json_text(const Order& order);
+std::string to_json_text(const Quote& quote);
+std::string to_json_text(const OrderDetails& details);
+std::string to_json_text(const OrderPage& page);
 
 // OpenAPI 3.1 (JSON Schema) descriptions of the bodies above.
 boost::json::value order_request_schema(RequestKind kind);
