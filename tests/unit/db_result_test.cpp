@@ -108,6 +108,18 @@ TEST(DbResult, BadValues_ThrowInsteadOfGuessing) {
   EXPECT_THROW(r[7].get<double>(0), std::logic_error);
 }
 
+TEST(DbResult, JsonIntoGivenStorage_UsesItAndThrowsOnBadText) {
+  auto r = make_result({"j"}, {{R"({"name":"a long enough string to need memory","n":[1,2,3]})"}, {"{not json"}});
+  unsigned char buffer[2048];
+  boost::json::monotonic_resource scratch(buffer, sizeof buffer);
+  const boost::json::storage_ptr storage(&scratch);
+  const auto v = r[0].json("j", storage);
+  EXPECT_EQ(v, boost::json::parse(R"({"name":"a long enough string to need memory","n":[1,2,3]})"));
+  EXPECT_EQ(v.storage().get(), &scratch) << "parsed into the given storage";
+  EXPECT_EQ(v.at("n").as_array().storage().get(), &scratch);
+  EXPECT_THROW(r[1].json("j", storage), std::logic_error);
+}
+
 TEST(DbResult, Doubles_ReadPostgresSpecialValues) {
   auto r = make_result({"d"}, {{"NaN"}, {"Infinity"}, {"-Infinity"}, {"-0.25"}, {"1e-7"}});
   EXPECT_TRUE(std::isnan(r[0].get<double>(0)));

@@ -223,4 +223,13 @@ NELO_ROW_GET(boost::json::value)
 NELO_ROW_GET(std::vector<std::string>)
 #undef NELO_ROW_GET
 
+boost::json::value Row::json(std::string_view column, boost::json::storage_ptr storage) const {
+  const int index = column_index(column);
+  const auto text = this->text(index);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec, std::move(storage));
+  if (ec) bad_value(index, "json", text);
+  return v;
+}
+
 }  // namespace nelo::db

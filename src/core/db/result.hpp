@@ -2,6 +2,7 @@
 // An owned query result. libpq stays in the .cpp: this header is included by every repository.
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -36,6 +37,10 @@ class Row {
   T get(std::string_view column) const {
     return get<T>(column_index(column));
   }
+
+  // A json/jsonb column parsed with its memory from `storage` (a monotonic resource on the stack,
+  // say, for documents read into structs and dropped at once). Throws like get on a bad value.
+  boost::json::value json(std::string_view column, boost::json::storage_ptr storage) const;
 
   int column_index(std::string_view name) const;
 

@@ -1,6 +1,7 @@
 #include "modules/orders/repositories/order_repository.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -258,6 +259,11 @@ E parsed(std::optional<E> value, std::string_view what) {
 }
 
 Order read_order(const db::Row& row, bool with_lines) {
+  // The documents are read into the order and dropped: parse them into a buffer on the stack
+  // rather than one heap allocation per member.
+  unsigned char buffer[8192];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  const json::storage_ptr storage(&scratch);
   Order o;
   o.id = row.get<std::string>("id");
   o.customer_id = row.get<std::string>("customer_id");
@@ -272,15 +278,15 @@ Order read_order(const db::Row& row, bool with_lines) {
   o.pricing.total = row.get<std::int64_t>("total");
   o.distance_m = row.get<std::int32_t>("distance_m");
   o.notes = row.get<std::optional<std::string>>("notes");
-  o.delivery_address = read_address(row.get<json::value>("delivery_address"));
+  o.delivery_address = read_address(row.json("delivery_address", storage));
   o.delivery_address.point = {row.get<double>("dropoff_lat"), row.get<double>("dropoff_lng")};
-  o.merchant = read_merchant(row.get<json::value>("merchant_snapshot"));
+  o.merchant = read_merchant(row.json("merchant_snapshot", storage));
   o.merchant.point = {row.get<double>("pickup_lat"), row.get<double>("pickup_lng")};
-  o.customer = read_customer(row.get<json::value>("customer_snapshot"));
+  o.customer = read_customer(row.json("customer_snapshot", storage));
   o.version = row.get<std::int32_t>("version");
   o.created_at = row.get<Timestamp>("created_at");
   o.updated_at = row.get<Timestamp>("updated_at");
-  if (with_lines) o.lines = read_lines(row.get<json::value>("lines"));
+  if (with_lines) o.lines = read_lines(row.json("lines", storage));
   return o;
 }
 
@@ -373,7 +379,9 @@ asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepositor
   if (result.empty()) co_return std::nullopt;
   OrderWithHistory found;
   found.order = read_order(result.front(), true);
-  found.history = read_history(result.front().get<json::value>("history"));
+  unsigned char buffer[4096];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  found.history = read_history(result.front().json("history", json::storage_ptr(&scratch)));
   co_return found;
 }
 
