@@ -38,30 +38,58 @@ struct Cursor {
 
 }  // namespace
 
-std::string to_rfc3339(Timestamp t) {
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<microseconds> tod{t - day};
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                        static_cast<int>(tod.seconds().count()));
-  std::string out(buf, static_cast<std::size_t>(n));
-  if (auto us = tod.subseconds().count(); us != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(us));
-    out += buf;
+namespace {
+
+// Writes `value` as exactly `width` decimal digits (zero-padded) and returns the end.
+char* put_digits(char* out, long long value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
   }
-  out += 'Z';
-  return out;
+  return out + width;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" then `fraction_digits` digits of `fraction` (none if 0 digits), then Z.
+std::string format_utc(Timestamp t, long long fraction, int fraction_digits) {
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<microseconds> tod{t - day};
+  char buf[40];
+  char* p = buf;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside what four digits say: the general (slow) path
+    p += std::snprintf(buf, sizeof buf, "%04d", year);
+  } else {
+    p = put_digits(p, year, 4);
+  }
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(ymd.day()), 2);
+  *p++ = 'T';
+  p = put_digits(p, tod.hours().count(), 2);
+  *p++ = ':';
+  p = put_digits(p, tod.minutes().count(), 2);
+  *p++ = ':';
+  p = put_digits(p, tod.seconds().count(), 2);
+  if (fraction_digits > 0) {
+    *p++ = '.';
+    p = put_digits(p, fraction, fraction_digits);
+  }
+  *p++ = 'Z';
+  return std::string(buf, static_cast<std::size_t>(p - buf));
+}
+
+}  // namespace
+
+std::string to_rfc3339(Timestamp t) {
+  const auto us = (t - floor<seconds>(t)).count();
+  return format_utc(t, us, us != 0 ? 6 : 0);
 }
 
 std::string to_rfc3339_millis(Timestamp t) {
   const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  std::string text = to_rfc3339(ms);
-  // to_rfc3339 writes six fraction digits, or none for a whole second.
-  if (const auto dot = text.find('.'); dot != std::string::npos) return text.erase(dot + 4, 3);
-  return text.insert(text.size() - 1, ".000");
+  return format_utc(ms, (ms - floor<seconds>(ms)).count(), 3);
 }
 
 std::optional<Timestamp> parse_timestamp(std::string_view text) {

@@ -31,6 +31,11 @@ TEST(Time, ToRfc3339_HandlesTimesBeforeTheEpoch) {
   EXPECT_EQ(to_rfc3339(at(1969, 12, 31, 23, 59, 59, 500000)), "1969-12-31T23:59:59.500000Z");
 }
 
+TEST(Time, ToRfc3339_PadsEveryFieldAtTheEndsOfTheFourDigitYears) {
+  EXPECT_EQ(to_rfc3339(at(1, 1, 1, 0, 0, 0, 1)), "0001-01-01T00:00:00.000001Z");
+  EXPECT_EQ(to_rfc3339_millis(at(9999, 12, 31, 23, 59, 59, 999999)), "9999-12-31T23:59:59.999Z");
+}
+
 TEST(Time, Parse_AcceptsRfc3339WithZ) {
   EXPECT_EQ(parse_timestamp("2026-11-25T13:38:53Z"), at(2026, 11, 25, 13, 38, 53));
   EXPECT_EQ(parse_timestamp("2026-11-25t13:38:53z"), at(2026, 11, 25, 13, 38, 53));
