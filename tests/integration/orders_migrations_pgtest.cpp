@@ -1,5 +1,6 @@
-// Orders placed before migrations 0003 and 0004 keep their lines and history: the rows of
-// order_items and status_history become the order row's documents, in order, and the tables go.
+// Orders placed before migrations 0003 to 0005 keep their lines, history and points: the rows of
+// order_items and status_history become the order row's documents, in order, and the tables go;
+// the geography points become latitude and longitude columns.
 
 #include <algorithm>
 
@@ -24,7 +25,7 @@ class OrdersMigrations : public DbTest {
 constexpr const char* kOrder = "01a21464-0000-7000-8000-000000000001";
 constexpr const char* kCustomer = "01a21464-0000-7000-8000-0000000000c1";
 
-TEST_F(OrdersMigrations, LinesAndHistoryMoveIntoTheOrderRow) {
+TEST_F(OrdersMigrations, LinesHistoryAndPointsMoveIntoTheOrderRow) {
   migrate_orders(2);  // the schema as the first release had it
   const std::string order = std::string("'") + kOrder + "'";
   database.exec(
@@ -60,6 +61,13 @@ TEST_F(OrdersMigrations, LinesAndHistoryMoveIntoTheOrderRow) {
   EXPECT_EQ(database.value("SELECT (history->-1->>'at')::timestamptz IS NOT NULL" + where), "t");
   EXPECT_EQ(database.value("SELECT count(*) FROM pg_tables WHERE schemaname = 'orders'"
                            " AND tablename IN ('order_items', 'status_history')"),
+            "0");
+
+  migrate_orders(5);
+  EXPECT_EQ(database.value("SELECT dropoff_lat || ',' || dropoff_lng || ' ' || pickup_lat || ',' || pickup_lng" + where),
+            "48.85,2.35 48.86,2.34");
+  EXPECT_EQ(database.value("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'orders'"
+                           " AND table_name = 'orders' AND column_name IN ('dropoff', 'pickup')"),
             "0");
 }
 

@@ -59,7 +59,7 @@ TEST_F(OrdersPlacement, CashOrderIsCreatedAndPlacedInOneTransaction) {
                   " WHERE id = '" +
                   id + "'"),
             "Home / Chez Nelo / Élodie Martin / +33612345678");
-  EXPECT_EQ(value("SELECT round(ST_Y(dropoff::geometry)::numeric, 4) || ',' || round(ST_X(pickup::geometry)::numeric, 4)"
+  EXPECT_EQ(value("SELECT round(dropoff_lat::numeric, 4) || ',' || round(pickup_lng::numeric, 4)"
                   " FROM orders.orders WHERE id = '" + id + "'"),
             "48.8606,2.3522");
   EXPECT_EQ(history_of(id), (std::vector<std::string>{"->pending_payment:customer", "pending_payment>placed:system"}));

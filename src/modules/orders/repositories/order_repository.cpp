@@ -23,8 +23,7 @@ constexpr std::string_view kModule = "orders";
 #define NELO_ORDERS_ORDER_COLUMNS                                                                          \
   "o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, o.status, o.payment_method, o.currency,"      \
   " o.subtotal, o.delivery_fee, o.service_fee, o.total, o.distance_m, o.notes, o.delivery_address,"       \
-  " ST_Y(o.dropoff::geometry) AS dropoff_lat, ST_X(o.dropoff::geometry) AS dropoff_lng,"                  \
-  " o.merchant_snapshot, ST_Y(o.pickup::geometry) AS pickup_lat, ST_X(o.pickup::geometry) AS pickup_lng," \
+  " o.dropoff_lat, o.dropoff_lng, o.merchant_snapshot, o.pickup_lat, o.pickup_lng,"                        \
   " o.customer_snapshot, o.version, o.created_at, o.updated_at"
 
 // The lines of `o` as written when it was placed (a jsonb array, in line order).
@@ -42,11 +41,10 @@ constexpr std::string_view kModule = "orders";
 constexpr std::string_view kInsert =
     "INSERT INTO orders.orders AS o"
     " (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
-    "  service_fee, total, distance_m, notes, delivery_address, dropoff, merchant_snapshot, pickup, customer_snapshot,"
-    "  lines, version, history)"
+    "  service_fee, total, distance_m, notes, delivery_address, dropoff_lng, dropoff_lat, merchant_snapshot,"
+    "  pickup_lng, pickup_lat, customer_snapshot, lines, version, history)"
     " VALUES ($1, $2::uuid, $3, $4, COALESCE($22::text, $5::text), $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
-    "         ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326)::geography, $17::jsonb,"
-    "         ST_SetSRID(ST_MakePoint($18::float8, $19::float8), 4326)::geography, $20::jsonb, $21::jsonb,"
+    "         $15::float8, $16::float8, $17::jsonb, $18::float8, $19::float8, $20::jsonb, $21::jsonb,"
     "         CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END,"
     "         jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
                                                           "$2::uuid", "NULL::text") ")"

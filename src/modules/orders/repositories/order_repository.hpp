@@ -1,8 +1,8 @@
 #pragma once
 // Every SQL statement on orders.orders. An order's lines and status history are jsonb documents
 // of its row (lines written once, history appended to by each move, both read with the order);
-// snapshots are jsonb documents and points geography(Point, 4326), which the rest of the module
-// only sees as the structs of models.hpp.
+// snapshots are jsonb documents and their points plain latitude/longitude columns, which the
+// rest of the module only sees as the structs of models.hpp.
 
 #include <boost/asio/awaitable.hpp>
 
