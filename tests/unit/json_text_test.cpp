@@ -127,6 +127,25 @@ TEST(JsonText, ReadsBackAsTheSameValue_RandomDocuments) {
   }
 }
 
+TEST(JsonText, EscapesEveryCharacterThatNeedsItAtEveryPositionAndLength) {
+  // The escaping scans eight bytes at a time: put each troublesome byte at each offset of strings
+  // of 0 to 40 bytes, around plain ASCII and UTF-8.
+  const std::string troublesome = std::string("\"\\\b\f\n\r\t\x01\x1f", 9) + std::string(1, '\0');
+  for (std::size_t length = 0; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (char c : troublesome) {
+        std::string text;
+        for (std::size_t i = 0; i < length; ++i) text += (i % 5 == 4) ? "\xc3\xa9"[i % 2] : static_cast<char>('a' + i % 26);
+        text[at] = c;
+        ASSERT_EQ(to_json_text(json::value(json::string(text))), json::serialize(json::value(json::string(text))))
+            << "length " << length << ", at " << at << ", byte " << static_cast<int>(c);
+      }
+    }
+    std::string plain(length, 'x');
+    ASSERT_EQ(to_json_text(json::value(json::string(plain))), "\"" + plain + "\"");
+  }
+}
+
 // --- JsonWriter ---
 
 void write(JsonWriter& w, const json::value& v) {
