@@ -121,81 +121,61 @@ void append_json_text(std::string& out, const json::value& value) {
   }
 }
 
-void JsonWriter::separate() {
+template <class Write>
+JsonWriter& JsonWriter::value(Write write) {
   if (after_value_) out_ += ',';
-}
-
-JsonWriter& JsonWriter::begin_object() {
-  separate();
-  out_ += '{';
-  after_value_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_object() {
-  out_ += '}';
+  write();
   after_value_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  separate();
-  out_ += '[';
+JsonWriter& JsonWriter::open(char bracket) {
+  if (after_value_) out_ += ',';
+  out_ += bracket;
   after_value_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::end_array() {
-  out_ += ']';
+JsonWriter& JsonWriter::close(char bracket) {
+  out_ += bracket;
   after_value_ = true;
   return *this;
 }
+
+JsonWriter& JsonWriter::begin_object() { return open('{'); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::begin_array() { return open('['); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  separate();
-  append_escaped(out_, name);
-  out_ += ':';
-  after_value_ = false;
+  value([&] {
+    append_escaped(out_, name);
+    out_ += ':';
+  });
+  after_value_ = false;  // its value follows without a comma
   return *this;
 }
 
 JsonWriter& JsonWriter::string(std::string_view text) {
-  separate();
-  append_escaped(out_, text);
-  after_value_ = true;
-  return *this;
+  return value([&] { append_escaped(out_, text); });
 }
 
-JsonWriter& JsonWriter::nullable(const std::optional<std::string>& text) {
-  return text ? string(*text) : null();
-}
+JsonWriter& JsonWriter::nullable(const std::optional<std::string>& text) { return text ? string(*text) : null(); }
 
 JsonWriter& JsonWriter::integer(std::int64_t n) {
-  separate();
-  append_integer(out_, n);
-  after_value_ = true;
-  return *this;
+  return value([&] { append_integer(out_, n); });
 }
 
 JsonWriter& JsonWriter::number(double d) {
-  separate();
-  append_double(out_, d);
-  after_value_ = true;
-  return *this;
+  return value([&] { append_double(out_, d); });
 }
 
 JsonWriter& JsonWriter::boolean(bool b) {
-  separate();
-  out_ += b ? "true" : "false";
-  after_value_ = true;
-  return *this;
+  return value([&] { out_ += b ? "true" : "false"; });
 }
 
 JsonWriter& JsonWriter::null() {
-  separate();
-  out_ += "null";
-  after_value_ = true;
-  return *this;
+  return value([&] { out_ += "null"; });
 }
 
 std::string to_json_text(const json::value& value) {

@@ -40,7 +40,11 @@ class JsonWriter {
   JsonWriter& null();
 
  private:
-  void separate();  // the comma before a value or member that follows another
+  // `write` appends one value; the comma before it, when it follows another, is written first.
+  template <class Write>
+  JsonWriter& value(Write write);
+  JsonWriter& open(char bracket);   // an object or array, as a value
+  JsonWriter& close(char bracket);  // which then counts as written
 
   std::string& out_;
   bool after_value_ = false;

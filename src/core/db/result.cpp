@@ -20,6 +20,13 @@ const PGresult* pg(const Result* r) { return static_cast<const PGresult*>(r->nat
                          std::string(text.substr(0, 64)) + "'");
 }
 
+boost::json::value parse_json(int column, std::string_view text, boost::json::storage_ptr storage) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec, std::move(storage));
+  if (ec) bad_value(column, "json", text);
+  return v;
+}
+
 template <class Int>
 Int parse_integer(int column, std::string_view text, std::string_view type) {
   Int v{};
@@ -118,10 +125,7 @@ T convert(int column, std::string_view text) {
     if (!t) bad_value(column, "timestamptz", text);
     return *t;
   } else if constexpr (std::is_same_v<T, boost::json::value>) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(text, ec);
-    if (ec) bad_value(column, "json", text);
-    return v;
+    return parse_json(column, text, {});
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     return parse_array(column, text);
   } else {
@@ -225,11 +229,7 @@ NELO_ROW_GET(std::vector<std::string>)
 
 boost::json::value Row::json(std::string_view column, boost::json::storage_ptr storage) const {
   const int index = column_index(column);
-  const auto text = this->text(index);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec, std::move(storage));
-  if (ec) bad_value(index, "json", text);
-  return v;
+  return parse_json(index, text(index), std::move(storage));
 }
 
 }  // namespace nelo::db

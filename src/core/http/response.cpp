@@ -4,12 +4,7 @@
 
 namespace nelo::http {
 
-Response Response::json(const boost::json::value& value, int status) {
-  Response r;
-  r.status = status;
-  r.body = to_json_text(value);
-  return r;
-}
+Response Response::json(const boost::json::value& value, int status) { return json_text(to_json_text(value), status); }
 
 Response Response::json_text(std::string body, int status) {
   Response r;

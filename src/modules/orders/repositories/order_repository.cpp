@@ -256,12 +256,18 @@ E parsed(std::optional<E> value, std::string_view what) {
   return *value;
 }
 
-Order read_order(const db::Row& row, bool with_lines) {
-  // The documents are read into the order and dropped: parse them into a buffer on the stack
-  // rather than one heap allocation per member.
-  unsigned char buffer[8192];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
-  const json::storage_ptr storage(&scratch);
+// Memory for the jsonb documents of one row. They are read into structs and dropped at once, so
+// they are parsed into a buffer on the stack rather than one heap allocation per member.
+class DocumentScratch {
+ public:
+  json::storage_ptr storage() noexcept { return json::storage_ptr(&resource_); }
+
+ private:
+  unsigned char buffer_[8192];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
+
+Order read_order(const db::Row& row, bool with_lines, const json::storage_ptr& storage) {
   Order o;
   o.id = row.get<std::string>("id");
   o.customer_id = row.get<std::string>("customer_id");
@@ -306,6 +312,19 @@ std::vector<StatusChange> read_history(const json::value& v) {
     changes.push_back(std::move(c));
   }
   return changes;
+}
+
+Order read_order(const db::Row& row, bool with_lines) {
+  DocumentScratch scratch;
+  return read_order(row, with_lines, scratch.storage());
+}
+
+OrderRepository::OrderWithHistory read_order_with_history(const db::Row& row) {
+  DocumentScratch scratch;  // one for the order's documents and its history
+  OrderRepository::OrderWithHistory found;
+  found.order = read_order(row, true, scratch.storage());
+  found.history = read_history(row.json("history", scratch.storage()));
+  return found;
 }
 
 }  // namespace
@@ -375,12 +394,7 @@ asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepositor
     std::string order_id) {
   auto result = co_await pool_.execute_pipelined(kModule, kSelectWithHistory, db::params(order_id));
   if (result.empty()) co_return std::nullopt;
-  OrderWithHistory found;
-  found.order = read_order(result.front(), true);
-  unsigned char buffer[4096];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
-  found.history = read_history(result.front().json("history", json::storage_ptr(&scratch)));
-  co_return found;
+  co_return read_order_with_history(result.front());
 }
 
 asio::awaitable<std::vector<Order>> OrderRepository::list(ListScope scope, std::string user_id,

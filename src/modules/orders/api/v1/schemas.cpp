@@ -471,62 +471,68 @@ OrderListQuery parse_list_query(std::optional<std::string_view> status, std::opt
 
 // --- serialization ---
 
-std::string to_json_text(const Order& o) {
+namespace {
+
+// A body written by `write` into a string reserved for about `expected` bytes.
+template <class Write>
+std::string written(std::size_t expected, Write write) {
   std::string out;
-  out.reserve(2048);
+  out.reserve(expected);
   JsonWriter w(out);
-  w.begin_object();
-  write_order_members(w, o);
-  w.end_object();
+  write(w);
   return out;
+}
+
+}  // namespace
+
+std::string to_json_text(const Order& o) {
+  return written(2048, [&](JsonWriter& w) {
+    w.begin_object();
+    write_order_members(w, o);
+    w.end_object();
+  });
 }
 
 std::string to_json_text(const Quote& q) {
-  std::string out;
-  out.reserve(1024);
-  JsonWriter w(out);
-  w.begin_object().key("merchant_id").string(q.merchant_id).key("address_id").string(q.address_id).key("items");
-  write_lines(w, q.lines, q.pricing.currency);
-  w.key("pricing");
-  write_pricing(w, q.pricing);
-  w.key("distance_m").integer(q.distance_m).end_object();
-  return out;
+  return written(1024, [&](JsonWriter& w) {
+    w.begin_object().key("merchant_id").string(q.merchant_id).key("address_id").string(q.address_id).key("items");
+    write_lines(w, q.lines, q.pricing.currency);
+    w.key("pricing");
+    write_pricing(w, q.pricing);
+    w.key("distance_m").integer(q.distance_m).end_object();
+  });
 }
 
 std::string to_json_text(const OrderDetails& d) {
-  std::string out;
-  out.reserve(3072);
-  JsonWriter w(out);
-  w.begin_object();
-  write_order_members(w, d.order);
-  w.key("history").begin_array();
-  for (const auto& c : d.history) write_history_entry(w, c);
-  w.end_array().key("customer");
-  write_customer(w, d.customer);
-  w.key("merchant");
-  write_merchant(w, d.merchant);
-  w.key("delivery");
-  write_delivery(w, d.delivery);
-  w.key("unavailable").begin_array();
-  for (const auto& part : d.unavailable) w.string(part);
-  w.end_array().end_object();
-  return out;
+  return written(3072, [&](JsonWriter& w) {
+    w.begin_object();
+    write_order_members(w, d.order);
+    w.key("history").begin_array();
+    for (const auto& c : d.history) write_history_entry(w, c);
+    w.end_array().key("customer");
+    write_customer(w, d.customer);
+    w.key("merchant");
+    write_merchant(w, d.merchant);
+    w.key("delivery");
+    write_delivery(w, d.delivery);
+    w.key("unavailable").begin_array();
+    for (const auto& part : d.unavailable) w.string(part);
+    w.end_array().end_object();
+  });
 }
 
 std::string to_json_text(const OrderPage& page) {
-  std::string out;
-  out.reserve(256 + page.items.size() * 400);
-  JsonWriter w(out);
-  w.begin_object().key("items").begin_array();
-  for (const auto& o : page.items) write_summary(w, o);
-  w.end_array().key("next_cursor");
-  if (page.next) {
-    w.string(encode_order_cursor(*page.next));
-  } else {
-    w.null();
-  }
-  w.end_object();
-  return out;
+  return written(256 + page.items.size() * 400, [&](JsonWriter& w) {
+    w.begin_object().key("items").begin_array();
+    for (const auto& o : page.items) write_summary(w, o);
+    w.end_array().key("next_cursor");
+    if (page.next) {
+      w.string(encode_order_cursor(*page.next));
+    } else {
+      w.null();
+    }
+    w.end_object();
+  });
 }
 
 // --- OpenAPI ---
