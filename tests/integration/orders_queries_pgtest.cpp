@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <set>
 
 #include "core/errors.hpp"
@@ -88,6 +94,39 @@ TEST_F(OrdersQueries, OnlyTheCustomerTheOwningMerchantAndAdminsSeeAnOrder) {
   EXPECT_THROW(run(queries_.get(viewer(owner_, true, false), id)), NotFound) << "the owner as a customer is not the owner";
   EXPECT_THROW(run(queries_.get(viewer(customer_, true), new_uuid())), NotFound);
   EXPECT_THROW(run(queries_.get(viewer(customer_, true), "not-a-uuid")), NotFound);
+}
+
+TEST_F(OrdersQueries, ConcurrentReadsOfManyOrders_EachGetTheirOwn_ThroughSharedStatements) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(place_ok(i % 3 ? PaymentMethod::Cash : PaymentMethod::Card));
+  const std::string unknown = new_uuid();
+  std::atomic<int> right{0}, wrong{0}, not_found{0};
+  run([&]() -> asio::awaitable<void> {
+    auto executor = co_await asio::this_coro::executor;
+    for (int i = 0; i < 240; ++i) {
+      asio::co_spawn(
+          executor,
+          [&, i]() -> asio::awaitable<void> {
+            // Every tenth asks for an order that does not exist; some spell the id in capitals.
+            std::string id = i % 10 == 0 ? unknown : ids[static_cast<std::size_t>(i) % ids.size()];
+            const std::string expected = id;
+            if (i % 4 == 1) std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::toupper(c); });
+            try {
+              const OrderDetails details = co_await queries_.get(viewer(customer_, true), id);
+              details.order.id == expected && i % 10 != 0 && details.history.size() >= 1 ? ++right : ++wrong;
+            } catch (const NotFound&) {
+              i % 10 == 0 ? ++not_found : ++wrong;
+            }
+          },
+          asio::detached);
+    }
+  }());
+  EXPECT_EQ(right.load(), 216);
+  EXPECT_EQ(not_found.load(), 24);
+  EXPECT_EQ(wrong.load(), 0);
+  const std::string metrics = registry_.render();
+  EXPECT_NE(metrics.find("nelo_db_batched_lookups_total{lookup=\"orders.with_history\"}"), std::string::npos)
+      << metrics;
 }
 
 TEST_F(OrdersQueries, ListsAreScopedNewestFirstAndPagedWithoutGapsOrRepeats) {

@@ -449,7 +449,7 @@ class OrdersDbTest : public ::testing::Test {
   FakeDeliveries deliveries_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
   std::unique_ptr<events::OutboxEventBus> bus_;
-  OrderRepository orders_{*pool_};
+  OrderRepository orders_{*pool_, io_.get_executor(), &registry_};
   idempotency::IdempotencyStore keys_{*pool_, clock_, "orders"};
   OrderCheckout checkout_{&users_, &catalog_, settings().pricing, clock_};
   OrderQueries queries_{orders_, &users_, &catalog_, nullptr, clock_};

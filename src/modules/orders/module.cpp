@@ -22,7 +22,7 @@ class OrdersModuleImpl final : public OrdersModule {
  public:
   OrdersModuleImpl(const ModuleContext& context, OrdersDependencies dependencies, OrdersSettings settings)
       : settings_(std::move(settings)),
-        orders_(context.pool),
+        orders_(context.pool, context.executor, &context.metrics),
         keys_(context.pool, context.clock, context.executor, "orders", settings_.idempotency_purge_interval),
         checkout_(dependencies.users, dependencies.catalog, settings_.pricing, context.clock),
         workflow_(context.pool, context.bus, orders_, context.metrics),

@@ -4,6 +4,7 @@
 // snapshots are jsonb documents and their points plain latitude/longitude columns, which the
 // rest of the module only sees as the structs of models.hpp.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
@@ -11,12 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "core/db/batched_lookup.hpp"
 #include "modules/orders/models.hpp"
 
 namespace nelo::db {
 class Pool;
 class Transaction;
 }  // namespace nelo::db
+
+namespace nelo::metrics {
+class Registry;
+}  // namespace nelo::metrics
 
 namespace nelo::orders {
 
@@ -25,7 +31,9 @@ enum class ListScope { All, Customer, MerchantOwner };
 
 class OrderRepository {
  public:
-  explicit OrderRepository(db::Pool& pool) : pool_(pool) {}
+  // Reads of one order by id are batched (db::BatchedLookup) on `executor`, and counted in
+  // `metrics` when given.
+  OrderRepository(db::Pool& pool, boost::asio::any_io_executor executor, metrics::Registry* metrics = nullptr);
 
   // --- inside the caller's transaction ---
 
@@ -60,6 +68,7 @@ class OrderRepository {
     std::vector<StatusChange> history;  // oldest first
   };
   // The order and its status history read by one statement, so they agree with each other.
+  // Concurrent calls share statements (db::BatchedLookup): this is GET /orders/{id}'s read.
   boost::asio::awaitable<std::optional<OrderWithHistory>> find_with_history(std::string order_id);
   // Newest first, after `query.after`, at most `limit` orders, without their lines. `user_id` is
   // the customer or merchant owner the scope names (ignored for All).
@@ -68,6 +77,7 @@ class OrderRepository {
 
  private:
   db::Pool& pool_;
+  db::BatchedLookup with_history_;
 };
 
 }  // namespace nelo::orders
