@@ -138,7 +138,7 @@ bench_pg_pids() {
   [ -n "$BENCH_PG_DATA" ] && [ -f "$BENCH_PG_DATA/postmaster.pid" ] || return 0
   local postmaster; postmaster="$(head -n 1 "$BENCH_PG_DATA/postmaster.pid")"
   echo "$postmaster"
-  ps -o pid= --ppid "$postmaster" 2>/dev/null || true
+  ps -o pid= --ppid "$postmaster" 2>/dev/null | awk '{ print $1 }' || true  # ps pads short pids
 }
 
 # bench_children_ticks: sets BENCH_CHILD_TICKS to the CPU clock ticks (user + system) of this
