@@ -9,6 +9,7 @@ NELO_DEBIAN_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libsodium-dev libjwt-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgeographiclib-dev  # WGS 84 distances in process (core/geo/geodesic.hpp)
+  libgoogle-perftools-dev  # tcmalloc for the server (CMakeLists.txt: NELO_TCMALLOC)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk
   # the private database: server, PostGIS, psql/pgbench
