@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 
 #include "core/db/batched_lookup.hpp"
@@ -111,6 +112,10 @@ TEST_F(BatchedLookupTest, AFailedStatement_FailsEveryLookupOfItsBatch_AndTheNext
                               "SELECT id, label FROM app.items WHERE length(id) = ANY($1::int[])", "id");
   EXPECT_THROW(run(by_length.find("two")), db::DatabaseError)
       << "a key the statement cannot cast fails its batch: callers validate keys";
+
+  db::BatchedLookup without_key(*pool, io.get_executor(), "app",
+                                "SELECT label FROM app.items WHERE id = ANY($1::text[])", "id");
+  EXPECT_THROW(run(without_key.find("k1")), std::logic_error) << "a statement must return its key column";
 
   db::BatchedLookup lookup(*pool, io.get_executor(), "app", kSelect, "id");
   Tally after;

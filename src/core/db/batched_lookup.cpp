@@ -99,25 +99,28 @@ asio::awaitable<void> answer(State& s, std::vector<Waiter>& batch) {
     s.statements_metric->inc();
     s.lookups_metric->inc(static_cast<double>(batch.size()));
   }
-  int column = -1;
+  // Which row answers which waiter; anything thrown while reading the result (a statement without
+  // its key column, a NULL key: programming errors) fails the batch rather than strand it.
+  std::vector<int> rows(batch.size(), -1);
   if (!failure && !result.empty()) {
     try {
-      column = result.front().column_index(s.key_column);
-    } catch (...) {
-      failure = std::current_exception();  // the statement lacks its key column: a programming error
-    }
-  }
-  for (auto& w : batch) {
-    std::optional<FoundRow> found;
-    if (!failure) {
-      for (int i = 0; i < result.size(); ++i) {
-        if (result[i].text(column) == w.key) {
-          found = FoundRow{result, i};
-          break;
+      const int column = result.front().column_index(s.key_column);
+      for (std::size_t w = 0; w < batch.size(); ++w) {
+        for (int i = 0; i < result.size(); ++i) {
+          if (result[i].text(column) == batch[w].key) {
+            rows[w] = i;
+            break;
+          }
         }
       }
+    } catch (...) {
+      failure = std::current_exception();
     }
-    w.done->complete(failure, std::move(found));
+  }
+  for (std::size_t w = 0; w < batch.size(); ++w) {
+    std::optional<FoundRow> found;
+    if (!failure && rows[w] >= 0) found = FoundRow{result, rows[w]};
+    batch[w].done->complete(failure, std::move(found));
   }
 }
 
