@@ -91,4 +91,13 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
+std::optional<std::string> canonical_uuid(std::string_view text) {
+  if (!is_uuid(text)) return std::nullopt;
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace nelo

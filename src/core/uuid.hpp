@@ -1,6 +1,7 @@
 #pragma once
 // UUIDs travel as their canonical lowercase text form; these helpers make and check them.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,7 @@ std::string new_uuid();
 std::string new_uuid_v7();
 // True for the canonical 8-4-4-4-12 hex form (any case).
 bool is_uuid(std::string_view text);
+// `text` in the canonical form, lowercase (as PostgreSQL writes a uuid); nullopt if it is no UUID.
+std::optional<std::string> canonical_uuid(std::string_view text);
 
 }  // namespace nelo

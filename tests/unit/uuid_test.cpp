@@ -72,5 +72,12 @@ TEST(Uuid, IsUuid_AcceptsAnyCaseAndRejectsEverythingElse) {
   }
 }
 
+TEST(Uuid, CanonicalUuid_LowercasesAUuidAndRefusesAnythingElse) {
+  EXPECT_EQ(canonical_uuid("123E4567-E89B-12D3-A456-426614174ABC"), "123e4567-e89b-12d3-a456-426614174abc");
+  EXPECT_EQ(canonical_uuid("123e4567-e89b-12d3-a456-426614174abc"), "123e4567-e89b-12d3-a456-426614174abc");
+  EXPECT_EQ(canonical_uuid("123e4567e89b12d3a456426614174abc"), std::nullopt);
+  EXPECT_EQ(canonical_uuid(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace nelo

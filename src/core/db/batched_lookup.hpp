@@ -17,16 +17,13 @@
 
 #include "core/db/result.hpp"
 
-namespace nelo::db {
-
-class Pool;
-}  // namespace nelo::db
-
 namespace nelo::metrics {
 class Registry;
 }  // namespace nelo::metrics
 
 namespace nelo::db {
+
+class Pool;
 
 // A row of a batch's result: shares the result with the other lookups of its batch.
 struct FoundRow {

@@ -5,9 +5,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <stdexcept>
 
 #include "core/db/pool.hpp"
@@ -402,10 +400,9 @@ asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id
 asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepository::find_with_history(
     std::string order_id) {
   // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
-  if (!is_uuid(order_id)) co_return std::nullopt;
-  std::transform(order_id.begin(), order_id.end(), order_id.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto found = co_await with_history_.find(std::move(order_id));
+  auto id = canonical_uuid(order_id);
+  if (!id) co_return std::nullopt;
+  auto found = co_await with_history_.find(std::move(*id));
   if (!found) co_return std::nullopt;
   co_return read_order_with_history(found->row());
 }

@@ -20,10 +20,6 @@ class Pool;
 class Transaction;
 }  // namespace nelo::db
 
-namespace nelo::metrics {
-class Registry;
-}  // namespace nelo::metrics
-
 namespace nelo::orders {
 
 // Whose orders a list shows.
