@@ -1,13 +1,8 @@
 #include "core/db/batched_lookup.hpp"
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -18,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/db/completion.hpp"
 #include "core/db/params.hpp"
 #include "core/db/pool.hpp"
 #include "core/metrics/registry.hpp"
@@ -27,29 +23,13 @@ namespace {
 
 namespace asio = boost::asio;
 
-// How a waiting find() resumes: through its own executor, never inline, exactly once.
-class Completion {
- public:
-  virtual ~Completion() = default;
-  virtual void complete(std::exception_ptr error, std::optional<FoundRow> row) = 0;
-};
-
-template <class Handler>
-class CompletionFor final : public Completion {
- public:
-  CompletionFor(Handler handler, asio::any_io_executor via) : handler_(std::move(handler)), via_(std::move(via)) {}
-  void complete(std::exception_ptr error, std::optional<FoundRow> row) override {
-    asio::post(via_, asio::append(std::move(handler_), error, std::move(row)));
-  }
-
- private:
-  Handler handler_;
-  asio::any_io_executor via_;  // tracks outstanding work: the waiter's io_context keeps running
-};
+// A find() waiting for its row. No work guard: while a waiter is queued or in a batch, a drain()
+// coroutine is running, which keeps the io_context busy.
+using RowCompletion = detail::Completion<std::exception_ptr, std::optional<FoundRow>>;
 
 struct Waiter {
   std::string key;
-  std::unique_ptr<Completion> done;
+  std::unique_ptr<RowCompletion> done;
 };
 
 }  // namespace
@@ -185,10 +165,8 @@ asio::awaitable<std::optional<FoundRow>> BatchedLookup::find(std::string key) {
   const std::shared_ptr<State>* self = &state_;
   std::string* wanted = &key;
   auto initiation = [self, wanted](auto handler) {
-    using Handler = decltype(handler);
-    asio::any_io_executor via =
-        asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-    enqueue(*self, Waiter{std::move(*wanted), std::make_unique<CompletionFor<Handler>>(std::move(handler), via)});
+    enqueue(*self, Waiter{std::move(*wanted),
+                          detail::completion_for<std::exception_ptr, std::optional<FoundRow>>(std::move(handler))});
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(std::exception_ptr, std::optional<FoundRow>)>(initiation,

@@ -1,9 +1,6 @@
 // Pool::execute_pipelined: short autocommit statements sharing lanes (shared_lane.hpp).
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -14,24 +11,6 @@ namespace nelo::db::detail {
 
 namespace asio = boost::asio;
 using asio::awaitable;
-
-namespace {
-
-template <class Handler>
-class OutcomeHandlerFor final : public OutcomeHandler {
- public:
-  OutcomeHandlerFor(Handler h, asio::any_io_executor via) : handler_(std::move(h)), via_(std::move(via)) {}
-  void complete(std::exception_ptr error, Result result) override {
-    // post() runs the handler through its associated executor: the submitter resumes there.
-    asio::post(via_, asio::append(std::move(handler_), error, std::move(result)));
-  }
-
- private:
-  Handler handler_;
-  asio::any_io_executor via_;
-};
-
-}  // namespace
 
 std::shared_ptr<SharedLane> PoolImpl::reserve_lane(std::string_view module) {
   std::lock_guard lock(lanes_mutex_);
@@ -89,9 +68,7 @@ awaitable<Result> PoolImpl::execute_pipelined(std::string_view module, std::stri
   const std::string_view* text = &sql;
   const Params* values = &params;
   auto initiation = [target, text, values](auto handler) {
-    using Handler = decltype(handler);
-    auto via = asio::get_associated_executor(handler);
-    target->submit(*text, *values, std::make_unique<OutcomeHandlerFor<Handler>>(std::move(handler), via));
+    target->submit(*text, *values, completion_for<std::exception_ptr, Result>(std::move(handler)));
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, Result)>(
       initiation, asio::use_awaitable);

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/db/completion.hpp"
 #include "core/db/params.hpp"
 #include "core/db/result.hpp"
 
@@ -30,13 +31,8 @@ namespace nelo::db::detail {
 
 class PoolImpl;
 
-// A submitter waiting for its statement's outcome, type-erased.
-class OutcomeHandler {
- public:
-  virtual ~OutcomeHandler() = default;
-  // Resumes the submitter through its own executor (never inline); called exactly once.
-  virtual void complete(std::exception_ptr error, Result result) = 0;
-};
+// A submitter waiting for its statement's outcome.
+using OutcomeHandler = Completion<std::exception_ptr, Result>;
 
 // Owned by the pool's lane list while it is given out, by its reader while statements are in
 // flight, and by each submitter until answered; the last owner hands the connection back.
