@@ -136,7 +136,7 @@ TEST_F(OrdersPlacement, AFailureHalfWayLeavesNothingAndFreesTheKey) {
   // order.created are already in the transaction when it fails.
   FailingBus failing(*bus_, "order.placed");
   OrderWorkflow workflow(*pool_, failing, orders_, registry_);
-  OrderPlacement placement(*pool_, failing, keys_, checkout_, orders_, workflow);
+  OrderPlacement placement(placements_, failing, keys_, checkout_, orders_, workflow, clock_);
   const std::string key = new_uuid();
   EXPECT_THROW(run(place_async(request(), key, customer_, &placement)), std::runtime_error);
   for (const char* table : {"orders.orders", "orders.outbox",

@@ -29,6 +29,7 @@
 
 #include "core/config.hpp"
 #include "core/db/errors.hpp"
+#include "core/db/group_commit.hpp"
 #include "core/db/migrator.hpp"
 #include "core/db/pool.hpp"
 #include "core/http/problem.hpp"
@@ -182,7 +183,8 @@ class OrdersDbTest : public ::testing::Test {
     module_ = make_module(context, dependencies, settings());
     module_->register_subscriptions(*bus_);
     workflow_ = std::make_unique<OrderWorkflow>(*pool_, *bus_, orders_, registry_);
-    placement_ = std::make_unique<OrderPlacement>(*pool_, *bus_, keys_, checkout_, orders_, *workflow_);
+    placement_ =
+        std::make_unique<OrderPlacement>(placements_, *bus_, keys_, checkout_, orders_, *workflow_, clock_);
     seed_world();
   }
 
@@ -451,6 +453,7 @@ class OrdersDbTest : public ::testing::Test {
   std::unique_ptr<events::OutboxEventBus> bus_;
   OrderRepository orders_{*pool_, io_.get_executor(), &registry_};
   idempotency::IdempotencyStore keys_{*pool_, clock_, "orders"};
+  db::GroupCommit placements_{*pool_, io_.get_executor(), "orders", {.name = "orders.placements"}, &registry_};
   OrderCheckout checkout_{&users_, &catalog_, settings().pricing, clock_};
   OrderQueries queries_{orders_, &users_, &catalog_, nullptr, clock_};
   OrderDirectory directory_{orders_};

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/db/errors.hpp"
+#include "core/db/group_commit.hpp"
 #include "core/db/pool_impl.hpp"
 
 namespace nelo::db {
@@ -15,12 +16,16 @@ using boost::asio::awaitable;
 Transaction::Transaction(std::unique_ptr<PooledConnection> connection, std::string module)
     : connection_(std::move(connection)), module_(std::move(module)) {}
 
+Transaction::Transaction(std::shared_ptr<detail::GroupCommitState> group, std::string module)
+    : group_(std::move(group)), module_(std::move(module)) {}
+
 Transaction::Transaction(Transaction&&) noexcept = default;
 
 // Destroying the PooledConnection hands the connection back; the pool rolls back what is open.
 Transaction::~Transaction() = default;
 
 awaitable<Result> Transaction::execute(std::string_view sql, const Params& params) {
+  if (group_) throw std::logic_error("a transaction of a group commit only queues statements for its commit");
   if (!connection_) throw std::logic_error("the transaction has already ended");
   if (connection_->pending_begin.empty()) co_return co_await connection_->get().execute_prepared(sql, params);
 
@@ -63,14 +68,34 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
 }
 
 void Transaction::execute_at_commit(std::string sql, Params params) {
-  if (!connection_) throw std::logic_error("the transaction has already ended");
+  if (!active()) throw std::logic_error("the transaction has already ended");
   at_commit_.push_back({std::move(sql), std::move(params)});
 }
 
+void Transaction::execute_rows_at_commit(std::string sql, Params columns) {
+  if (!active()) throw std::logic_error("the transaction has already ended");
+  at_commit_.push_back({std::move(sql), std::move(columns), true});
+}
+
 awaitable<void> Transaction::commit() {
-  if (!connection_) throw std::logic_error("the transaction has already ended");
-  auto deferred = std::move(at_commit_);
+  if (!active()) throw std::logic_error("the transaction has already ended");
+  auto deferred = detail::merge_row_statements(std::move(at_commit_));
   at_commit_.clear();
+  if (group_) {
+    auto group = std::move(group_);
+    if (deferred.empty()) {
+      run_on_commit_hooks();  // nothing to write
+      co_return;
+    }
+    try {
+      co_await detail::commit_in_group(std::move(group), std::move(deferred));
+    } catch (...) {
+      on_commit_.clear();
+      throw;
+    }
+    run_on_commit_hooks();
+    co_return;
+  }
   std::size_t first = 0;
   if (!deferred.empty() && !connection_->pending_begin.empty()) {
     // Nothing sent yet: the first queued statement opens the transaction like any first one.
@@ -100,6 +125,10 @@ awaitable<void> Transaction::commit() {
   }
   // (No statement ran: nothing was started on the server, so there is nothing to commit.)
   c.reset();
+  run_on_commit_hooks();
+}
+
+void Transaction::run_on_commit_hooks() {
   auto hooks = std::move(on_commit_);
   for (auto& hook : hooks) {
     try {
@@ -111,10 +140,12 @@ awaitable<void> Transaction::commit() {
 }
 
 awaitable<void> Transaction::rollback() {
-  if (!connection_) throw std::logic_error("the transaction has already ended");
-  auto c = std::move(connection_);
+  if (!active()) throw std::logic_error("the transaction has already ended");
   on_commit_.clear();
   at_commit_.clear();
+  group_.reset();  // nothing of it was sent
+  if (!connection_) co_return;
+  auto c = std::move(connection_);
   if (c->pending_begin.empty()) co_await c->get().execute_script("ROLLBACK");
 }
 

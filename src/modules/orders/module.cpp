@@ -1,5 +1,6 @@
 #include "modules/orders/module.hpp"
 
+#include "core/db/group_commit.hpp"
 #include "core/db/pool.hpp"
 #include "core/http/router.hpp"
 #include "modules/orders/api/v1/routes.hpp"
@@ -26,7 +27,8 @@ class OrdersModuleImpl final : public OrdersModule {
         keys_(context.pool, context.clock, context.executor, "orders", settings_.idempotency_purge_interval),
         checkout_(dependencies.users, dependencies.catalog, settings_.pricing, context.clock),
         workflow_(context.pool, context.bus, orders_, context.metrics),
-        placement_(context.pool, context.bus, keys_.store(), checkout_, orders_, workflow_),
+        placements_(context.pool, context.executor, "orders", {.name = "orders.placements"}, &context.metrics),
+        placement_(placements_, context.bus, keys_.store(), checkout_, orders_, workflow_, context.clock),
         queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
                  settings_.details_cache_ttl),
         directory_(orders_) {}
@@ -70,6 +72,7 @@ class OrdersModuleImpl final : public OrdersModule {
   idempotency::ModuleKeys keys_;
   OrderCheckout checkout_;
   OrderWorkflow workflow_;
+  db::GroupCommit placements_;
   OrderPlacement placement_;
   OrderQueries queries_;
   OrderDirectory directory_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/db/params.hpp"
+#include "core/db/row_statement.hpp"
 #include "shared/events/sql_template.hpp"
 
 namespace nelo::events {
@@ -12,18 +13,24 @@ namespace {
 
 namespace asio = boost::asio;
 
-// One statement: the event and its fan-out. occurred_at is the transaction's now(), like the
-// state change it records. A data-modifying CTE always runs, so an event with
-// no subscriber is still recorded.
-constexpr std::string_view kInsertEvent = R"sql(
-WITH event AS (
+// One statement: the events and their fan-out, a row statement (core/db/row_statement.hpp) with
+// one row per event: id, name, version, payload and its subscribers (a text[] literal as text).
+// Events queued together get their seq in queue order. occurred_at is the transaction's now(),
+// like the state change it records. A data-modifying CTE always runs, so an event with no
+// subscriber is still recorded.
+constexpr std::string_view kInsertEvents = R"sql(
+WITH input AS (
+  SELECT *
+  FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::jsonb[], $5::text[]) WITH ORDINALITY
+    AS e (id, name, version, payload, subscribers, n)
+), event AS (
   INSERT INTO {schema}.outbox (id, name, version, payload)
-  VALUES ($1, $2, $3, $4::jsonb)
+  SELECT id, name, version, payload FROM input ORDER BY n
   RETURNING id, seq
 )
 INSERT INTO {schema}.outbox_deliveries (event_id, subscriber, seq)
 SELECT event.id, s.subscriber, event.seq
-FROM event CROSS JOIN unnest($5::text[]) AS s (subscriber)
+FROM event JOIN input USING (id) CROSS JOIN unnest(input.subscribers::text[]) AS s (subscriber)
 )sql";
 
 // SKIP LOCKED lets concurrent claimers split the work; the lease then keeps the rows ours after
@@ -132,8 +139,9 @@ std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64
 
 void OutboxRepository::insert_at_commit(db::Transaction& tx, const Event& event,
                                         const std::vector<std::string>& subscribers) {
-  tx.execute_at_commit(render_sql(kInsertEvent, event.publisher),
-                       db::params(event.id, event.name, std::int32_t{event.version}, event.payload, subscribers));
+  tx.execute_rows_at_commit(
+      render_sql(kInsertEvents, event.publisher),
+      db::row(event.id, event.name, std::int32_t{event.version}, event.payload, db::to_param(subscribers)));
 }
 
 asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std::string& publisher,

@@ -5,6 +5,7 @@
 
 #include "core/db/errors.hpp"
 #include "core/db/params.hpp"
+#include "core/db/row_statement.hpp"
 #include "core/db/pool.hpp"
 #include "core/errors.hpp"
 #include "core/security/tokens.hpp"
@@ -15,14 +16,18 @@ namespace {
 
 namespace asio = boost::asio;
 
-// The key's answer, written by the transaction that did the work. The lock function raises
-// kKeyInFlight while another open transaction holds the key (it took the lock with its own row);
-// the primary key refuses the row once another request's answer is committed.
+// The key's answer, written by the transaction that did the work: a row statement
+// (core/db/row_statement.hpp), so that the keys of the transactions a db::GroupCommit commits
+// together go in one statement. The lock function raises kKeyInFlight while another open
+// transaction holds the key (it took the lock with its own row); the primary key refuses the row
+// once another request's answer is committed.
 constexpr std::string_view kInsert = R"sql(
 INSERT INTO {schema}.idempotency_keys (scope, key, fingerprint, response_status, response_body,
                                        response_content_type, response_location, created_at)
-SELECT $1::text, $2::text, $3::text, $4::integer, $5::text, $6::text, NULLIF($7::text, ''), $8::timestamptz
-FROM {schema}.lock_idempotency_key($1::text, $2::text)
+SELECT k.scope, k.key, k.fingerprint, k.status, k.body, k.content_type, NULLIF(k.location, ''), k.created_at
+FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[],
+            $8::timestamptz[]) AS k (scope, key, fingerprint, status, body, content_type, location, created_at)
+CROSS JOIN LATERAL {schema}.lock_idempotency_key(k.scope, k.key)
 )sql";
 
 constexpr std::string_view kSelect = R"sql(
@@ -133,9 +138,9 @@ asio::awaitable<Claim> IdempotencyStore::commit(db::Transaction& tx, const Claim
   }
   // With the COMMIT, in its round trip: nothing reads this statement's result, and if it fails
   // the COMMIT is skipped and the whole transaction rolls back.
-  tx.execute_at_commit(sql_->insert, db::params(claim.scope, claim.key, claim.fingerprint, response.status,
-                                                std::move(response.body), std::move(response.content_type),
-                                                std::move(response.location), clock_.now()));
+  tx.execute_rows_at_commit(sql_->insert, db::row(claim.scope, claim.key, claim.fingerprint, response.status,
+                                                  response.body, response.content_type, response.location,
+                                                  clock_.now()));
   bool in_flight = false;
   try {
     co_await tx.commit();

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "core/db/pool.hpp"
+#include "core/db/row_statement.hpp"
+#include "core/db/transaction.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/names.hpp"
 
@@ -30,29 +32,42 @@ constexpr std::string_view kModule = "orders";
 // The lines of `o` as written when it was placed (a jsonb array, in line order).
 #define NELO_ORDERS_LINES_COLUMN " o.lines"
 
-// One history entry (the `history` document of an order row), written with the database's now().
-#define NELO_ORDERS_HISTORY_ENTRY(from, to, action, actor_kind, actor_id, reason)                     \
+// One history entry (the `history` document of an order row).
+#define NELO_ORDERS_HISTORY_ENTRY(from, to, action, actor_kind, actor_id, reason, at)                 \
   "jsonb_build_object('from_status', " from ", 'to_status', " to ", 'action', " action ", 'actor_kind', " \
-  actor_kind ", 'actor_id', " actor_id ", 'reason', " reason ", 'at', now())"
+  actor_kind ", 'actor_id', " actor_id ", 'reason', " reason ", 'at', " at ")"
 
-// The order, its lines and its history, in one row. The history starts with the creation ($5,
-// by the customer); with a follow-up move ($22 non-null: from $5 to $22, by $23/$24/$25 with
-// reason $26), the order is stored already moved (status $22, version 2) and the move is the
-// second entry.
+// The orders, their lines and their history, one row each: a row statement
+// (core/db/row_statement.hpp), so that the orders placed by the transactions a db::GroupCommit
+// commits together go in one statement. A row's history starts with the creation (status r.status,
+// by the customer, at r.at); with a follow-up move (r.then_to non-null, by then_actor_kind /
+// then_actor_id, with then_reason), the order is stored already moved (version 2) and the move is
+// the second entry, at the same time.
 constexpr std::string_view kInsert =
     "INSERT INTO orders.orders AS o"
     " (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal, delivery_fee,"
     "  service_fee, total, distance_m, notes, delivery_address, dropoff_lng, dropoff_lat, merchant_snapshot,"
-    "  pickup_lng, pickup_lat, customer_snapshot, lines, version, history)"
-    " VALUES ($1, $2::uuid, $3, $4, COALESCE($22::text, $5::text), $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb,"
-    "         $15::float8, $16::float8, $17::jsonb, $18::float8, $19::float8, $20::jsonb, $21::jsonb,"
-    "         CASE WHEN $22::text IS NULL THEN 1 ELSE 2 END,"
-    "         jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "$5::text", "NULL::text", "'customer'::text",
-                                                          "$2::uuid", "NULL::text") ")"
-    "         || CASE WHEN $22::text IS NULL THEN '[]'::jsonb"
-    "            ELSE jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("$5::text", "$22::text", "$23::text", "$24::text",
-                                                               "$25::uuid", "$26::text") ") END)"
-    " RETURNING o.version, o.created_at, o.updated_at";
+    "  pickup_lng, pickup_lat, customer_snapshot, lines, version, history, created_at, updated_at)"
+    " SELECT r.id, r.customer_id, r.merchant_id, r.merchant_owner_id, COALESCE(r.then_to, r.status),"
+    "        r.payment_method, r.currency, r.subtotal, r.delivery_fee, r.service_fee, r.total, r.distance_m,"
+    "        r.notes, r.delivery_address, r.dropoff_lng, r.dropoff_lat, r.merchant_snapshot, r.pickup_lng,"
+    "        r.pickup_lat, r.customer_snapshot, r.lines, CASE WHEN r.then_to IS NULL THEN 1 ELSE 2 END,"
+    "        jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("NULL::text", "r.status", "NULL::text", "'customer'::text",
+                                                          "r.customer_id", "NULL::text", "r.at") ")"
+    "        || CASE WHEN r.then_to IS NULL THEN '[]'::jsonb"
+    "           ELSE jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("r.status", "r.then_to", "r.then_action",
+                                                                   "r.then_actor_kind", "r.then_actor_id",
+                                                                   "r.then_reason", "r.at") ") END,"
+    "        r.at, r.at"
+    " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::bigint[],"
+    "             $9::bigint[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[], $14::jsonb[],"
+    "             $15::float8[], $16::float8[], $17::jsonb[], $18::float8[], $19::float8[], $20::jsonb[],"
+    "             $21::jsonb[], $22::text[], $23::text[], $24::text[], $25::uuid[], $26::text[],"
+    "             $27::timestamptz[])"
+    "   AS r (id, customer_id, merchant_id, merchant_owner_id, status, payment_method, currency, subtotal,"
+    "         delivery_fee, service_fee, total, distance_m, notes, delivery_address, dropoff_lng, dropoff_lat,"
+    "         merchant_snapshot, pickup_lng, pickup_lat, customer_snapshot, lines, then_to, then_action,"
+    "         then_actor_kind, then_actor_id, then_reason, at)";
 
 constexpr std::string_view kSelectForUpdate =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
@@ -68,7 +83,8 @@ constexpr std::string_view kMove =
     "UPDATE orders.orders"
     " SET status = $3, version = version + 1, updated_at = now(),"
     "     history = history || jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("$2::text", "$3::text", "$4::text",
-                                                                           "$5::text", "$6::uuid", "$7::text") ")"
+                                                                           "$5::text", "$6::uuid", "$7::text",
+                                                                           "now()") ")"
     " WHERE id = $1 AND status = $2"
     " RETURNING version, updated_at";
 
@@ -331,8 +347,9 @@ OrderRepository::OrderWithHistory read_order_with_history(const db::Row& row) {
 
 }  // namespace
 
-asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::insert(db::Transaction& tx, Order& o,
-                                                                                     const StatusChange* then) {
+std::optional<OrderRepository::StatusUpdate> OrderRepository::insert_at_commit(db::Transaction& tx, Order& o,
+                                                                             Timestamp at,
+                                                                             const StatusChange* then) {
   if (then && (!then->from || *then->from != o.status || !then->action)) {
     throw std::logic_error("orders: a move written with the order must start from its initial status");
   }
@@ -348,22 +365,18 @@ asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::i
     then_actor_id = then->actor_id;
     then_reason = then->reason;
   }
-  db::Params values = db::params(o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, to_string(o.status),
-                                 to_string(o.payment_method), o.pricing.currency, o.pricing.subtotal,
-                                 o.pricing.delivery_fee, o.pricing.service_fee, o.pricing.total, o.distance_m, o.notes,
-                                 address, o.delivery_address.point.lng, o.delivery_address.point.lat, merchant,
-                                 o.merchant.point.lng, o.merchant.point.lat, customer, lines, then_to, then_action,
-                                 then_actor_kind, then_actor_id, then_reason);
-  auto inserted = co_await tx.execute(kInsert, values);
-  const auto row = inserted.front();
+  tx.execute_rows_at_commit(
+      std::string(kInsert),
+      db::row(o.id, o.customer_id, o.merchant_id, o.merchant_owner_id, to_string(o.status),
+              to_string(o.payment_method), o.pricing.currency, o.pricing.subtotal, o.pricing.delivery_fee,
+              o.pricing.service_fee, o.pricing.total, o.distance_m, o.notes, address, o.delivery_address.point.lng,
+              o.delivery_address.point.lat, merchant, o.merchant.point.lng, o.merchant.point.lat, customer, lines,
+              then_to, then_action, then_actor_kind, then_actor_id, then_reason, at));
   o.version = 1;
-  o.created_at = row.get<Timestamp>("created_at");
-  o.updated_at = row.get<Timestamp>("updated_at");
-  if (!then) co_return std::nullopt;
-  StatusUpdate update;
-  update.version = row.get<std::int32_t>("version");
-  update.updated_at = o.updated_at;
-  co_return update;
+  o.created_at = at;
+  o.updated_at = at;
+  if (!then) return std::nullopt;
+  return StatusUpdate{2, at};
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Transaction& tx, std::string order_id) {

@@ -38,13 +38,15 @@ class OrderRepository {
     Timestamp updated_at{};
   };
 
-  // Inserts the order in its (initial) status, with its lines and its creation history row (by
-  // its customer); sets version, created_at and updated_at from the database. With `then` (a move
+  // Queues the insert of the order in its (initial) status, with its lines and its creation in
+  // its history (by its customer), to run with tx's commit: a row statement, so that the orders
+  // of the transactions a db::GroupCommit commits together go in one statement. `at` is its
+  // creation time; version, created_at and updated_at are set on `order`. With `then` (a move
   // from that status), the order is stored already moved, `then` follows the creation in its
-  // history, and the move's version and time are returned: one statement instead of two, and no
-  // second version of a row that was just written.
-  boost::asio::awaitable<std::optional<StatusUpdate>> insert(db::Transaction& tx, Order& order,
-                                                             const StatusChange* then = nullptr);
+  // history at the same time, and the move's version and time are returned: no second version of
+  // a row that was just written.
+  std::optional<StatusUpdate> insert_at_commit(db::Transaction& tx, Order& order, Timestamp at,
+                                               const StatusChange* then = nullptr);
 
   // The order with its lines, its row locked until tx ends; nullopt when there is none.
   boost::asio::awaitable<std::optional<Order>> find_for_update(db::Transaction& tx, std::string order_id);

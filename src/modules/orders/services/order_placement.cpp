@@ -5,7 +5,7 @@
 #include <exception>
 #include <stdexcept>
 
-#include "core/db/pool.hpp"
+#include "core/db/group_commit.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
 #include "modules/orders/services/order_checkout.hpp"
@@ -18,8 +18,6 @@ namespace nelo::orders {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::string_view kModule = "orders";
 
 // A client error the check decided on, rendered to be stored as the key's answer: validation
 // (422) and other 4xx. Not 409 and 429, which say "not now" rather than "never": a retry may
@@ -148,8 +146,11 @@ asio::awaitable<PlacementOutcome> OrderPlacement::write(std::string customer_id,
   if (order.payment_method == PaymentMethod::Cash) {
     placing = workflow_.resolve(order, Action::Place, Actor::system(), std::nullopt);
   }
-  auto tx = co_await pool_.begin(kModule);
-  auto placed = co_await orders_.insert(tx, order, placing ? &placing->change : nullptr);
+  // Every write goes with the commit, and the commit goes with those of the other placements
+  // ready then (db::GroupCommit): under load, one statement writes a group's orders, one its events
+  // and one its keys' answers.
+  auto tx = placements_.begin();
+  auto placed = orders_.insert_at_commit(tx, order, clock_.now(), placing ? &placing->change : nullptr);
 
   auto payload = order_created_payload(order, *request.payment);
   co_await bus_.publish(tx, std::string(kOrderCreated), kOrderEventVersion, std::move(payload));

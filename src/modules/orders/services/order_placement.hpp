@@ -7,7 +7,8 @@
 //     Fresh     -> read the body, check it against users and catalog
 //                    a client error (400, 422) -> stored as the key's response, replayed as such
 //                  write order, lines, history and order.created (+ order.placed for cash)
-//                  and store the 201 response, all in ONE transaction
+//                  and store the 201 response, all in ONE transaction, committed with the
+//                  placements ready at the same time (db::GroupCommit)
 //                  anything else (503, a bug) -> nothing is stored: retrying may succeed
 //   storing the answer can still find the key taken by a concurrent request with it: 409 while
 //   that request's transaction is open, its answer (or 422) once it committed.
@@ -21,11 +22,12 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/time.hpp"
 #include "modules/orders/models.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
 
 namespace nelo::db {
-class Pool;
+class GroupCommit;
 }
 namespace nelo::events {
 class EventBus;
@@ -55,9 +57,16 @@ struct PlacementOutcome {
 
 class OrderPlacement {
  public:
-  OrderPlacement(db::Pool& pool, events::EventBus& bus, idempotency::IdempotencyStore& keys, OrderCheckout& checkout,
-                 OrderRepository& orders, OrderWorkflow& workflow)
-      : pool_(pool), bus_(bus), keys_(keys), checkout_(checkout), orders_(orders), workflow_(workflow) {}
+  // `placements` commits the placements' transactions (as the orders module).
+  OrderPlacement(db::GroupCommit& placements, events::EventBus& bus, idempotency::IdempotencyStore& keys,
+                 OrderCheckout& checkout, OrderRepository& orders, OrderWorkflow& workflow, const Clock& clock)
+      : placements_(placements),
+        bus_(bus),
+        keys_(keys),
+        checkout_(checkout),
+        orders_(orders),
+        workflow_(workflow),
+        clock_(clock) {}
 
   // `read_request` reads and validates the body (throwing BadRequest or ValidationError); it is
   // called once the key is known to be unused, so that a refused body is the key's answer like any other
@@ -73,12 +82,13 @@ class OrderPlacement {
                                                  const idempotency::Claim& claim,
                                                  const PlacementResponses& responses);
 
-  db::Pool& pool_;
+  db::GroupCommit& placements_;
   events::EventBus& bus_;
   idempotency::IdempotencyStore& keys_;
   OrderCheckout& checkout_;
   OrderRepository& orders_;
   OrderWorkflow& workflow_;
+  const Clock& clock_;
 };
 
 }  // namespace nelo::orders

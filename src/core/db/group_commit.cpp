@@ -1,0 +1,214 @@
+#include "core/db/group_commit.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
+#include "core/db/completion.hpp"
+#include "core/db/pool.hpp"
+#include "core/errors.hpp"
+#include "core/metrics/registry.hpp"
+
+namespace nelo::db {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// A commit() waiting for its group. No work guard: while a waiter is queued or in a group, a
+// drain() coroutine is running, which keeps the io_context busy.
+struct Waiter {
+  std::vector<detail::QueuedStatement> statements;
+  std::unique_ptr<detail::Completion<std::exception_ptr>> done;
+};
+
+}  // namespace
+
+namespace detail {
+
+struct GroupCommitState {
+  GroupCommitState(Pool& p, asio::any_io_executor ex, std::string m, GroupCommitOptions o)
+      : pool(p), executor(std::move(ex)), module(std::move(m)), options(std::move(o)) {}
+
+  Pool& pool;
+  const asio::any_io_executor executor;
+  const std::string module;
+  const GroupCommitOptions options;
+
+  std::mutex mutex;
+  std::vector<Waiter> pending;  // oldest first
+  std::size_t draining = 0;     // drain() coroutines running, at most options.max_in_flight
+
+  std::atomic<std::uint64_t> transactions{0}, groups{0}, fallbacks{0};
+  metrics::Counter* transactions_metric = nullptr;  // set once, before any commit
+  metrics::Counter* groups_metric = nullptr;
+  metrics::Counter* fallbacks_metric = nullptr;
+};
+
+}  // namespace detail
+
+namespace {
+
+using State = detail::GroupCommitState;
+
+// One database transaction with `statements`, committed (or thrown).
+asio::awaitable<void> run_transaction(State& s, std::vector<detail::QueuedStatement> statements) {
+  auto tx = co_await s.pool.begin(s.module);
+  for (auto& statement : statements) {
+    if (statement.rows) {
+      tx.execute_rows_at_commit(std::move(statement.sql), std::move(statement.params));
+    } else {
+      tx.execute_at_commit(std::move(statement.sql), std::move(statement.params));
+    }
+  }
+  co_await tx.commit();
+}
+
+void count(State& s, std::size_t transactions, bool fallback) {
+  s.groups.fetch_add(1, std::memory_order_relaxed);
+  s.transactions.fetch_add(transactions, std::memory_order_relaxed);
+  if (fallback) s.fallbacks.fetch_add(1, std::memory_order_relaxed);
+  if (s.groups_metric) {
+    s.groups_metric->inc();
+    s.transactions_metric->inc(static_cast<double>(transactions));
+    if (fallback) s.fallbacks_metric->inc();
+  }
+}
+
+// Commits the group as one transaction; if a statement fails, each of its transactions alone.
+asio::awaitable<void> commit_group(State& s, std::vector<Waiter>& group) {
+  if (group.size() == 1) {
+    std::exception_ptr failure;
+    try {
+      co_await run_transaction(s, std::move(group.front().statements));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    count(s, 1, false);
+    group.front().done->complete(failure);
+    co_return;
+  }
+
+  std::vector<detail::QueuedStatement> all;
+  for (const auto& waiter : group) all.insert(all.end(), waiter.statements.begin(), waiter.statements.end());
+  std::exception_ptr failure;
+  bool alone = false;
+  try {
+    co_await run_transaction(s, detail::merge_row_statements(std::move(all)));
+  } catch (const ServiceUnavailable&) {
+    // Unreachable, connection lost or timed out: whether the COMMIT arrived is unknown, and
+    // each transaction alone would meet the same. Every one gets the error, as a lone one would.
+    failure = std::current_exception();
+  } catch (...) {
+    // PostgreSQL refused a statement, so nothing of the group was kept: each transaction on its
+    // own finds out whether the refusal was its.
+    alone = true;
+  }
+  count(s, group.size(), alone);
+  if (!alone) {
+    for (auto& waiter : group) waiter.done->complete(failure);
+    co_return;
+  }
+  for (auto& waiter : group) {
+    std::exception_ptr own;
+    try {
+      co_await run_transaction(s, std::move(waiter.statements));
+    } catch (...) {
+      own = std::current_exception();
+    }
+    waiter.done->complete(own);
+  }
+}
+
+// Sends the waiting transactions, a group at a time, until none is left.
+asio::awaitable<void> drain(std::shared_ptr<State> s) {
+  for (;;) {
+    std::vector<Waiter> group;
+    {
+      std::lock_guard lock(s->mutex);
+      if (s->pending.empty()) {
+        --s->draining;
+        co_return;
+      }
+      const auto take = static_cast<std::ptrdiff_t>(std::min(s->pending.size(), s->options.max_group));
+      group.assign(std::make_move_iterator(s->pending.begin()), std::make_move_iterator(s->pending.begin() + take));
+      s->pending.erase(s->pending.begin(), s->pending.begin() + take);
+    }
+    co_await commit_group(*s, group);
+  }
+}
+
+void enqueue(const std::shared_ptr<State>& s, Waiter waiter) {
+  bool start = false;
+  {
+    std::lock_guard lock(s->mutex);
+    s->pending.push_back(std::move(waiter));
+    if (s->draining < s->options.max_in_flight) {
+      ++s->draining;
+      start = true;
+    }
+  }
+  // Posted, not run here: the transactions ready meanwhile (this I/O turn) join the group.
+  if (start) asio::co_spawn(s->executor, drain(s), asio::detached);
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string module, GroupCommitOptions options,
+                         metrics::Registry* metrics)
+    : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(options))) {
+  if (state_->options.max_group == 0 || state_->options.max_in_flight == 0) {
+    throw std::invalid_argument("GroupCommit: max_group and max_in_flight must be at least 1");
+  }
+  if (metrics) {
+    const std::vector<std::string> label{state_->options.name};
+    state_->transactions_metric =
+        &metrics->counter("nelo_db_group_commit_transactions_total", "Transactions committed through group commits",
+                          {"group"})
+             .with(label);
+    state_->groups_metric = &metrics
+                                 ->counter("nelo_db_group_commit_groups_total",
+                                           "Groups group commits sent (transactions / groups = group size)", {"group"})
+                                 .with(label);
+    state_->fallbacks_metric =
+        &metrics
+             ->counter("nelo_db_group_commit_fallbacks_total",
+                       "Groups a statement refused, then committed one transaction at a time", {"group"})
+             .with(label);
+  }
+}
+
+GroupCommit::~GroupCommit() = default;
+
+Transaction GroupCommit::begin() { return Transaction(state_, state_->module); }
+
+GroupCommitStats GroupCommit::stats() const {
+  return {state_->transactions.load(std::memory_order_relaxed), state_->groups.load(std::memory_order_relaxed),
+          state_->fallbacks.load(std::memory_order_relaxed)};
+}
+
+namespace detail {
+
+asio::awaitable<void> commit_in_group(std::shared_ptr<GroupCommitState> group,
+                                      std::vector<QueuedStatement> statements) {
+  // A named initiation capturing only pointers: it runs before async_initiate returns.
+  auto* s = &group;
+  auto* queued = &statements;
+  auto initiation = [s, queued](auto handler) {
+    enqueue(*s, Waiter{std::move(*queued), completion_for<std::exception_ptr>(std::move(handler))});
+  };
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(initiation,
+                                                                                         asio::use_awaitable);
+}
+
+}  // namespace detail
+
+}  // namespace nelo::db

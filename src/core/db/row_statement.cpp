@@ -1,0 +1,81 @@
+#include "core/db/row_statement.hpp"
+
+#include <stdexcept>
+#include <string_view>
+
+namespace nelo::db {
+
+Param as_column(const Param& value) {
+  if (!value) return std::string("{NULL}");
+  // Double-quoted, so that commas, braces, spaces and the word NULL stay data; inside the quotes
+  // only '"' and '\' need a backslash.
+  std::string out;
+  out.reserve(value->size() + 4);
+  out += "{\"";
+  for (const char c : *value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += "\"}";
+  return out;
+}
+
+namespace detail {
+namespace {
+
+std::string_view elements(const Param& column) {
+  if (!column || column->size() < 2 || column->front() != '{' || column->back() != '}') {
+    throw std::invalid_argument("db: a row statement's parameters must be array literals");
+  }
+  return std::string_view(*column).substr(1, column->size() - 2);
+}
+
+// `into`'s columns followed by `more`'s.
+void append_columns(QueuedStatement& into, const QueuedStatement& more) {
+  if (into.params.size() != more.params.size()) {
+    throw std::invalid_argument("db: row statements of one text with different numbers of columns");
+  }
+  for (std::size_t k = 0; k < into.params.size(); ++k) {
+    const auto tail = elements(more.params[k]);
+    if (tail.empty()) continue;
+    std::string& column = *into.params[k];
+    if (elements(into.params[k]).empty()) {
+      column = *more.params[k];
+      continue;
+    }
+    column.pop_back();  // '}'
+    column += ',';
+    column += tail;
+    column += '}';
+  }
+  into.row_count += more.row_count;
+}
+
+}  // namespace
+
+std::vector<QueuedStatement> merge_row_statements(std::vector<QueuedStatement> queued) {
+  std::vector<QueuedStatement> out;
+  out.reserve(queued.size());
+  for (auto& statement : queued) {
+    if (statement.rows) {
+      QueuedStatement* first = nullptr;
+      for (auto& earlier : out) {
+        if (earlier.rows && earlier.sql == statement.sql) {
+          first = &earlier;
+          break;
+        }
+      }
+      if (first) {
+        append_columns(*first, statement);
+        continue;
+      }
+      for (const auto& column : statement.params) elements(column);  // validated once here
+    }
+    out.push_back(std::move(statement));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+}  // namespace nelo::db
