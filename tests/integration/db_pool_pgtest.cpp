@@ -129,6 +129,26 @@ TEST_F(PoolTest, Waiter_GetsTheConnectionAsSoonAsItIsReleased) {
   EXPECT_EQ(pool->stats().size, 1u);
 }
 
+TEST_F(PoolTest, OnceEveryWaiterIsServed_NoAcquisitionTimerIsLeftBehind) {
+  // A waiter's deadline arms a timer; served long before it, nothing must keep the io_context
+  // busy until that deadline (run() returns when no work is left).
+  auto o = options(1);
+  o.acquire_timeout = std::chrono::seconds(60);
+  auto pool = make_pool(o);
+  prepare(*pool);
+  const auto start = Clock::now();
+  run([&]() -> awaitable<void> {
+    auto holder = co_await pool->begin("app");
+    boost::asio::co_spawn(
+        io, [&]() -> awaitable<void> { co_await pool->execute("app", "SELECT 1"); }, boost::asio::detached);
+    co_await sleep_for(100ms);
+    EXPECT_EQ(pool->stats().waiting, 1u);
+    co_await holder.commit();
+  }(), 2);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(30)) << "the 60 s acquisition timer was left armed";
+  EXPECT_EQ(pool->stats().waits_total, 1u);
+}
+
 TEST_F(PoolTest, Ping_IsTrueWhenTheDatabaseAnswers) {
   auto pool = make_pool(2);
   EXPECT_TRUE(run(pool->ping()));

@@ -217,6 +217,16 @@ void PoolImpl::sweep() {
   if (rearm) arm_sweep();
 }
 
+void PoolImpl::disarm_sweep() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!waiters_.empty()) return;  // waiting again since: the armed sweep is theirs
+    sweep_at_.reset();
+  }
+  // A timer left armed would keep the io_context busy until it fired, for nothing.
+  sweep_timer_.cancel();
+}
+
 void PoolImpl::complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant) {
   handler->complete(executor_, ec, std::move(grant));
 }
@@ -237,13 +247,16 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
   std::unique_ptr<GrantHandler> handler;
   std::unique_ptr<Connection> to_close;
   std::vector<std::unique_ptr<Connection>> expired;
+  bool disarm = false;
   {
     std::lock_guard lock(mutex_);
     if (!closed_ && !waiters_.empty()) {
       // The slot (and the connection, if any) passes straight to the oldest waiter. Its deadline
-      // may still be the armed sweep's: that sweep then finds nothing due and re-arms.
+      // may still be the armed sweep's: that sweep then finds nothing due and re-arms, unless
+      // nobody waits any more and the sweep is disarmed.
       handler = std::move(waiters_.front().handler);
       waiters_.pop_front();
+      disarm = waiters_.empty() && sweep_at_.has_value();
     } else {
       --in_use_;
       if (connection && !closed_) {
@@ -261,6 +274,13 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
       complete(std::move(handler), {}, Grant{std::move(connection)});
     } catch (const std::exception& e) {
       spdlog::error("database: could not wake a waiter: {}", e.what());
+    }
+  }
+  if (disarm) {
+    try {
+      asio::post(sweep_strand_, [self = std::static_pointer_cast<PoolImpl>(shared_from_this())] { self->disarm_sweep(); });
+    } catch (const std::exception& e) {
+      spdlog::debug("database: could not disarm the acquisition sweep: {}", e.what());  // it fires for nothing
     }
   }
   if (!expired.empty()) spdlog::debug("database: closed {} connection(s) idle for too long", expired.size());

@@ -124,6 +124,7 @@ class PoolImpl final : public Pool {
   // waiters whose time has come and re-arms for the next. Both run on sweep_strand_.
   void arm_sweep();
   void sweep();
+  void disarm_sweep();  // on sweep_strand_: once nobody waits
   void complete(std::unique_ptr<GrantHandler> handler, boost::system::error_code ec, Grant grant);
   // Moves the connections idle for options_.idle_timeout out of the idle list into `out`, to be
   // closed outside the lock (mutex_ held). Run whenever a connection comes back: no timer, so an
