@@ -123,6 +123,10 @@ suite_run() {
   done
 
   # 80% of the saturating rate: each of the connections waits so that together they offer it.
+  # It starts after a CHECKPOINT, like each phase from a known state: the saturating phases
+  # write ~1.5 GB of WAL, and the checkpoint that volume starts would otherwise be flushing
+  # during this phase, or not, depending on the host's disk (docs/benchmarks.md).
+  psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
   local offered delay paced_rps paced_p99
   offered=$(( place_rps * 8 / 10 ))
   delay=$(( BENCH_WRK_CONNECTIONS * 1000 / (offered > 0 ? offered : 1) ))

@@ -27,6 +27,11 @@ function request()
   return wrk.format("POST", "/api/v1/orders", headers, body)
 end
 
+-- Think times drawn from an exponential distribution of mean ORDER_DELAY_MS (as TPC-C's), so that
+-- the connections act as independent clients. A fixed delay keeps them in step: all fifty answer,
+-- wait, and send together, and the test then measures how long a burst of fifty takes to drain.
 if pace > 0 then
-  function delay() return pace end
+  function delay()
+    return math.floor(math.min(-pace * math.log(1 - math.random()), 10 * pace))
+  end
 end
