@@ -8,15 +8,20 @@ namespace nelo::db {
 Param as_column(const Param& value) {
   if (!value) return std::string("{NULL}");
   // Double-quoted, so that commas, braces, spaces and the word NULL stay data; inside the quotes
-  // only '"' and '\' need a backslash.
-  std::string out;
-  out.reserve(value->size() + 4);
-  out += "{\"";
-  for (const char c : *value) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+  // only '"' and '\' need a backslash. Sized once: JSON documents have many quotes.
+  const std::string_view text = *value;
+  std::size_t escapes = 0;
+  for (const char c : text) escapes += (c == '"' || c == '\\') ? 1 : 0;
+  std::string out(text.size() + escapes + 4, '\0');
+  char* p = out.data();
+  *p++ = '{';
+  *p++ = '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') *p++ = '\\';
+    *p++ = c;
   }
-  out += "\"}";
+  *p++ = '"';
+  *p = '}';
   return out;
 }
 
