@@ -94,6 +94,7 @@ TEST(OrdersSettings, DefaultsWithoutVariables) {
   EXPECT_EQ(s.pricing.service_fee_min, 49);
   EXPECT_EQ(s.pricing.service_fee_max, 499);
   EXPECT_EQ(s.idempotency_purge_interval, std::chrono::hours(1));
+  EXPECT_EQ(s.placement_group_max, 32u);
 }
 
 TEST(OrdersSettings, ReadsEveryVariable) {
@@ -101,13 +102,15 @@ TEST(OrdersSettings, ReadsEveryVariable) {
                                                   {"NELO_ORDERS_SERVICE_FEE_BPS", "250"},
                                                   {"NELO_ORDERS_SERVICE_FEE_MIN", "10"},
                                                   {"NELO_ORDERS_SERVICE_FEE_MAX", "900"},
-                                                  {"NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS", "600"}};
+                                                  {"NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS", "600"},
+                                                  {"NELO_ORDERS_PLACEMENT_GROUP_MAX", "1"}};
   const OrdersSettings s = orders_settings_from_environment(&env);
   EXPECT_EQ(s.pricing.delivery_fee_tiers, (std::vector<DeliveryFeeTier>{{1500, 0}, {3000, 250}}));
   EXPECT_EQ(s.pricing.service_fee_bps, 250);
   EXPECT_EQ(s.pricing.service_fee_min, 10);
   EXPECT_EQ(s.pricing.service_fee_max, 900);
   EXPECT_EQ(s.idempotency_purge_interval, std::chrono::seconds(600));
+  EXPECT_EQ(s.placement_group_max, 1u);
 }
 
 TEST(OrdersSettings, MalformedTiersAreRefusedWithTheReason) {
@@ -126,7 +129,8 @@ TEST(OrdersSettings, MalformedTiersAreRefusedWithTheReason) {
 TEST(OrdersSettings, EveryBadVariableIsListedAtOnce) {
   const std::map<std::string, std::string> env = {{"NELO_ORDERS_DELIVERY_FEE_TIERS", "4000:1,2000:2"},
                                                   {"NELO_ORDERS_SERVICE_FEE_BPS", "10001"},
-                                                  {"NELO_ORDERS_SERVICE_FEE_MIN", "x"}};
+                                                  {"NELO_ORDERS_SERVICE_FEE_MIN", "x"},
+                                                  {"NELO_ORDERS_PLACEMENT_GROUP_MAX", "0"}};
   try {
     orders_settings_from_environment(&env);
     FAIL() << "accepted";
@@ -135,6 +139,7 @@ TEST(OrdersSettings, EveryBadVariableIsListedAtOnce) {
     EXPECT_NE(message.find("NELO_ORDERS_DELIVERY_FEE_TIERS"), std::string::npos) << message;
     EXPECT_NE(message.find("NELO_ORDERS_SERVICE_FEE_BPS"), std::string::npos) << message;
     EXPECT_NE(message.find("NELO_ORDERS_SERVICE_FEE_MIN"), std::string::npos) << message;
+    EXPECT_NE(message.find("NELO_ORDERS_PLACEMENT_GROUP_MAX"), std::string::npos) << message;
   }
 }
 

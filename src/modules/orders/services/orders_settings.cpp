@@ -127,6 +127,9 @@ OrdersSettings orders_settings_from_environment(const std::map<std::string, std:
   std::int64_t cache_ms = s.details_cache_ttl.count();
   r.read_integer("NELO_ORDERS_DETAILS_CACHE_MS", cache_ms, 0, 60'000);
   s.details_cache_ttl = std::chrono::milliseconds(cache_ms);
+  std::int64_t group_max = static_cast<std::int64_t>(s.placement_group_max);
+  r.read_integer("NELO_ORDERS_PLACEMENT_GROUP_MAX", group_max, 1, 256);
+  s.placement_group_max = static_cast<std::size_t>(group_max);
   if (!r.problems().empty()) {
     std::string message = "invalid orders configuration:";
     for (const auto& p : r.problems()) message += "\n  " + p;

@@ -3,6 +3,7 @@
 // "Pricing"). Amounts are minor units of the order's currency, whatever it is.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -38,6 +39,9 @@ struct OrdersSettings {
   // the merchant (including "open now") as they were read for an earlier request; 0 asks users
   // and catalog on every read. Placing an order never uses it.
   std::chrono::milliseconds details_cache_ttl{2000};
+  // NELO_ORDERS_PLACEMENT_GROUP_MAX: at most this many placements committed together
+  // (db::GroupCommit); 1 commits each placement in a transaction of its own.
+  std::size_t placement_group_max = 32;
 };
 
 // "2000:199,4000:299" -> tiers; nullopt (and `problem` set) when malformed, empty, not strictly
