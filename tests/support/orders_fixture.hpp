@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -397,6 +398,38 @@ class OrdersDbTest : public ::testing::Test {
     std::thread other([this] { io_.run(); });
     io_.run();
     other.join();
+  }
+
+  // What placements run at once got: 201s (first or replayed, their bodies by key), 409s, and
+  // anything else.
+  struct ConcurrentOutcomes {
+    std::atomic<int> created{0}, replayed{0}, in_flight{0}, other{0};
+    std::mutex mutex;
+    std::map<std::string, std::set<std::string>> bodies_by_key;
+    std::set<std::string> created_ids;  // of the first (not replayed) 201s
+  };
+
+  // Places request() for the customer once per key of `keys` (repeat a key to race it), all at once.
+  void place_at_once(const std::vector<std::string>& keys, ConcurrentOutcomes& out) {
+    std::vector<std::function<asio::awaitable<void>()>> tasks;
+    for (const auto& key : keys) {
+      tasks.push_back([this, key, &out]() -> asio::awaitable<void> {
+        std::optional<Placed> placed;
+        try {
+          placed = co_await place_async(request(), key, customer_);
+        } catch (const Conflict& e) {
+          (e.status() == 409 ? out.in_flight : out.other).fetch_add(1);
+        } catch (...) {
+          out.other.fetch_add(1);
+        }
+        if (!placed) co_return;
+        (placed->replayed ? out.replayed : out.created).fetch_add(1);
+        std::lock_guard lock(out.mutex);
+        out.bodies_by_key[key].insert(placed->response.body);
+        if (!placed->replayed) out.created_ids.insert(placed->id());
+      });
+    }
+    run_concurrently(std::move(tasks));
   }
 
   // Polls `condition` every 20 ms until it holds; fails the test after `timeout`.

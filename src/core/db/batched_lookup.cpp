@@ -1,64 +1,57 @@
 #include "core/db/batched_lookup.hpp"
 
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include "core/db/coalescing_queue.hpp"
 #include "core/db/completion.hpp"
 #include "core/db/params.hpp"
 #include "core/db/pool.hpp"
 #include "core/metrics/registry.hpp"
 
 namespace nelo::db {
-namespace {
 
 namespace asio = boost::asio;
 
-// A find() waiting for its row. No work guard: while a waiter is queued or in a batch, a drain()
-// coroutine is running, which keeps the io_context busy.
-using RowCompletion = detail::Completion<std::exception_ptr, std::optional<FoundRow>>;
+namespace detail {
 
-struct Waiter {
+// A find() waiting for its row.
+struct LookupWaiter {
   std::string key;
-  std::unique_ptr<RowCompletion> done;
+  std::unique_ptr<Completion<std::exception_ptr, std::optional<FoundRow>>> done;
 };
 
-}  // namespace
+}  // namespace detail
 
-struct BatchedLookup::State {
+struct BatchedLookup::State : detail::CoalescingQueue<BatchedLookup::State, detail::LookupWaiter> {
   State(Pool& p, asio::any_io_executor ex, std::string m, std::string s, std::string k, BatchedLookupOptions o)
-      : pool(p), executor(std::move(ex)), module(std::move(m)), sql(std::move(s)), key_column(std::move(k)),
-        options(o) {}
+      : CoalescingQueue(std::move(ex), o.max_batch, o.max_in_flight),
+        pool(p),
+        module(std::move(m)),
+        sql(std::move(s)),
+        key_column(std::move(k)),
+        options(std::move(o)) {}
+
+  // One statement for the batch's distinct keys; each waiter gets its row, or the statement's error.
+  asio::awaitable<void> serve(std::vector<detail::LookupWaiter>& batch);
 
   Pool& pool;
-  const asio::any_io_executor executor;
   const std::string module, sql, key_column;
   const BatchedLookupOptions options;
-
-  std::mutex mutex;
-  std::vector<Waiter> pending;  // oldest first
-  std::size_t draining = 0;     // drain() coroutines running, at most options.max_in_flight
 
   std::atomic<std::uint64_t> lookups{0}, statements{0};
   metrics::Counter* lookups_metric = nullptr;  // set once, before any find()
   metrics::Counter* statements_metric = nullptr;
 };
 
-namespace {
-
-using State = BatchedLookup::State;
-
-// One statement for the batch's distinct keys; each waiter gets its row, or the statement's error.
-asio::awaitable<void> answer(State& s, std::vector<Waiter>& batch) {
+asio::awaitable<void> BatchedLookup::State::serve(std::vector<detail::LookupWaiter>& batch) {
+  State& s = *this;
   std::vector<std::string> keys;
   keys.reserve(batch.size());
   for (const auto& w : batch) {
@@ -104,47 +97,10 @@ asio::awaitable<void> answer(State& s, std::vector<Waiter>& batch) {
   }
 }
 
-// Sends the waiting keys, a batch at a time, until none is left.
-asio::awaitable<void> drain(std::shared_ptr<State> s) {
-  for (;;) {
-    std::vector<Waiter> batch;
-    {
-      std::lock_guard lock(s->mutex);
-      if (s->pending.empty()) {
-        --s->draining;
-        co_return;
-      }
-      const auto take = static_cast<std::ptrdiff_t>(std::min(s->pending.size(), s->options.max_batch));
-      batch.assign(std::make_move_iterator(s->pending.begin()), std::make_move_iterator(s->pending.begin() + take));
-      s->pending.erase(s->pending.begin(), s->pending.begin() + take);
-    }
-    co_await answer(*s, batch);
-  }
-}
-
-void enqueue(const std::shared_ptr<State>& s, Waiter waiter) {
-  bool start = false;
-  {
-    std::lock_guard lock(s->mutex);
-    s->pending.push_back(std::move(waiter));
-    if (s->draining < s->options.max_in_flight) {
-      ++s->draining;
-      start = true;
-    }
-  }
-  // Posted, not run here: the keys asked for meanwhile (this I/O turn) join the batch.
-  if (start) asio::co_spawn(s->executor, drain(s), asio::detached);
-}
-
-}  // namespace
-
 BatchedLookup::BatchedLookup(Pool& pool, asio::any_io_executor executor, std::string module, std::string sql,
                              std::string key_column, BatchedLookupOptions options, metrics::Registry* metrics)
     : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(sql),
                                      std::move(key_column), std::move(options))) {
-  if (state_->options.max_batch == 0 || state_->options.max_in_flight == 0) {
-    throw std::invalid_argument("BatchedLookup: max_batch and max_in_flight must be at least 1");
-  }
   if (metrics) {
     state_->lookups_metric = &metrics
                                   ->counter("nelo_db_batched_lookups_total",
@@ -165,8 +121,9 @@ asio::awaitable<std::optional<FoundRow>> BatchedLookup::find(std::string key) {
   const std::shared_ptr<State>* self = &state_;
   std::string* wanted = &key;
   auto initiation = [self, wanted](auto handler) {
-    enqueue(*self, Waiter{std::move(*wanted),
-                          detail::completion_for<std::exception_ptr, std::optional<FoundRow>>(std::move(handler))});
+    State::push(*self, detail::LookupWaiter{std::move(*wanted),
+                                            detail::completion_for<std::exception_ptr, std::optional<FoundRow>>(
+                                                std::move(handler))});
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(std::exception_ptr, std::optional<FoundRow>)>(initiation,

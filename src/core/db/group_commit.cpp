@@ -1,17 +1,13 @@
 #include "core/db/group_commit.hpp"
 
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
-#include <stdexcept>
 #include <utility>
 
+#include "core/db/coalescing_queue.hpp"
 #include "core/db/completion.hpp"
 #include "core/db/pool.hpp"
 #include "core/errors.hpp"
@@ -21,31 +17,27 @@ namespace nelo::db {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// A commit() waiting for its group. No work guard: while a waiter is queued or in a group, a
-// drain() coroutine is running, which keeps the io_context busy.
-struct Waiter {
-  std::vector<detail::QueuedStatement> statements;
-  std::unique_ptr<detail::Completion<std::exception_ptr>> done;
-};
-
-}  // namespace
-
 namespace detail {
 
-struct GroupCommitState {
+// A commit() waiting for its group.
+struct CommitWaiter {
+  std::vector<QueuedStatement> statements;
+  std::unique_ptr<Completion<std::exception_ptr>> done;
+};
+
+struct GroupCommitState : CoalescingQueue<GroupCommitState, CommitWaiter> {
   GroupCommitState(Pool& p, asio::any_io_executor ex, std::string m, GroupCommitOptions o)
-      : pool(p), executor(std::move(ex)), module(std::move(m)), options(std::move(o)) {}
+      : CoalescingQueue(std::move(ex), o.max_group, o.max_in_flight),
+        pool(p),
+        module(std::move(m)),
+        options(std::move(o)) {}
+
+  // Commits the group as one transaction; if a statement fails, each of its transactions alone.
+  asio::awaitable<void> serve(std::vector<CommitWaiter>& group);
 
   Pool& pool;
-  const asio::any_io_executor executor;
   const std::string module;
   const GroupCommitOptions options;
-
-  std::mutex mutex;
-  std::vector<Waiter> pending;  // oldest first
-  std::size_t draining = 0;     // drain() coroutines running, at most options.max_in_flight
 
   std::atomic<std::uint64_t> transactions{0}, groups{0}, fallbacks{0};
   metrics::Counter* transactions_metric = nullptr;  // set once, before any commit
@@ -83,8 +75,10 @@ void count(State& s, std::size_t transactions, bool fallback) {
   }
 }
 
-// Commits the group as one transaction; if a statement fails, each of its transactions alone.
-asio::awaitable<void> commit_group(State& s, std::vector<Waiter>& group) {
+}  // namespace
+
+asio::awaitable<void> detail::GroupCommitState::serve(std::vector<CommitWaiter>& group) {
+  State& s = *this;
   if (group.size() == 1) {
     std::exception_ptr failure;
     try {
@@ -128,62 +122,20 @@ asio::awaitable<void> commit_group(State& s, std::vector<Waiter>& group) {
   }
 }
 
-// Sends the waiting transactions, a group at a time, until none is left.
-asio::awaitable<void> drain(std::shared_ptr<State> s) {
-  for (;;) {
-    std::vector<Waiter> group;
-    {
-      std::lock_guard lock(s->mutex);
-      if (s->pending.empty()) {
-        --s->draining;
-        co_return;
-      }
-      const auto take = static_cast<std::ptrdiff_t>(std::min(s->pending.size(), s->options.max_group));
-      group.assign(std::make_move_iterator(s->pending.begin()), std::make_move_iterator(s->pending.begin() + take));
-      s->pending.erase(s->pending.begin(), s->pending.begin() + take);
-    }
-    co_await commit_group(*s, group);
-  }
-}
-
-void enqueue(const std::shared_ptr<State>& s, Waiter waiter) {
-  bool start = false;
-  {
-    std::lock_guard lock(s->mutex);
-    s->pending.push_back(std::move(waiter));
-    if (s->draining < s->options.max_in_flight) {
-      ++s->draining;
-      start = true;
-    }
-  }
-  // Posted, not run here: the transactions ready meanwhile (this I/O turn) join the group.
-  if (start) asio::co_spawn(s->executor, drain(s), asio::detached);
-}
-
-}  // namespace
-
 GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string module, GroupCommitOptions options,
                          metrics::Registry* metrics)
     : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(options))) {
-  if (state_->options.max_group == 0 || state_->options.max_in_flight == 0) {
-    throw std::invalid_argument("GroupCommit: max_group and max_in_flight must be at least 1");
-  }
-  if (metrics) {
-    const std::vector<std::string> label{state_->options.name};
-    state_->transactions_metric =
-        &metrics->counter("nelo_db_group_commit_transactions_total", "Transactions committed through group commits",
-                          {"group"})
-             .with(label);
-    state_->groups_metric = &metrics
-                                 ->counter("nelo_db_group_commit_groups_total",
-                                           "Groups group commits sent (transactions / groups = group size)", {"group"})
-                                 .with(label);
-    state_->fallbacks_metric =
-        &metrics
-             ->counter("nelo_db_group_commit_fallbacks_total",
-                       "Groups a statement refused, then committed one transaction at a time", {"group"})
-             .with(label);
-  }
+  if (!metrics) return;
+  const std::vector<std::string> label{state_->options.name};
+  auto counter = [&](const char* name, const char* help) {
+    return &metrics->counter(name, help, {"group"}).with(label);
+  };
+  state_->transactions_metric =
+      counter("nelo_db_group_commit_transactions_total", "Transactions committed through group commits");
+  state_->groups_metric =
+      counter("nelo_db_group_commit_groups_total", "Groups group commits sent (transactions / groups = group size)");
+  state_->fallbacks_metric = counter("nelo_db_group_commit_fallbacks_total",
+                                     "Groups a statement refused, then committed one transaction at a time");
 }
 
 GroupCommit::~GroupCommit() = default;
@@ -203,7 +155,8 @@ asio::awaitable<void> commit_in_group(std::shared_ptr<GroupCommitState> group,
   auto* s = &group;
   auto* queued = &statements;
   auto initiation = [s, queued](auto handler) {
-    enqueue(*s, Waiter{std::move(*queued), completion_for<std::exception_ptr>(std::move(handler))});
+    GroupCommitState::push(*s,
+                           CommitWaiter{std::move(*queued), completion_for<std::exception_ptr>(std::move(handler))});
   };
   co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(initiation,
                                                                                          asio::use_awaitable);

@@ -278,7 +278,8 @@ void PoolImpl::hand_over(std::unique_ptr<Connection> connection) noexcept {
   }
   if (disarm) {
     try {
-      asio::post(sweep_strand_, [self = std::static_pointer_cast<PoolImpl>(shared_from_this())] { self->disarm_sweep(); });
+      asio::post(sweep_strand_,
+                 [self = std::static_pointer_cast<PoolImpl>(shared_from_this())] { self->disarm_sweep(); });
     } catch (const std::exception& e) {
       spdlog::debug("database: could not disarm the acquisition sweep: {}", e.what());  // it fires for nothing
     }
