@@ -37,23 +37,21 @@ TEST(RowStatement, StatementsOfOneText_MergeIntoTheFirst_OthersKeepTheirPlace) {
   const auto merged = detail::merge_row_statements(std::move(queued));
   ASSERT_EQ(merged.size(), 4u);
   EXPECT_EQ(merged[0].sql, "INSERT a");
-  EXPECT_EQ(merged[0].row_count, 3u);
   EXPECT_EQ(merged[0].params, (Params{"{\"1\",\"2\",\"3\"}", "{\"x\",NULL,\"z,}\"}"}));
   EXPECT_EQ(merged[1].sql, "UPDATE c") << "plain statements are never merged";
   EXPECT_EQ(merged[2].sql, "INSERT b");
-  EXPECT_EQ(merged[2].row_count, 1u);
+  EXPECT_EQ(merged[2].params, row(std::string("9"))) << "alone of its text: as queued";
   EXPECT_EQ(merged[3].sql, "UPDATE c");
 }
 
 TEST(RowStatement, EmptyColumnsMergeToTheOthers) {
   std::vector<QueuedStatement> queued;
-  queued.push_back({"INSERT a", {std::string("{}")}, true, 0});
+  queued.push_back({"INSERT a", {std::string("{}")}, true});
   queued.push_back({"INSERT a", row(std::string("1")), true});
-  queued.push_back({"INSERT a", {std::string("{}")}, true, 0});
+  queued.push_back({"INSERT a", {std::string("{}")}, true});
   const auto merged = detail::merge_row_statements(std::move(queued));
   ASSERT_EQ(merged.size(), 1u);
   EXPECT_EQ(merged[0].params, (Params{"{\"1\"}"}));
-  EXPECT_EQ(merged[0].row_count, 1u);
 }
 
 TEST(RowStatement, MismatchedOrNonArrayColumns_AreRefused) {

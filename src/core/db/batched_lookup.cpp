@@ -30,20 +30,18 @@ struct LookupWaiter {
 }  // namespace detail
 
 struct BatchedLookup::State : detail::CoalescingQueue<BatchedLookup::State, detail::LookupWaiter> {
-  State(Pool& p, asio::any_io_executor ex, std::string m, std::string s, std::string k, BatchedLookupOptions o)
+  State(Pool& p, asio::any_io_executor ex, std::string m, std::string s, std::string k, const BatchedLookupOptions& o)
       : CoalescingQueue(std::move(ex), o.max_batch, o.max_in_flight),
         pool(p),
         module(std::move(m)),
         sql(std::move(s)),
-        key_column(std::move(k)),
-        options(std::move(o)) {}
+        key_column(std::move(k)) {}
 
   // One statement for the batch's distinct keys; each waiter gets its row, or the statement's error.
   asio::awaitable<void> serve(std::vector<detail::LookupWaiter>& batch);
 
   Pool& pool;
   const std::string module, sql, key_column;
-  const BatchedLookupOptions options;
 
   std::atomic<std::uint64_t> lookups{0}, statements{0};
   metrics::Counter* lookups_metric = nullptr;  // set once, before any find()
@@ -100,17 +98,17 @@ asio::awaitable<void> BatchedLookup::State::serve(std::vector<detail::LookupWait
 BatchedLookup::BatchedLookup(Pool& pool, asio::any_io_executor executor, std::string module, std::string sql,
                              std::string key_column, BatchedLookupOptions options, metrics::Registry* metrics)
     : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(sql),
-                                     std::move(key_column), std::move(options))) {
+                                     std::move(key_column), options)) {
   if (metrics) {
     state_->lookups_metric = &metrics
                                   ->counter("nelo_db_batched_lookups_total",
                                             "Rows asked for through batched lookups", {"lookup"})
-                                  .with({state_->options.name});
+                                  .with({options.name});
     state_->statements_metric = &metrics
                                      ->counter("nelo_db_batched_statements_total",
                                                "Statements batched lookups sent (lookups / statements = batch size)",
                                                {"lookup"})
-                                     .with({state_->options.name});
+                                     .with({options.name});
   }
 }
 

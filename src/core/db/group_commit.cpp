@@ -26,18 +26,14 @@ struct CommitWaiter {
 };
 
 struct GroupCommitState : CoalescingQueue<GroupCommitState, CommitWaiter> {
-  GroupCommitState(Pool& p, asio::any_io_executor ex, std::string m, GroupCommitOptions o)
-      : CoalescingQueue(std::move(ex), o.max_group, o.max_in_flight),
-        pool(p),
-        module(std::move(m)),
-        options(std::move(o)) {}
+  GroupCommitState(Pool& p, asio::any_io_executor ex, std::string m, const GroupCommitOptions& o)
+      : CoalescingQueue(std::move(ex), o.max_group, o.max_in_flight), pool(p), module(std::move(m)) {}
 
   // Commits the group as one transaction; if a statement fails, each of its transactions alone.
   asio::awaitable<void> serve(std::vector<CommitWaiter>& group);
 
   Pool& pool;
   const std::string module;
-  const GroupCommitOptions options;
 
   std::atomic<std::uint64_t> transactions{0}, groups{0}, fallbacks{0};
   metrics::Counter* transactions_metric = nullptr;  // set once, before any commit
@@ -51,7 +47,8 @@ namespace {
 
 using State = detail::GroupCommitState;
 
-// One database transaction with `statements`, committed (or thrown).
+// One database transaction with `statements`, committed (or thrown). Its commit merges the row
+// statements of one text.
 asio::awaitable<void> run_transaction(State& s, std::vector<detail::QueuedStatement> statements) {
   auto tx = co_await s.pool.begin(s.module);
   for (auto& statement : statements) {
@@ -62,6 +59,17 @@ asio::awaitable<void> run_transaction(State& s, std::vector<detail::QueuedStatem
     }
   }
   co_await tx.commit();
+}
+
+// Commits `waiter`'s transaction on its own, and gives it the outcome.
+asio::awaitable<void> commit_alone(State& s, detail::CommitWaiter& waiter) {
+  std::exception_ptr failure;
+  try {
+    co_await run_transaction(s, std::move(waiter.statements));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  waiter.done->complete(failure);
 }
 
 void count(State& s, std::size_t transactions, bool fallback) {
@@ -80,23 +88,18 @@ void count(State& s, std::size_t transactions, bool fallback) {
 asio::awaitable<void> detail::GroupCommitState::serve(std::vector<CommitWaiter>& group) {
   State& s = *this;
   if (group.size() == 1) {
-    std::exception_ptr failure;
-    try {
-      co_await run_transaction(s, std::move(group.front().statements));
-    } catch (...) {
-      failure = std::current_exception();
-    }
     count(s, 1, false);
-    group.front().done->complete(failure);
+    co_await commit_alone(s, group.front());
     co_return;
   }
 
+  // Copies: each transaction's own statements are kept for committing it alone.
   std::vector<detail::QueuedStatement> all;
   for (const auto& waiter : group) all.insert(all.end(), waiter.statements.begin(), waiter.statements.end());
   std::exception_ptr failure;
   bool alone = false;
   try {
-    co_await run_transaction(s, detail::merge_row_statements(std::move(all)));
+    co_await run_transaction(s, std::move(all));
   } catch (const ServiceUnavailable&) {
     // Unreachable, connection lost or timed out: whether the COMMIT arrived is unknown, and
     // each transaction alone would meet the same. Every one gets the error, as a lone one would.
@@ -107,26 +110,20 @@ asio::awaitable<void> detail::GroupCommitState::serve(std::vector<CommitWaiter>&
     alone = true;
   }
   count(s, group.size(), alone);
-  if (!alone) {
-    for (auto& waiter : group) waiter.done->complete(failure);
-    co_return;
-  }
   for (auto& waiter : group) {
-    std::exception_ptr own;
-    try {
-      co_await run_transaction(s, std::move(waiter.statements));
-    } catch (...) {
-      own = std::current_exception();
+    if (alone) {
+      co_await commit_alone(s, waiter);
+    } else {
+      waiter.done->complete(failure);
     }
-    waiter.done->complete(own);
   }
 }
 
 GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string module, GroupCommitOptions options,
                          metrics::Registry* metrics)
-    : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(options))) {
+    : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), options)) {
   if (!metrics) return;
-  const std::vector<std::string> label{state_->options.name};
+  const std::vector<std::string> label{options.name};
   auto counter = [&](const char* name, const char* help) {
     return &metrics->counter(name, help, {"group"}).with(label);
   };

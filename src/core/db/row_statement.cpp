@@ -53,7 +53,6 @@ void append_columns(QueuedStatement& into, const QueuedStatement& more) {
     column += tail;
     column += '}';
   }
-  into.row_count += more.row_count;
 }
 
 }  // namespace

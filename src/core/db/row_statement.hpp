@@ -36,7 +36,6 @@ struct QueuedStatement {
   std::string sql;
   Params params;
   bool rows = false;  // a row statement: may merge with another of the same text
-  std::size_t row_count = 1;
 };
 
 // Merges the row statements of one text into the first of them, columns concatenated in queue
