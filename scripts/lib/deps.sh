@@ -1,27 +1,34 @@
 # shellcheck shell=bash
 # Installs the Debian packages Nelo needs, only those missing (a second run installs nothing and
-# needs no network). Works as root, or through sudo for a normal user.
+# needs no network). Works as root, or through sudo for a normal user. The packages are listed
+# once, in scripts/lib/debian-packages.txt, which deploy/Dockerfile installs from too.
 
-NELO_DEBIAN_PACKAGES=(
-  # build
-  g++ cmake ninja-build ccache pkg-config git
-  # libraries (architecture.md §7)
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libpq-dev libsodium-dev libjwt-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgeographiclib-dev  # WGS 84 distances in process (core/geo/geodesic.hpp)
-  libgoogle-perftools-dev  # tcmalloc for the server (CMakeLists.txt: NELO_TCMALLOC)
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk
-  # the private database: server, PostGIS, psql/pgbench
-  postgresql-15 postgresql-client-15 postgresql-15-postgis-3
-  # scripts: runuser/setsid (util-linux), ss (iproute2), tar, openssl, curl; jq for the README's tour
-  util-linux iproute2 procps tar gzip openssl curl ca-certificates jq
-  npm
-)
+NELO_DEBIAN_PACKAGES_FILE="${NELO_DEBIAN_PACKAGES_FILE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/debian-packages.txt}"
+
+# nelo_debian_packages [GROUP...]: the packages of those groups of the list, one a line. With no
+# group: what a developer machine needs, every group but [runtime] (which only the image's final
+# stage installs). Fails on an unknown group or a malformed line, so a typo in the Dockerfile
+# fails its build instead of installing less.
+nelo_debian_packages() {
+  awk -v wanted="$*" '
+    BEGIN { n = split(wanted, w, " "); for (i = 1; i <= n; i++) { want[w[i]] = 1; found[w[i]] = 0 } }
+    { sub(/#.*/, "") }
+    NF == 0 { next }
+    NF == 1 && $1 ~ /^\[[a-z0-9-]+\]$/ { group = substr($1, 2, length($1) - 2); if (group in found) found[group] = 1; next }
+    NF != 1 || group == "" {
+      print "error: " FILENAME ":" FNR ": one package a line, under a [group]: " $0 > "/dev/stderr"; bad = 1; next }
+    (n == 0 && group != "runtime") || (group in want) { print $1 }
+    END {
+      for (g in found) if (!found[g]) { print "error: no group [" g "] in " FILENAME > "/dev/stderr"; bad = 1 }
+      exit bad
+    }' "$NELO_DEBIAN_PACKAGES_FILE"
+}
 
 nelo_missing_packages() {
-  local pkg
-  for pkg in "${NELO_DEBIAN_PACKAGES[@]}"; do
+  local listing pkg
+  listing="$(nelo_debian_packages)" && [ -n "$listing" ] ||
+    { echo "error: could not read $NELO_DEBIAN_PACKAGES_FILE" >&2; return 1; }
+  for pkg in $listing; do
     # npm may come from a Node.js install outside Debian's packages: accept it.
     if [ "$pkg" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -31,8 +38,9 @@ nelo_missing_packages() {
 }
 
 nelo_install_deps() {
-  local missing=()
-  mapfile -t missing < <(nelo_missing_packages)
+  local missing=() listing
+  listing="$(nelo_missing_packages)" || return 1
+  mapfile -t missing < <(printf '%s' "$listing" | sed '/^$/d')
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing Debian packages: ${missing[*]}" >&2
   local sudo=()
