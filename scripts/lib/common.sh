@@ -3,6 +3,8 @@
 
 NELO_ROOT="${NELO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 NELO_JOBS="${NELO_JOBS:-2}"  # 2 cores on the project's machines: never more by default
+# Downloads kept between runs (the docs UI, the Dockerfile linter): fetched once, then offline.
+NELO_CACHE_DIR="${NELO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nelo}"
 
 nelo_say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 nelo_warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }

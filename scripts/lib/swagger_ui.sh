@@ -5,7 +5,6 @@
 NELO_SWAGGER_UI_VERSION="5.35.0"
 NELO_SWAGGER_UI_INTEGRITY="sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ=="
 NELO_SWAGGER_UI_DIR="${NELO_SWAGGER_UI_DIR:-$NELO_ROOT/third_party/swagger-ui}"
-NELO_CACHE_DIR="${NELO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nelo}"
 
 # nelo_fetch_swagger_ui: returns 0 when $NELO_SWAGGER_UI_DIR holds the pinned version.
 nelo_fetch_swagger_ui() {
