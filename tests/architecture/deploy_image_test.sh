@@ -307,6 +307,13 @@ check_runtime_libraries() {
   done
   [ ${#needed[@]} -eq 0 ] ||
     finding "the server loads libraries the image's final stage does not install: ${needed[*]}; add them to [runtime] in $LIST_REL"
+  # And [runtime] lists nothing the server does not load: the list says what the image needs.
+  local loaded=" ${owner[*]} " unused=()
+  for pkg in $(list_packages "$root" runtime 2>/dev/null); do
+    [[ "$loaded" == *" $pkg "* ]] || unused+=("$pkg")
+  done
+  [ ${#unused[@]} -eq 0 ] ||
+    finding "[runtime] in $LIST_REL lists packages the server loads no library from: ${unused[*]}"
 }
 
 run_check() {
@@ -428,8 +435,10 @@ run_self_check() {
   expect_failure "COPY --from an unknown stage" "DL3022" edit 'COPY --from=build /src/build/nelo' "$D" \
     's/COPY --from=build \/src\/build\/nelo/COPY --from=builder \/src\/build\/nelo/'
   if [ -n "$binary" ] && [ -x "$binary" ]; then
-    OFFENDER_BINARY="$binary" expect_failure "a runtime library missing" "libgeographiclib23" \
+    OFFENDER_BINARY="$binary" expect_failure "a runtime library missing" "does not install: libgeographiclib23" \
       edit '^libgeographiclib23' "$L" '/^libgeographiclib23/d'
+    OFFENDER_BINARY="$binary" expect_failure "a runtime package the server does not load" "loads no library from: libjwt0" \
+      edit '^libpq5' "$L" 's/^libpq5$/libpq5\nlibjwt0/'
   else
     echo "runtime library offender: skipped (no server binary given)"
   fi
