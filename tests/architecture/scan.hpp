@@ -17,15 +17,18 @@
 #include <string_view>
 #include <vector>
 
+#include "core/module_names.hpp"
+
 namespace nelo::arch {
 
 namespace fs = std::filesystem;
 
-inline const std::array<std::string, 8> kModules = {"auth",     "users",      "catalog",       "orders",
-                                                     "deliveries", "payments", "notifications", "ai"};
+// The one module list (src/core/module_names.hpp, which CMake reads too): a module added
+// there is scanned by every rule below the day it is added.
+inline const std::vector<std::string> kModules(kModuleNames.begin(), kModuleNames.end());
 
 inline bool is_module(std::string_view name) {
-  return std::find(kModules.begin(), kModules.end(), name) != kModules.end();
+  return is_module_name(name);
 }
 
 inline fs::path source_root() { return fs::path(NELO_SOURCE_DIR); }
@@ -277,9 +280,11 @@ struct SchemaReference {
 // Qualified names `<schema>.<name>` (optionally double-quoted) whose schema is a module other
 // than `module`. `sql` must already be free of comments.
 inline std::vector<SchemaReference> foreign_schema_references(const std::string& module, std::string_view sql) {
-  static const std::regex kQualified(
-      R"((^|[^A-Za-z0-9_$."])("?)(auth|users|catalog|orders|deliveries|payments|notifications|ai)("?)\."?[A-Za-z_])",
-      std::regex::icase);
+  static const std::regex kQualified = [] {
+    std::string alternatives;  // auth|users|...: plain identifiers, as cmake/modules.cmake checks
+    for (const auto& name : kModules) alternatives += (alternatives.empty() ? "" : "|") + name;
+    return std::regex(R"((^|[^A-Za-z0-9_$."])("?)()" + alternatives + R"()("?)\."?[A-Za-z_])", std::regex::icase);
+  }();
   std::vector<SchemaReference> out;
   std::string text(sql);
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kQualified); it != std::sregex_iterator(); ++it) {
