@@ -21,3 +21,15 @@ unset(_nelo_text)
 set(NELO_MODULE_TARGETS ${NELO_MODULES})
 list(TRANSFORM NELO_MODULE_TARGETS PREPEND nelo_)
 
+# nelo_write_link_graph(<output file>)
+# Writes, at generate time, what CMake itself links each of nelo_core, nelo_shared and the module
+# targets against (their LINK_LIBRARIES, after every target_link_libraries call anywhere): one
+# line `<target>: <item>;<item>;...` each. The architecture tests read it to check that a module
+# links no other module and that core and shared link none.
+function(nelo_write_link_graph out)
+  set(content "")
+  foreach(target nelo_core nelo_shared ${NELO_MODULE_TARGETS})
+    string(APPEND content "${target}: $<TARGET_PROPERTY:${target},LINK_LIBRARIES>\n")
+  endforeach()
+  file(GENERATE OUTPUT "${out}" CONTENT "${content}")
+endfunction()

@@ -198,15 +198,28 @@ inline std::string module_owning(const fs::path& p, const fs::path& src_root) {
   return rel.begin()->string();
 }
 
+struct Include {
+  std::string target;  // as written between the quotes or brackets
+  int line;
+};
+
+// The #include directives of C++ source `text`, leaving out those in comments and strings.
+inline std::vector<Include> includes_of(std::string_view text) {
+  static const std::regex kInclude(R"(^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"])", std::regex::multiline);
+  std::vector<Include> out;
+  auto code = lex_cpp(text).code;
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), kInclude); it != std::sregex_iterator(); ++it) {
+    out.push_back({(*it)[1], line_of(code, static_cast<std::size_t>(it->position(0)))});
+  }
+  return out;
+}
+
 // `file` is the path of a file inside src/modules/<module>/; `src_root` is the src/ folder.
 inline std::vector<Violation> include_violations(const std::string& module, const fs::path& file,
                                                  std::string_view text, const fs::path& src_root) {
-  static const std::regex kInclude(R"(^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"])", std::regex::multiline);
   static const std::regex kModuleSegment(R"((^|/)modules/([A-Za-z0-9_]+)(/|$))");
   std::vector<Violation> out;
-  auto code = lex_cpp(text).code;
-  for (auto it = std::sregex_iterator(code.begin(), code.end(), kInclude); it != std::sregex_iterator(); ++it) {
-    std::string target = (*it)[1];
+  for (const auto& [target, line] : includes_of(text)) {
     std::string other;
     // As written: "modules/y/...", "src/modules/y/...", "../../modules/y/...".
     std::smatch m;
@@ -218,7 +231,7 @@ inline std::vector<Violation> include_violations(const std::string& module, cons
       if (!owner.empty() && owner != module) other = owner;
     }
     if (!other.empty()) {
-      out.push_back({file.string(), line_of(code, static_cast<std::size_t>(it->position(0))),
+      out.push_back({file.string(), line,
                      "module '" + module + "' includes \"" + target + "\" from module '" + other +
                          "' (use shared/interfaces/ or an event instead)"});
     }
