@@ -1,5 +1,10 @@
 #include "app/modules.hpp"
 
+#include <stdexcept>
+
+#include "core/module_list_check.hpp"
+#include "core/module_names.hpp"
+
 #include "modules/ai/module.hpp"
 #include "modules/auth/module.hpp"
 #include "modules/catalog/module.hpp"
@@ -12,8 +17,7 @@
 namespace nelo::app {
 
 const std::vector<std::string>& all_module_names() {
-  static const std::vector<std::string> kNames = {"auth",       "users",    "catalog",       "orders",
-                                                  "deliveries", "payments", "notifications", "ai"};
+  static const std::vector<std::string> kNames(kModuleNames.begin(), kModuleNames.end());
   return kNames;
 }
 
@@ -47,6 +51,13 @@ ModuleSet make_modules(const ModuleContext& context) {
   add(payments::make_module(context));
   add(notifications::make_module(context));
   add(ai::make_module(context));
+
+  // Fail at start-up, not in production weeks later, when the calls above and the list disagree.
+  std::vector<std::string> built;
+  for (const auto& module : modules) built.push_back(module->name());
+  if (auto mismatch = built_modules_mismatch(built, context.config); !mismatch.empty()) {
+    throw std::logic_error(mismatch);
+  }
   return set;
 }
 

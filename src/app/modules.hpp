@@ -18,7 +18,8 @@ class AuthModule;
 
 namespace nelo::app {
 
-// Names of every module, in the order their migrations run and their routes are registered.
+// Names of every module, in the order their migrations run and their routes are registered
+// (the one list, core/module_names.hpp).
 const std::vector<std::string>& all_module_names();
 
 struct ModuleSet {
@@ -28,6 +29,7 @@ struct ModuleSet {
 };
 
 // The modules enabled by config.modules (NELO_MODULES), wired to each other's interfaces.
+// Throws std::logic_error when the factories it calls disagree with the module list.
 ModuleSet make_modules(const ModuleContext& context);
 
 }  // namespace nelo::app

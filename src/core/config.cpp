@@ -8,14 +8,12 @@
 #include <stdexcept>
 
 #include "core/http/trusted_proxies.hpp"
+#include "core/module_names.hpp"
 
 extern char** environ;
 
 namespace nelo {
 namespace {
-
-const std::vector<std::string> kKnownModules = {"auth",     "users",    "catalog",       "orders",
-                                                "deliveries", "payments", "notifications", "ai"};
 
 class EnvReader {
  public:
@@ -165,7 +163,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
       name.erase(std::remove_if(name.begin(), name.end(), [](unsigned char ch) { return std::isspace(ch); }),
                  name.end());
       if (name.empty()) return;
-      if (std::find(kKnownModules.begin(), kKnownModules.end(), name) == kKnownModules.end()) {
+      if (!is_module_name(name)) {
         r.problem("NELO_MODULES", "names an unknown module \"" + name + "\"");
       } else if (std::find(c.modules.begin(), c.modules.end(), name) == c.modules.end()) {
         c.modules.push_back(name);
@@ -182,7 +180,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
     if (name.size() > prefix.size() + suffix.size() && name.rfind(prefix, 0) == 0 &&
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 && !value.empty()) {
       auto module = lower(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
-      if (std::find(kKnownModules.begin(), kKnownModules.end(), module) == kKnownModules.end()) {
+      if (!is_module_name(module)) {
         r.problem(name, "names an unknown module \"" + module + "\"");
       } else if (!is_http_url(value)) {
         r.problem(name, "must be an http:// or https:// URL");

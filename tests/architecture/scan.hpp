@@ -17,15 +17,18 @@
 #include <string_view>
 #include <vector>
 
+#include "core/module_names.hpp"
+
 namespace nelo::arch {
 
 namespace fs = std::filesystem;
 
-inline const std::array<std::string, 8> kModules = {"auth",     "users",      "catalog",       "orders",
-                                                     "deliveries", "payments", "notifications", "ai"};
+// The one module list (src/core/module_names.hpp, which CMake reads too): a module added
+// there is scanned by every rule below the day it is added.
+inline const std::vector<std::string> kModules(kModuleNames.begin(), kModuleNames.end());
 
 inline bool is_module(std::string_view name) {
-  return std::find(kModules.begin(), kModules.end(), name) != kModules.end();
+  return is_module_name(name);
 }
 
 inline fs::path source_root() { return fs::path(NELO_SOURCE_DIR); }
@@ -195,15 +198,28 @@ inline std::string module_owning(const fs::path& p, const fs::path& src_root) {
   return rel.begin()->string();
 }
 
+struct Include {
+  std::string target;  // as written between the quotes or brackets
+  int line;
+};
+
+// The #include directives of C++ source `text`, leaving out those in comments and strings.
+inline std::vector<Include> includes_of(std::string_view text) {
+  static const std::regex kInclude(R"(^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"])", std::regex::multiline);
+  std::vector<Include> out;
+  auto code = lex_cpp(text).code;
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), kInclude); it != std::sregex_iterator(); ++it) {
+    out.push_back({(*it)[1], line_of(code, static_cast<std::size_t>(it->position(0)))});
+  }
+  return out;
+}
+
 // `file` is the path of a file inside src/modules/<module>/; `src_root` is the src/ folder.
 inline std::vector<Violation> include_violations(const std::string& module, const fs::path& file,
                                                  std::string_view text, const fs::path& src_root) {
-  static const std::regex kInclude(R"(^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"])", std::regex::multiline);
   static const std::regex kModuleSegment(R"((^|/)modules/([A-Za-z0-9_]+)(/|$))");
   std::vector<Violation> out;
-  auto code = lex_cpp(text).code;
-  for (auto it = std::sregex_iterator(code.begin(), code.end(), kInclude); it != std::sregex_iterator(); ++it) {
-    std::string target = (*it)[1];
+  for (const auto& [target, line] : includes_of(text)) {
     std::string other;
     // As written: "modules/y/...", "src/modules/y/...", "../../modules/y/...".
     std::smatch m;
@@ -215,7 +231,7 @@ inline std::vector<Violation> include_violations(const std::string& module, cons
       if (!owner.empty() && owner != module) other = owner;
     }
     if (!other.empty()) {
-      out.push_back({file.string(), line_of(code, static_cast<std::size_t>(it->position(0))),
+      out.push_back({file.string(), line,
                      "module '" + module + "' includes \"" + target + "\" from module '" + other +
                          "' (use shared/interfaces/ or an event instead)"});
     }
@@ -277,9 +293,11 @@ struct SchemaReference {
 // Qualified names `<schema>.<name>` (optionally double-quoted) whose schema is a module other
 // than `module`. `sql` must already be free of comments.
 inline std::vector<SchemaReference> foreign_schema_references(const std::string& module, std::string_view sql) {
-  static const std::regex kQualified(
-      R"((^|[^A-Za-z0-9_$."])("?)(auth|users|catalog|orders|deliveries|payments|notifications|ai)("?)\."?[A-Za-z_])",
-      std::regex::icase);
+  static const std::regex kQualified = [] {
+    std::string alternatives;  // auth|users|...: plain identifiers, as cmake/modules.cmake checks
+    for (const auto& name : kModules) alternatives += (alternatives.empty() ? "" : "|") + name;
+    return std::regex(R"((^|[^A-Za-z0-9_$."])("?)()" + alternatives + R"()("?)\."?[A-Za-z_])", std::regex::icase);
+  }();
   std::vector<SchemaReference> out;
   std::string text(sql);
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kQualified); it != std::sregex_iterator(); ++it) {

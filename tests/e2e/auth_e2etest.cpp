@@ -20,6 +20,7 @@
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
+#include "support/problem_checks.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -64,21 +65,6 @@ class AuthE2E : public ::testing::Test {
 };
 TestDatabase* AuthE2E::db_ = nullptr;
 NeloProcess* AuthE2E::server_ = nullptr;
-
-void expect_problem(const HttpResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type").value_or(""), "application/problem+json") << r.body;
-}
-
-std::vector<std::string> error_fields(const HttpResponse& r) {
-  std::vector<std::string> fields;
-  const auto body = r.json();
-  if (auto* errors = body.as_object().if_contains("errors")) {
-    for (const auto& e : errors->as_array()) fields.emplace_back(e.at("field").as_string());
-  }
-  std::sort(fields.begin(), fields.end());
-  return fields;
-}
 
 // ---- token crafting ----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 // with real accounts and tokens from the auth module: a merchant user creates a shop and its menu,
 // customers and anonymous visitors read them; roles, ownership, validation and soft delete.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -13,6 +14,7 @@
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
+#include "support/problem_checks.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -101,24 +103,6 @@ class CatalogE2E : public ::testing::Test {
 };
 TestDatabase* CatalogE2E::db_ = nullptr;
 NeloProcess* CatalogE2E::server_ = nullptr;
-
-void expect_problem(const HttpResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type").value_or(""), "application/problem+json") << r.body;
-}
-
-std::vector<std::string> error_fields(const HttpResponse& r) {
-  std::vector<std::string> fields;
-  const json::value body = r.json();
-  if (const auto* errors = body.as_object().if_contains("errors")) {
-    for (const auto& e : errors->as_array()) fields.emplace_back(e.at("field").as_string());
-  }
-  return fields;
-}
-
-bool has(const std::vector<std::string>& fields, std::string_view field) {
-  return std::find(fields.begin(), fields.end(), field) != fields.end();
-}
 
 TEST_F(CatalogE2E, AMerchantOpensAShopAndACustomerReadsIt) {
   const TestAccount merchant = account("merchant");
@@ -251,7 +235,7 @@ TEST_F(CatalogE2E, ValidationErrorsAre422WithFieldNames) {
   const auto fields = error_fields(r);
   for (const char* f : {"phone", "opening_hours.monday[1].closes", "min_order.amount", "min_order.currency",
                         "owner_id"}) {
-    EXPECT_TRUE(has(fields, f)) << f << " in " << r.body;
+    EXPECT_THAT(fields, ::testing::Contains(f)) << r.body;
   }
 
   // A well-formed body with an unknown zone: the zone is the one problem.

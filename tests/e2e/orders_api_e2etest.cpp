@@ -4,6 +4,7 @@
 // transition (409), every validation rule (422 naming its field), price tampering, idempotent
 // replays, other users' orders (404) and wrong roles (403).
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -17,6 +18,7 @@
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
+#include "support/problem_checks.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -24,6 +26,7 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using ::testing::Contains;
 
 constexpr const char* kOrders = "/api/v1/orders";
 constexpr const char* kMerchants = "/api/v1/catalog/merchants";
@@ -185,30 +188,6 @@ class OrdersE2E : public ::testing::Test {
 TestDatabase* OrdersE2E::db_ = nullptr;
 NeloProcess* OrdersE2E::server_ = nullptr;
 
-void expect_problem(const HttpResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type").value_or(""), "application/problem+json") << r.body;
-}
-
-std::vector<std::string> error_fields(const HttpResponse& r) {
-  std::vector<std::string> fields;
-  const json::value body = r.json();
-  if (const auto* errors = body.as_object().if_contains("errors")) {
-    for (const auto& e : errors->as_array()) fields.emplace_back(e.at("field").as_string());
-  }
-  return fields;
-}
-
-bool has(const std::vector<std::string>& fields, std::string_view field) {
-  return std::find(fields.begin(), fields.end(), field) != fields.end();
-}
-
-std::string join(const std::vector<std::string>& fields) {
-  std::string out;
-  for (const auto& f : fields) out += f + " ";
-  return out;
-}
-
 // --- the path ---
 
 TEST_F(OrdersE2E, QuotePlaceAcceptPrepareAndReadyACashOrder) {
@@ -355,7 +334,7 @@ TEST_F(OrdersE2E, EveryIllegalTransitionIsA409NamingTheState) {
   const std::string other = std::string(kOrders) + "/" + place_cash(me, shop);
   auto no_reason = send("POST", other + "/reject", &shop.owner, "{}");
   expect_problem(no_reason, 422);
-  EXPECT_TRUE(has(error_fields(no_reason), "reason"));
+  EXPECT_THAT(error_fields(no_reason), Contains("reason"));
   auto rejected = send("POST", other + "/reject", &shop.owner, R"({"reason": "Out of dough"})");
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(rejected.json().at("status").as_string(), "rejected");
@@ -378,7 +357,7 @@ TEST_F(OrdersE2E, EveryValidationRuleIsA422NamingItsField) {
   };
   auto expect_field = [&](json::object body, std::string_view field) {
     const auto fields = fields_for(std::move(body));
-    EXPECT_TRUE(has(fields, field)) << "expected " << field << ", got " << join(fields);
+    EXPECT_THAT(fields, Contains(field));
   };
 
   json::object b = order_body(shop, me.home);
@@ -429,7 +408,7 @@ TEST_F(OrdersE2E, EveryValidationRuleIsA422NamingItsField) {
   b = order_body(closed, other.home);
   b["items"].as_array()[0].as_object()["quantity"] = 99;
   const auto all = fields_for(b);
-  EXPECT_TRUE(has(all, "items[0].quantity")) << join(all);
+  EXPECT_THAT(all, Contains("items[0].quantity"));
   EXPECT_EQ(orders_of(me.account), "0") << "nothing was created by any of these";
 }
 
@@ -447,7 +426,7 @@ TEST_F(OrdersE2E, PricesTotalsAndStatusInTheBodyAreRefusedNeverApplied) {
     expect_problem(r, 422);
     const auto fields = error_fields(r);
     for (const char* field : {"total", "status", "customer_id", "items[0].price", "items[1].unit_price"}) {
-      EXPECT_TRUE(has(fields, field)) << route << ": " << field << " in " << join(fields);
+      EXPECT_THAT(fields, Contains(field)) << route;
     }
   }
   EXPECT_EQ(orders_of(me.account), "0");
@@ -530,8 +509,8 @@ TEST_F(OrdersE2E, OtherUsersOrdersAreNotFoundAndWrongRolesForbidden) {
   EXPECT_TRUE(filtered.json().at("items").as_array().empty());
   auto bad = send("GET", std::string(kOrders) + "?status=shipped&limit=0", &me.account);
   expect_problem(bad, 422);
-  EXPECT_TRUE(has(error_fields(bad), "status"));
-  EXPECT_TRUE(has(error_fields(bad), "limit"));
+  EXPECT_THAT(error_fields(bad), Contains("status"));
+  EXPECT_THAT(error_fields(bad), Contains("limit"));
 
   // An admin sees and may cancel any order before delivery.
   TestAccount admin = account("customer");

@@ -13,6 +13,7 @@
 
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
+#include "support/problem_checks.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -92,11 +93,6 @@ class UsersE2E : public ::testing::Test {
 };
 TestDatabase* UsersE2E::db_ = nullptr;
 NeloProcess* UsersE2E::server_ = nullptr;
-
-void expect_problem(const HttpResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type").value_or(""), "application/problem+json") << r.body;
-}
 
 TEST_F(UsersE2E, RegisterLoginProfileAndPatch) {
   const Account me = sign_up("Élodie Martin");

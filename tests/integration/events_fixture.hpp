@@ -24,11 +24,14 @@
 #include "core/metrics/registry.hpp"
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/events/schema_templates.hpp"
+#include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/test_bus_options.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::events::test {
+
+using nelo::test::eventually;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -121,22 +124,6 @@ class EventsTest : public ::testing::Test {
       co_await tx.rollback();
     }
     co_return id;
-  }
-
-  // Polls `condition` every 20 ms on a timer until it holds; fails the test after `timeout`.
-  asio::awaitable<bool> eventually(std::function<asio::awaitable<bool>()> condition, std::string what,
-                                   std::chrono::milliseconds timeout = 15s) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      if (co_await condition()) co_return true;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "timed out waiting for: " << what;
-        co_return false;
-      }
-      timer.expires_after(20ms);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
   }
 
   // Lets the dispatcher run for a while (asserting that something does NOT happen).

@@ -16,6 +16,7 @@
 #include "core/metrics/registry.hpp"
 #include "core/security/token_verifier.hpp"
 #include "core/uuid.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/log_capture.hpp"
 
@@ -27,6 +28,9 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using test::HttpClient;
 using test::RawConnection;
+// Metrics and the access line are recorded once the response is written, which may be just
+// after the client has read it.
+using test::eventually_blocking;
 
 class StubVerifier final : public AccessTokenVerifier {
  public:
@@ -36,18 +40,6 @@ class StubVerifier final : public AccessTokenVerifier {
     throw Unauthorized("The access token is not valid");
   }
 };
-
-// Metrics and the access line are recorded once the response is written, which may be just
-// after the client has read it.
-template <class Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 2000ms) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
 
 json::object as_json(const Principal& p) {
   json::array roles;
@@ -351,7 +343,7 @@ TEST_F(HttpServerTest, EveryLogLineWhileServingCarriesTheRequestId) {
   ASSERT_EQ(after.size(), 1u);
   EXPECT_NE(before[0].find("\"request_id\":\"log-req-1\""), std::string::npos) << before[0];
   EXPECT_NE(after[0].find("\"request_id\":\"log-req-1\""), std::string::npos) << after[0];
-  ASSERT_TRUE(eventually([&] { return log.find({"\"msg\":\"access\"", "\"path\":\"/log\""}).size() == 1; }));
+  ASSERT_TRUE(eventually_blocking([&] { return log.find({"\"msg\":\"access\"", "\"path\":\"/log\""}).size() == 1; }));
   auto access = log.find({"\"msg\":\"access\"", "\"path\":\"/log\""});
   auto line = json::parse(access[0]).as_object();
   EXPECT_EQ(line.at("request_id"), "log-req-1");
@@ -366,7 +358,7 @@ TEST_F(HttpServerTest, AccessLogNamesTheUser) {
   test::LogCapture log;
   start();
   EXPECT_EQ(client().get("/me", {test::bearer("customer-token")}).status, 200);
-  ASSERT_TRUE(eventually([&] { return log.find({"\"msg\":\"access\"", "\"route\":\"/me\""}).size() == 1; }));
+  ASSERT_TRUE(eventually_blocking([&] { return log.find({"\"msg\":\"access\"", "\"route\":\"/me\""}).size() == 1; }));
   auto access = log.find({"\"msg\":\"access\"", "\"route\":\"/me\""});
   EXPECT_NE(access[0].find("\"user_id\":\"user-customer\""), std::string::npos) << access[0];
 }
@@ -643,8 +635,8 @@ TEST_F(HttpServerTest, RecordsRequestMetricsByRoute) {
   c.get("/items/2");
   c.get("/missing");
   c.request("BREW", "/coffee");
-  EXPECT_TRUE(eventually([&] { return registry_.render().find("method=\"OTHER\",status=\"404\"} 1") != std::string::npos; }));
-  EXPECT_TRUE(eventually([&] { return registry_.render().find("nelo_http_requests_in_flight 0") != std::string::npos; }));
+  EXPECT_TRUE(eventually_blocking([&] { return registry_.render().find("method=\"OTHER\",status=\"404\"} 1") != std::string::npos; }));
+  EXPECT_TRUE(eventually_blocking([&] { return registry_.render().find("nelo_http_requests_in_flight 0") != std::string::npos; }));
   auto text = registry_.render();
   EXPECT_NE(text.find("nelo_http_requests_total{module=\"test\",route=\"/items/{id}\",method=\"GET\",status=\"200\"} 2"),
             std::string::npos)

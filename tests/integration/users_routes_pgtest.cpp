@@ -2,6 +2,7 @@
 // with a stub token verifier ("token-<user id>" is that user). The same scenarios run against
 // the real binary with real tokens in tests/e2e/users_api_e2etest.cpp.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,12 +17,16 @@
 #include "core/json.hpp"
 #include "core/security/token_verifier.hpp"
 #include "support/http_client.hpp"
+#include "support/problem_checks.hpp"
 #include "support/users_fixture.hpp"
 
 namespace nelo::users::test {
 namespace {
 
+using ::testing::Contains;
 using nelo::test::bearer;
+using nelo::test::error_fields;
+using nelo::test::expect_problem;
 using nelo::test::Headers;
 using nelo::test::HttpClient;
 using nelo::test::HttpResponse;
@@ -111,18 +116,6 @@ class UsersRoutes : public UsersDbTest {
   std::vector<std::thread> threads_;
 };
 
-void expect_problem(const HttpResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type").value_or(""), "application/problem+json") << r.body;
-}
-
-bool has_field_error(const HttpResponse& r, std::string_view field) {
-  const json::value body = r.json();
-  const auto& errors = body.at("errors").as_array();
-  return std::any_of(errors.begin(), errors.end(),
-                     [&](const json::value& e) { return e.at("field").as_string() == field; });
-}
-
 // --- /users/me ---
 
 TEST_F(UsersRoutes, EveryRouteNeedsAToken) {
@@ -195,11 +188,11 @@ TEST_F(UsersRoutes, PatchMeValidationErrorsAreListed) {
   const std::string me = user_with_profile();
   auto empty = send("PATCH", "/api/v1/users/me", me, "{}");
   expect_problem(empty, 422);
-  EXPECT_TRUE(has_field_error(empty, "body"));
+  EXPECT_THAT(error_fields(empty), Contains("body"));
   auto bad = send("PATCH", "/api/v1/users/me", me, R"({"phone": "0612345678", "locale": "de"})");
   expect_problem(bad, 422);
-  EXPECT_TRUE(has_field_error(bad, "phone"));
-  EXPECT_TRUE(has_field_error(bad, "locale"));
+  EXPECT_THAT(error_fields(bad), Contains("phone"));
+  EXPECT_THAT(error_fields(bad), Contains("locale"));
   expect_problem(send("PATCH", "/api/v1/users/me", me, "[1]"), 422);
   expect_problem(send("PATCH", "/api/v1/users/me", me, "{"), 400);
   expect_problem(client().request("PATCH", "/api/v1/users/me", R"({"name": "x"})", auth(me)), 415);
@@ -293,7 +286,7 @@ TEST_F(UsersRoutes, AddressMassAssignmentIs422AndCreatesNothing) {
   body["user_id"] = other;
   auto r = send("POST", "/api/v1/users/me/addresses", me, json::serialize(body));
   expect_problem(r, 422);
-  EXPECT_TRUE(has_field_error(r, "user_id"));
+  EXPECT_THAT(error_fields(r), Contains("user_id"));
   body.erase("user_id");
   body["id"] = new_uuid();
   expect_problem(send("POST", "/api/v1/users/me/addresses", me, json::serialize(body)), 422);
@@ -312,7 +305,7 @@ TEST_F(UsersRoutes, AddressValidationErrorsAreListed) {
                 R"({"label": "", "line1": "x", "city": "Paris", "postal_code": "75001", "country": "UK",
                     "lat": 123, "lng": -200})");
   expect_problem(r, 422);
-  for (const char* field : {"label", "country", "lat", "lng"}) EXPECT_TRUE(has_field_error(r, field)) << field;
+  for (const char* field : {"label", "country", "lat", "lng"}) EXPECT_THAT(error_fields(r), Contains(field)) << field;
   expect_problem(send("PATCH", "/api/v1/users/me/addresses/" + create_address(me), me, "{}"), 422);
 }
 

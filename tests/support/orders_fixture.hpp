@@ -50,11 +50,14 @@
 #include "shared/module.hpp"
 #include "support/test_bus_options.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::orders::test {
+
+using nelo::test::eventually;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -430,22 +433,6 @@ class OrdersDbTest : public ::testing::Test {
       });
     }
     run_concurrently(std::move(tasks));
-  }
-
-  // Polls `condition` every 20 ms until it holds; fails the test after `timeout`.
-  asio::awaitable<bool> eventually(std::function<bool()> condition, std::string what,
-                                   std::chrono::milliseconds timeout = 15s) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "timed out waiting for: " << what;
-        co_return false;
-      }
-      timer.expires_after(20ms);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    co_return true;
   }
 
   // --- reading the database as the superuser ---

@@ -40,11 +40,14 @@
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/module.hpp"
 #include "support/test_bus_options.hpp"
+#include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::users::test {
+
+using nelo::test::eventually;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -172,22 +175,6 @@ class UsersDbTest : public ::testing::Test {
   }
   std::int64_t address_count(const std::string& user_id) const {
     return std::stoll(value("SELECT count(*) FROM users.addresses WHERE user_id = '" + user_id + "'"));
-  }
-
-  // Polls `condition` every 20 ms until it holds; fails the test after `timeout`.
-  asio::awaitable<bool> eventually(std::function<bool()> condition, std::string what,
-                                   std::chrono::milliseconds timeout = 10s) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "timed out waiting for: " << what;
-        co_return false;
-      }
-      timer.expires_after(20ms);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-    co_return true;
   }
 
   // Declaration order matters: what uses the pool dies before it, the io_context after them,
