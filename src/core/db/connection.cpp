@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/db/connection_results.hpp"
 #include "core/db/error_mapping.hpp"
 #include "core/db/errors.hpp"
 
@@ -296,15 +297,14 @@ ServerError Connection::server_error(const PGresult* res, PGconn* conn) {
   return e;
 }
 
-std::string Connection::statement_name(std::string_view sql, bool& prepare) {
+const std::string& Connection::statement_name(std::string_view sql, bool& prepare) {
   if (auto it = prepared_.find(sql); it != prepared_.end()) {
     prepare = false;
     return it->second;
   }
   prepare = true;
-  std::string name = "nelo_" + std::to_string(++statements_made_);
-  prepared_.emplace(std::string(sql), name);
-  return name;
+  // The map's nodes stay put when it grows: the reference outlives later insertions.
+  return prepared_.emplace(std::string(sql), "nelo_" + std::to_string(++statements_made_)).first->second;
 }
 
 void Connection::forget_statement(std::string_view sql) {
@@ -317,6 +317,15 @@ void Connection::fail_connection(std::string_view what) {
   e.message = std::string(what) + ": " + trimmed(PQerrorMessage(conn_));
   e.connection_lost = true;
   throw_mapped(e);
+}
+
+void Connection::lost_while_reading(std::optional<ServerError>& first_error) {
+  broken_ = true;
+  if (first_error) {
+    first_error->connection_lost = true;
+    throw_mapped(*first_error);
+  }
+  fail_connection("connection lost");
 }
 
 awaitable<void> Connection::wait(bool for_write, Deadline deadline) {
@@ -371,23 +380,9 @@ awaitable<Result> Connection::collect(Deadline deadline) {
           break;
       }
     }
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      broken_ = true;
-      if (first_error) {
-        first_error->connection_lost = true;
-        throw_mapped(*first_error);
-      }
-      fail_connection("connection lost");
-    }
+    if (PQstatus(conn_) != CONNECTION_OK) lost_while_reading(first_error);
     co_await wait(false, deadline);
-    if (!PQconsumeInput(conn_)) {
-      broken_ = true;
-      if (first_error) {
-        first_error->connection_lost = true;
-        throw_mapped(*first_error);
-      }
-      fail_connection("connection lost");
-    }
+    if (!PQconsumeInput(conn_)) lost_while_reading(first_error);
   }
 }
 
@@ -421,130 +416,113 @@ awaitable<Result> Connection::execute_prepared(std::string_view sql, const Param
   co_return std::move(results.front());
 }
 
-awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Statement> statements) {
-  if (!usable()) fail_connection("connection not usable");
-  // What each queued command is: the Prepare or the Execute of statements[index].
+// A batch's commands (a Prepare for each statement new to the connection, then an Execute for
+// each), and what the result loop (connection_results.hpp) learns of them.
+struct Connection::Batch {
   struct Command {
-    std::size_t index;
-    bool prepare;
-    std::string name;
+    std::size_t index;        // of its statement
+    bool prepare;             // a Prepare, else an Execute
+    const std::string* name;  // the statement's, in prepared_
+    bool accepted = false;    // a Prepare the server accepted
   };
   std::vector<Command> commands;
-  std::vector<std::pair<std::string, std::string>> new_names;  // sql -> name, cached once prepared
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    std::string_view sql = statements[i].sql;
-    std::string name;
-    if (auto it = prepared_.find(sql); it != prepared_.end()) {
-      name = it->second;
-    } else {
-      auto same = std::find_if(new_names.begin(), new_names.end(), [&](const auto& n) { return n.first == sql; });
-      if (same != new_names.end()) {
-        name = same->second;
-      } else {
-        name = "nelo_" + std::to_string(++statements_made_);
-        new_names.emplace_back(std::string(sql), name);
-        commands.push_back({i, true, name});
-      }
-    }
-    commands.push_back({i, false, std::move(name)});
-  }
-
-  busy_ = true;
-  if (PQenterPipelineMode(conn_) != 1) fail_connection("cannot enter pipeline mode");
-  for (const auto& cmd : commands) {
-    const Statement& st = statements[cmd.index];
-    int sent;
-    if (cmd.prepare) {
-      std::string text(st.sql);
-      sent = PQsendPrepare(conn_, cmd.name.c_str(), text.c_str(), 0, nullptr);
-    } else {
-      static const Params kNoParams;
-      ParamArrays p(st.params ? *st.params : kNoParams);
-      sent = PQsendQueryPrepared(conn_, cmd.name.c_str(), p.size(), p.data(), nullptr, nullptr, 0);
-    }
-    if (!sent) fail_connection("sending failed");
-  }
-  if (PQpipelineSync(conn_) != 1) fail_connection("sending failed");
-  co_await flush(std::nullopt);
-
-  std::vector<Result> results(statements.size());
-  std::vector<bool> prepared_ok(commands.size(), false);
+  std::vector<Result> results;  // one per statement
   std::optional<ServerError> first_error;
-  std::size_t failed_command = commands.size();
-  std::size_t current = 0;  // index into commands; commands.size() means: the sync is next
-  bool synced = false;
-  auto lost = [&](std::string_view what) {
-    broken_ = true;
-    if (first_error) {
-      first_error->connection_lost = true;
-      throw_mapped(*first_error);
+  std::size_t failed_command = 0;  // the command that reported first_error
+  std::size_t current = 0;         // the command whose results come next (commands.size(): the Sync)
+  PGconn* conn = nullptr;
+
+  // The result loop's sink.
+  void command_ended() { ++current; }
+  void succeeded(PGresult* res) {
+    if (current >= commands.size()) {
+      PQclear(res);
+      return;
     }
-    fail_connection(what);
-  };
-  while (!synced) {
-    while (!synced && !PQisBusy(conn_)) {
-      PGresult* res = PQgetResult(conn_);
-      if (!res) {  // end of one command's results
-        ++current;
-        continue;
-      }
-      switch (PQresultStatus(res)) {
-        case PGRES_PIPELINE_SYNC:
-          synced = true;
-          PQclear(res);
-          break;
-        case PGRES_COMMAND_OK:
-        case PGRES_TUPLES_OK:
-        case PGRES_EMPTY_QUERY:
-          if (current < commands.size()) {
-            if (commands[current].prepare) {
-              prepared_ok[current] = true;
-              PQclear(res);
-            } else {
-              results[commands[current].index] = Result(res);
-            }
-          } else {
-            PQclear(res);
-          }
-          break;
-        case PGRES_PIPELINE_ABORTED:  // skipped because an earlier command failed
-          PQclear(res);
-          break;
-        case PGRES_COPY_IN:
-        case PGRES_COPY_OUT:
-        case PGRES_COPY_BOTH:
-          PQclear(res);
-          broken_ = true;
-          throw DatabaseError("0A000", "COPY is not supported through the pool");
-        default:
-          if (!first_error) {
-            first_error = server_error(res, conn_);
-            failed_command = current;
-          }
-          PQclear(res);
-          break;
-      }
+    Command& command = commands[current];
+    if (command.prepare) {
+      command.accepted = true;
+      PQclear(res);
+    } else {
+      results[command.index] = Result(res);
     }
-    if (synced) break;
-    if (PQstatus(conn_) != CONNECTION_OK) lost("connection lost");
+  }
+  void failed(const PGresult* res) {
+    if (first_error) return;
+    first_error = server_error(res, conn);
+    failed_command = current;
+  }
+  bool synced() { return false; }  // the batch's one Sync: everything has come back
+};
+
+awaitable<std::vector<Result>> Connection::execute_batch(std::span<const Statement> statements) {
+  if (!usable()) fail_connection("connection not usable");
+  Batch batch;
+  plan_batch(statements, batch);
+  send_batch(statements, batch);
+  co_await flush(std::nullopt);
+  for (;;) {
+    const PipelineRead read = read_pipeline_results(conn_, batch);
+    if (read == PipelineRead::Stopped) break;
+    if (read == PipelineRead::Unsupported) {
+      broken_ = true;
+      throw DatabaseError("0A000", "COPY is not supported through the pool");
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) lost_while_reading(batch.first_error);
     co_await wait(false, std::nullopt);
-    if (!PQconsumeInput(conn_)) lost("connection lost");
+    if (!PQconsumeInput(conn_)) lost_while_reading(batch.first_error);
   }
   if (PQexitPipelineMode(conn_) != 1) fail_connection("cannot leave pipeline mode");
   busy_ = false;
-  // Only statements the server accepted are cached: a failing one is prepared afresh next time.
-  for (std::size_t c = 0; c < commands.size(); ++c) {
-    if (!commands[c].prepare || !prepared_ok[c]) continue;
-    for (auto& [sql, name] : new_names) {
-      if (name == commands[c].name) prepared_.emplace(std::move(sql), std::move(name));
-    }
+  settle_batch(statements, batch);
+  if (batch.first_error) throw_mapped(*batch.first_error);
+  co_return std::move(batch.results);
+}
+
+void Connection::plan_batch(std::span<const Statement> statements, Batch& batch) {
+  batch.conn = conn_;
+  batch.results.resize(statements.size());
+  batch.commands.reserve(statements.size());  // more only for statements new to the connection
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    bool prepare = false;
+    const std::string& name = statement_name(statements[i].sql, prepare);
+    if (prepare) batch.commands.push_back({i, true, &name});
+    batch.commands.push_back({i, false, &name});
   }
-  // A stale cached plan: forget the statement, the next use prepares it afresh under a new name.
-  if (first_error && failed_command < commands.size() && is_stale_cached_plan(*first_error)) {
-    forget_statement(statements[commands[failed_command].index].sql);
+}
+
+void Connection::send_batch(std::span<const Statement> statements, const Batch& batch) {
+  busy_ = true;
+  if (PQenterPipelineMode(conn_) != 1) fail_connection("cannot enter pipeline mode");
+  static const Params kNoParams;
+  for (const auto& command : batch.commands) {
+    const Statement& statement = statements[command.index];
+    const bool sent = command.prepare ? send_prepare(*command.name, statement.sql)
+                                      : send_execute(*command.name, statement.params ? *statement.params : kNoParams);
+    if (!sent) fail_connection("sending failed");
   }
-  if (first_error) throw_mapped(*first_error);
-  co_return results;
+  if (PQpipelineSync(conn_) != 1) fail_connection("sending failed");
+}
+
+// Names are cached when planned; a statement the server refused to prepare (or skipped) is
+// forgotten again, and so is one whose cached plan went stale: its next use prepares it afresh.
+void Connection::settle_batch(std::span<const Statement> statements, const Batch& batch) {
+  for (const auto& command : batch.commands) {
+    if (command.prepare && !command.accepted) forget_statement(statements[command.index].sql);
+  }
+  if (batch.first_error && batch.failed_command < batch.commands.size() && is_stale_cached_plan(*batch.first_error)) {
+    forget_statement(statements[batch.commands[batch.failed_command].index].sql);
+  }
+}
+
+bool Connection::send_prepare(const std::string& name, std::string_view sql) {
+  const std::string text(sql);  // libpq wants it NUL-terminated; sent once per connection
+  return PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr) == 1;
+}
+
+bool Connection::send_execute(const std::string& name, const Params& params) {
+  const ParamArrays p(params);
+  return PQsendQueryPrepared(conn_, name.c_str(), p.size(), p.data(), nullptr, nullptr, 0) == 1;
 }
 
 awaitable<Result> Connection::execute_unnamed(std::string_view sql, const Params& params, Deadline deadline) {

@@ -125,11 +125,23 @@ class Connection {
   boost::asio::awaitable<Result> collect(Deadline deadline);
   boost::asio::awaitable<void> wait(bool for_write, Deadline deadline);
   [[noreturn]] void fail_connection(std::string_view what);
+  // The connection broke while results were being read: throws the first error the server had
+  // reported (as connection_lost), else a plain connection error.
+  [[noreturn]] void lost_while_reading(std::optional<ServerError>& first_error);
   static ServerError server_error(const pg_result* res, pg_conn* conn);
   // The cached name of `sql`, or a new one with `prepare` set (cached at once, forgotten again
-  // by the caller when the server refuses it).
-  std::string statement_name(std::string_view sql, bool& prepare);
+  // by the caller when the server refuses it). Stays valid until the statement is forgotten.
+  const std::string& statement_name(std::string_view sql, bool& prepare);
   void forget_statement(std::string_view sql);
+  // Queue one Prepare, or one Execute of a prepared statement (pipeline mode). False: not sent.
+  bool send_prepare(const std::string& name, std::string_view sql);
+  bool send_execute(const std::string& name, const Params& params);
+
+  // execute_batch's steps (connection.cpp): its commands, their results, and their first error.
+  struct Batch;
+  void plan_batch(std::span<const Statement> statements, Batch& batch);
+  void send_batch(std::span<const Statement> statements, const Batch& batch);
+  void settle_batch(std::span<const Statement> statements, const Batch& batch);
 
   struct StringHash {
     using is_transparent = void;

@@ -1,5 +1,6 @@
 // Connection's shared-pipeline members (connection.hpp): independent autocommit statements in
-// flight together, each closed by its own Sync.
+// flight together, each closed by its own Sync. Their results are read by the loop execute_batch
+// also uses (connection_results.hpp).
 
 #include "core/db/connection.hpp"
 
@@ -8,6 +9,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "core/db/connection_results.hpp"
 
 namespace nelo::db::detail {
 
@@ -20,21 +23,13 @@ bool Connection::pipeline_send(std::string_view sql, const Params& params) {
   }
   InFlight entry;
   entry.sql = sql;
-  const std::string name = statement_name(sql, entry.prepare);
-  if (entry.prepare) {
-    const std::string text(sql);
-    if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr)) {
-      forget_statement(sql);
-      broken_ = true;
-      return false;
-    }
+  const std::string& name = statement_name(sql, entry.prepare);
+  if (entry.prepare && !send_prepare(name, sql)) {
+    forget_statement(sql);
+    broken_ = true;
+    return false;
   }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
-                           values.empty() ? nullptr : values.data(), nullptr, nullptr, 0) ||
-      PQpipelineSync(conn_) != 1) {
+  if (!send_execute(name, params) || PQpipelineSync(conn_) != 1) {
     broken_ = true;  // part of a statement may be queued: the protocol state is unknown
     return false;
   }
@@ -61,53 +56,47 @@ int Connection::pipeline_flush() {
 }
 
 bool Connection::pipeline_collect(std::vector<PipelinedOutcome>& out) {
+  // The result loop's sink: each result belongs to the oldest statement in flight.
+  struct Sink {
+    Connection& connection;
+    std::vector<PipelinedOutcome>& out;
+
+    InFlight& front() { return connection.in_flight_.front(); }
+    void command_ended() { ++front().commands_done; }  // the Prepare's, then the Execute's
+    void succeeded(PGresult* res) {
+      if (front().prepare && front().commands_done == 0) {
+        front().prepare_ok = true;
+        PQclear(res);
+      } else {
+        front().outcome.result = Result(res);
+      }
+    }
+    void failed(const PGresult* res) {
+      if (!front().outcome.error) front().outcome.error = server_error(res, connection.conn_);
+    }
+    bool synced() {
+      // A statement the server refused to prepare, or whose cached plan went stale, is prepared
+      // afresh (under a new name) by its next use.
+      if ((front().prepare && !front().prepare_ok) ||
+          (front().outcome.error && is_stale_cached_plan(*front().outcome.error))) {
+        connection.forget_statement(front().sql);
+      }
+      out.push_back(std::move(front().outcome));
+      connection.in_flight_.pop_front();
+      return !connection.in_flight_.empty();
+    }
+  };
+
   if (broken_) return false;
   if (!PQconsumeInput(conn_)) {
     broken_ = true;
     return false;
   }
-  while (!in_flight_.empty() && !PQisBusy(conn_)) {
-    InFlight& front = in_flight_.front();
-    PGresult* res = PQgetResult(conn_);
-    if (!res) {  // the end of one command's results: the Prepare's, then the Execute's
-      ++front.commands_done;
-      continue;
-    }
-    switch (PQresultStatus(res)) {
-      case PGRES_PIPELINE_SYNC:
-        PQclear(res);
-        // A statement the server refused to prepare, or whose cached plan went stale, is
-        // prepared afresh (under a new name) by its next use.
-        if ((front.prepare && !front.prepare_ok) ||
-            (front.outcome.error && is_stale_cached_plan(*front.outcome.error))) {
-          forget_statement(front.sql);
-        }
-        out.push_back(std::move(front.outcome));
-        in_flight_.pop_front();
-        break;
-      case PGRES_COMMAND_OK:
-      case PGRES_TUPLES_OK:
-      case PGRES_EMPTY_QUERY:
-        if (front.prepare && front.commands_done == 0) {
-          front.prepare_ok = true;
-          PQclear(res);
-        } else {
-          front.outcome.result = Result(res);
-        }
-        break;
-      case PGRES_PIPELINE_ABORTED:  // the Execute after a failed Prepare
-        PQclear(res);
-        break;
-      case PGRES_COPY_IN:
-      case PGRES_COPY_OUT:
-      case PGRES_COPY_BOTH:
-        PQclear(res);
-        broken_ = true;  // we do not speak COPY here
-        return false;
-      default:
-        if (!front.outcome.error) front.outcome.error = server_error(res, conn_);
-        PQclear(res);
-        break;
+  if (!in_flight_.empty()) {
+    Sink sink{*this, out};
+    if (read_pipeline_results(conn_, sink) == PipelineRead::Unsupported) {
+      broken_ = true;  // we do not speak COPY here
+      return false;
     }
   }
   if (PQstatus(conn_) != CONNECTION_OK) {

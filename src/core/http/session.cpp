@@ -8,9 +8,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
@@ -21,6 +23,7 @@
 
 #include "core/errors.hpp"
 #include "core/http/ascii.hpp"
+#include "core/http/deadline_reads.hpp"
 #include "core/http/log_context.hpp"
 #include "core/http/pipeline.hpp"
 #include "core/http/problem.hpp"
@@ -147,52 +150,156 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Reads, handles and answers one request. False when the connection must close.
+  // Each step is a function; the awaits of the common request (whole in its first read) stay
+  // here, because a coroutine of its own per step would cost a frame allocation per request.
   asio::awaitable<bool> serve_one() {
-    std::optional<Parser> parser(std::in_place);
-    parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options_.header_limit, UINT32_MAX)));
-    parser->body_limit(boost::none);  // checked against the route's limit once the route is known
-
     Clock::time_point started = Clock::now();
-    if (buffer_.size() > 0) {
-      begin_reading();
-    } else {
+    if (buffer_.size() == 0) {
+      // Idle: the keep-alive wait ends with the next request's first bytes.
       phase_ = Phase::Idle;
       set_deadline(options_.idle_timeout);
-    }
-
-    // ---- header
-    beast::error_code ec;
-    for (;;) {
-      if (buffer_.size() > 0) {
-        std::size_t used = parser->put(buffer_.data(), ec);
-        buffer_.consume(used);
-        if (parser->is_header_done()) break;
-        if (ec && ec != bhttp::error::need_more) {
-          if (ec == bhttp::error::header_limit) co_return co_await fail(HeaderTooLarge(), "", "", nullptr, started);
-          co_return co_await fail(BadRequest("The request is not valid HTTP/1.1 (" + ec.message() + ")"), "", "",
-                                  nullptr, started);
-        }
-      }
-      if (phase_ == Phase::Idle && stop_requested_) co_return false;
+      if (stop_requested_) co_return false;
       auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), kUseTuple);
       buffer_.commit(n);
-      if (read_ec) {
-        // Idle: the client left, the keep-alive timed out, or the server is stopping.
-        if (phase_ == Phase::Idle || !timed_out_) co_return false;
-        co_return co_await fail(RequestTimeout(), "", "", nullptr, started);
-      }
-      // The deadline may pass just as bytes arrive: the read succeeds, the request is late all the same.
-      if (phase_ == Phase::Reading && timed_out_) co_return co_await fail(RequestTimeout(), "", "", nullptr, started);
-      if (phase_ == Phase::Idle) {
-        started = Clock::now();
-        begin_reading();
-      }
+      if (read_ec) co_return false;  // the client left, the keep-alive timed out, or the server is stopping
+      started = Clock::now();
     }
+    begin_reading();
 
-    // ---- request line and headers -> Request
-    request_active_ = true;
-    state_->metrics.in_flight().inc();
-    auto& message = parser->get();
+    // ---- header
+    std::optional<Parser> parser;
+    limit_header(parser.emplace());  // a fresh parser per message (Beast #2715)
+    beast::error_code ec = parse_buffered(*parser);
+    if (!ec && !parser->is_header_done()) ec = co_await read_rest_of_header(*parser);
+    if (ec) co_return co_await refuse_unread(ec, Part::Header, {"", "", nullptr, started});
+
+    // ---- request line and headers -> Request, and its route
+    begin_request();
+    const auto& message = parser->get();
+    Request request = request_from(message);
+    identify(request);
+    const Framing framing{message.keep_alive(), message.version() == 10, message.method() == bhttp::verb::head};
+    std::string_view encoded_path;
+    if (!parse_target(request, encoded_path)) {
+      co_return co_await fail(BadRequest("The request target is not a valid URI"),
+                              {request.method, request.target, nullptr, started});
+    }
+    Router::Match match = state_->router.match(request.method, encoded_path);
+    const Route* route = match.route;
+
+    // ---- body, bounded by the route's limit
+    const RequestSoFar so_far{request.method, request.path, route, started};
+    const std::size_t limit = route && route->body_limit ? route->body_limit : options_.body_limit;
+    if (auto length = parser->content_length(); length && *length > limit) {
+      co_return co_await fail(body_too_large(limit), so_far);
+    }
+    if (!parser->is_done()) {
+      parser->body_limit(limit);
+      parser->eager(true);
+      // A client that waits for a 100 Continue has sent none of its body.
+      const bool send_continue = buffer_.size() == 0 && ascii_iequals(message[bhttp::field::expect], "100-continue");
+      ec = parse_buffered(*parser);
+      if (!ec && !parser->is_done()) ec = co_await read_rest_of_body(*parser, send_continue);
+      if (ec) co_return co_await refuse_unread(ec, Part::Body, so_far, limit);
+    }
+    request.body = std::move(parser->get().body());
+    parser.reset();
+
+    // ---- handle and answer
+    phase_ = Phase::Handling;
+    clear_deadline();
+    Response response = co_await run_pipeline(match, request, state_->verifier);
+    const bool keep = framing.keep_alive && !stop_requested_ && !state_->stopping();
+    const bool written = co_await write(response, keep, framing.http10, framing.head);
+    finish(request.method, request.route_template.empty() ? "unmatched" : request.route_template, request.path, route,
+           response.status, started, request.principal ? request.principal->user_id : std::string_view());
+    co_return written && keep;
+  }
+
+  // How the answer is framed, from the request line and headers.
+  struct Framing {
+    bool keep_alive;
+    bool http10;
+    bool head;  // a HEAD request: the answer has no body
+  };
+
+  // What is known of a request that cannot be read to the end, for its answer, metrics and log.
+  struct RequestSoFar {
+    std::string_view method;    // "" before the request line is read
+    std::string_view instance;  // the problem's instance: the path, or the raw target
+    const Route* route = nullptr;
+    Clock::time_point started;
+  };
+
+  enum class Part { Header, Body };
+
+  void limit_header(Parser& parser) const {
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options_.header_limit, UINT32_MAX)));
+    parser.body_limit(boost::none);  // checked against the route's limit once the route is known
+  }
+
+  // Parses what the buffer already holds. Beast's reads start the same way, but never complete
+  // without reading: they post their completion, a trip through the scheduler that the common
+  // request, whole in the bytes that ended the idle wait, does without.
+  beast::error_code parse_buffered(Parser& parser) {
+    beast::error_code ec;
+    if (buffer_.size() > 0) buffer_.consume(parser.put(buffer_.data(), ec));
+    if (ec == bhttp::error::need_more) ec = {};
+    return ec;
+  }
+
+  // Reads the rest of a header that did not come whole in the first bytes.
+  asio::awaitable<beast::error_code> read_rest_of_header(Parser& parser) {
+    auto [ec, n] = co_await bhttp::async_read_header(reads_, buffer_, parser, kUseTuple);
+    co_return late_or(ec);
+  }
+
+  // Reads the rest of a body that did not come whole with the header, first telling a client that
+  // waits for it to send the body (a failed write: the client is gone, no one to answer).
+  asio::awaitable<beast::error_code> read_rest_of_body(Parser& parser, bool send_continue) {
+    if (send_continue) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [write_ec, written] = co_await asio::async_write(socket_, asio::buffer(kContinue), kUseTuple);
+      if (write_ec) co_return write_ec;
+    }
+    buffer_.reserve(buffer_.size() + kBodyReadChunk);  // Beast reads what the buffer has room for
+    auto [ec, n] = co_await bhttp::async_read(reads_, buffer_, parser, kUseTuple);
+    co_return late_or(ec);
+  }
+
+  // A read that ended once the deadline had passed is late, even one that raced the timer and
+  // succeeded: the request is answered 408 all the same.
+  beast::error_code late_or(beast::error_code ec) const { return timed_out_ ? beast::error::timeout : ec; }
+
+  // Ends a request whose header or body could not be read: answers why and closes, or only closes
+  // when the client is gone. Always false.
+  asio::awaitable<bool> refuse_unread(beast::error_code ec, Part part, const RequestSoFar& so_far,
+                                      std::size_t body_limit = 0) {
+    std::optional<Error> why = unread_error(ec, part, body_limit);
+    if (!why) co_return false;
+    co_return co_await fail(*why, so_far);
+  }
+
+  // Why a request cannot be read to the end; nullopt when the client left (or a write to it
+  // failed) and no one is there to answer.
+  static std::optional<Error> unread_error(const beast::error_code& ec, Part part, std::size_t body_limit) {
+    if (ec == beast::error::timeout) return RequestTimeout();
+    if (ec == bhttp::error::header_limit) return HeaderTooLarge();
+    if (ec == bhttp::error::body_limit) return body_too_large(body_limit);
+    // The end of the stream mid-request (partial_message) is the client leaving, not bad framing.
+    const bool framing = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+                         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+    if (!framing) return std::nullopt;
+    if (part == Part::Header) return BadRequest("The request is not valid HTTP/1.1 (" + ec.message() + ")");
+    return BadRequest("The request body is not valid HTTP/1.1 framing (" + ec.message() + ")");
+  }
+
+  static Error body_too_large(std::size_t limit) {
+    return PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes");
+  }
+
+  // The Request a handler sees, from the request line and headers (names in lower case).
+  Request request_from(const Parser::value_type& message) const {
     Request request;
     request.method = message.method_string();
     request.target = message.target();
@@ -202,87 +309,28 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       ascii_lower_in_place(name);
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
+    return request;
+  }
+
+  // Who asks (the peer, or the client behind trusted proxies) and the request's id: the client's
+  // own when it is safe to log and echo, else a new one.
+  void identify(Request& request) {
     if (!options_.trusted_proxies.empty()) client_ = options_.trusted_proxies.client_address(remote_, forwarded_for(request));
     request.remote_address = client_;
     auto client_id = request.header("x-request-id");
     log_->request_id = client_id && is_acceptable_request_id(*client_id) ? std::string(*client_id)
                                                                          : generate_request_id();
     request.request_id = log_->request_id;
-    const bool http10 = message.version() == 10;
-    const bool head = message.method() == bhttp::verb::head;
-
-    std::string_view encoded_path;
-    if (!parse_target(request, encoded_path)) {
-      co_return co_await fail(BadRequest("The request target is not a valid URI"), request.method, request.target,
-                              nullptr, started);
-    }
-    Router::Match match = state_->router.match(request.method, encoded_path);
-    const Route* route = match.route;
-
-    // ---- body, bounded by the route's limit
-    std::size_t limit = route && route->body_limit ? route->body_limit : options_.body_limit;
-    if (auto length = parser->content_length(); length && *length > limit) {
-      co_return co_await fail(PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes"),
-                              request.method, request.path, route, started);
-    }
-    if (!parser->is_done()) {
-      parser->body_limit(limit);
-      parser->eager(true);
-      if (buffer_.size() == 0 && ascii_iequals(message[bhttp::field::expect], "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        auto [write_ec, written] = co_await asio::async_write(socket_, asio::buffer(kContinue), kUseTuple);
-        if (write_ec) co_return false;
-      }
-      for (;;) {
-        if (buffer_.size() > 0) {
-          std::size_t used = parser->put(buffer_.data(), ec);
-          buffer_.consume(used);
-          if (parser->is_done()) break;
-          if (ec == bhttp::error::body_limit) {
-            co_return co_await fail(
-                PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes"),
-                request.method, request.path, route, started);
-          }
-          if (ec && ec != bhttp::error::need_more) {
-            co_return co_await fail(BadRequest("The request body is not valid HTTP/1.1 framing (" + ec.message() + ")"),
-                                    request.method, request.path, route, started);
-          }
-          if (used > 0 && buffer_.size() > 0) continue;
-        }
-        auto [read_ec, n] = co_await socket_.async_read_some(buffer_.prepare(kBodyReadChunk), kUseTuple);
-        buffer_.commit(n);
-        if (read_ec && !timed_out_) co_return false;  // the client went away mid-body: no one to answer
-        if (timed_out_) co_return co_await fail(RequestTimeout(), request.method, request.path, route, started);
-      }
-    }
-    request.body = std::move(message.body());
-    const bool keep_alive = message.keep_alive();
-    parser.reset();
-
-    // ---- handle and answer
-    phase_ = Phase::Handling;
-    clear_deadline();
-    Response response = co_await run_pipeline(match, request, state_->verifier);
-
-    bool keep = keep_alive && !stop_requested_ && !state_->stopping();
-    bool written = co_await write(response, keep, http10, head);
-    finish(request.method, request.route_template.empty() ? "unmatched" : request.route_template, request.path, route,
-           response.status, started, request.principal ? request.principal->user_id : std::string_view());
-    co_return written && keep;
   }
 
   // Answers a request that cannot be read to the end (framing, limits, timeout), then closes.
-  asio::awaitable<bool> fail(const Error& error, std::string_view method, std::string_view instance,
-                             const Route* route, Clock::time_point started) {
-    if (!request_active_) {
-      request_active_ = true;
-      state_->metrics.in_flight().inc();
-    }
+  asio::awaitable<bool> fail(const Error& error, const RequestSoFar& so_far) {
+    begin_request();
     if (log_->request_id.empty()) log_->request_id = generate_request_id();
-    Response response = problem_response(error, instance, log_->request_id);
+    Response response = problem_response(error, so_far.instance, log_->request_id);
     co_await write(response, false, false, false);
-    finish(method.empty() ? "-" : method, route ? std::string_view(route->path) : "unmatched", instance, route,
-           response.status, started, {});
+    finish(so_far.method.empty() ? "-" : so_far.method, so_far.route ? std::string_view(so_far.route->path) : "unmatched",
+           so_far.instance, so_far.route, response.status, so_far.started, {});
     co_await linger_close();
     co_return false;
   }
@@ -307,6 +355,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       logging::log_access({method, route_label, path, status, seconds * 1000.0, client_, user_id});
     }
     end_request();
+  }
+
+  void begin_request() {
+    if (request_active_) return;
+    request_active_ = true;
+    state_->metrics.in_flight().inc();
   }
 
   void end_request() {
@@ -399,6 +453,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool stop_requested_ = false;
   bool closed_ = false;
   bool request_active_ = false;
+  DeadlineReads reads_{socket_, timed_out_, beast::error::timeout};  // the socket, for Beast's reads
 };
 
 }  // namespace
