@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/ascii.hpp"
 #include "core/http/log_context.hpp"
 #include "core/http/pipeline.hpp"

@@ -74,7 +74,7 @@ asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const ht
 }
 
 asio::awaitable<void> OptionalKey::settle(IdempotencyStore* store, std::optional<Claim> claim, Slot slot,
-                                          db::Transaction& tx, http::Response response) {
+                                          db::CommitWriter& tx, http::Response response) {
   if (!claim) {
     co_await tx.commit();
     *slot = std::move(response);
