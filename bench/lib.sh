@@ -16,6 +16,9 @@ BENCH_WARMUP="${BENCH_WARMUP:-3s}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-2}"          # targets alternate; each keeps its best round
 BENCH_BUILD_DIR="${NELO_BUILD_DIR:-$NELO_ROOT/build}"
 BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$BENCH_DIR/results}"
+# The nelo binary measured: this tree's build unless bench/ab points at another build's.
+BENCH_NELO_BIN="${BENCH_NELO_BIN:-$BENCH_BUILD_DIR/nelo}"
+BENCH_BUILD_LABEL="${BENCH_BUILD_LABEL:-}"  # e.g. before/after (bench/ab), recorded with the figures
 
 BENCH_NAME=""
 BENCH_TMP=""
@@ -107,7 +110,7 @@ bench_start_nelo() {
   NELO_PORT="$(nelo_free_port)"
   bench_spawn nelo env DATABASE_URL="$BENCH_DATABASE_URL" NELO_HTTP_PORT="$NELO_PORT" \
     NELO_LOG_LEVEL="${BENCH_NELO_LOG_LEVEL:-warn}" NELO_LOG_FORMAT=json \
-    NELO_JWT_KEY_ENCRYPTION_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" "$@" "$BENCH_BUILD_DIR/nelo" serve
+    NELO_JWT_KEY_ENCRYPTION_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" "$@" "$BENCH_NELO_BIN" serve
   bench_wait_http "http://127.0.0.1:$NELO_PORT/health/live" "$BENCH_LAST_PID" 60 ||
     { tail -n 30 "$BENCH_TMP/nelo.log" >&2; nelo_die "nelo did not start"; }
   BENCH_NELO_PID="$BENCH_LAST_PID"  # env exec'd nelo: the same process
@@ -196,6 +199,7 @@ bench_machine() {
   cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)"
   printf 'host=%s cpu="%s" cores=%s kernel=%s commit=%s' "$(hostname 2>/dev/null || echo '?')" "${cpu:-?}" \
     "$(nproc)" "$(uname -r)" "$(git -C "$NELO_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  if [ -n "$BENCH_BUILD_LABEL" ]; then printf ' build=%s' "$BENCH_BUILD_LABEL"; fi
 }
 
 # bench_record TEXT: appends one dated line to bench/results/<suite>.txt.

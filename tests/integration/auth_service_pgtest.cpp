@@ -56,7 +56,7 @@ TEST_F(AuthServiceTest, Register_SameAddressInAnotherCaseIsConflictAndPublishesN
   auto& s = stack();
   register_user(s, "bob@example.com");
   auto e = expect_error<Conflict>([&] { register_user(s, " BOB@example.com"); });
-  EXPECT_EQ(e.status(), 409);
+  EXPECT_EQ(e.kind(), ErrorKind::Conflict);
   EXPECT_EQ(e.detail(), "An account already exists for this email address");
   EXPECT_EQ(count("SELECT count(*) FROM auth.users"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM auth.outbox"), 1);

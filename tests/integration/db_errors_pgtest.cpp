@@ -45,7 +45,7 @@ TEST_F(ErrorsTest, DuplicateKey_IsAUniqueViolationNamingTheConstraint) {
     FAIL() << "duplicate email accepted";
   } catch (const db::UniqueViolation& e) {
     EXPECT_EQ(e.constraint(), "users_email_key");
-    EXPECT_EQ(e.status(), 409);
+    EXPECT_EQ(e.sqlstate(), "23505");
     EXPECT_EQ(std::string(e.what()).find("a@example.com"), std::string::npos) << "server detail leaked";
   }
   try {
@@ -99,7 +99,7 @@ TEST_F(ErrorsTest, ConcurrentSerializableUpdate_IsRetryable) {
       co_await second.commit();
     } catch (const db::RetryableError& e) {
       retryable = true;
-      EXPECT_EQ(e.status(), 409);
+      EXPECT_EQ(e.kind(), ErrorKind::Conflict);
     }
     EXPECT_TRUE(retryable);
   }());
@@ -169,7 +169,7 @@ TEST_F(ErrorsTest, SlowStatement_HitsTheStatementTimeoutAndTheConnectionStaysUsa
     run(pool->execute("app", "SELECT pg_sleep(3)"));
     FAIL() << "no timeout";
   } catch (const db::StatementTimeout& e) {
-    EXPECT_EQ(e.status(), 503);
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
   }
   EXPECT_LT(Clock::now() - start, 1500ms);
   EXPECT_EQ(run(pool->execute("app", "SELECT 5")).front().get<std::int32_t>(0), 5);

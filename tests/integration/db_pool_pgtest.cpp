@@ -86,7 +86,7 @@ TEST_F(PoolTest, AllConnectionsHeld_AcquireGivesUpWithUnavailableAfterTheBound) 
       co_await pool->begin("app");
     } catch (const db::Unavailable& e) {
       unavailable = true;
-      EXPECT_EQ(e.status(), 503);
+      EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
     }
     auto waited = Clock::now() - start;
     EXPECT_TRUE(unavailable);

@@ -138,7 +138,7 @@ TEST_F(OrdersPlacement, AFailureHalfWayLeavesNothingAndFreesTheKey) {
   // order.created are already in the transaction when it fails.
   FailingBus failing(*bus_, "order.placed");
   OrderWorkflow workflow(*pool_, failing, orders_, registry_);
-  OrderPlacement placement(placements_, failing, keys_, checkout_, orders_, workflow, clock_);
+  OrderPlacement placement(placements_, failing, checkout_, orders_, workflow, clock_);
   const std::string key = new_uuid();
   EXPECT_THROW(run(place_async(request(), key, customer_, &placement)), std::runtime_error);
   for (const char* table : {"orders.orders", "orders.outbox",
@@ -238,7 +238,7 @@ TEST_F(OrdersPlacement, TheSameKeyWithAnotherBodyIs422) {
     place(other, key);
     FAIL() << "accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), 422);
+    EXPECT_EQ(e.kind(), ErrorKind::Invalid);
     EXPECT_EQ(e.type(), "idempotency-key-reused");
   }
   EXPECT_EQ(count("SELECT count(*) FROM orders.orders"), 1);
@@ -275,23 +275,42 @@ TEST_F(OrdersPlacement, AValidationRefusalIsStoredAndReplayedEvenAfterTheCauseIs
 }
 
 TEST_F(OrdersPlacement, ARefusedBodyIsTheKeysAnswerTooAndIsNotReadAgain) {
-  IdempotencyRequest idempotency;
-  idempotency.key = new_uuid();
-  idempotency.fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", R"({"items": []})");
+  const std::string fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", R"({"items": []})");
+  const std::string key = new_uuid();
   std::atomic<int> reads{0};
-  std::function<OrderRequest()> invalid = [&reads]() -> OrderRequest {
+  // As the route does: the body is read (and refused) inside the work, once the key is unused.
+  std::function<asio::awaitable<Order>(db::CommitStep<Order>)> invalid =
+      [&reads](db::CommitStep<Order>) -> asio::awaitable<Order> {
     reads.fetch_add(1);
     throw ValidationError("items", "must contain at least one item");
   };
-  const PlacementResponses rendered = responses();
-  auto first = run(placement_->place(customer_, idempotency, invalid, rendered));
+  const idempotency::Renderings<Order> rendered = renderings();
+  auto attempt = [&]() -> asio::awaitable<idempotency::KeyedAnswer> {
+    auto claim = co_await keys_.claim(customer_, key, fingerprint);
+    co_return co_await idempotency::answer_keyed<Order>(keys_, std::move(claim), "order", rendered, invalid);
+  };
+  auto first = run(attempt());
   EXPECT_EQ(first.response.status, 422);
   EXPECT_FALSE(first.replayed);
-  auto again = run(placement_->place(customer_, idempotency, invalid, rendered));
+  auto again = run(attempt());
   EXPECT_TRUE(again.replayed);
   EXPECT_EQ(again.response.body, first.response.body);
   EXPECT_EQ(reads.load(), 1) << "a replay does not read the body again";
   EXPECT_EQ(value("SELECT response_status FROM orders.idempotency_keys"), "422");
+}
+
+TEST_F(OrdersPlacement, ATransientFailureIsNotTheKeysAnswer) {
+  const std::string fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", "{}");
+  const std::string key = new_uuid();
+  std::function<asio::awaitable<Order>(db::CommitStep<Order>)> busy =
+      [](db::CommitStep<Order>) -> asio::awaitable<Order> { throw Conflict("not now"); };
+  const idempotency::Renderings<Order> rendered = renderings();
+  auto attempt = [&]() -> asio::awaitable<idempotency::KeyedAnswer> {
+    auto claim = co_await keys_.claim(customer_, key, fingerprint);
+    co_return co_await idempotency::answer_keyed<Order>(keys_, std::move(claim), "order", rendered, busy);
+  };
+  EXPECT_THROW(run(attempt()), Conflict);
+  EXPECT_EQ(count("SELECT count(*) FROM orders.idempotency_keys"), 0) << "409 says \"not now\": a retry is judged afresh";
 }
 
 // --- the checks against users and catalog ---

@@ -50,6 +50,7 @@
 #include "shared/module.hpp"
 #include "support/test_bus_options.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/keyed_request.hpp"
 #include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
@@ -130,7 +131,7 @@ class FailingBus final : public events::EventBus {
  public:
   FailingBus(events::EventBus& inner, std::string fail_on) : inner_(inner), fail_on_(std::move(fail_on)) {}
 
-  asio::awaitable<std::string> publish(db::Transaction& tx, std::string name, int version,
+  asio::awaitable<std::string> publish(db::CommitWriter& tx, std::string name, int version,
                                        json::object payload) override {
     if (name == fail_on_) throw std::runtime_error("injected failure publishing " + name);
     co_return co_await inner_.publish(tx, std::move(name), version, std::move(payload));
@@ -188,7 +189,7 @@ class OrdersDbTest : public ::testing::Test {
     module_->register_subscriptions(*bus_);
     workflow_ = std::make_unique<OrderWorkflow>(*pool_, *bus_, orders_, registry_);
     placement_ =
-        std::make_unique<OrderPlacement>(placements_, *bus_, keys_, checkout_, orders_, *workflow_, clock_);
+        std::make_unique<OrderPlacement>(placements_, *bus_, checkout_, orders_, *workflow_, clock_);
     seed_world();
   }
 
@@ -306,8 +307,9 @@ class OrdersDbTest : public ::testing::Test {
     return r;
   }
 
-  static PlacementResponses responses() {
-    PlacementResponses r;
+  // What the API layer stores as a key's answer (shared/idempotency/keyed_request.hpp).
+  static idempotency::Renderings<Order> renderings() {
+    idempotency::Renderings<Order> r;
     r.created = [](const Order& order) {
       idempotency::StoredResponse s;
       s.status = 201;
@@ -326,8 +328,8 @@ class OrdersDbTest : public ::testing::Test {
     return r;
   }
 
-  // Places `r` for `customer` with `key`; the body that fingerprints it is `r`'s JSON, so two
-  // different requests never share a fingerprint.
+  // Places `r` for `customer` with `key`, as the route does; the body that fingerprints it is
+  // `r`'s JSON, so two different requests never share a fingerprint.
   asio::awaitable<Placed> place_async(OrderRequest r, std::string key, std::string customer,
                                       OrderPlacement* placement = nullptr) {
     json::object body{{"merchant_id", r.merchant_id}, {"address_id", r.address_id}};
@@ -335,16 +337,17 @@ class OrdersDbTest : public ::testing::Test {
     for (const auto& i : r.items) items.push_back(json::object{{"product_id", i.product_id}, {"quantity", i.quantity}});
     body["items"] = std::move(items);
     body["payment"] = json::string(r.payment ? (r.payment->method == PaymentMethod::Card ? "card" : "cash") : "none");
-    IdempotencyRequest idempotency;
-    idempotency.key = std::move(key);
-    idempotency.fingerprint = idempotency::request_fingerprint("POST", "/api/v1/orders", json::serialize(body));
-    const PlacementResponses rendered = responses();
+    auto claim = co_await keys_.claim(customer, std::move(key),
+                                      idempotency::request_fingerprint("POST", "/api/v1/orders", json::serialize(body)));
+    const idempotency::Renderings<Order> rendered = renderings();
     OrderPlacement& p = placement ? *placement : *placement_;
-    std::function<OrderRequest()> read = [r = std::move(r)] { return r; };
-    auto outcome = co_await p.place(std::move(customer), std::move(idempotency), std::move(read), rendered);
+    std::function<asio::awaitable<Order>(db::CommitStep<Order>)> work = [&](db::CommitStep<Order> commit) {
+      return p.place(customer, r, std::move(commit));
+    };
+    auto answer = co_await idempotency::answer_keyed<Order>(keys_, std::move(claim), "order", rendered, std::move(work));
     Placed placed;
-    placed.response = std::move(outcome.response);
-    placed.replayed = outcome.replayed;
+    placed.response = std::move(answer.response);
+    placed.replayed = answer.replayed;
     co_return placed;
   }
 
@@ -421,7 +424,7 @@ class OrdersDbTest : public ::testing::Test {
         try {
           placed = co_await place_async(request(), key, customer_);
         } catch (const Conflict& e) {
-          (e.status() == 409 ? out.in_flight : out.other).fetch_add(1);
+          (e.type() == "idempotency-key-in-use" ? out.in_flight : out.other).fetch_add(1);
         } catch (...) {
           out.other.fetch_add(1);
         }

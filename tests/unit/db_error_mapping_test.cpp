@@ -22,7 +22,8 @@ TEST(DbErrorMapping, UniqueViolation_CarriesTheConstraintButNotTheServerMessage)
     throw_mapped(e);
   } catch (const UniqueViolation& u) {
     EXPECT_EQ(u.constraint(), "users_email_key");
-    EXPECT_EQ(u.status(), 409);
+    EXPECT_EQ(u.sqlstate(), "23505");
+    EXPECT_FALSE(dynamic_cast<const Error*>(&u)) << "not a domain error: the repository that expects it says what it means";
     EXPECT_EQ(std::string(u.what()).find("secret@example.com"), std::string::npos);
     return;
   }
@@ -45,7 +46,7 @@ TEST(DbErrorMapping, ConnectionProblems_AreUnavailable) {
       throw_mapped(err(s));
       ADD_FAILURE() << s;
     } catch (const Unavailable& u) {
-      EXPECT_EQ(u.status(), 503) << s;
+      EXPECT_EQ(u.kind(), ErrorKind::Unavailable) << s;
       EXPECT_EQ(std::string(u.what()).find("internal"), std::string::npos) << s;
     }
   }

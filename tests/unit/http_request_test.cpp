@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/request.hpp"
 #include "core/http/response.hpp"
 

@@ -120,7 +120,7 @@ TEST(OrdersStateMachine, IllegalTransitionNamesTheStatusAndTheAction) {
     resolve_transition(S::Delivered, A::Cancel, K::Admin);
     FAIL() << "accepted";
   } catch (const Conflict& e) {
-    EXPECT_EQ(e.status(), 409);
+    EXPECT_EQ(e.kind(), ErrorKind::Conflict);
     const std::string detail = e.detail();
     EXPECT_NE(detail.find("'delivered'"), std::string::npos) << detail;
     EXPECT_NE(detail.find("cancel"), std::string::npos) << detail;

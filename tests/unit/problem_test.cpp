@@ -4,6 +4,7 @@
 
 #include "core/db/errors.hpp"
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/problem.hpp"
 #include "support/log_capture.hpp"
 
@@ -59,9 +60,40 @@ TEST(Problem, ValidationErrorListsFieldErrors) {
 }
 
 TEST(Problem, CustomTypeSlugBuildsTheTypeUri) {
-  auto r = map(db::UniqueViolation("users_email_key", "That email is already registered"));
+  auto r = map(Conflict("email-taken", "An account already exists for this email address"));
   EXPECT_EQ(r.status, 409);
-  EXPECT_EQ(json::parse(r.body).at("type"), "/problems/unique-violation");
+  EXPECT_EQ(json::parse(r.body).at("type"), "/problems/email-taken");
+}
+
+TEST(Problem, EveryKindHasItsStatus) {
+  EXPECT_EQ(map(BadRequest("x")).status, 400);
+  EXPECT_EQ(map(Unauthorized()).status, 401);
+  EXPECT_EQ(map(Forbidden()).status, 403);
+  EXPECT_EQ(map(NotFound()).status, 404);
+  EXPECT_EQ(map(Conflict("x")).status, 409);
+  EXPECT_EQ(map(PayloadTooLarge()).status, 413);
+  EXPECT_EQ(map(ValidationError("f", "m")).status, 422);
+  EXPECT_EQ(map(TooManyRequests(std::chrono::seconds(1))).status, 429);
+  EXPECT_EQ(map(ServiceUnavailable("x")).status, 503);
+  EXPECT_EQ(map(RequestTimeout()).status, 408);
+  EXPECT_EQ(map(UnsupportedMediaType()).status, 415);
+  EXPECT_EQ(map(HeaderTooLarge()).status, 431);
+}
+
+TEST(Problem, AnUnexpectedUniqueViolationIsAnInternalErrorThatTellsNothing) {
+  auto r = map(db::UniqueViolation("users_email_key"));
+  EXPECT_EQ(r.status, 500);
+  auto body = json::parse(r.body);
+  EXPECT_EQ(body.at("type"), "/problems/internal-error");
+  EXPECT_EQ(r.body.find("users_email_key"), std::string::npos) << "a constraint's name reached the client";
+}
+
+TEST(Problem, ARefusalOfItsOwnKindHasNoFieldList) {
+  auto r = map(ValidationError("idempotency-key-reused", "Idempotency key reused", "use a new key"));
+  EXPECT_EQ(r.status, 422);
+  auto body = json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("type"), "/problems/idempotency-key-reused");
+  EXPECT_FALSE(body.contains("errors"));
 }
 
 TEST(Problem, MethodNotAllowedSetsAllow) {

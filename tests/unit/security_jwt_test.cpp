@@ -174,7 +174,7 @@ class SecurityJwt : public ::testing::Test {
       verifier_.verify(token);
       ADD_FAILURE() << "accepted: " << token;
     } catch (const Unauthorized& e) {
-      EXPECT_EQ(e.status(), 401);
+      EXPECT_EQ(e.kind(), ErrorKind::Unauthenticated);
       EXPECT_EQ(e.detail(), detail) << token;
       if (token.size() > 8) {
         EXPECT_EQ(std::string(e.what()).find(token.substr(0, 8)), std::string::npos);

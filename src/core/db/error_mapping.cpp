@@ -24,7 +24,7 @@ void throw_mapped(const ServerError& e) {
   const std::string& s = e.sqlstate;
   if (s == "23505") {
     spdlog::debug("database: unique violation on {}: {}", e.constraint, full_message(e));
-    throw UniqueViolation(e.constraint, "A record with the same unique value already exists");
+    throw UniqueViolation(e.constraint);
   }
   if (s == "40001" || s == "40P01") {
     spdlog::debug("database: retryable conflict {}: {}", s, full_message(e));

@@ -1,23 +1,12 @@
 #pragma once
 // Database failures translated from SQLSTATE. Repositories catch UniqueViolation where a
-// duplicate means something in their domain and rethrow a domain Conflict.
+// duplicate means something in their domain and rethrow a domain error.
 
 #include <string>
 
 #include "core/errors.hpp"
 
 namespace nelo::db {
-
-// 23505. Carries the constraint name so a repository can tell which uniqueness was hit.
-class UniqueViolation : public Conflict {
- public:
-  UniqueViolation(std::string constraint, std::string detail)
-      : Conflict("unique-violation", std::move(detail)), constraint_(std::move(constraint)) {}
-  const std::string& constraint() const noexcept { return constraint_; }
-
- private:
-  std::string constraint_;
-};
 
 // 40001 serialization_failure, 40P01 deadlock_detected: the whole transaction may be retried
 // (see retry.hpp). If retries run out it surfaces as a 409.
@@ -51,6 +40,21 @@ class DatabaseError : public std::runtime_error {
 
  private:
   std::string sqlstate_;
+};
+
+// 23505, with the constraint's name. Not a domain error by itself: the repository that expects a
+// duplicate catches it for the constraint it knows and throws what that means in its domain (a
+// Conflict, a retry, another answer). One nobody expected is a bug, and a logged 500 like any
+// other DatabaseError, never silently a 409.
+class UniqueViolation : public DatabaseError {
+ public:
+  explicit UniqueViolation(std::string constraint)
+      : DatabaseError("23505", "unique violation on " + (constraint.empty() ? std::string("?") : constraint)),
+        constraint_(std::move(constraint)) {}
+  const std::string& constraint() const noexcept { return constraint_; }
+
+ private:
+  std::string constraint_;
 };
 
 }  // namespace nelo::db

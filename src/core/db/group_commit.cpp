@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 #include "core/db/coalescing_queue.hpp"
 #include "core/db/completion.hpp"
 #include "core/db/pool.hpp"
+#include "core/db/transaction.hpp"
 #include "core/errors.hpp"
 #include "core/metrics/registry.hpp"
 
@@ -137,28 +139,51 @@ GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string
 
 GroupCommit::~GroupCommit() = default;
 
-Transaction GroupCommit::begin() { return Transaction(state_, state_->module); }
+GroupedTransaction GroupCommit::begin() { return GroupedTransaction(state_, state_->module); }
 
 GroupCommitStats GroupCommit::stats() const {
   return {state_->transactions.load(std::memory_order_relaxed), state_->groups.load(std::memory_order_relaxed),
           state_->fallbacks.load(std::memory_order_relaxed)};
 }
 
-namespace detail {
+namespace {
 
-asio::awaitable<void> commit_in_group(std::shared_ptr<GroupCommitState> group,
-                                      std::vector<QueuedStatement> statements) {
+// Queues `statements` for the group's next commit and waits for its outcome.
+asio::awaitable<void> commit_in_group(std::shared_ptr<State> group, std::vector<detail::QueuedStatement> statements) {
   // A named initiation capturing only pointers: it runs before async_initiate returns.
   auto* s = &group;
   auto* queued = &statements;
   auto initiation = [s, queued](auto handler) {
-    GroupCommitState::push(*s,
-                           CommitWaiter{std::move(*queued), completion_for<std::exception_ptr>(std::move(handler))});
+    auto done = detail::completion_for<std::exception_ptr>(std::move(handler));
+    State::push(*s, detail::CommitWaiter{std::move(*queued), std::move(done)});
   };
   co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(initiation,
                                                                                          asio::use_awaitable);
 }
 
-}  // namespace detail
+}  // namespace
+
+void GroupedTransaction::rollback() noexcept {
+  group_.reset();
+  discard_queued();
+  discard_on_commit_hooks();
+}
+
+asio::awaitable<void> GroupedTransaction::commit() {
+  if (!active()) throw std::logic_error("the transaction has already ended");
+  auto group = std::move(group_);
+  auto statements = take_queued();
+  if (statements.empty()) {
+    run_on_commit_hooks();  // nothing to write
+    co_return;
+  }
+  try {
+    co_await commit_in_group(std::move(group), std::move(statements));
+  } catch (...) {
+    discard_on_commit_hooks();
+    throw;
+  }
+  run_on_commit_hooks();
+}
 
 }  // namespace nelo::db

@@ -4,8 +4,8 @@
 // (row_statement.hpp) merged. Under load PostgreSQL starts each statement and commits once per
 // group instead of once per transaction; at rest a group is one transaction and leaves at once.
 //
-// A transaction from begin() holds no connection: it only queues statements for its commit
-// (Transaction::execute_at_commit, execute_rows_at_commit), and execute() is refused. Its commit()
+// A GroupedTransaction from begin() holds no connection: it can only queue statements for its
+// commit (CommitWriter::execute_at_commit, execute_rows_at_commit); it has no execute(). Its commit()
 // returns once the group it went with committed, or throws its own error:
 //   - the group's statement failed (a unique key taken, a check refused, a function's RAISE): the
 //     group is rolled back and each of its transactions is then committed alone, in order, so
@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "core/db/commit_writer.hpp"
 #include "core/db/row_statement.hpp"
-#include "core/db/transaction.hpp"
 
 namespace nelo::metrics {
 class Registry;
@@ -35,6 +35,29 @@ class Registry;
 namespace nelo::db {
 
 class Pool;
+namespace detail {
+struct GroupCommitState;
+}  // namespace detail
+
+// A transaction of a GroupCommit: statements only queued, all sent with its group's commit.
+class GroupedTransaction final : public CommitWriter {
+ public:
+  GroupedTransaction(GroupedTransaction&&) noexcept = default;
+  ~GroupedTransaction() override = default;
+
+  // Returns once the group it went with committed, or throws its own error (see above).
+  boost::asio::awaitable<void> commit() override;
+  // Drops what was queued: nothing of it was sent.
+  void rollback() noexcept;
+  bool active() const noexcept override { return group_ != nullptr; }
+
+ private:
+  friend class GroupCommit;
+  GroupedTransaction(std::shared_ptr<detail::GroupCommitState> group, std::string module)
+      : CommitWriter(std::move(module)), group_(std::move(group)) {}
+
+  std::shared_ptr<detail::GroupCommitState> group_;
+};
 
 struct GroupCommitOptions {
   std::size_t max_group = 32;  // transactions per group
@@ -62,18 +85,12 @@ class GroupCommit {
 
   // A transaction as `module` whose statements all run at its commit, with those of the other
   // transactions ready then. No round trip.
-  Transaction begin();
+  GroupedTransaction begin();
 
   GroupCommitStats stats() const;
 
  private:
   std::shared_ptr<detail::GroupCommitState> state_;
 };
-
-namespace detail {
-// Transaction::commit() of a grouped transaction: waits for its group, throws its error.
-boost::asio::awaitable<void> commit_in_group(std::shared_ptr<GroupCommitState> group,
-                                             std::vector<QueuedStatement> statements);
-}  // namespace detail
 
 }  // namespace nelo::db

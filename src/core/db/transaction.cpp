@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "core/db/errors.hpp"
-#include "core/db/group_commit.hpp"
 #include "core/db/pool_impl.hpp"
 
 namespace nelo::db {
@@ -14,10 +13,7 @@ namespace nelo::db {
 using boost::asio::awaitable;
 
 Transaction::Transaction(std::unique_ptr<PooledConnection> connection, std::string module)
-    : connection_(std::move(connection)), module_(std::move(module)) {}
-
-Transaction::Transaction(std::shared_ptr<detail::GroupCommitState> group, std::string module)
-    : group_(std::move(group)), module_(std::move(module)) {}
+    : CommitWriter(std::move(module)), connection_(std::move(connection)) {}
 
 Transaction::Transaction(Transaction&&) noexcept = default;
 
@@ -25,7 +21,6 @@ Transaction::Transaction(Transaction&&) noexcept = default;
 Transaction::~Transaction() = default;
 
 awaitable<Result> Transaction::execute(std::string_view sql, const Params& params) {
-  if (group_) throw std::logic_error("a transaction of a group commit only queues statements for its commit");
   if (!connection_) throw std::logic_error("the transaction has already ended");
   if (connection_->pending_begin.empty()) co_return co_await connection_->get().execute_prepared(sql, params);
 
@@ -33,7 +28,7 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
   // module, go with it in one round trip.
   for (std::size_t attempt = 0;; ++attempt) {
     auto& connection = connection_->get();
-    const auto prelude = connection_->pool()->session_prelude(connection, module_);
+    const auto prelude = connection_->pool()->session_prelude(connection, module());
     std::vector<detail::Connection::Statement> batch;
     batch.push_back({connection_->pending_begin});
     for (const auto& s : prelude) batch.push_back({s});
@@ -41,7 +36,7 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
     if (!prelude.empty()) {
       // Inside the transaction: they hold only if it commits (Transaction::commit).
       connection.session_module.reset();
-      connection_->session_on_commit = module_;
+      connection_->session_on_commit = module();
     }
     bool retry = false;
     try {
@@ -61,41 +56,15 @@ awaitable<Result> Transaction::execute(std::string_view sql, const Params& param
       auto pool = connection_->pool();
       auto pending = std::move(connection_->pending_begin);
       connection_.reset();  // broken: closed, its slot freed
-      connection_ = co_await pool->acquire(std::string_view(module_));
+      connection_ = co_await pool->acquire(std::string_view(module()));
       connection_->pending_begin = std::move(pending);
     }
   }
 }
 
-void Transaction::execute_at_commit(std::string sql, Params params) {
-  if (!active()) throw std::logic_error("the transaction has already ended");
-  at_commit_.push_back({std::move(sql), std::move(params)});
-}
-
-void Transaction::execute_rows_at_commit(std::string sql, Params columns) {
-  if (!active()) throw std::logic_error("the transaction has already ended");
-  at_commit_.push_back({std::move(sql), std::move(columns), true});
-}
-
 awaitable<void> Transaction::commit() {
   if (!active()) throw std::logic_error("the transaction has already ended");
-  auto deferred = detail::merge_row_statements(std::move(at_commit_));
-  at_commit_.clear();
-  if (group_) {
-    auto group = std::move(group_);
-    if (deferred.empty()) {
-      run_on_commit_hooks();  // nothing to write
-      co_return;
-    }
-    try {
-      co_await detail::commit_in_group(std::move(group), std::move(deferred));
-    } catch (...) {
-      on_commit_.clear();
-      throw;
-    }
-    run_on_commit_hooks();
-    co_return;
-  }
+  auto deferred = take_queued();
   std::size_t first = 0;
   if (!deferred.empty() && !connection_->pending_begin.empty()) {
     // Nothing sent yet: the first queued statement opens the transaction like any first one.
@@ -112,13 +81,13 @@ awaitable<void> Transaction::commit() {
     try {
       results = co_await c->get().execute_batch(batch);
     } catch (...) {
-      on_commit_.clear();  // a queued statement failed: COMMIT was skipped, the pool rolls back
+      discard_on_commit_hooks();  // a queued statement failed: COMMIT was skipped, the pool rolls back
       throw;
     }
     // COMMIT of a transaction in which a statement failed "succeeds" as a ROLLBACK.
     if (const auto* r = static_cast<const PGresult*>(results.back().native());
         r && std::string_view(PQcmdStatus(const_cast<PGresult*>(r))) == "ROLLBACK") {
-      on_commit_.clear();
+      discard_on_commit_hooks();
       throw DatabaseError("25P02", "the transaction had failed and was rolled back instead of committed");
     }
     if (c->session_on_commit) c->get().session_module = std::move(c->session_on_commit);
@@ -128,27 +97,12 @@ awaitable<void> Transaction::commit() {
   run_on_commit_hooks();
 }
 
-void Transaction::run_on_commit_hooks() {
-  auto hooks = std::move(on_commit_);
-  for (auto& hook : hooks) {
-    try {
-      hook();
-    } catch (const std::exception& e) {
-      spdlog::error("database: an on_commit hook failed: {}", e.what());
-    }
-  }
-}
-
 awaitable<void> Transaction::rollback() {
   if (!active()) throw std::logic_error("the transaction has already ended");
-  on_commit_.clear();
-  at_commit_.clear();
-  group_.reset();  // nothing of it was sent
-  if (!connection_) co_return;
+  discard_on_commit_hooks();
+  discard_queued();
   auto c = std::move(connection_);
   if (c->pending_begin.empty()) co_await c->get().execute_script("ROLLBACK");
 }
-
-void Transaction::on_commit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }
 
 }  // namespace nelo::db

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/ascii.hpp"
 #include "core/http/problem.hpp"
 #include "core/security/token_verifier.hpp"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <typeinfo>
 
+#include "core/http/protocol_errors.hpp"
 #include "core/json_text.hpp"
 
 namespace nelo::http {
@@ -59,18 +60,38 @@ Response internal_error(std::string_view instance, std::string_view request_id) 
 
 }  // namespace
 
+int status_of(const Error& error) {
+  switch (error.kind()) {
+    case ErrorKind::Malformed: return 400;
+    case ErrorKind::Unauthenticated: return 401;
+    case ErrorKind::Forbidden: return 403;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::TooLarge: return 413;
+    case ErrorKind::Invalid: return 422;
+    case ErrorKind::Throttled: return 429;
+    case ErrorKind::Unavailable: return 503;
+    case ErrorKind::Protocol:
+      if (const auto* e = dynamic_cast<const ProtocolError*>(&error)) return e->status();
+      break;
+  }
+  return 500;
+}
+
 Response problem_response(const Error& error, std::string_view instance, std::string_view request_id,
                           bool had_credentials) {
   const auto* validation = dynamic_cast<const ValidationError*>(&error);
-  Response r = render(error.status(), error.type(), error.title(), error.what(), instance, request_id,
-                      validation ? &validation->errors() : nullptr);
+  const bool with_fields = validation && validation->has_fields();
+  const int status = status_of(error);
+  Response r = render(status, error.type(), error.title(), error.what(), instance, request_id,
+                      with_fields ? &validation->errors() : nullptr);
   if (const auto* e = dynamic_cast<const MethodNotAllowed*>(&error)) {
     r.with_header("Allow", join(e->allow()));
   } else if (const auto* e = dynamic_cast<const TooManyRequests*>(&error)) {
     r.with_header("Retry-After", std::to_string(std::max<long long>(0, e->retry_after().count())));
   } else if (const auto* e = dynamic_cast<const ServiceUnavailable*>(&error)) {
     if (e->retry_after()) r.with_header("Retry-After", std::to_string(std::max<long long>(0, e->retry_after()->count())));
-  } else if (error.status() == 401) {
+  } else if (error.kind() == ErrorKind::Unauthenticated) {
     // RFC 6750: say why only when a token was presented.
     r.with_header("WWW-Authenticate", had_credentials ? "Bearer error=\"invalid_token\"" : "Bearer");
   }
@@ -81,7 +102,9 @@ Response problem_response(std::exception_ptr error, const Request& request) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
-    if (e.status() >= 500) spdlog::warn("{} {} failed with {}: {}", request.method, request.path, e.status(), e.what());
+    if (e.kind() == ErrorKind::Unavailable) {
+      spdlog::warn("{} {} failed with {}: {}", request.method, request.path, status_of(e), e.what());
+    }
     return problem_response(e, request.path, request.request_id, request.header("authorization").has_value());
   } catch (const std::exception& e) {
     spdlog::error("unhandled {} while serving {} {}: {}", boost::core::demangle(typeid(e).name()), request.method, request.path, e.what());

@@ -10,6 +10,9 @@
 
 namespace nelo::http {
 
+// The status an error's kind calls for (a ProtocolError carries its own).
+int status_of(const Error& error);
+
 // nelo::Error subclasses keep their status, title and detail, with the headers their status
 // calls for (Allow, Retry-After, WWW-Authenticate). Anything else is a 500 with a generic
 // detail; its text is logged at error level and never sent.

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/ascii.hpp"
 #include "core/json.hpp"
 

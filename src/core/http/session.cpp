@@ -22,6 +22,7 @@
 #include <optional>
 
 #include "core/errors.hpp"
+#include "core/http/protocol_errors.hpp"
 #include "core/http/ascii.hpp"
 #include "core/http/deadline_reads.hpp"
 #include "core/http/log_context.hpp"

@@ -29,7 +29,7 @@ class OrdersModuleImpl final : public OrdersModule {
         workflow_(context.pool, context.bus, orders_, context.metrics),
         placements_(context.pool, context.executor, "orders",
                     {.max_group = settings_.placement_group_max, .name = "orders.placements"}, &context.metrics),
-        placement_(placements_, context.bus, keys_.store(), checkout_, orders_, workflow_, context.clock),
+        placement_(placements_, context.bus, checkout_, orders_, workflow_, context.clock),
         queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
                  settings_.details_cache_ttl),
         directory_(orders_) {}

@@ -26,7 +26,7 @@ class EventBus {
   // Appends the event to <tx.module()>.outbox within tx; the outbox bus writes it with tx's COMMIT
   // (in publish order, no round trip of its own), so a database error there fails the commit.
   // Nothing is delivered unless tx commits.
-  virtual boost::asio::awaitable<std::string> publish(db::Transaction& tx, std::string name, int version,
+  virtual boost::asio::awaitable<std::string> publish(db::CommitWriter& tx, std::string name, int version,
                                                       boost::json::object payload) = 0;
 
   // Registers a subscriber module's handler for one event name. Call during start-up only.

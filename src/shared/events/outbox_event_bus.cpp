@@ -37,7 +37,7 @@ OutboxEventBus::OutboxEventBus(db::Pool& pool, asio::any_io_executor executor, O
 
 OutboxEventBus::~OutboxEventBus() { dispatcher_->request_stop(); }
 
-asio::awaitable<std::string> OutboxEventBus::publish(db::Transaction& tx, std::string name, int version,
+asio::awaitable<std::string> OutboxEventBus::publish(db::CommitWriter& tx, std::string name, int version,
                                                      boost::json::object payload) {
   const std::string publisher = tx.module();
   if (!state_->is_module(publisher)) {

@@ -40,7 +40,7 @@ class OutboxEventBus final : public EventBus {
 
   // tx.module() is the publisher. Throws std::invalid_argument on a bad name or version and
   // std::logic_error when tx's module is not one of `modules`.
-  boost::asio::awaitable<std::string> publish(db::Transaction& tx, std::string name, int version,
+  boost::asio::awaitable<std::string> publish(db::CommitWriter& tx, std::string name, int version,
                                               boost::json::object payload) override;
   // Before start() only; the subscriber must be one of `modules`.
   void subscribe(std::string subscriber, std::string event_name, Handler handler) override;

@@ -137,7 +137,7 @@ std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64
 
 }  // namespace
 
-void OutboxRepository::insert_at_commit(db::Transaction& tx, const Event& event,
+void OutboxRepository::insert_at_commit(db::CommitWriter& tx, const Event& event,
                                         const std::vector<std::string>& subscribers) {
   tx.execute_rows_at_commit(
       render_sql(kInsertEvents, event.publisher),

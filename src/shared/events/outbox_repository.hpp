@@ -35,9 +35,9 @@ class OutboxRepository {
   explicit OutboxRepository(db::Pool& pool) : pool_(pool) {}
 
   // The event and one pending delivery per subscriber, in tx (the publisher's), queued to travel
-  // with its COMMIT (db::Transaction::execute_rows_at_commit): no round trip of its own, and one
+  // with its COMMIT (db::CommitWriter::execute_rows_at_commit): no round trip of its own, and one
   // statement for all the events of tx, or of the transactions a db::GroupCommit commits with it.
-  void insert_at_commit(db::Transaction& tx, const Event& event, const std::vector<std::string>& subscribers);
+  void insert_at_commit(db::CommitWriter& tx, const Event& event, const std::vector<std::string>& subscribers);
 
   // Leases up to `limit` due deliveries for these subscribers, skipping rows another instance
   // holds (row locks or an unexpired lease). Sorted by seq.

@@ -70,8 +70,8 @@ std::optional<std::string> invalid_key_reason(std::string_view key) {
   return std::nullopt;
 }
 
-Error key_reused_error(std::string_view thing) {
-  return Error(422, "idempotency-key-reused", "Idempotency key reused",
+ValidationError key_reused_error(std::string_view thing) {
+  return ValidationError("idempotency-key-reused", "Idempotency key reused",
                "This Idempotency-Key was already used with a different request; use a new key for a new " +
                    std::string(thing));
 }
@@ -131,7 +131,7 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
   co_return out;
 }
 
-asio::awaitable<Claim> IdempotencyStore::commit(db::Transaction& tx, const Claim& claim, StoredResponse response) {
+asio::awaitable<Claim> IdempotencyStore::commit(db::CommitWriter& tx, const Claim& claim, StoredResponse response) {
   check_fresh(claim, "commit()");
   if (tx.module() != module_) {
     throw std::logic_error("idempotency: commit() of a " + module_ + " key in a " + tx.module() + " transaction");

@@ -68,7 +68,7 @@ std::optional<std::string> invalid_key_reason(std::string_view key);
 
 // What every route answers for a key's Mismatch (422: "use a new key for a new <thing>") and
 // InFlight (409) verdicts, with the same problem types everywhere.
-Error key_reused_error(std::string_view thing);
+ValidationError key_reused_error(std::string_view thing);
 Conflict key_in_use_error();
 
 // Fingerprint of a request: hex SHA-256 over method, path and body.
@@ -87,7 +87,7 @@ class IdempotencyStore {
   // back because another request with the key won, and the key's verdict is returned: InFlight,
   // Replay or Mismatch. Other failures of the commit are thrown as they are. std::logic_error
   // unless `claim` is Fresh.
-  boost::asio::awaitable<Claim> commit(db::Transaction& tx, const Claim& claim, StoredResponse response);
+  boost::asio::awaitable<Claim> commit(db::CommitWriter& tx, const Claim& claim, StoredResponse response);
 
   // The same for an answer decided before anything was written (a client error, replayed like a
   // success), in a transaction of its own.

@@ -58,42 +58,31 @@ asio::awaitable<OptionalKey> OptionalKey::read(IdempotencyStore& store, const ht
   if (!header) co_return key;
   auto claim = co_await store.claim(request.user().user_id, std::string(*header),
                                     request_fingerprint(request.method, request.path, request.body));
-  switch (claim.kind) {
-    case Claim::Kind::Fresh:
-      key.claim_ = std::move(claim);
-      break;
-    case Claim::Kind::Replay:
-      *key.response_ = to_http(std::move(*claim.response), true);
-      break;
-    case Claim::Kind::Mismatch:
-      throw key_reused_error("request");
-    case Claim::Kind::InFlight:
-      throw key_in_use_error();
+  if (claim.kind == Claim::Kind::Fresh) {
+    key.claim_ = std::move(claim);
+  } else {  // a replay, or the 422 of a key used for another request
+    auto answer = detail::answer_of(std::move(claim), std::nullopt, "request");
+    *key.response_ = to_http(std::move(answer.response), answer.replayed);
   }
   co_return key;
 }
 
 asio::awaitable<void> OptionalKey::settle(IdempotencyStore* store, std::optional<Claim> claim, Slot slot,
-                                          db::Transaction& tx, http::Response response) {
+                                          db::CommitWriter& tx, http::Response response) {
   if (!claim) {
     co_await tx.commit();
     *slot = std::move(response);
     co_return;
   }
-  StoredResponse stored = to_stored(response);
-  auto verdict = co_await store->commit(tx, *claim, std::move(stored));
-  switch (verdict.kind) {
-    case Claim::Kind::Fresh:
-      *slot = std::move(response);
-      co_return;
-    case Claim::Kind::Replay:
-      *slot = to_http(std::move(*verdict.response), true);
-      throw Superseded();
-    case Claim::Kind::Mismatch:
-      throw key_reused_error("request");
-    case Claim::Kind::InFlight:
-      throw key_in_use_error();
+  auto verdict = co_await store->commit(tx, *claim, to_stored(response));
+  if (verdict.kind == Claim::Kind::Fresh) {
+    *slot = std::move(response);
+    co_return;
   }
+  // Another request with the key got there first: its answer, or its 422 / 409.
+  auto answer = detail::answer_of(std::move(verdict), std::nullopt, "request");
+  *slot = to_http(std::move(answer.response), answer.replayed);
+  throw Superseded();
 }
 
 http::Response OptionalKey::take_response() {

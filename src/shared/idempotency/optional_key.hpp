@@ -24,19 +24,13 @@
 #include "core/http/response.hpp"
 #include "core/http/route.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/keyed_request.hpp"
 
 namespace nelo::http {
 struct Request;
 }
 
 namespace nelo::idempotency {
-
-// Thrown by a CommitStep when another request with the key committed first: nothing of this
-// request's transaction was kept, and take_response() is the winner's answer.
-class Superseded : public std::exception {
- public:
-  const char* what() const noexcept override { return "idempotency: another request with this key won"; }
-};
 
 class OptionalKey {
  public:
@@ -76,7 +70,7 @@ class OptionalKey {
   template <class T>
   db::CommitStep<T> commit(std::function<http::Response(const T&)> render) const {
     // Not itself a coroutine: settle() owns everything it needs as parameters.
-    return [store = store_, claim = claim_, slot = response_, render = std::move(render)](db::Transaction& tx,
+    return [store = store_, claim = claim_, slot = response_, render = std::move(render)](db::CommitWriter& tx,
                                                                                         const T& created) {
       return settle(store, claim, slot, tx, render(created));
     };
@@ -88,7 +82,7 @@ class OptionalKey {
  private:
   using Slot = std::shared_ptr<std::optional<http::Response>>;
   static boost::asio::awaitable<void> settle(IdempotencyStore* store, std::optional<Claim> claim, Slot slot,
-                                             db::Transaction& tx, http::Response response);
+                                             db::CommitWriter& tx, http::Response response);
 
   IdempotencyStore* store_ = nullptr;
   std::optional<Claim> claim_;  // a Fresh claim when the request carries a key

@@ -41,11 +41,7 @@ asio::awaitable<Merchant> MerchantService::create(const Actor& actor, const NewM
   co_await check_time_zone(merchant.time_zone);
   auto tx = co_await pool_.begin(kModule);
   auto created = co_await merchants_.insert(tx, new_uuid_v7(), actor.user_id, merchant, clock_.now());
-  if (commit) {
-    co_await commit(tx, created);
-  } else {
-    co_await tx.commit();
-  }
+  co_await db::finish(tx, created, commit);
   co_return created;
 }
 

@@ -60,11 +60,7 @@ asio::awaitable<Product> ProductService::create(const Actor& actor, std::string 
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
   require_merchant_currency(product.price, *merchant);
   auto created = co_await products_.insert(tx, new_uuid_v7(), merchant_id, product);
-  if (commit) {
-    co_await commit(tx, created);
-  } else {
-    co_await tx.commit();
-  }
+  co_await db::finish(tx, created, commit);
   co_return created;
 }
 

@@ -347,7 +347,7 @@ OrderRepository::OrderWithHistory read_order_with_history(const db::Row& row) {
 
 }  // namespace
 
-std::optional<OrderRepository::StatusUpdate> OrderRepository::insert_at_commit(db::Transaction& tx, Order& o,
+std::optional<OrderRepository::StatusUpdate> OrderRepository::insert_at_commit(db::CommitWriter& tx, Order& o,
                                                                              Timestamp at,
                                                                              const StatusChange* then) {
   if (then && (!then->from || *then->from != o.status || !then->action)) {

@@ -17,6 +17,7 @@
 
 namespace nelo::db {
 class Pool;
+class CommitWriter;
 class Transaction;
 }  // namespace nelo::db
 
@@ -45,7 +46,7 @@ class OrderRepository {
   // from that status), the order is stored already moved, `then` follows the creation in its
   // history at the same time, and the move's version and time are returned: no second version of
   // a row that was just written.
-  std::optional<StatusUpdate> insert_at_commit(db::Transaction& tx, Order& order, Timestamp at,
+  std::optional<StatusUpdate> insert_at_commit(db::CommitWriter& tx, Order& order, Timestamp at,
                                                const StatusChange* then = nullptr);
 
   // The order with its lines, its row locked until tx ends; nullopt when there is none.

@@ -77,11 +77,7 @@ asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action actio
   auto order = co_await orders_.find_for_update(tx, order_id);
   if (!order || !can_act_on(*order, actor)) order_not_found(order_id);
   co_await apply(tx, *order, action, std::move(actor), std::move(reason));
-  if (commit) {
-    co_await commit(tx, *order);
-  } else {
-    co_await tx.commit();
-  }
+  co_await db::finish(tx, *order, commit);
   co_return std::move(*order);
 }
 
@@ -106,7 +102,7 @@ asio::awaitable<void> OrderWorkflow::apply(db::Transaction& tx, Order& order, Ac
   co_await record(tx, order, step, *update);
 }
 
-asio::awaitable<void> OrderWorkflow::record(db::Transaction& tx, Order& order, const Step& step,
+asio::awaitable<void> OrderWorkflow::record(db::CommitWriter& tx, Order& order, const Step& step,
                                             const OrderRepository::StatusUpdate& update) {
   const Transition& t = *step.transition;
   const Timestamp entered = order.updated_at;

@@ -15,6 +15,7 @@
 
 namespace nelo::db {
 class Pool;
+class CommitWriter;
 class Transaction;
 }  // namespace nelo::db
 namespace nelo::events {
@@ -65,7 +66,7 @@ class OrderWorkflow {
   // The rest of a step whose row and history were written by the caller (`update` is what that
   // write returned, e.g. OrderRepository::insert with the step's change): applies it to `order`,
   // publishes its event in `tx` and counts it once tx commits.
-  boost::asio::awaitable<void> record(db::Transaction& tx, Order& order, const Step& step,
+  boost::asio::awaitable<void> record(db::CommitWriter& tx, Order& order, const Step& step,
                                       const OrderRepository::StatusUpdate& update);
 
   // Reaction to another module's event, inside the bus's transaction (role nelo_orders): the

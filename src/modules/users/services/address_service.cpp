@@ -73,11 +73,7 @@ asio::awaitable<Address> AddressService::create(std::string user_id, const NewAd
   row.is_default = address.is_default || !summary.has_default;
   if (row.is_default && summary.has_default) co_await addresses_.clear_default(tx, user_id);
   auto created = co_await addresses_.insert(tx, new_uuid_v7(), user_id, row);
-  if (commit) {
-    co_await commit(tx, created);
-  } else {
-    co_await tx.commit();
-  }
+  co_await db::finish(tx, created, commit);
   co_return created;
 }
 

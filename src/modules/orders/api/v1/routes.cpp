@@ -14,6 +14,7 @@
 #include "modules/orders/services/order_queries.hpp"
 #include "modules/orders/services/order_workflow.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
+#include "shared/idempotency/keyed_request.hpp"
 #include "shared/idempotency/optional_key.hpp"
 
 namespace nelo::orders {
@@ -51,7 +52,8 @@ Actor customer_actor(const Principal& p) {
   return a;
 }
 
-IdempotencyRequest idempotency_of(const http::Request& request) {
+// The Idempotency-Key header, required, checked for syntax.
+std::string idempotency_key_of(const http::Request& request) {
   auto key = request.header("idempotency-key");
   if (!key) {
     throw BadRequest("The Idempotency-Key header is required: a unique value per order you mean to place (e.g. a "
@@ -60,10 +62,7 @@ IdempotencyRequest idempotency_of(const http::Request& request) {
   if (auto problem = idempotency::invalid_key_reason(*key)) {
     throw BadRequest("The Idempotency-Key header is not valid: " + *problem);
   }
-  IdempotencyRequest r;
-  r.key = std::string(*key);
-  r.fingerprint = idempotency::request_fingerprint(request.method, request.path, request.body);
-  return r;
+  return std::string(*key);
 }
 
 // --- handlers: parse, call one service method, serialize ---
@@ -74,22 +73,26 @@ asio::awaitable<http::Response> quote_order(OrderCheckout& checkout, http::Reque
   co_return http::Response::json_text(to_json_text(quote));
 }
 
-asio::awaitable<http::Response> place_order(OrderPlacement& placement, http::Request& request) {
-  IdempotencyRequest idempotency = idempotency_of(request);
-  // Read once the key is claimed: a refused body is then the key's answer, replayed like any other.
-  std::function<OrderRequest()> read_body = [&request] {
-    return parse_order_request(request.json_object(), RequestKind::Place);
-  };
-  PlacementResponses responses;
-  responses.created = [](const Order& created) {
+// Every final answer is the key's, a refusal included (shared/idempotency/keyed_request.hpp).
+asio::awaitable<http::Response> place_order(OrderPlacement& placement, idempotency::IdempotencyStore& keys,
+                                            http::Request& request) {
+  const std::string customer = request.user().user_id;
+  auto claim = co_await keys.claim(customer, idempotency_key_of(request),
+                                   idempotency::request_fingerprint(request.method, request.path, request.body));
+  idempotency::Renderings<Order> render;
+  render.created = [](const Order& created) {
     return idempotency::to_stored(http::Response::json_text(to_json_text(created), 201));
   };
-  responses.refused = [&request](const Error& error) {
+  render.refused = [&request](const Error& error) {
     return idempotency::to_stored(http::problem_response(error, request.path, request.request_id));
   };
-  auto outcome =
-      co_await placement.place(request.user().user_id, std::move(idempotency), std::move(read_body), responses);
-  co_return idempotency::to_http(std::move(outcome.response), outcome.replayed);
+  // The body is read once the key is known to be unused: a refused body is then the key's answer.
+  std::function<asio::awaitable<Order>(db::CommitStep<Order>)> work = [&](db::CommitStep<Order> commit) {
+    return placement.place(customer, parse_order_request(request.json_object(), RequestKind::Place),
+                           std::move(commit));
+  };
+  auto answer = co_await idempotency::answer_keyed<Order>(keys, std::move(claim), "order", render, std::move(work));
+  co_return idempotency::to_http(std::move(answer.response), answer.replayed);
 }
 
 asio::awaitable<http::Response> list_orders(OrderQueries& queries, http::Request& request) {
@@ -222,7 +225,7 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
   router.add({.method = "POST",
               .path = orders,
               .policy = http::Policy::roles({"customer"}),
-              .handler = [placement](http::Request& r) { return place_order(*placement, r); },
+              .handler = [placement, keys](http::Request& r) { return place_order(*placement, *keys, r); },
               .module = kModule,
               .doc = place_doc()});
   router.add({.method = "GET",
