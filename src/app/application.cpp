@@ -44,6 +44,7 @@ struct Application::Impl {
   SystemClock clock;
   metrics::Registry registry;
   std::shared_ptr<db::Pool> pool;
+  std::vector<std::unique_ptr<db::ModuleDb>> module_dbs;  // one per module, outliving it
   std::vector<std::unique_ptr<Module>> modules;
   auth::AuthModule* auth = nullptr;
   const AccessTokenVerifier* verifier = nullptr;
@@ -70,8 +71,8 @@ struct Application::Impl {
     bus_options.retention = config.outbox_retention;
     bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, enabled);
 
-    ModuleContext context{*pool, *bus, config, clock, registry, io.get_executor()};
-    auto set = make_modules(context);
+    auto set = make_modules({*pool, *bus, config, clock, registry, io.get_executor()});
+    module_dbs = std::move(set.databases);
     modules = std::move(set.modules);
     auth = set.auth;
     verifier = set.verifier;

@@ -21,14 +21,21 @@ const std::vector<std::string>& all_module_names() {
   return kNames;
 }
 
-ModuleSet make_modules(const ModuleContext& context) {
+ModuleSet make_modules(const Platform& platform) {
   ModuleSet set;
   auto& modules = set.modules;
-  auto add = [&](std::unique_ptr<Module> module) {
-    if (context.config.module_enabled(module->name())) modules.push_back(std::move(module));
+  const auto enabled = [&](const std::string& name) { return platform.config.module_enabled(name); };
+  // A module's context: the shared infrastructure and a database handle bound to the module's name
+  // (and so its role nelo_<module>), which the module cannot change. This is the seam where phase 2
+  // gives an extracted module its own DATABASE_URL_<MODULE>: bind its handle to a pool of its own
+  // here, and nothing in the module changes.
+  const auto context_for = [&](std::string name) {
+    set.databases.push_back(std::make_unique<db::ModuleDb>(platform.pool, std::move(name)));
+    return ModuleContext{*set.databases.back(), platform.bus,    platform.config,
+                         platform.clock,         platform.metrics, platform.executor};
   };
-  if (context.config.module_enabled("auth")) {
-    auto auth = auth::make_module(context);
+  if (enabled("auth")) {
+    auto auth = auth::make_module(context_for("auth"));
     set.auth = auth.get();
     set.verifier = &auth->token_verifier();
     modules.push_back(std::move(auth));
@@ -36,26 +43,32 @@ ModuleSet make_modules(const ModuleContext& context) {
   // users and catalog provide the interfaces orders needs; a module this process does not serve
   // leaves its interface null (orders answers 503 for what needs it, and composes reads without it).
   orders::OrdersDependencies order_dependencies;
-  if (context.config.module_enabled("users")) {
-    auto users = users::make_module(context);
+  if (enabled("users")) {
+    auto users = users::make_module(context_for("users"));
     order_dependencies.users = &users->user_interface();
     modules.push_back(std::move(users));
   }
-  if (context.config.module_enabled("catalog")) {
-    auto catalog = catalog::make_module(context);
+  if (enabled("catalog")) {
+    auto catalog = catalog::make_module(context_for("catalog"));
     order_dependencies.catalog = &catalog->catalog_interface();
     modules.push_back(std::move(catalog));
   }
-  add(orders::make_module(context, order_dependencies));
-  add(deliveries::make_module(context));
-  add(payments::make_module(context));
-  add(notifications::make_module(context));
-  add(ai::make_module(context));
-
+  if (enabled("orders")) modules.push_back(orders::make_module(context_for("orders"), order_dependencies));
+  if (enabled("deliveries")) modules.push_back(deliveries::make_module(context_for("deliveries")));
+  if (enabled("payments")) modules.push_back(payments::make_module(context_for("payments")));
+  if (enabled("notifications")) modules.push_back(notifications::make_module(context_for("notifications")));
+  if (enabled("ai")) modules.push_back(ai::make_module(context_for("ai")));
+  // Each module was made with the handle made just before it: its role is its own name.
+  for (std::size_t i = 0; i < modules.size(); ++i) {
+    if (modules[i]->name() != set.databases.at(i)->module()) {
+      throw std::logic_error("make_modules: module '" + modules[i]->name() + "' was given the database handle of '" +
+                             set.databases.at(i)->module() + "'");
+    }
+  }
   // Fail at start-up, not in production weeks later, when the calls above and the list disagree.
   std::vector<std::string> built;
   for (const auto& module : modules) built.push_back(module->name());
-  if (auto mismatch = built_modules_mismatch(built, context.config); !mismatch.empty()) {
+  if (auto mismatch = built_modules_mismatch(built, platform.config); !mismatch.empty()) {
     throw std::logic_error(mismatch);
   }
   return set;

@@ -17,6 +17,7 @@
 
 #include "core/config.hpp"
 #include "core/db/migrator.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/pool.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/security/password_hasher.hpp"
@@ -64,18 +65,20 @@ inline AuthSettings test_settings() {
 struct AuthStack {
   AuthStack(db::Pool& pool, events::EventBus& bus, metrics::Registry& registry, const Clock& clock,
             AuthSettings s, security::PasswordHasher& shared_hasher)
-      : settings(std::move(s)),
-        users(pool),
-        refresh_tokens(pool),
-        throttle_repository(pool),
-        signing_keys(pool),
+      : db(pool, "auth"),
+        settings(std::move(s)),
+        users(db),
+        refresh_tokens(db),
+        throttle_repository(db),
+        signing_keys(db),
         keys(signing_keys, settings, clock),
         verifier(keys.verifier(), revocations),
         throttle(throttle_repository, settings),
-        service(AuthServiceDeps{pool, bus, users, refresh_tokens, throttle, keys, revocations, shared_hasher, settings,
+        service(AuthServiceDeps{db, bus, users, refresh_tokens, throttle, keys, revocations, shared_hasher, settings,
                                 clock, registry}),
-        admin(pool, users, refresh_tokens, revocations) {}
+        admin(db, users, refresh_tokens, revocations) {}
 
+  db::ModuleDb db;  // what the composition root hands the module
   AuthSettings settings;
   UserRepository users;
   RefreshTokenRepository refresh_tokens;
@@ -139,8 +142,10 @@ class AuthTest : public ::testing::Test {
     return s;
   }
 
+  // A module's context as the composition root makes it: a handle bound to "auth" over `pool`.
   ModuleContext context(db::Pool& pool) {
-    return ModuleContext{pool, *bus_, config_, clock_, registry_, io_.get_executor()};
+    module_dbs_.push_back(std::make_unique<db::ModuleDb>(pool, "auth"));
+    return ModuleContext{*module_dbs_.back(), *bus_, config_, clock_, registry_, io_.get_executor()};
   }
 
   // One hasher for the whole test binary: constructing one costs a hash.
@@ -195,6 +200,7 @@ class AuthTest : public ::testing::Test {
   Config config_;
   std::shared_ptr<db::Pool> pool_;
   std::vector<std::shared_ptr<db::Pool>> extra_pools_;
+  std::vector<std::unique_ptr<db::ModuleDb>> module_dbs_;  // of context(): outlive the test's modules
   std::unique_ptr<events::OutboxEventBus> bus_;
   std::vector<std::unique_ptr<AuthStack>> stacks_;
 };

@@ -265,8 +265,9 @@ TEST_F(CatalogProducts, DirectoryGetProductsIsOneStatement) {
   std::vector<std::string> wanted;
   for (int i = 0; i < 30; ++i) wanted.push_back(add_product(m, new_product("P" + std::to_string(i))).id);
   CountingPool counting(*pool_);
-  MerchantRepository merchants(counting);
-  ProductRepository products(counting);
+  db::ModuleDb counted(counting, "catalog");
+  MerchantRepository merchants(counted);
+  ProductRepository products(counted);
   CatalogDirectory directory(merchants, products);
   const auto found = run(directory.get_products(m.id, wanted));
   EXPECT_EQ(found.size(), 30u);

@@ -9,6 +9,7 @@
 
 #include "core/db/batched_lookup.hpp"
 #include "core/db/errors.hpp"
+#include "core/db/module_db.hpp"
 #include "db_fixture.hpp"
 
 namespace nelo::test {
@@ -64,7 +65,8 @@ class BatchedLookupTest : public DbTest {
 
 TEST_F(BatchedLookupTest, ConcurrentLookups_ShareStatements_AndEachGetsItsOwnRow) {
   auto pool = items_pool();
-  db::BatchedLookup lookup(*pool, io.get_executor(), "app", kSelect, "id", {.max_batch = 64, .max_in_flight = 2});
+  db::ModuleDb app(*pool, "app");
+  db::BatchedLookup lookup(app, io.get_executor(), kSelect, "id", {.max_batch = 64, .max_in_flight = 2});
   Tally tally;
   // 400 lookups of 50 keys (so a batch often asks for one key twice), one in nine missing.
   look_up_at_once(lookup, 400, 50, 9, tally);
@@ -79,7 +81,8 @@ TEST_F(BatchedLookupTest, ConcurrentLookups_ShareStatements_AndEachGetsItsOwnRow
 
 TEST_F(BatchedLookupTest, ABatchNeverExceedsItsSize) {
   auto pool = items_pool();
-  db::BatchedLookup lookup(*pool, io.get_executor(), "app", kSelect, "id", {.max_batch = 3, .max_in_flight = 1});
+  db::ModuleDb app(*pool, "app");
+  db::BatchedLookup lookup(app, io.get_executor(), kSelect, "id", {.max_batch = 3, .max_in_flight = 1});
   Tally tally;
   look_up_at_once(lookup, 30, 50, 0, tally);
   EXPECT_EQ(tally.right.load(), 30);
@@ -88,7 +91,8 @@ TEST_F(BatchedLookupTest, ABatchNeverExceedsItsSize) {
 
 TEST_F(BatchedLookupTest, ALoneLookup_GoesOutAtOnce_InAStatementOfItsOwn) {
   auto pool = items_pool();
-  db::BatchedLookup lookup(*pool, io.get_executor(), "app", kSelect, "id");
+  db::ModuleDb app(*pool, "app");
+  db::BatchedLookup lookup(app, io.get_executor(), kSelect, "id");
   for (int i = 1; i <= 3; ++i) {
     auto found = run(lookup.find("k" + std::to_string(i)));
     ASSERT_TRUE(found.has_value());
@@ -101,23 +105,24 @@ TEST_F(BatchedLookupTest, ALoneLookup_GoesOutAtOnce_InAStatementOfItsOwn) {
 
 TEST_F(BatchedLookupTest, AFailedStatement_FailsEveryLookupOfItsBatch_AndTheNextBatchesRunAgain) {
   auto pool = items_pool();
-  db::BatchedLookup broken(*pool, io.get_executor(), "app", "SELECT id FROM app.no_such_table WHERE id = ANY($1)",
+  db::ModuleDb app(*pool, "app");
+  db::BatchedLookup broken(app, io.get_executor(), "SELECT id FROM app.no_such_table WHERE id = ANY($1)",
                            "id");
   Tally tally;
   look_up_at_once(broken, 20, 50, 0, tally);
   EXPECT_EQ(tally.failed.load(), 20);
   EXPECT_EQ(tally.right.load() + tally.wrong.load(), 0);
 
-  db::BatchedLookup by_length(*pool, io.get_executor(), "app",
+  db::BatchedLookup by_length(app, io.get_executor(),
                               "SELECT id, label FROM app.items WHERE length(id) = ANY($1::int[])", "id");
   EXPECT_THROW(run(by_length.find("two")), db::DatabaseError)
       << "a key the statement cannot cast fails its batch: callers validate keys";
 
-  db::BatchedLookup without_key(*pool, io.get_executor(), "app",
+  db::BatchedLookup without_key(app, io.get_executor(),
                                 "SELECT label FROM app.items WHERE id = ANY($1::text[])", "id");
   EXPECT_THROW(run(without_key.find("k1")), std::logic_error) << "a statement must return its key column";
 
-  db::BatchedLookup lookup(*pool, io.get_executor(), "app", kSelect, "id");
+  db::BatchedLookup lookup(app, io.get_executor(), kSelect, "id");
   Tally after;
   look_up_at_once(lookup, 20, 50, 0, after);
   EXPECT_EQ(after.right.load(), 20) << "a failed batch leaves nothing behind";
@@ -126,9 +131,10 @@ TEST_F(BatchedLookupTest, AFailedStatement_FailsEveryLookupOfItsBatch_AndTheNext
 
 TEST_F(BatchedLookupTest, RefusesAnEmptyBatchOrNoStatementInFlight) {
   auto pool = make_pool(1);
-  EXPECT_THROW(db::BatchedLookup(*pool, io.get_executor(), "app", kSelect, "id", {.max_batch = 0}),
+  db::ModuleDb app(*pool, "app");
+  EXPECT_THROW(db::BatchedLookup(app, io.get_executor(), kSelect, "id", {.max_batch = 0}),
                std::invalid_argument);
-  EXPECT_THROW(db::BatchedLookup(*pool, io.get_executor(), "app", kSelect, "id", {.max_in_flight = 0}),
+  EXPECT_THROW(db::BatchedLookup(app, io.get_executor(), kSelect, "id", {.max_in_flight = 0}),
                std::invalid_argument);
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/db/errors.hpp"
 #include "core/db/group_commit.hpp"
+#include "core/db/module_db.hpp"
 #include "core/metrics/registry.hpp"
 #include "db_fixture.hpp"
 
@@ -100,8 +101,9 @@ class GroupCommitTest : public DbTest {
 
 TEST_F(GroupCommitTest, ConcurrentTransactions_CommitInGroups_AndEveryRowIsWritten) {
   auto pool = things_pool();
+  db::ModuleDb app(*pool, "app");
   metrics::Registry registry;
-  db::GroupCommit group(*pool, io.get_executor(), "app", {.max_group = 32, .max_in_flight = 2, .name = "things"},
+  db::GroupCommit group(app, io.get_executor(), {.max_group = 32, .max_in_flight = 2, .name = "things"},
                         &registry);
   Tally tally;
   commit_at_once(group, 200, [](db::CommitWriter& t, int n) { queue(t, n, 3); }, tally);
@@ -130,7 +132,8 @@ TEST_F(GroupCommitTest, ConcurrentTransactions_CommitInGroups_AndEveryRowIsWritt
 
 TEST_F(GroupCommitTest, ARefusedTransaction_DoesNotSinkItsGroup_AndGetsItsOwnError) {
   auto pool = things_pool();
-  db::GroupCommit group(*pool, io.get_executor(), "app", {.max_group = 32, .max_in_flight = 1});
+  db::ModuleDb app(*pool, "app");
+  db::GroupCommit group(app, io.get_executor(), {.max_group = 32, .max_in_flight = 1});
   Tally tally;
   // One in ten takes an id already in the table; one in thirteen breaks the CHECK.
   commit_at_once(group, 100,
@@ -162,7 +165,8 @@ TEST_F(GroupCommitTest, ARefusedTransaction_DoesNotSinkItsGroup_AndGetsItsOwnErr
 
 TEST_F(GroupCommitTest, TwoTransactionsOfOneGroupWritingOneKey_OneCommits) {
   auto pool = things_pool();
-  db::GroupCommit group(*pool, io.get_executor(), "app", {.max_group = 64, .max_in_flight = 1});
+  db::ModuleDb app(*pool, "app");
+  db::GroupCommit group(app, io.get_executor(), {.max_group = 64, .max_in_flight = 1});
   Tally tally;
   commit_at_once(group, 40, [](db::CommitWriter& t, int n) { queue(t, n, 1, [](int, int) { return "same"; }); },
                  tally);
@@ -174,7 +178,8 @@ TEST_F(GroupCommitTest, TwoTransactionsOfOneGroupWritingOneKey_OneCommits) {
 
 TEST_F(GroupCommitTest, ALoneTransaction_CommitsAtOnce_AndOnlyQueues) {
   auto pool = things_pool();
-  db::GroupCommit group(*pool, io.get_executor(), "app");
+  db::ModuleDb app(*pool, "app");
+  db::GroupCommit group(app, io.get_executor());
   auto t = group.begin();
   EXPECT_TRUE(t.active());
   queue(t, 7, 2);
@@ -202,7 +207,8 @@ TEST_F(GroupCommitTest, AnUnreachableDatabase_FailsEveryTransactionOfTheGroup_Wi
   o.connect_timeout = std::chrono::milliseconds(500);
   o.acquire_timeout = std::chrono::milliseconds(500);
   auto pool = make_pool(o);
-  db::GroupCommit group(*pool, io.get_executor(), "app", {.max_group = 8, .max_in_flight = 1});
+  db::ModuleDb app(*pool, "app");
+  db::GroupCommit group(app, io.get_executor(), {.max_group = 8, .max_in_flight = 1});
   Tally tally;
   commit_at_once(group, 12, [](db::CommitWriter& t, int n) { queue(t, n, 1); }, tally);
   EXPECT_EQ(tally.unavailable.load(), 12);
@@ -212,8 +218,9 @@ TEST_F(GroupCommitTest, AnUnreachableDatabase_FailsEveryTransactionOfTheGroup_Wi
 
 TEST_F(GroupCommitTest, RefusesAnEmptyGroupOrNoGroupInFlight) {
   auto pool = make_pool(1);
-  EXPECT_THROW(db::GroupCommit(*pool, io.get_executor(), "app", {.max_group = 0}), std::invalid_argument);
-  EXPECT_THROW(db::GroupCommit(*pool, io.get_executor(), "app", {.max_in_flight = 0}), std::invalid_argument);
+  db::ModuleDb app(*pool, "app");
+  EXPECT_THROW(db::GroupCommit(app, io.get_executor(), {.max_group = 0}), std::invalid_argument);
+  EXPECT_THROW(db::GroupCommit(app, io.get_executor(), {.max_in_flight = 0}), std::invalid_argument);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/db/migrator.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/params.hpp"
 #include "core/db/pool.hpp"
 #include "core/errors.hpp"
@@ -63,7 +64,7 @@ class IdempotencyStoreTest : public ::testing::Test {
     pool_ = make_pool();
     run(migrate());
     db_.exec("CREATE TABLE alpha.work (request text NOT NULL); GRANT ALL ON alpha.work TO nelo_alpha");
-    store_ = std::make_unique<IdempotencyStore>(*pool_, clock_, "alpha");
+    store_ = std::make_unique<IdempotencyStore>(module_db(*pool_, "alpha"), clock_);
   }
 
   void TearDown() override {
@@ -83,7 +84,13 @@ class IdempotencyStoreTest : public ::testing::Test {
   // Another "process": its own pool and its own store on the same table.
   std::unique_ptr<IdempotencyStore> other_store() {
     extra_pools_.push_back(make_pool());
-    return std::make_unique<IdempotencyStore>(*extra_pools_.back(), clock_, "alpha");
+    return std::make_unique<IdempotencyStore>(module_db(*extra_pools_.back(), "alpha"), clock_);
+  }
+
+  // A module's handle over `pool`, as the composition root makes it; lives as long as the test.
+  db::ModuleDb& module_db(db::Pool& pool, std::string module) {
+    module_dbs_.push_back(std::make_unique<db::ModuleDb>(pool, std::move(module)));
+    return *module_dbs_.back();
   }
 
   asio::awaitable<void> migrate() {
@@ -136,6 +143,7 @@ class IdempotencyStoreTest : public ::testing::Test {
   ManualClock clock_;
   std::shared_ptr<db::Pool> pool_;
   std::vector<std::shared_ptr<db::Pool>> extra_pools_;
+  std::vector<std::unique_ptr<db::ModuleDb>> module_dbs_;
   std::unique_ptr<IdempotencyStore> store_;
 };
 
@@ -320,7 +328,7 @@ TEST_F(IdempotencyStoreTest, KeysOfTwoScopesDoNotCollide) {
 }
 
 TEST_F(IdempotencyStoreTest, KeysOfTwoModulesLiveInTheirOwnSchemas) {
-  IdempotencyStore beta(*pool_, clock_, "beta");
+  IdempotencyStore beta(module_db(*pool_, "beta"), clock_);
   EXPECT_EQ(run(store_->record(claim("user-1", "key-1", "fp-a"), created("{}"))).kind, Kind::Fresh);
   EXPECT_EQ(run(beta.record(claim("user-1", "key-1", "fp-b", &beta), created("{}"))).kind, Kind::Fresh);
   EXPECT_EQ(count_keys("alpha"), "1");
@@ -342,7 +350,7 @@ TEST_F(IdempotencyStoreTest, UpgradeFreesClaimsOfTheEarlierProtocolAndKeepsAnswe
       "('user-1', 'abandoned', 'fp', 'in_flight', NULL, NULL, NULL, now(), now(), now())");
   run(migrate_gamma());
 
-  IdempotencyStore gamma(*pool_, clock_, "gamma");
+  IdempotencyStore gamma(module_db(*pool_, "gamma"), clock_);
   auto done = claim("user-1", "done", "fp", &gamma);
   ASSERT_EQ(done.kind, Kind::Replay);
   EXPECT_EQ(done.response->body, "{\"id\":1}");
@@ -411,10 +419,10 @@ TEST_F(IdempotencyStoreTest, MisuseIsAProgrammingError) {
                  co_return co_await store_->commit(tx, fresh, std::move(response));
                }()),
                std::logic_error);
-  EXPECT_THROW(IdempotencyStore(*pool_, clock_, "alpha; DROP TABLE x", {}), std::invalid_argument);
+  EXPECT_THROW(IdempotencyStore(module_db(*pool_, "alpha; DROP TABLE x"), clock_, {}), std::invalid_argument);
   IdempotencyOptions short_retention;
   short_retention.retention = std::chrono::hours(1);
-  EXPECT_THROW(IdempotencyStore(*pool_, clock_, "alpha", short_retention), std::invalid_argument);
+  EXPECT_THROW(IdempotencyStore(module_db(*pool_, "alpha"), clock_, short_retention), std::invalid_argument);
 }
 
 // --- OptionalKey: the creating POSTs' optional header ---

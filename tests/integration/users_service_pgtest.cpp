@@ -18,7 +18,7 @@ class UsersService : public UsersDbTest {};
 TEST_F(UsersService, RegisteredEventCreatesTheProfile) {
   const RegisteredUser user = registered("Élodie Martin");
   run([&]() -> asio::awaitable<void> {
-    auto tx = co_await pool_->begin("users");
+    auto tx = co_await module_db_.begin();
     co_await profiles_.on_user_registered(tx, user);
     co_await tx.commit();
   }());
@@ -42,7 +42,7 @@ TEST_F(UsersService, RedeliveredEventChangesNothing) {
   again.email = "other@example.com";
   again.name = "Second Name";
   run([&]() -> asio::awaitable<void> {
-    auto tx = co_await pool_->begin("users");
+    auto tx = co_await module_db_.begin();
     co_await profiles_.on_user_registered(tx, again);
     co_await tx.commit();
   }());

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/db/migrator.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/pool.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
@@ -202,12 +203,13 @@ class CatalogDbTest : public ::testing::Test {
   asio::io_context io_;
   SetClock clock_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
-  MerchantRepository merchant_repository_{*pool_};
-  ProductRepository product_repository_{*pool_};
-  TimeZoneRepository time_zone_repository_{*pool_};
+  db::ModuleDb module_db_{*pool_, "catalog"};  // what the composition root hands the module
+  MerchantRepository merchant_repository_{module_db_};
+  ProductRepository product_repository_{module_db_};
+  TimeZoneRepository time_zone_repository_{module_db_};
   TimeZones time_zones_{time_zone_repository_};
-  MerchantService merchants_{*pool_, merchant_repository_, product_repository_, time_zones_, clock_};
-  ProductService products_{*pool_, merchant_repository_, product_repository_};
+  MerchantService merchants_{module_db_, merchant_repository_, product_repository_, time_zones_, clock_};
+  ProductService products_{module_db_, merchant_repository_, product_repository_};
   CatalogDirectory directory_{merchant_repository_, product_repository_};
 };
 

@@ -32,6 +32,7 @@
 #include "core/db/errors.hpp"
 #include "core/db/group_commit.hpp"
 #include "core/db/migrator.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/pool.hpp"
 #include "core/http/problem.hpp"
 #include "core/metrics/registry.hpp"
@@ -183,11 +184,11 @@ class OrdersDbTest : public ::testing::Test {
     bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
                                                     nelo::test::fast_bus_options("orders-test"),
                                                     registry_, std::vector<std::string>{"orders", "payments", "deliveries"});
-    ModuleContext context{*pool_, *bus_, config_, clock_, registry_, io_.get_executor()};
+    ModuleContext context{module_db_, *bus_, config_, clock_, registry_, io_.get_executor()};
     OrdersDependencies dependencies{&users_, &catalog_, nullptr};
     module_ = make_module(context, dependencies, settings());
     module_->register_subscriptions(*bus_);
-    workflow_ = std::make_unique<OrderWorkflow>(*pool_, *bus_, orders_, registry_);
+    workflow_ = std::make_unique<OrderWorkflow>(module_db_, *bus_, orders_, registry_);
     placement_ =
         std::make_unique<OrderPlacement>(placements_, *bus_, checkout_, orders_, *workflow_, clock_);
     seed_world();
@@ -473,10 +474,11 @@ class OrdersDbTest : public ::testing::Test {
   FakeCatalog catalog_;
   FakeDeliveries deliveries_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
+  db::ModuleDb module_db_{*pool_, "orders"};  // what the composition root hands the module
   std::unique_ptr<events::OutboxEventBus> bus_;
-  OrderRepository orders_{*pool_, io_.get_executor(), &registry_};
-  idempotency::IdempotencyStore keys_{*pool_, clock_, "orders"};
-  db::GroupCommit placements_{*pool_, io_.get_executor(), "orders", {.name = "orders.placements"}, &registry_};
+  OrderRepository orders_{module_db_, io_.get_executor(), &registry_};
+  idempotency::IdempotencyStore keys_{module_db_, clock_};
+  db::GroupCommit placements_{module_db_, io_.get_executor(), {.name = "orders.placements"}, &registry_};
   OrderCheckout checkout_{&users_, &catalog_, settings().pricing, clock_};
   OrderQueries queries_{orders_, &users_, &catalog_, nullptr, clock_};
   OrderDirectory directory_{orders_};

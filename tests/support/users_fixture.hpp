@@ -26,6 +26,7 @@
 
 #include "core/config.hpp"
 #include "core/db/migrator.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/pool.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/time.hpp"
@@ -69,7 +70,7 @@ class UsersDbTest : public ::testing::Test {
     bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
                                                     nelo::test::fast_bus_options("users-test"),
                                                     registry_, std::vector<std::string>{"auth", "users"});
-    ModuleContext context{*pool_, *bus_, config_, clock_, registry_, io_.get_executor()};
+    ModuleContext context{module_db_, *bus_, config_, clock_, registry_, io_.get_executor()};
     module_ = make_module(context);
     module_->register_subscriptions(*bus_);
   }
@@ -138,7 +139,7 @@ class UsersDbTest : public ::testing::Test {
   std::string make_user(std::string name = "Élodie Martin") {
     const RegisteredUser user = registered(std::move(name));
     run([&]() -> asio::awaitable<void> {
-      auto tx = co_await pool_->begin("users");
+      auto tx = co_await module_db_.begin();
       co_await profiles_.on_user_registered(tx, user);
       co_await tx.commit();
     }());
@@ -185,10 +186,11 @@ class UsersDbTest : public ::testing::Test {
   Config config_;
   SystemClock clock_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
-  ProfileRepository profile_repository_{*pool_};
-  AddressRepository address_repository_{*pool_};
+  db::ModuleDb module_db_{*pool_, "users"};  // what the composition root hands the module
+  ProfileRepository profile_repository_{module_db_};
+  AddressRepository address_repository_{module_db_};
   ProfileService profiles_{profile_repository_};
-  AddressService addresses_{*pool_, profile_repository_, address_repository_};
+  AddressService addresses_{module_db_, profile_repository_, address_repository_};
   UserDirectory directory_{profile_repository_, address_repository_};
   std::unique_ptr<events::OutboxEventBus> bus_;
   std::unique_ptr<UsersModule> module_;

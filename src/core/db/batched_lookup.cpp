@@ -11,8 +11,8 @@
 
 #include "core/db/coalescing_queue.hpp"
 #include "core/db/completion.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/params.hpp"
-#include "core/db/pool.hpp"
 #include "core/metrics/registry.hpp"
 
 namespace nelo::db {
@@ -30,18 +30,17 @@ struct LookupWaiter {
 }  // namespace detail
 
 struct BatchedLookup::State : detail::CoalescingQueue<BatchedLookup::State, detail::LookupWaiter> {
-  State(Pool& p, asio::any_io_executor ex, std::string m, std::string s, std::string k, const BatchedLookupOptions& o)
+  State(ModuleDb& d, asio::any_io_executor ex, std::string s, std::string k, const BatchedLookupOptions& o)
       : CoalescingQueue(std::move(ex), o.max_batch, o.max_in_flight),
-        pool(p),
-        module(std::move(m)),
+        db(d),
         sql(std::move(s)),
         key_column(std::move(k)) {}
 
   // One statement for the batch's distinct keys; each waiter gets its row, or the statement's error.
   asio::awaitable<void> serve(std::vector<detail::LookupWaiter>& batch);
 
-  Pool& pool;
-  const std::string module, sql, key_column;
+  ModuleDb& db;
+  const std::string sql, key_column;
 
   std::atomic<std::uint64_t> lookups{0}, statements{0};
   metrics::Counter* lookups_metric = nullptr;  // set once, before any find()
@@ -60,7 +59,7 @@ asio::awaitable<void> BatchedLookup::State::serve(std::vector<detail::LookupWait
   Result result;
   std::exception_ptr failure;
   try {
-    result = co_await s.pool.execute_pipelined(s.module, s.sql, values);
+    result = co_await s.db.execute_pipelined(s.sql, values);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -95,10 +94,9 @@ asio::awaitable<void> BatchedLookup::State::serve(std::vector<detail::LookupWait
   }
 }
 
-BatchedLookup::BatchedLookup(Pool& pool, asio::any_io_executor executor, std::string module, std::string sql,
-                             std::string key_column, BatchedLookupOptions options, metrics::Registry* metrics)
-    : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), std::move(sql),
-                                     std::move(key_column), options)) {
+BatchedLookup::BatchedLookup(ModuleDb& db, asio::any_io_executor executor, std::string sql, std::string key_column,
+                             BatchedLookupOptions options, metrics::Registry* metrics)
+    : state_(std::make_shared<State>(db, std::move(executor), std::move(sql), std::move(key_column), options)) {
   if (metrics) {
     state_->lookups_metric = &metrics
                                   ->counter("nelo_db_batched_lookups_total",

@@ -23,7 +23,7 @@ class Registry;
 
 namespace nelo::db {
 
-class Pool;
+class ModuleDb;
 
 // A row of a batch's result: shares the result with the other lookups of its batch.
 struct FoundRow {
@@ -55,10 +55,10 @@ class BatchedLookup {
   // and returns each row's key as text in column `key_column`, written as the keys are given:
   // callers pass keys in the column's canonical text form (lowercase UUIDs, say). A key the
   // statement cannot cast fails the whole batch: callers validate keys first. Statements run
-  // through Pool::execute_pipelined as `module`; the batches run on `executor`. With `metrics`,
+  // through db.execute_pipelined (as db's module); the batches run on `executor`. With `metrics`,
   // lookups and statements are counted there too (their ratio is the mean batch size).
-  BatchedLookup(Pool& pool, boost::asio::any_io_executor executor, std::string module, std::string sql,
-                std::string key_column, BatchedLookupOptions options = {}, metrics::Registry* metrics = nullptr);
+  BatchedLookup(ModuleDb& db, boost::asio::any_io_executor executor, std::string sql, std::string key_column,
+                BatchedLookupOptions options = {}, metrics::Registry* metrics = nullptr);
   ~BatchedLookup();
   BatchedLookup(const BatchedLookup&) = delete;
   BatchedLookup& operator=(const BatchedLookup&) = delete;

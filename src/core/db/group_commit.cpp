@@ -10,7 +10,7 @@
 
 #include "core/db/coalescing_queue.hpp"
 #include "core/db/completion.hpp"
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "core/errors.hpp"
 #include "core/metrics/registry.hpp"
@@ -28,14 +28,13 @@ struct CommitWaiter {
 };
 
 struct GroupCommitState : CoalescingQueue<GroupCommitState, CommitWaiter> {
-  GroupCommitState(Pool& p, asio::any_io_executor ex, std::string m, const GroupCommitOptions& o)
-      : CoalescingQueue(std::move(ex), o.max_group, o.max_in_flight), pool(p), module(std::move(m)) {}
+  GroupCommitState(ModuleDb& d, asio::any_io_executor ex, const GroupCommitOptions& o)
+      : CoalescingQueue(std::move(ex), o.max_group, o.max_in_flight), db(d) {}
 
   // Commits the group as one transaction; if a statement fails, each of its transactions alone.
   asio::awaitable<void> serve(std::vector<CommitWaiter>& group);
 
-  Pool& pool;
-  const std::string module;
+  ModuleDb& db;
 
   std::atomic<std::uint64_t> transactions{0}, groups{0}, fallbacks{0};
   metrics::Counter* transactions_metric = nullptr;  // set once, before any commit
@@ -52,7 +51,7 @@ using State = detail::GroupCommitState;
 // One database transaction with `statements`, committed (or thrown). Its commit merges the row
 // statements of one text.
 asio::awaitable<void> run_transaction(State& s, std::vector<detail::QueuedStatement> statements) {
-  auto tx = co_await s.pool.begin(s.module);
+  auto tx = co_await s.db.begin();
   for (auto& statement : statements) {
     if (statement.rows) {
       tx.execute_rows_at_commit(std::move(statement.sql), std::move(statement.params));
@@ -121,9 +120,9 @@ asio::awaitable<void> detail::GroupCommitState::serve(std::vector<CommitWaiter>&
   }
 }
 
-GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string module, GroupCommitOptions options,
+GroupCommit::GroupCommit(ModuleDb& db, asio::any_io_executor executor, GroupCommitOptions options,
                          metrics::Registry* metrics)
-    : state_(std::make_shared<State>(pool, std::move(executor), std::move(module), options)) {
+    : state_(std::make_shared<State>(db, std::move(executor), options)) {
   if (!metrics) return;
   const std::vector<std::string> label{options.name};
   auto counter = [&](const char* name, const char* help) {
@@ -139,7 +138,7 @@ GroupCommit::GroupCommit(Pool& pool, asio::any_io_executor executor, std::string
 
 GroupCommit::~GroupCommit() = default;
 
-GroupedTransaction GroupCommit::begin() { return GroupedTransaction(state_, state_->module); }
+GroupedTransaction GroupCommit::begin() { return GroupedTransaction(state_, state_->db.module()); }
 
 GroupCommitStats GroupCommit::stats() const {
   return {state_->transactions.load(std::memory_order_relaxed), state_->groups.load(std::memory_order_relaxed),

@@ -34,7 +34,7 @@ class Registry;
 
 namespace nelo::db {
 
-class Pool;
+class ModuleDb;
 namespace detail {
 struct GroupCommitState;
 }  // namespace detail
@@ -76,14 +76,14 @@ struct GroupCommitStats {
 
 class GroupCommit {
  public:
-  // Groups run on `executor`, each in a transaction of pool.begin(module).
-  GroupCommit(Pool& pool, boost::asio::any_io_executor executor, std::string module, GroupCommitOptions options = {},
+  // Groups run on `executor`, each in a transaction of db.begin() (as db's module).
+  GroupCommit(ModuleDb& db, boost::asio::any_io_executor executor, GroupCommitOptions options = {},
               metrics::Registry* metrics = nullptr);
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  // A transaction as `module` whose statements all run at its commit, with those of the other
+  // A transaction as db's module whose statements all run at its commit, with those of the other
   // transactions ready then. No round trip.
   GroupedTransaction begin();
 

@@ -14,6 +14,7 @@
 #include "core/db/params.hpp"
 #include "core/db/result.hpp"
 #include "core/db/transaction.hpp"
+#include "core/db/tx_options.hpp"
 
 namespace nelo::db {
 
@@ -39,13 +40,6 @@ struct PoolStats {
   std::size_t waiting = 0;   // coroutines waiting for a connection right now
   std::uint64_t waits_total = 0;     // acquisitions that had to wait
   std::uint64_t timeouts_total = 0;  // acquisitions that gave up (503)
-};
-
-enum class Isolation { ReadCommitted, RepeatableRead, Serializable };
-
-struct TxOptions {
-  Isolation isolation = Isolation::ReadCommitted;
-  bool read_only = false;
 };
 
 class Pool : public std::enable_shared_from_this<Pool> {

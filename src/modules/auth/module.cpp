@@ -9,7 +9,7 @@
 #include <atomic>
 #include <exception>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/security/password_hasher.hpp"
 #include "modules/auth/api/v1/routes.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
@@ -53,19 +53,19 @@ security::PasswordHasherOptions hasher_options(const AuthSettings& settings) {
 class AuthModuleImpl final : public AuthModule {
  public:
   AuthModuleImpl(const ModuleContext& context, AuthSettings settings)
-      : pool_(context.pool),
+      : db_(context.db),
         settings_(std::move(settings)),
         hasher_(hasher_options(settings_)),
-        users_(pool_),
-        refresh_tokens_(pool_),
-        throttle_repository_(pool_),
-        signing_keys_(pool_),
+        users_(db_),
+        refresh_tokens_(db_),
+        throttle_repository_(db_),
+        signing_keys_(db_),
         keys_(signing_keys_, settings_, context.clock),
         verifier_(keys_.verifier(), revocations_),
         throttle_(throttle_repository_, settings_),
-        service_(AuthServiceDeps{pool_, context.bus, users_, refresh_tokens_, throttle_, keys_, revocations_, hasher_,
+        service_(AuthServiceDeps{db_, context.bus, users_, refresh_tokens_, throttle_, keys_, revocations_, hasher_,
                                  settings_, context.clock, context.metrics}),
-        admin_(pool_, users_, refresh_tokens_, revocations_),
+        admin_(db_, users_, refresh_tokens_, revocations_),
         strand_(asio::make_strand(context.executor)),
         wake_(strand_),
         finished_(strand_) {}
@@ -156,7 +156,7 @@ class AuthModuleImpl final : public AuthModule {
     if (loop_running_) spdlog::warn("auth: maintenance loop still running at stop");
   }
 
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   AuthSettings settings_;
   security::PasswordHasher hasher_;
   UserRepository users_;

@@ -1,6 +1,6 @@
 #include "modules/catalog/module.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
 #include "modules/catalog/api/v1/routes.hpp"
 #include "modules/catalog/repositories/merchant_repository.hpp"
@@ -20,13 +20,13 @@ namespace asio = boost::asio;
 class CatalogModuleImpl final : public CatalogModule {
  public:
   explicit CatalogModuleImpl(const ModuleContext& context)
-      : keys_(context.pool, context.clock, context.executor, "catalog"),
-        merchant_repository_(context.pool),
-        product_repository_(context.pool),
-        time_zone_repository_(context.pool),
+      : keys_(context.db, context.clock, context.executor),
+        merchant_repository_(context.db),
+        product_repository_(context.db),
+        time_zone_repository_(context.db),
         time_zones_(time_zone_repository_),
-        merchants_(context.pool, merchant_repository_, product_repository_, time_zones_, context.clock),
-        products_(context.pool, merchant_repository_, product_repository_),
+        merchants_(context.db, merchant_repository_, product_repository_, time_zones_, context.clock),
+        products_(context.db, merchant_repository_, product_repository_),
         directory_(merchant_repository_, product_repository_) {}
 
   std::string name() const override { return "catalog"; }

@@ -1,7 +1,7 @@
 #include "modules/orders/module.hpp"
 
 #include "core/db/group_commit.hpp"
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
 #include "modules/orders/api/v1/routes.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
@@ -23,11 +23,11 @@ class OrdersModuleImpl final : public OrdersModule {
  public:
   OrdersModuleImpl(const ModuleContext& context, OrdersDependencies dependencies, OrdersSettings settings)
       : settings_(std::move(settings)),
-        orders_(context.pool, context.executor, &context.metrics),
-        keys_(context.pool, context.clock, context.executor, "orders", settings_.idempotency_purge_interval),
+        orders_(context.db, context.executor, &context.metrics),
+        keys_(context.db, context.clock, context.executor, settings_.idempotency_purge_interval),
         checkout_(dependencies.users, dependencies.catalog, settings_.pricing, context.clock),
-        workflow_(context.pool, context.bus, orders_, context.metrics),
-        placements_(context.pool, context.executor, "orders",
+        workflow_(context.db, context.bus, orders_, context.metrics),
+        placements_(context.db, context.executor,
                     {.max_group = settings_.placement_group_max, .name = "orders.placements"}, &context.metrics),
         placement_(placements_, context.bus, checkout_, orders_, workflow_, context.clock),
         queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,

@@ -1,6 +1,6 @@
 #include "modules/users/module.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
 #include "modules/users/api/v1/routes.hpp"
 #include "modules/users/repositories/address_repository.hpp"
@@ -19,11 +19,11 @@ namespace asio = boost::asio;
 class UsersModuleImpl final : public UsersModule {
  public:
   explicit UsersModuleImpl(const ModuleContext& context)
-      : keys_(context.pool, context.clock, context.executor, "users"),
-        profile_repository_(context.pool),
-        address_repository_(context.pool),
+      : keys_(context.db, context.clock, context.executor),
+        profile_repository_(context.db),
+        address_repository_(context.db),
         profiles_(profile_repository_),
-        addresses_(context.pool, profile_repository_, address_repository_),
+        addresses_(context.db, profile_repository_, address_repository_),
         directory_(profile_repository_, address_repository_) {}
 
   std::string name() const override { return "users"; }

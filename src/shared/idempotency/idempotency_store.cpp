@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "core/db/errors.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/params.hpp"
 #include "core/db/row_statement.hpp"
-#include "core/db/pool.hpp"
 #include "core/errors.hpp"
 #include "core/security/tokens.hpp"
 #include "shared/events/sql_template.hpp"
@@ -93,14 +93,15 @@ std::string request_fingerprint(std::string_view method, std::string_view path, 
   return security::sha256_hex(text);
 }
 
-IdempotencyStore::IdempotencyStore(db::Pool& pool, const Clock& clock, std::string module, IdempotencyOptions options)
-    : pool_(pool), clock_(clock), module_(std::move(module)), options_(options) {
+IdempotencyStore::IdempotencyStore(db::ModuleDb& db, const Clock& clock, IdempotencyOptions options)
+    : db_(db), clock_(clock), options_(options) {
   if (options_.retention < std::chrono::hours(24)) {
     throw std::invalid_argument("idempotency: keys must be kept at least 24 hours");
   }
   // render_sql validates the module name: it becomes an identifier in the SQL text.
+  const std::string& module = db_.module();
   sql_ = std::make_shared<const Statements>(Statements{
-      events::render_sql(kInsert, module_), events::render_sql(kSelect, module_), events::render_sql(kPurge, module_)});
+      events::render_sql(kInsert, module), events::render_sql(kSelect, module), events::render_sql(kPurge, module)});
 }
 
 asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string key, std::string fingerprint) {
@@ -114,7 +115,7 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
   out.key = std::move(key);
   out.fingerprint = std::move(fingerprint);
   db::Params which = db::params(out.scope, out.key);
-  auto found = co_await pool_.execute_pipelined(module_, sql_->select, which);
+  auto found = co_await db_.execute_pipelined(sql_->select, which);
   if (found.empty()) co_return out;
   const auto row = found.front();
   if (row.get<std::string>("fingerprint") != out.fingerprint) {
@@ -133,8 +134,8 @@ asio::awaitable<Claim> IdempotencyStore::claim(std::string scope, std::string ke
 
 asio::awaitable<Claim> IdempotencyStore::commit(db::CommitWriter& tx, const Claim& claim, StoredResponse response) {
   check_fresh(claim, "commit()");
-  if (tx.module() != module_) {
-    throw std::logic_error("idempotency: commit() of a " + module_ + " key in a " + tx.module() + " transaction");
+  if (tx.module() != db_.module()) {
+    throw std::logic_error("idempotency: commit() of a " + db_.module() + " key in a " + tx.module() + " transaction");
   }
   // With the COMMIT, in its round trip: nothing reads this statement's result, and if it fails
   // the COMMIT is skipped and the whole transaction rolls back.
@@ -165,7 +166,7 @@ asio::awaitable<Claim> IdempotencyStore::commit(db::CommitWriter& tx, const Clai
 
 asio::awaitable<Claim> IdempotencyStore::record(const Claim& claim, StoredResponse response) {
   check_fresh(claim, "record()");
-  auto tx = co_await pool_.begin(module_);
+  auto tx = co_await db_.begin();
   co_return co_await commit(tx, claim, std::move(response));
 }
 
@@ -174,7 +175,7 @@ asio::awaitable<std::uint64_t> IdempotencyStore::purge() {
   std::uint64_t total = 0;
   for (std::int64_t n = kPurgeBatch; n == kPurgeBatch;) {
     db::Params values = db::params(cutoff, kPurgeBatch);
-    auto result = co_await pool_.execute(module_, sql_->purge, values);
+    auto result = co_await db_.execute(sql_->purge, values);
     n = result.affected_rows();
     total += static_cast<std::uint64_t>(n);
   }

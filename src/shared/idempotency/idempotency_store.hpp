@@ -35,7 +35,7 @@
 #include "core/time.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::idempotency {
@@ -76,13 +76,13 @@ std::string request_fingerprint(std::string_view method, std::string_view path, 
 
 class IdempotencyStore {
  public:
-  // `module` owns the table (<module>.idempotency_keys) and the role statements run as.
-  IdempotencyStore(db::Pool& pool, const Clock& clock, std::string module, IdempotencyOptions options = {});
+  // db's module owns the table (<module>.idempotency_keys); statements run through db, as its role.
+  IdempotencyStore(db::ModuleDb& db, const Clock& clock, IdempotencyOptions options = {});
 
   // A plain read (on a shared connection): Fresh, Replay or Mismatch, never InFlight.
   boost::asio::awaitable<Claim> claim(std::string scope, std::string key, std::string fingerprint);
 
-  // Adds the key and `response` to the business transaction `tx` (tx.module() == module) and
+  // Adds the key and `response` to the business transaction `tx` (tx.module() == db.module()) and
   // commits it. Returns `claim` when this request's answer was stored; otherwise `tx` was rolled
   // back because another request with the key won, and the key's verdict is returned: InFlight,
   // Replay or Mismatch. Other failures of the commit are thrown as they are. std::logic_error
@@ -97,12 +97,11 @@ class IdempotencyStore {
   boost::asio::awaitable<std::uint64_t> purge();
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   const Clock& clock_;
-  std::string module_;
   IdempotencyOptions options_;
   struct Statements;
-  std::shared_ptr<const Statements> sql_;  // rendered for module_ once
+  std::shared_ptr<const Statements> sql_;  // rendered for db_.module() once
 };
 
 }  // namespace nelo::idempotency

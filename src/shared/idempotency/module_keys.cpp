@@ -6,9 +6,9 @@
 
 namespace nelo::idempotency {
 
-ModuleKeys::ModuleKeys(db::Pool& pool, const Clock& clock, boost::asio::any_io_executor executor, std::string module,
+ModuleKeys::ModuleKeys(db::ModuleDb& db, const Clock& clock, boost::asio::any_io_executor executor,
                        std::chrono::milliseconds purge_interval)
-    : store_(pool, clock, std::move(module)), executor_(std::move(executor)), purge_interval_(purge_interval) {}
+    : store_(db, clock), executor_(std::move(executor)), purge_interval_(purge_interval) {}
 
 ModuleKeys::~ModuleKeys() = default;
 

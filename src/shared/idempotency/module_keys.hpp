@@ -14,7 +14,7 @@
 #include "shared/idempotency/idempotency_store.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::idempotency {
@@ -23,7 +23,7 @@ class PeriodicPurge;
 
 class ModuleKeys {
  public:
-  ModuleKeys(db::Pool& pool, const Clock& clock, boost::asio::any_io_executor executor, std::string module,
+  ModuleKeys(db::ModuleDb& db, const Clock& clock, boost::asio::any_io_executor executor,
              std::chrono::milliseconds purge_interval = std::chrono::hours(1));
   ~ModuleKeys();
 

@@ -9,8 +9,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr const char* kModule = "auth";
-
 constexpr const char* kInsertFamily = R"sql(
 INSERT INTO auth.refresh_token_families (id, user_id, expires_at)
 VALUES ($1, $2, now() + make_interval(secs => $3)))sql";
@@ -151,14 +149,14 @@ asio::awaitable<std::vector<std::string>> RefreshTokenRepository::revoke_user_fa
 
 asio::awaitable<std::vector<std::string>> RefreshTokenRepository::recently_revoked(std::chrono::seconds window) {
   db::Params values = db::params(window.count());
-  auto result = co_await pool_.execute(kModule, kRecentlyRevoked, values);
+  auto result = co_await db_.execute(kRecentlyRevoked, values);
   co_return ids(result);
 }
 
 asio::awaitable<std::int64_t> RefreshTokenRepository::purge_expired(std::int64_t batch) {
   db::Params values = db::params(batch);
-  auto tokens = co_await pool_.execute(kModule, kPurgeTokens, values);
-  auto families = co_await pool_.execute(kModule, kPurgeFamilies, values);
+  auto tokens = co_await db_.execute(kPurgeTokens, values);
+  auto families = co_await db_.execute(kPurgeFamilies, values);
   co_return tokens.affected_rows() + families.affected_rows();
 }
 

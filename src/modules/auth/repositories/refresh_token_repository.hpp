@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "modules/auth/models.hpp"
 
@@ -25,7 +25,7 @@ struct ConsumedToken {
 
 class RefreshTokenRepository {
  public:
-  explicit RefreshTokenRepository(db::Pool& pool) : pool_(pool) {}
+  explicit RefreshTokenRepository(db::ModuleDb& db) : db_(db) {}
 
   // A new family (session) for `user_id`, expiring with its first token.
   boost::asio::awaitable<void> insert_family(db::Transaction& tx, const std::string& family_id,
@@ -67,7 +67,7 @@ class RefreshTokenRepository {
   boost::asio::awaitable<std::int64_t> purge_expired(std::int64_t batch);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::auth

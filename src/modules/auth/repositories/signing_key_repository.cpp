@@ -9,8 +9,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr const char* kModule = "auth";
-
 // Conflicts with itself, not with plain reads: two instances starting on an empty table, or two
 // rotations, run one after the other.
 constexpr const char* kLockKeys = "LOCK TABLE auth.signing_keys IN SHARE ROW EXCLUSIVE MODE";
@@ -49,7 +47,7 @@ std::vector<SigningKeyRecord> read_keys(const db::Result& result) {
 
 }  // namespace
 
-asio::awaitable<db::Transaction> SigningKeyRepository::begin() { co_return co_await pool_.begin(kModule); }
+asio::awaitable<db::Transaction> SigningKeyRepository::begin() { co_return co_await db_.begin(); }
 
 asio::awaitable<void> SigningKeyRepository::lock(db::Transaction& tx) { co_await tx.execute(kLockKeys); }
 
@@ -59,7 +57,7 @@ asio::awaitable<std::vector<SigningKeyRecord>> SigningKeyRepository::usable(db::
 }
 
 asio::awaitable<std::vector<SigningKeyRecord>> SigningKeyRepository::usable() {
-  auto result = co_await pool_.execute(kModule, kUsableKeys);
+  auto result = co_await db_.execute(kUsableKeys);
   co_return read_keys(result);
 }
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "modules/auth/models.hpp"
 
@@ -15,7 +15,7 @@ namespace nelo::auth {
 
 class SigningKeyRepository {
  public:
-  explicit SigningKeyRepository(db::Pool& pool) : pool_(pool) {}
+  explicit SigningKeyRepository(db::ModuleDb& db) : db_(db) {}
 
   boost::asio::awaitable<db::Transaction> begin();
 
@@ -36,7 +36,7 @@ class SigningKeyRepository {
                                              std::chrono::seconds retire_after);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::auth

@@ -9,8 +9,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr const char* kModule = "auth";
-
 // One row per key, counted atomically (ON CONFLICT takes the row lock), so concurrent attempts
 // are all counted: no more than the limit of them can get past the check in a window. Time is
 // the database's, shared by every instance.
@@ -40,7 +38,7 @@ WHERE window_started_at <= now() - make_interval(secs => $1))sql";
 asio::awaitable<std::vector<ThrottleCount>> ThrottleRepository::record_attempt(const std::vector<std::string>& keys,
                                                                                std::chrono::seconds window) {
   db::Params values = db::params(keys, window.count());
-  auto result = co_await pool_.execute(kModule, kRecordAttempt, values);
+  auto result = co_await db_.execute(kRecordAttempt, values);
   std::vector<ThrottleCount> counts;
   for (auto row : result) {
     ThrottleCount count;
@@ -53,7 +51,7 @@ asio::awaitable<std::vector<ThrottleCount>> ThrottleRepository::record_attempt(c
 }
 
 asio::awaitable<void> ThrottleRepository::forgive(const std::string& account_key, const std::string& address_key) {
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   db::Params account = db::params(account_key);
   co_await tx.execute(kForgiveAccount, account);
   db::Params address = db::params(address_key);
@@ -63,7 +61,7 @@ asio::awaitable<void> ThrottleRepository::forgive(const std::string& account_key
 
 asio::awaitable<std::int64_t> ThrottleRepository::purge(std::chrono::seconds window) {
   db::Params values = db::params(window.count());
-  auto result = co_await pool_.execute(kModule, kPurge, values);
+  auto result = co_await db_.execute(kPurge, values);
   co_return result.affected_rows();
 }
 

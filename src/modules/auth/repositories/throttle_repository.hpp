@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::auth {
 
@@ -20,7 +20,7 @@ struct ThrottleCount {
 
 class ThrottleRepository {
  public:
-  explicit ThrottleRepository(db::Pool& pool) : pool_(pool) {}
+  explicit ThrottleRepository(db::ModuleDb& db) : db_(db) {}
 
   // Counts one attempt against each key (distinct keys), in one statement: a key whose window
   // is over starts a new one at 1. Returns the counts, in no particular order.
@@ -32,7 +32,7 @@ class ThrottleRepository {
   boost::asio::awaitable<std::int64_t> purge(std::chrono::seconds window);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::auth

@@ -10,8 +10,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr const char* kModule = "auth";
-
 constexpr const char* kInsertUser = R"sql(
 INSERT INTO auth.users (id, email, password_hash, name, roles)
 VALUES ($1, $2, $3, $4, $5::text[])
@@ -120,19 +118,19 @@ asio::awaitable<User> UserRepository::insert(db::Transaction& tx, const NewUser&
 
 asio::awaitable<std::optional<Credentials>> UserRepository::find_credentials_by_email(const std::string& email) {
   db::Params values = db::params(email);
-  auto result = co_await pool_.execute(kModule, kFindCredentialsByEmail, values);
+  auto result = co_await db_.execute(kFindCredentialsByEmail, values);
   co_return first_credentials(result);
 }
 
 asio::awaitable<std::optional<Credentials>> UserRepository::find_credentials(const std::string& id) {
   db::Params values = db::params(id);
-  auto result = co_await pool_.execute(kModule, kFindCredentials, values);
+  auto result = co_await db_.execute(kFindCredentials, values);
   co_return first_credentials(result);
 }
 
 asio::awaitable<std::optional<User>> UserRepository::find(const std::string& id) {
   db::Params values = db::params(id);
-  auto result = co_await pool_.execute(kModule, kFindUser, values);
+  auto result = co_await db_.execute(kFindUser, values);
   co_return first_user(result);
 }
 
@@ -158,7 +156,7 @@ asio::awaitable<void> UserRepository::update_password_hash(db::Transaction& tx, 
 asio::awaitable<void> UserRepository::rehash(const std::string& id, const std::string& old_hash,
                                              const std::string& new_hash) {
   db::Params values = db::params(id, old_hash, new_hash);
-  co_await pool_.execute(kModule, kRehash, values);
+  co_await db_.execute(kRehash, values);
 }
 
 asio::awaitable<std::optional<User>> UserRepository::set_roles(db::Transaction& tx, const std::string& id,
@@ -183,7 +181,7 @@ asio::awaitable<std::optional<User>> UserRepository::enable(db::Transaction& tx,
 asio::awaitable<std::vector<User>> UserRepository::list(const UserFilter& filter,
                                                         const std::optional<std::string>& after, std::size_t limit) {
   db::Params values = db::params(after, filter.role, filter.email, limit);
-  auto result = co_await pool_.execute(kModule, kListUsers, values);
+  auto result = co_await db_.execute(kListUsers, values);
   std::vector<User> users;
   users.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) users.push_back(read_user(row));

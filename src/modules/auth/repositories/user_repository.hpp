@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "modules/auth/models.hpp"
 
@@ -16,7 +16,7 @@ namespace nelo::auth {
 
 class UserRepository {
  public:
-  explicit UserRepository(db::Pool& pool) : pool_(pool) {}
+  explicit UserRepository(db::ModuleDb& db) : db_(db) {}
 
   // Throws Conflict when the e-mail address is taken.
   boost::asio::awaitable<User> insert(db::Transaction& tx, const NewUser& user);
@@ -48,7 +48,7 @@ class UserRepository {
                                                  std::size_t limit);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::auth

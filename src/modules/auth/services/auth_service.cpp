@@ -17,7 +17,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr const char* kModule = "auth";
 constexpr const char* kBadCredentials = "The email or password is incorrect";
 constexpr const char* kBadRefreshToken = "The refresh token is invalid, expired or revoked";
 // Our tokens are 43 characters; anything much longer is not worth hashing.
@@ -71,7 +70,7 @@ asio::awaitable<User> AuthService::create_account(Registration registration, boo
   user.roles = {registration.role};
   user.password_hash = co_await d_.hasher.hash(std::move(registration.password));
 
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   auto created = co_await d_.users.insert(tx, user);
   json::object payload;
   payload["user_id"] = created.id;
@@ -126,7 +125,7 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
 }
 
 asio::awaitable<TokenPair> AuthService::start_session(const User& user) {
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   // Re-read under a share lock: a disable committed since the password check wins, and one that
   // comes after waits for this session and then revokes it.
   auto current = co_await d_.users.find_for_share(tx, user.id);
@@ -167,7 +166,7 @@ asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token) {
   const std::string token_hash = security::sha256_hex(refresh_token);
   security::wipe(refresh_token);
 
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   auto consumed = co_await d_.refresh_tokens.consume(tx, token_hash);
   if (!consumed) {
     // Unknown, expired, or already used. The last one means that two parties hold the token:
@@ -203,7 +202,7 @@ asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token) {
 }
 
 asio::awaitable<void> AuthService::logout(const Principal& caller, std::optional<std::string> refresh_token) {
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   std::vector<std::string> revoked;
   if (refresh_token) {
     if (!refresh_token->empty() && refresh_token->size() <= kMaxRefreshTokenLength) {
@@ -224,7 +223,7 @@ asio::awaitable<void> AuthService::logout(const Principal& caller, std::optional
 }
 
 asio::awaitable<void> AuthService::logout_all(const Principal& caller) {
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   std::optional<std::string> keep;
   auto revoked = co_await d_.refresh_tokens.revoke_user_families(tx, caller.user_id, RevokeReason::LogoutAll, keep);
   co_await tx.commit();
@@ -250,7 +249,7 @@ asio::awaitable<void> AuthService::change_password(const Principal& caller, Pass
   co_await d_.throttle.succeeded(credentials->user.email, client_address);
 
   auto new_hash = co_await d_.hasher.hash(std::move(change.new_password));
-  auto tx = co_await d_.pool.begin(kModule);
+  auto tx = co_await d_.db.begin();
   auto locked = co_await d_.users.find_credentials_for_update(tx, caller.user_id);
   if (!locked || locked->user.disabled()) throw Unauthorized();
   if (locked->password_hash != credentials->password_hash) {

@@ -42,7 +42,7 @@ struct PasswordChange {
 
 // The collaborators of the service, owned by the module.
 struct AuthServiceDeps {
-  db::Pool& pool;
+  db::ModuleDb& db;
   events::EventBus& bus;
   UserRepository& users;
   RefreshTokenRepository& refresh_tokens;

@@ -16,7 +16,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr const char* kModule = "auth";
 constexpr std::string_view kCursorPrefix = "u1:";
 
 // Not a UUID cannot be a user; said as 404 like any other missing user (and never reaches SQL).
@@ -93,7 +92,7 @@ asio::awaitable<User> UserAdminService::set_roles(const Principal& actor, const 
   const bool keeps_admin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
   if (actor.user_id == id && !keeps_admin) throw Conflict("You cannot remove your own admin role");
 
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto before = co_await users_.find_credentials_for_update(tx, id);
   if (!before) throw NotFound("No such user");
   auto updated = co_await users_.set_roles(tx, id, roles);
@@ -116,7 +115,7 @@ asio::awaitable<User> UserAdminService::disable(const Principal& actor, const st
   require_user_id(raw_id);
   const std::string id = lower_uuid(raw_id);
   if (actor.user_id == id) throw Conflict("You cannot disable your own account");
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto user = co_await users_.disable(tx, id);
   if (!user) throw NotFound("No such user");
   std::optional<std::string> keep;
@@ -130,7 +129,7 @@ asio::awaitable<User> UserAdminService::disable(const Principal& actor, const st
 asio::awaitable<User> UserAdminService::enable(const std::string& raw_id) {
   require_user_id(raw_id);
   const std::string id = lower_uuid(raw_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto user = co_await users_.enable(tx, id);
   if (!user) throw NotFound("No such user");
   co_await tx.commit();

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/security/principal.hpp"
 #include "modules/auth/models.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
@@ -27,9 +27,9 @@ std::optional<std::string> decode_user_cursor(std::string_view cursor);
 
 class UserAdminService {
  public:
-  UserAdminService(db::Pool& pool, UserRepository& users, RefreshTokenRepository& refresh_tokens,
+  UserAdminService(db::ModuleDb& db, UserRepository& users, RefreshTokenRepository& refresh_tokens,
                    SessionRevocations& revocations)
-      : pool_(pool), users_(users), refresh_tokens_(refresh_tokens), revocations_(revocations) {}
+      : db_(db), users_(users), refresh_tokens_(refresh_tokens), revocations_(revocations) {}
 
   // limit is clamped to 1..100. ValidationError on a cursor this service did not make or an unknown role.
   boost::asio::awaitable<UserPage> list(UserFilter filter, std::size_t limit, std::optional<std::string> cursor);
@@ -44,7 +44,7 @@ class UserAdminService {
   boost::asio::awaitable<User> enable(const std::string& id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   UserRepository& users_;
   RefreshTokenRepository& refresh_tokens_;
   SessionRevocations& revocations_;

@@ -2,7 +2,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::catalog {
 namespace {
@@ -134,7 +134,7 @@ std::string contains_pattern(const std::string& text) {
 }  // namespace
 
 asio::awaitable<std::optional<Merchant>> MerchantRepository::find(std::string id, Timestamp at) {
-  auto result = co_await pool_.execute_pipelined("catalog", kSelectOne, db::params(at, id));
+  auto result = co_await db_.execute_pipelined(kSelectOne, db::params(at, id));
   if (result.empty()) co_return std::nullopt;
   co_return read_merchant(result.front());
 }
@@ -146,7 +146,7 @@ asio::awaitable<std::vector<FoundMerchant>> MerchantRepository::search(const Mer
   db::Params values =
       db::params(at, s.lng, s.lat, static_cast<double>(s.radius_m), pattern, s.open_now_only, after_distance, after_id,
                  s.limit);
-  auto result = co_await pool_.execute("catalog", kSearch, values);
+  auto result = co_await db_.execute(kSearch, values);
   std::vector<FoundMerchant> items;
   items.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) {
@@ -161,7 +161,7 @@ asio::awaitable<std::vector<FoundMerchant>> MerchantRepository::search(const Mer
 asio::awaitable<std::vector<Merchant>> MerchantRepository::list_by_owner(std::string owner_id,
                                                                          std::optional<std::string> after,
                                                                          std::size_t limit, Timestamp at) {
-  auto result = co_await pool_.execute("catalog", kListByOwner, db::params(at, owner_id, after, limit));
+  auto result = co_await db_.execute(kListByOwner, db::params(at, owner_id, after, limit));
   co_return read_merchants(result);
 }
 
@@ -202,7 +202,7 @@ asio::awaitable<std::optional<MerchantRef>> MerchantRepository::find_ref_for_sha
 }
 
 asio::awaitable<bool> MerchantRepository::exists(std::string id) {
-  auto result = co_await pool_.execute_pipelined("catalog", kExists, db::params(id));
+  auto result = co_await db_.execute_pipelined(kExists, db::params(id));
   co_return result.front().get<bool>("found");
 }
 

@@ -15,7 +15,7 @@
 #include "modules/catalog/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 
@@ -23,7 +23,7 @@ namespace nelo::catalog {
 
 class MerchantRepository {
  public:
-  explicit MerchantRepository(db::Pool& pool) : pool_(pool) {}
+  explicit MerchantRepository(db::ModuleDb& db) : db_(db) {}
 
   // --- reads, each one statement in its own transaction; ids must be UUIDs ---
 
@@ -56,7 +56,7 @@ class MerchantRepository {
   boost::asio::awaitable<bool> exists(std::string id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::catalog

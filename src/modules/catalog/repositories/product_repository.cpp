@@ -1,6 +1,6 @@
 #include "modules/catalog/repositories/product_repository.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::catalog {
 namespace {
@@ -85,19 +85,19 @@ std::vector<Product> read_products(const db::Result& result) {
 asio::awaitable<std::vector<Product>> ProductRepository::list(std::string merchant_id,
                                                               std::optional<std::string> category,
                                                               std::optional<std::string> after, std::size_t limit) {
-  auto result = co_await pool_.execute("catalog", kList, db::params(merchant_id, category, after, limit));
+  auto result = co_await db_.execute(kList, db::params(merchant_id, category, after, limit));
   co_return read_products(result);
 }
 
 asio::awaitable<std::optional<Product>> ProductRepository::find(std::string merchant_id, std::string product_id) {
-  auto result = co_await pool_.execute_pipelined("catalog", kSelectOne, db::params(product_id, merchant_id));
+  auto result = co_await db_.execute_pipelined(kSelectOne, db::params(product_id, merchant_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_product(result.front());
 }
 
 asio::awaitable<std::vector<Product>> ProductRepository::find_many(std::string merchant_id,
                                                                    std::vector<std::string> product_ids) {
-  auto result = co_await pool_.execute_pipelined("catalog", kSelectMany, db::params(merchant_id, product_ids));
+  auto result = co_await db_.execute_pipelined(kSelectMany, db::params(merchant_id, product_ids));
   co_return read_products(result);
 }
 

@@ -13,7 +13,7 @@
 #include "modules/catalog/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 
@@ -21,7 +21,7 @@ namespace nelo::catalog {
 
 class ProductRepository {
  public:
-  explicit ProductRepository(db::Pool& pool) : pool_(pool) {}
+  explicit ProductRepository(db::ModuleDb& db) : db_(db) {}
 
   // --- reads, each one statement in its own transaction; ids must be UUIDs ---
 
@@ -54,7 +54,7 @@ class ProductRepository {
                                                                std::string currency);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::catalog

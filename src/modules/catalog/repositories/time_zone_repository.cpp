@@ -1,6 +1,6 @@
 #include "modules/catalog/repositories/time_zone_repository.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::catalog {
 namespace {
@@ -15,7 +15,7 @@ constexpr std::string_view kNames =
 }  // namespace
 
 asio::awaitable<std::vector<std::string>> TimeZoneRepository::names() {
-  auto result = co_await pool_.execute("catalog", kNames);
+  auto result = co_await db_.execute(kNames);
   std::vector<std::string> names;
   names.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) names.push_back(row.get<std::string>("name"));

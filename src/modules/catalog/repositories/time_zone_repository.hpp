@@ -8,14 +8,14 @@
 #include <vector>
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::catalog {
 
 class TimeZoneRepository {
  public:
-  explicit TimeZoneRepository(db::Pool& pool) : pool_(pool) {}
+  explicit TimeZoneRepository(db::ModuleDb& db) : db_(db) {}
 
   // Every region name ("Europe/Paris", "UTC", ...), without the tz database's duplicate trees
   // ("posix/...", "right/..." with leap seconds) and its non-zones ("localtime", "posixrules",
@@ -23,7 +23,7 @@ class TimeZoneRepository {
   boost::asio::awaitable<std::vector<std::string>> names();
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::catalog

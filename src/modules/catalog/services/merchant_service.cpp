@@ -1,6 +1,6 @@
 #include "modules/catalog/services/merchant_service.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/errors.hpp"
 #include "core/uuid.hpp"
 #include "modules/catalog/repositories/merchant_repository.hpp"
@@ -12,8 +12,6 @@ namespace nelo::catalog {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::string_view kModule = "catalog";
 
 void apply(Merchant& m, const MerchantPatch& patch) {
   if (patch.name) m.name = *patch.name;
@@ -39,7 +37,7 @@ asio::awaitable<void> MerchantService::check_time_zone(const std::string& time_z
 asio::awaitable<Merchant> MerchantService::create(const Actor& actor, const NewMerchant& merchant,
                                                   db::CommitStep<Merchant> commit) {
   co_await check_time_zone(merchant.time_zone);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto created = co_await merchants_.insert(tx, new_uuid_v7(), actor.user_id, merchant, clock_.now());
   co_await db::finish(tx, created, commit);
   co_return created;
@@ -56,7 +54,7 @@ asio::awaitable<Merchant> MerchantService::update(const Actor& actor, std::strin
   if (!is_uuid(merchant_id)) merchant_not_managed(merchant_id);
   if (patch.time_zone) co_await check_time_zone(*patch.time_zone);
   const Timestamp at = clock_.now();
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto current = co_await merchants_.find_for_update(tx, merchant_id, at);
   if (!current || !may_manage(actor, current->owner_id)) merchant_not_managed(merchant_id);
   if (patch.min_order && patch.min_order->currency != current->min_order.currency) {

@@ -14,7 +14,7 @@
 #include "modules/catalog/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::catalog {
@@ -25,9 +25,9 @@ class TimeZones;
 
 class MerchantService {
  public:
-  MerchantService(db::Pool& pool, MerchantRepository& merchants, ProductRepository& products, TimeZones& time_zones,
+  MerchantService(db::ModuleDb& db, MerchantRepository& merchants, ProductRepository& products, TimeZones& time_zones,
                   const Clock& clock)
-      : pool_(pool), merchants_(merchants), products_(products), time_zones_(time_zones), clock_(clock) {}
+      : db_(db), merchants_(merchants), products_(products), time_zones_(time_zones), clock_(clock) {}
 
   // Owned by the actor. ValidationError on an unknown time zone.
   // `commit` ends the creating transaction (default: a plain commit).
@@ -51,7 +51,7 @@ class MerchantService {
  private:
   boost::asio::awaitable<void> check_time_zone(const std::string& time_zone);
 
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   MerchantRepository& merchants_;
   ProductRepository& products_;
   TimeZones& time_zones_;

@@ -1,6 +1,6 @@
 #include "modules/catalog/services/product_service.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/errors.hpp"
 #include "core/uuid.hpp"
 #include "modules/catalog/repositories/merchant_repository.hpp"
@@ -11,8 +11,6 @@ namespace nelo::catalog {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::string_view kModule = "catalog";
 
 void require_merchant_currency(const Money& price, const MerchantRef& merchant) {
   if (price.currency != merchant.currency) {
@@ -55,7 +53,7 @@ asio::awaitable<Product> ProductService::get(std::string merchant_id, std::strin
 asio::awaitable<Product> ProductService::create(const Actor& actor, std::string merchant_id, const NewProduct& product,
                                                 db::CommitStep<Product> commit) {
   if (!is_uuid(merchant_id)) merchant_not_managed(merchant_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   const auto merchant = co_await merchants_.find_ref_for_share(tx, merchant_id);
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
   require_merchant_currency(product.price, *merchant);
@@ -68,7 +66,7 @@ asio::awaitable<Product> ProductService::update(const Actor& actor, std::string 
                                                 const ProductPatch& patch) {
   if (!is_uuid(merchant_id)) merchant_not_managed(merchant_id);
   if (!is_uuid(product_id)) product_not_found(product_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   const auto merchant = co_await merchants_.find_ref_for_share(tx, merchant_id);
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
   auto current = co_await products_.find_for_update(tx, merchant_id, product_id);
@@ -84,7 +82,7 @@ asio::awaitable<Product> ProductService::update(const Actor& actor, std::string 
 asio::awaitable<void> ProductService::remove(const Actor& actor, std::string merchant_id, std::string product_id) {
   if (!is_uuid(merchant_id)) merchant_not_managed(merchant_id);
   if (!is_uuid(product_id)) product_not_found(product_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   const auto merchant = co_await merchants_.find_ref_for_share(tx, merchant_id);
   if (!merchant || !may_manage(actor, merchant->owner_id)) merchant_not_managed(merchant_id);
   const bool deleted = co_await products_.soft_delete(tx, merchant_id, product_id);

@@ -13,7 +13,7 @@
 #include "modules/catalog/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::catalog {
@@ -23,8 +23,8 @@ class ProductRepository;
 
 class ProductService {
  public:
-  ProductService(db::Pool& pool, MerchantRepository& merchants, ProductRepository& products)
-      : pool_(pool), merchants_(merchants), products_(products) {}
+  ProductService(db::ModuleDb& db, MerchantRepository& merchants, ProductRepository& products)
+      : db_(db), merchants_(merchants), products_(products) {}
 
   // In creation order, optionally one category. NotFound for an unknown merchant.
   boost::asio::awaitable<ProductPage> list(std::string merchant_id, std::optional<std::string> category,
@@ -44,7 +44,7 @@ class ProductService {
   boost::asio::awaitable<void> remove(const Actor& actor, std::string merchant_id, std::string product_id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   MerchantRepository& merchants_;
   ProductRepository& products_;
 };

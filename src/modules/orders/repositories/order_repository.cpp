@@ -8,7 +8,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/db/row_statement.hpp"
 #include "core/db/transaction.hpp"
 #include "core/uuid.hpp"
@@ -19,8 +19,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-
-constexpr std::string_view kModule = "orders";
 
 // The columns every order read returns, in read_order()'s names. `o` is orders.orders.
 #define NELO_ORDERS_ORDER_COLUMNS                                                                          \
@@ -399,13 +397,13 @@ asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::m
   co_return update;
 }
 
-OrderRepository::OrderRepository(db::Pool& pool, asio::any_io_executor executor, metrics::Registry* metrics)
-    : pool_(pool),
-      with_history_(pool, std::move(executor), std::string(kModule), std::string(kSelectWithHistory), "id",
+OrderRepository::OrderRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)
+    : db_(db),
+      with_history_(db, std::move(executor), std::string(kSelectWithHistory), "id",
                     {.name = "orders.with_history"}, metrics) {}
 
 asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id) {
-  auto result = co_await pool_.execute_pipelined(kModule, kSelectOne, db::params(order_id));
+  auto result = co_await db_.execute_pipelined(kSelectOne, db::params(order_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_order(result.front(), true);
 }
@@ -431,7 +429,7 @@ asio::awaitable<std::vector<Order>> OrderRepository::list(ListScope scope, std::
     values.push_back(db::to_param(query.after->id));
   }
   values.push_back(db::to_param(limit));
-  auto result = co_await pool_.execute(kModule, list_statement(shape), values);
+  auto result = co_await db_.execute(list_statement(shape), values);
   std::vector<Order> orders;
   orders.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) orders.push_back(read_order(row, false));

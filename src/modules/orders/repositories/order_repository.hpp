@@ -16,8 +16,8 @@
 #include "modules/orders/models.hpp"
 
 namespace nelo::db {
-class Pool;
 class CommitWriter;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 
@@ -30,7 +30,7 @@ class OrderRepository {
  public:
   // Reads of one order by id are batched (db::BatchedLookup) on `executor`, and counted in
   // `metrics` when given.
-  OrderRepository(db::Pool& pool, boost::asio::any_io_executor executor, metrics::Registry* metrics = nullptr);
+  OrderRepository(db::ModuleDb& db, boost::asio::any_io_executor executor, metrics::Registry* metrics = nullptr);
 
   // --- inside the caller's transaction ---
 
@@ -75,7 +75,7 @@ class OrderRepository {
                                                   std::size_t limit);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   db::BatchedLookup with_history_;
 };
 

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/errors.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/uuid.hpp"
@@ -20,8 +20,6 @@ namespace nelo::orders {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::string_view kModule = "orders";
 
 [[noreturn]] void order_not_found(const std::string& order_id) {
   // The id is echoed only when it is a well-formed UUID (never arbitrary client text).
@@ -60,9 +58,9 @@ bool can_act_on(const Order& order, const Actor& actor) noexcept {
   return false;
 }
 
-OrderWorkflow::OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderRepository& orders,
+OrderWorkflow::OrderWorkflow(db::ModuleDb& db, events::EventBus& bus, OrderRepository& orders,
                              metrics::Registry& metrics)
-    : pool_(pool),
+    : db_(db),
       bus_(bus),
       orders_(orders),
       time_in_state_(metrics.histogram("nelo_orders_time_in_state_seconds",
@@ -73,7 +71,7 @@ OrderWorkflow::OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderReposit
 asio::awaitable<Order> OrderWorkflow::perform(std::string order_id, Action action, Actor actor,
                                               std::optional<std::string> reason, db::CommitStep<Order> commit) {
   if (!is_uuid(order_id)) order_not_found(order_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   auto order = co_await orders_.find_for_update(tx, order_id);
   if (!order || !can_act_on(*order, actor)) order_not_found(order_id);
   co_await apply(tx, *order, action, std::move(actor), std::move(reason));

@@ -14,8 +14,8 @@
 #include "modules/orders/repositories/order_repository.hpp"
 
 namespace nelo::db {
-class Pool;
 class CommitWriter;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 namespace nelo::events {
@@ -40,7 +40,7 @@ bool can_act_on(const Order& order, const Actor& actor) noexcept;
 
 class OrderWorkflow {
  public:
-  OrderWorkflow(db::Pool& pool, events::EventBus& bus, OrderRepository& orders, metrics::Registry& metrics);
+  OrderWorkflow(db::ModuleDb& db, events::EventBus& bus, OrderRepository& orders, metrics::Registry& metrics);
 
   // In its own transaction. NotFound (404) when the order does not exist or `actor` may not act
   // on it; Conflict (409) when the action does not apply to its current state for this actor.
@@ -76,7 +76,7 @@ class OrderWorkflow {
   boost::asio::awaitable<void> on_event(db::Transaction& tx, const events::Event& event, Action action);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   events::EventBus& bus_;
   OrderRepository& orders_;
   metrics::Family<metrics::Histogram>& time_in_state_;

@@ -1,7 +1,7 @@
 #include "modules/users/repositories/address_repository.hpp"
 
 #include "core/db/errors.hpp"
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::users {
 namespace {
@@ -111,7 +111,7 @@ asio::awaitable<std::vector<Address>> AddressRepository::list(std::string user_i
                                                               std::size_t limit) {
   db::Params values = after ? db::params(user_id, after->created_at, after->id, limit) : db::params(user_id, limit);
   const std::string_view sql = after ? kListAfter : kListFirst;
-  auto result = co_await pool_.execute("users", sql, values);
+  auto result = co_await db_.execute(sql, values);
   std::vector<Address> items;
   items.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) items.push_back(read_address(row));
@@ -119,7 +119,7 @@ asio::awaitable<std::vector<Address>> AddressRepository::list(std::string user_i
 }
 
 asio::awaitable<std::optional<Address>> AddressRepository::find(std::string user_id, std::string address_id) {
-  auto result = co_await pool_.execute_pipelined("users", kSelectOne, db::params(address_id, user_id));
+  auto result = co_await db_.execute_pipelined(kSelectOne, db::params(address_id, user_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_address(result.front());
 }

@@ -13,7 +13,7 @@
 #include "modules/users/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 
@@ -21,7 +21,7 @@ namespace nelo::users {
 
 class AddressRepository {
  public:
-  explicit AddressRepository(db::Pool& pool) : pool_(pool) {}
+  explicit AddressRepository(db::ModuleDb& db) : db_(db) {}
 
   // --- reads, each one statement in its own transaction; ids must be UUIDs ---
 
@@ -61,7 +61,7 @@ class AddressRepository {
   boost::asio::awaitable<std::optional<std::string>> promote_most_recent(db::Transaction& tx, std::string user_id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::users

@@ -1,6 +1,6 @@
 #include "modules/users/repositories/profile_repository.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 
 namespace nelo::users {
 namespace {
@@ -55,15 +55,15 @@ asio::awaitable<bool> ProfileRepository::insert_if_absent(db::Transaction& tx, c
 }
 
 asio::awaitable<std::optional<Profile>> ProfileRepository::find(std::string user_id) {
-  auto result = co_await pool_.execute_pipelined("users", kSelectById, db::params(user_id));
+  auto result = co_await db_.execute_pipelined(kSelectById, db::params(user_id));
   if (result.empty()) co_return std::nullopt;
   co_return read_profile(result.front());
 }
 
 asio::awaitable<std::optional<Profile>> ProfileRepository::update(std::string user_id, const ProfilePatch& patch) {
   const std::optional<std::string> phone = patch.phone ? *patch.phone : std::nullopt;
-  auto result = co_await pool_.execute(
-      "users", kUpdate, db::params(user_id, patch.name, patch.phone.has_value(), phone, patch.locale));
+  auto result = co_await db_.execute(
+      kUpdate, db::params(user_id, patch.name, patch.phone.has_value(), phone, patch.locale));
   if (result.empty()) co_return std::nullopt;
   co_return read_profile(result.front());
 }

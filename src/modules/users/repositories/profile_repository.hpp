@@ -9,7 +9,7 @@
 #include "modules/users/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
 
@@ -17,7 +17,7 @@ namespace nelo::users {
 
 class ProfileRepository {
  public:
-  explicit ProfileRepository(db::Pool& pool) : pool_(pool) {}
+  explicit ProfileRepository(db::ModuleDb& db) : db_(db) {}
 
   // Creates the profile unless one exists already; true when this call created it.
   boost::asio::awaitable<bool> insert_if_absent(db::Transaction& tx, const RegisteredUser& user);
@@ -33,7 +33,7 @@ class ProfileRepository {
   boost::asio::awaitable<bool> lock(db::Transaction& tx, std::string user_id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
 };
 
 }  // namespace nelo::users

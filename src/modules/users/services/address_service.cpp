@@ -1,6 +1,6 @@
 #include "modules/users/services/address_service.hpp"
 
-#include "core/db/pool.hpp"
+#include "core/db/module_db.hpp"
 #include "core/errors.hpp"
 #include "core/uuid.hpp"
 #include "modules/users/repositories/address_repository.hpp"
@@ -10,8 +10,6 @@ namespace nelo::users {
 namespace {
 
 namespace asio = boost::asio;
-
-constexpr std::string_view kModule = "users";
 
 [[noreturn]] void address_not_found(const std::string& address_id) {
   // The id is echoed only when it is a well-formed UUID (never arbitrary client text).
@@ -62,7 +60,7 @@ asio::awaitable<Address> AddressService::get(std::string user_id, std::string ad
 asio::awaitable<Address> AddressService::create(std::string user_id, const NewAddress& address,
                                                 db::CommitStep<Address> commit) {
   if (!is_uuid(user_id)) profile_not_found();
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   if (!co_await profiles_.lock(tx, user_id)) profile_not_found();
   const auto summary = co_await addresses_.summary(tx, user_id);
   if (summary.count >= kMaxAddressesPerUser) {
@@ -80,7 +78,7 @@ asio::awaitable<Address> AddressService::create(std::string user_id, const NewAd
 asio::awaitable<Address> AddressService::update(std::string user_id, std::string address_id,
                                                 const AddressPatch& patch) {
   if (!is_uuid(user_id) || !is_uuid(address_id)) address_not_found(address_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   if (!co_await profiles_.lock(tx, user_id)) address_not_found(address_id);
   auto current = co_await addresses_.find_for_update(tx, user_id, address_id);
   if (!current) address_not_found(address_id);
@@ -98,7 +96,7 @@ asio::awaitable<Address> AddressService::update(std::string user_id, std::string
 
 asio::awaitable<void> AddressService::remove(std::string user_id, std::string address_id) {
   if (!is_uuid(user_id) || !is_uuid(address_id)) address_not_found(address_id);
-  auto tx = co_await pool_.begin(kModule);
+  auto tx = co_await db_.begin();
   if (!co_await profiles_.lock(tx, user_id)) address_not_found(address_id);
   const auto was_default = co_await addresses_.remove(tx, user_id, address_id);
   if (!was_default) address_not_found(address_id);

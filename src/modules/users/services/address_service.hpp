@@ -15,7 +15,7 @@
 #include "modules/users/models.hpp"
 
 namespace nelo::db {
-class Pool;
+class ModuleDb;
 }
 
 namespace nelo::users {
@@ -28,8 +28,8 @@ class AddressService {
   // A bound on what one account can store (an address book, not a database).
   static constexpr std::int64_t kMaxAddressesPerUser = 50;
 
-  AddressService(db::Pool& pool, ProfileRepository& profiles, AddressRepository& addresses)
-      : pool_(pool), profiles_(profiles), addresses_(addresses) {}
+  AddressService(db::ModuleDb& db, ProfileRepository& profiles, AddressRepository& addresses)
+      : db_(db), profiles_(profiles), addresses_(addresses) {}
 
   // Newest first. `limit` must be at least 1.
   boost::asio::awaitable<AddressPage> list(std::string user_id, std::optional<AddressKey> after, std::size_t limit);
@@ -53,7 +53,7 @@ class AddressService {
   boost::asio::awaitable<void> remove(std::string user_id, std::string address_id);
 
  private:
-  db::Pool& pool_;
+  db::ModuleDb& db_;
   ProfileRepository& profiles_;
   AddressRepository& addresses_;
 };
