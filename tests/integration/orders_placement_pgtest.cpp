@@ -137,7 +137,7 @@ TEST_F(OrdersPlacement, AFailureHalfWayLeavesNothingAndFreesTheKey) {
   // order.placed is the last write of a cash placement: the order, its lines, its history and
   // order.created are already in the transaction when it fails.
   FailingBus failing(*bus_, "order.placed");
-  OrderWorkflow workflow(*pool_, failing, orders_, registry_);
+  OrderWorkflow workflow(module_db_, failing, orders_, registry_);
   OrderPlacement placement(placements_, failing, checkout_, orders_, workflow, clock_);
   const std::string key = new_uuid();
   EXPECT_THROW(run(place_async(request(), key, customer_, &placement)), std::runtime_error);
