@@ -21,9 +21,12 @@ using db::detail::Connection;
 class ConnectionTest : public DbTest {
  protected:
   awaitable<std::unique_ptr<Connection>> open() {
-    co_return co_await Connection::open(co_await boost::asio::this_coro::executor,
-                                        {database.conninfo(), "nelo-connection-test"},
-                                        std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    // Named first: g++ 12 destroys an aggregate built inside a co_await expression twice
+    // (tests/architecture/coroutine_temporaries_test.cpp).
+    auto executor = co_await boost::asio::this_coro::executor;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    db::detail::ConnectOptions options{database.conninfo(), "nelo-connection-test"};
+    co_return co_await Connection::open(executor, options, deadline);
   }
 };
 

@@ -19,6 +19,7 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include "core/errors.hpp"
@@ -276,26 +277,28 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // when the client is gone. Always false.
   asio::awaitable<bool> refuse_unread(beast::error_code ec, Part part, const RequestSoFar& so_far,
                                       std::size_t body_limit = 0) {
-    std::optional<Error> why = unread_error(ec, part, body_limit);
+    std::unique_ptr<const Error> why = unread_error(ec, part, body_limit);
     if (!why) co_return false;
     co_return co_await fail(*why, so_far);
   }
 
-  // Why a request cannot be read to the end; nullopt when the client left (or a write to it
-  // failed) and no one is there to answer.
-  static std::optional<Error> unread_error(const beast::error_code& ec, Part part, std::size_t body_limit) {
-    if (ec == beast::error::timeout) return RequestTimeout();
-    if (ec == bhttp::error::header_limit) return HeaderTooLarge();
-    if (ec == bhttp::error::body_limit) return body_too_large(body_limit);
+  // Why a request cannot be read to the end; null when the client left (or a write to it
+  // failed) and no one is there to answer. (A pointer: a transport error's status is its type's.)
+  static std::unique_ptr<const Error> unread_error(const beast::error_code& ec, Part part, std::size_t body_limit) {
+    if (ec == beast::error::timeout) return std::make_unique<RequestTimeout>();
+    if (ec == bhttp::error::header_limit) return std::make_unique<HeaderTooLarge>();
+    if (ec == bhttp::error::body_limit) return std::make_unique<PayloadTooLarge>(body_too_large(body_limit));
     // The end of the stream mid-request (partial_message) is the client leaving, not bad framing.
     const bool framing = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
-    if (!framing) return std::nullopt;
-    if (part == Part::Header) return BadRequest("The request is not valid HTTP/1.1 (" + ec.message() + ")");
-    return BadRequest("The request body is not valid HTTP/1.1 framing (" + ec.message() + ")");
+    if (!framing) return nullptr;
+    if (part == Part::Header) {
+      return std::make_unique<BadRequest>("The request is not valid HTTP/1.1 (" + ec.message() + ")");
+    }
+    return std::make_unique<BadRequest>("The request body is not valid HTTP/1.1 framing (" + ec.message() + ")");
   }
 
-  static Error body_too_large(std::size_t limit) {
+  static PayloadTooLarge body_too_large(std::size_t limit) {
     return PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes");
   }
 
