@@ -462,7 +462,7 @@ OrderListQuery parse_list_query(std::optional<std::string_view> status, std::opt
     }
   }
   if (cursor && !cursor->empty()) {
-    query.after = decode_order_cursor(*cursor);
+    query.after = kOrderCursor.decode(*cursor);
     if (!query.after) v.add("cursor", "is not a cursor this list returned");
   }
   v.throw_if_invalid();
@@ -527,7 +527,7 @@ std::string to_json_text(const OrderPage& page) {
     for (const auto& o : page.items) write_summary(w, o);
     w.end_array().key("next_cursor");
     if (page.next) {
-      w.string(encode_order_cursor(*page.next));
+      w.string(kOrderCursor.encode(*page.next));
     } else {
       w.null();
     }

@@ -263,7 +263,7 @@ PageRequest parse_page_request(std::optional<std::string_view> limit, std::optio
     }
   }
   if (cursor && !cursor->empty()) {
-    page.after = decode_address_cursor(*cursor);
+    page.after = kAddressCursor.decode(*cursor);
     if (!page.after) v.add("cursor", "is not a cursor this list returned");
   }
   v.throw_if_invalid();
@@ -305,7 +305,7 @@ json::object to_json(const AddressPage& page) {
   items.reserve(page.items.size());
   for (const auto& a : page.items) items.push_back(to_json(a));
   json::object body{{"items", std::move(items)}};
-  body["next_cursor"] = page.next ? json::value(encode_address_cursor(*page.next)) : json::value(nullptr);
+  body["next_cursor"] = page.next ? json::value(kAddressCursor.encode(*page.next)) : json::value(nullptr);
   return body;
 }
 
