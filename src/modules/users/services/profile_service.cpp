@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "core/uuid.hpp"
 #include "modules/users/repositories/profile_repository.hpp"
 #include "modules/users/validation.hpp"
