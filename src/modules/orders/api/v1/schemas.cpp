@@ -41,21 +41,12 @@ void reject_unknown(JsonReader& r, std::initializer_list<std::string_view> allow
   }
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 std::optional<std::string> uuid_field(JsonReader& r, std::string_view name) {
   auto value = r.required_string(name);
   if (!value) return std::nullopt;
-  if (!is_uuid(*value)) {
-    r.validator().add(r.field(name), "must be a UUID");
-    return std::nullopt;
-  }
-  return lower(std::move(*value));
+  auto id = canonical_uuid(*value);
+  if (!id) r.validator().add(r.field(name), "must be a UUID");
+  return id;
 }
 
 std::vector<RequestedItem> read_items(JsonReader& r) {
