@@ -2,10 +2,10 @@
 
 #include <boost/json/array.hpp>
 
-
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "core/request_fields.hpp"
+#include "core/text.hpp"
 #include "modules/users/api/v1/address_cursor.hpp"
 #include "modules/users/countries.hpp"
 #include "modules/users/validation.hpp"
