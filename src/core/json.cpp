@@ -341,4 +341,8 @@ void JsonReader::reject_unknown(std::initializer_list<std::string_view> allowed)
   }
 }
 
+json::value nullable(const std::optional<std::string>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+
 }  // namespace nelo

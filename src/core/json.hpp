@@ -67,4 +67,7 @@ class JsonReader {
   std::string path_;
 };
 
+// A value or JSON null: API output writes absent values as null rather than omitting them.
+boost::json::value nullable(const std::optional<std::string>& value);
+
 }  // namespace nelo

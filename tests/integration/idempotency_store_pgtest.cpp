@@ -384,7 +384,7 @@ TEST_F(IdempotencyStoreTest, PurgeDeletesInBatchesUntilNothingIsLeft) {
 TEST_F(IdempotencyStoreTest, PeriodicPurgeRunsInTheBackgroundAndStops) {
   run(store_->record(claim("user-1", "old", "fp"), created("{}")));
   clock_.advance(25h);
-  auto purge = PeriodicPurge::create(io_.get_executor(), *store_, 20ms);
+  auto purge = periodic_purge(io_.get_executor(), *store_, 20ms);
   purge->start();
   run([&]() -> asio::awaitable<void> {
     asio::steady_timer timer(co_await asio::this_coro::executor);

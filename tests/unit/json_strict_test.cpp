@@ -206,5 +206,11 @@ TEST(JsonReader, NestedReadersReportFullPaths) {
   EXPECT_EQ(nested.field("city"), "address.city");
 }
 
+TEST(JsonNullable, AnAbsentValueIsWrittenAsNull) {
+  EXPECT_TRUE(nullable(std::nullopt).is_null());
+  EXPECT_EQ(nullable(std::optional<std::string>("Ring twice")), boost::json::value("Ring twice"));
+  EXPECT_EQ(nullable(std::optional<std::string>("")), boost::json::value(""));
+}
+
 }  // namespace
 }  // namespace nelo

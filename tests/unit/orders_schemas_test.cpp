@@ -239,11 +239,11 @@ TEST(OrdersCursor, RoundTripsAndRefusesForgeries) {
   OrderKey key;
   key.created_at = Timestamp(std::chrono::microseconds(1'764'079'407'512'345));
   key.id = std::string(kMerchant);
-  const std::string cursor = encode_order_cursor(key);
-  EXPECT_EQ(decode_order_cursor(cursor), key);
+  const std::string cursor = kOrderCursor.encode(key);
+  EXPECT_EQ(kOrderCursor.decode(cursor), key);
   EXPECT_EQ(parse_list_query(std::nullopt, std::nullopt, cursor).after, key);
   for (const char* bad : {"", "abc", "bzEuMS5ub3QtYS11dWlk", "YTEuMS4wMTkwZjVkMi03YjFjLTdhM2UtOWYwMC0wMDAwMDAwMDAwMDE"}) {
-    EXPECT_FALSE(decode_order_cursor(bad).has_value()) << bad;
+    EXPECT_FALSE(kOrderCursor.decode(bad).has_value()) << bad;
   }
 }
 

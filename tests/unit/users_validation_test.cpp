@@ -49,20 +49,7 @@ std::string dump(const std::vector<FieldError>& errors) {
 constexpr std::string_view kValidAddress = R"({"label": "Home", "line1": "10 rue de Rivoli", "city": "Paris",
   "postal_code": "75001", "country": "FR", "lat": 48.8559, "lng": 2.3601})";
 
-// --- phone, locale, country, text ---
-
-TEST(UsersPhone, AcceptsE164) {
-  for (const char* phone : {"+33612345678", "+12", "+123456789012345", "+441632960961"}) {
-    EXPECT_TRUE(is_e164_phone(phone)) << phone;
-  }
-}
-
-TEST(UsersPhone, RejectsEverythingElse) {
-  for (const char* phone : {"", "+", "+1", "33612345678", "+0612345678", "+33 6 12 34 56 78", "+33-612345678",
-                            "+1234567890123456", "++33612345678", "+33612345678 ", "+3361234567a", "tel:+336"}) {
-    EXPECT_FALSE(is_e164_phone(phone)) << phone;
-  }
-}
+// --- locale, country (the text rules are core/text.hpp's: text_test.cpp) ---
 
 TEST(UsersLocale, OnlyFrenchAndEnglish) {
   EXPECT_TRUE(is_supported_locale("fr"));
@@ -82,32 +69,6 @@ TEST(UsersCountry, RefusesReservedUnassignedAndMalformedCodes) {
   for (const char* code : {"UK", "EU", "XK", "AN", "YU", "ZZ", "AA", "fr", "F", "FRA", "", "1A"}) {
     EXPECT_FALSE(is_assigned_country_code(code)) << code;
   }
-}
-
-TEST(UsersText, CountsCodePointsNotBytes) {
-  EXPECT_EQ(utf8_length("abc"), 3u);
-  EXPECT_EQ(utf8_length("Élodie"), 6u);
-  EXPECT_EQ(utf8_length("東京"), 2u);
-  EXPECT_EQ(utf8_length("🚲"), 1u);
-  EXPECT_FALSE(text_problem(std::string(50, 'x'), 50));
-  EXPECT_TRUE(text_problem(std::string(51, 'x'), 50));
-  std::string accents;
-  for (int i = 0; i < 50; ++i) accents += "é";  // 100 bytes, 50 characters
-  EXPECT_FALSE(text_problem(accents, 50));
-}
-
-TEST(UsersText, RefusesBlankAndControlCharacters) {
-  EXPECT_TRUE(text_problem("", 10));
-  EXPECT_TRUE(text_problem("   ", 10));
-  EXPECT_TRUE(text_problem("a\tb", 10));
-  EXPECT_TRUE(text_problem("a\nb", 10));
-  EXPECT_TRUE(text_problem(std::string("a\0b", 3), 10));
-  EXPECT_TRUE(text_problem("a\x7f", 10));
-  EXPECT_TRUE(text_problem("a\xc2\x85", 10));  // U+0085 NEL
-  EXPECT_FALSE(text_problem("a\xc2\xa0" "b", 10));  // U+00A0 no-break space is text
-  EXPECT_FALSE(text_problem("Code 1234\nFloor 3\r\nLeft", 50, TextKind::MultiLine));
-  EXPECT_TRUE(text_problem("a\rb", 10, TextKind::MultiLine));
-  EXPECT_TRUE(text_problem("\n\n", 10, TextKind::MultiLine));
 }
 
 // --- PATCH /users/me ---

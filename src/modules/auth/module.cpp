@@ -1,15 +1,13 @@
 #include "modules/auth/module.hpp"
 
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <exception>
+#include <memory>
 
 #include "core/db/module_db.hpp"
+#include "core/error_text.hpp"
 #include "core/security/password_hasher.hpp"
 #include "modules/auth/api/v1/routes.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
@@ -22,7 +20,7 @@
 #include "modules/auth/services/login_throttle.hpp"
 #include "modules/auth/services/session_revocations.hpp"
 #include "modules/auth/services/user_admin_service.hpp"
-#include "shared/events/wake_signal.hpp"
+#include "shared/periodic_task.hpp"
 
 namespace nelo::auth {
 namespace {
@@ -31,17 +29,6 @@ namespace asio = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::int64_t kPurgeBatch = 1000;
-constexpr std::chrono::seconds kStopTimeout{5};
-
-std::string error_text(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
 
 security::PasswordHasherOptions hasher_options(const AuthSettings& settings) {
   security::PasswordHasherOptions options;
@@ -66,9 +53,7 @@ class AuthModuleImpl final : public AuthModule {
         service_(AuthServiceDeps{db_, context.bus, users_, refresh_tokens_, throttle_, keys_, revocations_, hasher_,
                                  settings_, context.clock, context.metrics}),
         admin_(db_, users_, refresh_tokens_, revocations_),
-        strand_(asio::make_strand(context.executor)),
-        wake_(strand_),
-        finished_(strand_) {}
+        executor_(context.executor) {}
 
   std::string name() const override { return "auth"; }
   std::span<const db::MigrationFile> migrations() const override { return auth::migrations(); }
@@ -85,18 +70,18 @@ class AuthModuleImpl final : public AuthModule {
     co_await reload_revocations();
     spdlog::info("auth: {} signing key(s) loaded; {} revoked session(s) in the deny list", keys_.key_ids().size(),
                  revocations_.size());
-    started_ = true;
-    loop_running_ = true;  // before the loop is queued, so a stop() right after start() waits for it
-    asio::co_spawn(strand_, maintenance_loop(), asio::bind_executor(strand_, [this](std::exception_ptr e) {
-                     if (e) spdlog::error("auth: maintenance loop ended: {}", error_text(e));
-                     loop_running_ = false;
-                     finished_.notify();
-                   }));
+    // Every key_refresh_interval: keys and revoked sessions from the database (what other
+    // instances did); every purge_interval: expired refresh tokens and stale throttle counters.
+    refresh_ = PeriodicTask::create(executor_, "auth: reloading revoked sessions", settings_.key_refresh_interval,
+                                    [this] { return refresh(); });
+    purge_ = PeriodicTask::create(executor_, "auth: purge", settings_.purge_interval, [this] { return purge(); });
+    refresh_->start();
+    purge_->start();
   }
 
   asio::awaitable<void> stop() override {
-    if (!started_) co_return;
-    co_await asio::co_spawn(strand_, stop_on_strand(), asio::use_awaitable);
+    if (refresh_) co_await refresh_->stop();
+    if (purge_) co_await purge_->stop();
   }
 
   const AccessTokenVerifier& token_verifier() const override { return verifier_; }
@@ -115,45 +100,23 @@ class AuthModuleImpl final : public AuthModule {
     revocations_.replace(revoked, started);
   }
 
-  // Every key_refresh_interval: keys and revoked sessions from the database (what other instances
-  // did); every purge_interval: expired refresh tokens and stale throttle counters.
-  asio::awaitable<void> maintenance_loop() {
-    auto next_purge = SteadyClock::now() + settings_.key_refresh_interval;
-    while (!stopping_) {
-      co_await wake_.wait_until(SteadyClock::now() + settings_.key_refresh_interval);
-      if (stopping_) break;
-      try {
-        co_await keys_.reload();
-      } catch (...) {
-        spdlog::error("auth: reloading signing keys failed (keeping the current set): {}",
-                      error_text(std::current_exception()));
-      }
-      try {
-        co_await reload_revocations();
-      } catch (...) {
-        spdlog::error("auth: reloading revoked sessions failed: {}", error_text(std::current_exception()));
-      }
-      if (SteadyClock::now() >= next_purge && !stopping_) {
-        next_purge = SteadyClock::now() + settings_.purge_interval;
-        try {
-          auto tokens = co_await refresh_tokens_.purge_expired(kPurgeBatch);
-          auto counters = co_await throttle_.purge();
-          if (tokens + counters > 0) {
-            spdlog::debug("auth: purged {} expired refresh token row(s), {} throttle counter(s)", tokens, counters);
-          }
-        } catch (...) {
-          spdlog::error("auth: purge failed: {}", error_text(std::current_exception()));
-        }
-      }
+  // A key reload that fails keeps the current set and does not hold back the revoked sessions.
+  asio::awaitable<void> refresh() {
+    try {
+      co_await keys_.reload();
+    } catch (...) {
+      spdlog::error("auth: reloading signing keys failed (keeping the current set): {}",
+                    error_text(std::current_exception()));
     }
+    co_await reload_revocations();
   }
 
-  asio::awaitable<void> stop_on_strand() {
-    stopping_ = true;
-    wake_.notify();
-    const auto deadline = SteadyClock::now() + kStopTimeout;
-    while (loop_running_ && SteadyClock::now() < deadline) co_await finished_.wait_until(deadline);
-    if (loop_running_) spdlog::warn("auth: maintenance loop still running at stop");
+  asio::awaitable<void> purge() {
+    auto tokens = co_await refresh_tokens_.purge_expired(kPurgeBatch);
+    auto counters = co_await throttle_.purge();
+    if (tokens + counters > 0) {
+      spdlog::debug("auth: purged {} expired refresh token row(s), {} throttle counter(s)", tokens, counters);
+    }
   }
 
   db::ModuleDb& db_;
@@ -170,12 +133,9 @@ class AuthModuleImpl final : public AuthModule {
   AuthService service_;
   UserAdminService admin_;
 
-  asio::strand<asio::any_io_executor> strand_;
-  events::WakeSignal wake_;
-  events::WakeSignal finished_;
-  std::atomic<bool> started_{false};
-  bool stopping_ = false;      // strand-confined
-  bool loop_running_ = false;  // strand-confined
+  asio::any_io_executor executor_;
+  std::shared_ptr<PeriodicTask> refresh_;
+  std::shared_ptr<PeriodicTask> purge_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clearable.hpp"
 #include "core/time.hpp"
 #include "modules/catalog/opening_hours.hpp"
 #include "shared/interfaces/money.hpp"
@@ -17,11 +18,6 @@ struct Actor {
   std::string user_id;
   bool is_admin = false;
 };
-
-// A field of a partial update that may also be cleared: absent (leave it), null (clear it) or a
-// value. Fields that cannot be cleared are a plain std::optional (absent or a value).
-template <class T>
-using Clearable = std::optional<std::optional<T>>;
 
 struct Merchant {
   std::string id;

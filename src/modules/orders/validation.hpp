@@ -1,5 +1,6 @@
 #pragma once
-// Field rules of the orders module's requests. Lengths count Unicode code points.
+// Field rules of the orders module's requests. Lengths count Unicode code points; the general
+// text rules are core/text.hpp's.
 
 #include <cstddef>
 #include <optional>
@@ -15,14 +16,8 @@ inline constexpr std::size_t kMaxNotesLength = 500;
 inline constexpr std::size_t kMaxReasonLength = 500;
 inline constexpr std::size_t kMaxPaymentTokenLength = 255;
 
-// Code points in valid UTF-8 (request bodies are validated UTF-8 by the JSON parser).
-std::size_t utf8_length(std::string_view text) noexcept;
-
-// Without surrounding spaces, tabs and line breaks.
-std::string trimmed(std::string_view text);
-
 // The problem with a free text (notes, a reason), or nullopt: at most `max_length` code points,
-// no control characters except line breaks. Blank text is the caller's business.
+// no control characters except line breaks and tabs. Blank text is the caller's business.
 std::optional<std::string> free_text_problem(std::string_view text, std::size_t max_length);
 
 // A payment provider's token: 1..255 visible ASCII characters ("tok_1N3T00LkdIwHu7ix").

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clearable.hpp"
 #include "core/time.hpp"
 
 namespace nelo::users {
@@ -36,11 +37,6 @@ struct Address {
   Timestamp created_at{};
   Timestamp updated_at{};
 };
-
-// A field of a partial update that may also be cleared: absent (leave it), null (clear it) or a
-// value. Fields that cannot be cleared are a plain std::optional (absent or a value).
-template <class T>
-using Clearable = std::optional<std::optional<T>>;
 
 // PATCH /users/me, already validated. At least one field is present.
 struct ProfilePatch {

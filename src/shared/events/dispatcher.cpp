@@ -10,7 +10,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "shared/events/error_text.hpp"
+#include "core/error_text.hpp"
 #include "shared/events/retry_policy.hpp"
 
 namespace nelo::events {

@@ -19,7 +19,7 @@
 // Nothing is written before the work commits, so a request that fails or crashes leaves no trace:
 // the client may retry with the same key at once.
 // Keys are kept `retention` (>= 24 h) after creation, then purge() deletes them (periodically
-// with PeriodicPurge, periodic_purge.hpp).
+// with periodic_purge(), periodic_purge.hpp).
 
 #include <boost/asio/awaitable.hpp>
 

@@ -13,7 +13,7 @@ ModuleKeys::ModuleKeys(db::ModuleDb& db, const Clock& clock, boost::asio::any_io
 ModuleKeys::~ModuleKeys() = default;
 
 void ModuleKeys::start() {
-  purge_ = PeriodicPurge::create(executor_, store_, purge_interval_);
+  purge_ = periodic_purge(executor_, store_, purge_interval_);
   purge_->start();
 }
 

@@ -17,9 +17,11 @@ namespace nelo::db {
 class ModuleDb;
 }
 
-namespace nelo::idempotency {
+namespace nelo {
+class PeriodicTask;
+}
 
-class PeriodicPurge;
+namespace nelo::idempotency {
 
 class ModuleKeys {
  public:
@@ -36,7 +38,7 @@ class ModuleKeys {
   IdempotencyStore store_;
   boost::asio::any_io_executor executor_;
   std::chrono::milliseconds purge_interval_;
-  std::shared_ptr<PeriodicPurge> purge_;
+  std::shared_ptr<PeriodicTask> purge_;
 };
 
 }  // namespace nelo::idempotency

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/security/tokens.hpp"
+#include "core/text.hpp"
 #include "core/uuid.hpp"
 #include "modules/auth/services/credential_rules.hpp"
 #include "shared/events/event_bus.hpp"
@@ -97,7 +98,7 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
   auto credentials = co_await d_.users.find_credentials_by_email(email);
   bool verified = false;
   std::string rehash_with;
-  if (code_points(password) > kMaxPasswordLength) {
+  if (utf8_length(password) > kMaxPasswordLength) {
     // Cannot be anyone's password; no hash needed to say so (this reveals nothing about the account).
   } else if (!credentials) {
     co_await d_.hasher.verify_dummy(std::move(password));
@@ -241,7 +242,7 @@ asio::awaitable<void> AuthService::change_password(const Principal& caller, Pass
   // Guessing the current password with a stolen access token is throttled like a login.
   co_await d_.throttle.count_attempt(credentials->user.email, client_address);
   bool verified = false;
-  if (code_points(change.current_password) <= kMaxPasswordLength) {
+  if (utf8_length(change.current_password) <= kMaxPasswordLength) {
     verified = co_await d_.hasher.verify(credentials->password_hash, std::move(change.current_password));
   }
   security::wipe(change.current_password);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "modules/auth/models.hpp"
 
 namespace nelo::auth {
@@ -62,13 +63,6 @@ bool valid_domain(std::string_view domain) noexcept {
 
 }  // namespace
 
-std::size_t code_points(std::string_view utf8) noexcept {
-  // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-  }));
-}
-
 std::string normalize_email(std::string_view email) {
   std::string out(trim(email));
   for (auto& c : out) {
@@ -89,7 +83,7 @@ std::optional<std::string> email_problem(std::string_view email) {
 }
 
 std::optional<std::string> password_problem(std::string_view password) {
-  auto length = code_points(password);
+  auto length = utf8_length(password);
   if (length < kMinPasswordLength) return "must be at least " + std::to_string(kMinPasswordLength) + " characters";
   if (length > kMaxPasswordLength) return "must be at most " + std::to_string(kMaxPasswordLength) + " characters";
   return std::nullopt;
@@ -99,15 +93,8 @@ std::string normalize_name(std::string_view name) { return std::string(trim(name
 
 std::optional<std::string> name_problem(std::string_view name) {
   if (name.empty()) return "must not be empty";
-  if (code_points(name) > kMaxNameLength) return "must be at most " + std::to_string(kMaxNameLength) + " characters";
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    auto c = static_cast<unsigned char>(name[i]);
-    bool c0 = c < 0x20 || c == 0x7F;
-    // U+0080..U+009F are encoded C2 80..C2 9F.
-    bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
-              static_cast<unsigned char>(name[i + 1]) <= 0x9F;
-    if (c0 || c1) return "must not contain control characters";
-  }
+  if (auto problem = length_problem(name, kMaxNameLength)) return problem;
+  if (has_control_characters(name, TextKind::SingleLine)) return "must not contain control characters";
   return std::nullopt;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The rules for what users type: e-mail normalisation and syntax, password and name lengths
-// (counted in Unicode code points, never truncated), roles. Pure functions, unit-tested.
+// (counted in Unicode code points with core/text.hpp's utf8_length, never truncated), roles. Pure functions, unit-tested.
 
 #include <cstddef>
 #include <optional>
@@ -14,9 +14,6 @@ inline constexpr std::size_t kMinPasswordLength = 12;   // code points (ASVS 2.1
 inline constexpr std::size_t kMaxPasswordLength = 128;  // code points (ASVS 2.1.2 allows 64+)
 inline constexpr std::size_t kMaxEmailLength = 254;     // RFC 5321 path limit minus the brackets
 inline constexpr std::size_t kMaxNameLength = 100;      // code points
-
-// Number of Unicode code points in valid UTF-8 (the JSON parser has validated it already).
-std::size_t code_points(std::string_view utf8) noexcept;
 
 // Trims ASCII whitespace and lower-cases ASCII letters: "  Ana@Example.COM " -> "ana@example.com".
 // The same function serves register, login, admin filters and `nelo admin create`, so an address

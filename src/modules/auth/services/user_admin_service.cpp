@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/errors.hpp"
 #include "core/security/tokens.hpp"
@@ -23,10 +22,8 @@ void require_user_id(const std::string& id) {
   if (!is_uuid(id)) throw NotFound("No such user");
 }
 
-std::string lower_uuid(std::string id) {
-  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return id;
-}
+// After require_user_id(): the id in its canonical lower-case form, as the database returns it.
+std::string lower_uuid(const std::string& id) { return canonical_uuid(id).value_or(id); }
 
 }  // namespace
 

@@ -1,7 +1,6 @@
 #include "modules/catalog/services/catalog_directory.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/uuid.hpp"
 #include "modules/catalog/repositories/merchant_repository.hpp"
@@ -45,10 +44,8 @@ ProductDto to_dto(Product&& p) {
 std::vector<std::string> usable_ids(std::vector<std::string> ids) {
   std::vector<std::string> out;
   out.reserve(ids.size());
-  for (auto& id : ids) {
-    if (!is_uuid(id)) continue;
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.push_back(std::move(id));
+  for (const auto& id : ids) {
+    if (auto canonical = canonical_uuid(id)) out.push_back(std::move(*canonical));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "core/json.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/names.hpp"
 
@@ -12,10 +13,6 @@ namespace nelo::orders {
 namespace {
 
 namespace json = boost::json;
-
-json::value nullable(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
 
 json::object money(std::int64_t amount, const std::string& currency) {
   return {{"amount", amount}, {"currency", currency}};

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/error_text.hpp"
 #include "core/errors.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
@@ -13,16 +14,6 @@ namespace asio = boost::asio;
 
 [[noreturn]] void order_not_found(const std::string& order_id) {
   throw NotFound(is_uuid(order_id) ? "Order " + order_id + " does not exist" : std::string("The order does not exist"));
-}
-
-std::string error_text(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return ex.what();
-  } catch (...) {
-    return "unknown error";
-  }
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 #include <boost/json/object.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "core/uuid.hpp"
 #include "modules/users/repositories/profile_repository.hpp"
 #include "modules/users/validation.hpp"
@@ -36,8 +36,10 @@ std::string required_string(const json::object& payload, std::string_view name) 
 
 RegisteredUser parse_user_registered(const json::object& payload) {
   RegisteredUser user;
-  user.user_id = required_string(payload, "user_id");
-  if (!is_uuid(user.user_id)) throw std::invalid_argument("user.registered: \"user_id\" must be a UUID");
+  // Canonical lower case, as PostgreSQL's uuid type prints it, so ids compare as text everywhere.
+  auto user_id = canonical_uuid(required_string(payload, "user_id"));
+  if (!user_id) throw std::invalid_argument("user.registered: \"user_id\" must be a UUID");
+  user.user_id = std::move(*user_id);
   user.email = required_string(payload, "email");
   if (user.email.size() < 3 || user.email.size() > kMaxEmailLength || user.email.find('@') == std::string::npos) {
     throw std::invalid_argument("user.registered: \"email\" is not an e-mail address");
@@ -46,8 +48,6 @@ RegisteredUser parse_user_registered(const json::object& payload) {
   if (auto problem = text_problem(user.name, kMaxNameLength)) {
     throw std::invalid_argument("user.registered: \"name\" " + *problem);
   }
-  // Canonical lower case, as PostgreSQL's uuid type prints it, so ids compare as text everywhere.
-  for (auto& c : user.user_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (const json::value* locale = payload.if_contains("locale"); locale && locale->is_string() &&
                                                                  is_supported_locale(locale->get_string())) {
     user.locale = std::string(locale->get_string());

@@ -8,8 +8,10 @@
 
 #include "core/errors.hpp"
 #include "core/json.hpp"
+#include "core/request_fields.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
-#include "modules/catalog/api/v1/field_readers.hpp"
+#include "modules/catalog/api/v1/money_field.hpp"
 #include "modules/catalog/api/v1/paging.hpp"
 #include "modules/catalog/api/v1/schema_parts.hpp"
 #include "modules/catalog/validation.hpp"
@@ -18,6 +20,8 @@ namespace nelo::catalog {
 namespace {
 
 namespace json = boost::json;
+
+constexpr std::string_view kPhoneExample = "+33142685300";
 
 constexpr std::string_view kFields[] = {"name",          "description", "address",           "lat",
                                         "lng",           "phone",       "opening_hours",     "time_zone",
@@ -38,14 +42,7 @@ std::optional<OpeningHours> read_opening_hours(JsonReader& r, Presence presence)
 
 // Shape only: whether PostgreSQL knows the zone is the service's question.
 std::optional<std::string> read_time_zone(JsonReader& r, Presence presence) {
-  std::optional<std::string> value;
-  if (presence == Presence::Required) {
-    value = r.required_string("time_zone");
-  } else if (const json::value* v = r.object().if_contains("time_zone"); v && v->is_null()) {
-    r.validator().add("time_zone", "must not be null");
-  } else {
-    value = r.optional_string("time_zone");
-  }
+  auto value = read_string(r, "time_zone", presence);
   if (value && (value->empty() || value->size() > 64)) {
     r.validator().add("time_zone", "must be an IANA time zone name such as Europe/Paris");
     return std::nullopt;
@@ -162,7 +159,7 @@ NewMerchant parse_new_merchant(const json::object& body) {
   m.address = read_text(r, "address", Presence::Required, kMaxAddressLength).value_or("");
   m.lat = read_coordinate(r, "lat", Presence::Required, 90).value_or(0);
   m.lng = read_coordinate(r, "lng", Presence::Required, 180).value_or(0);
-  m.phone = read_phone(r, "phone", Presence::Required).value_or("");
+  m.phone = read_phone(r, "phone", Presence::Required, kPhoneExample).value_or("");
   m.opening_hours = read_opening_hours(r, Presence::Required).value_or(OpeningHours{});
   m.time_zone = read_time_zone(r, Presence::Required).value_or("");
   m.prep_time_minutes = read_int(r, "prep_time_minutes", Presence::Required, 0, kMaxPrepTimeMinutes).value_or(0);
@@ -186,7 +183,7 @@ MerchantPatch parse_merchant_patch(const json::object& body) {
   p.lat = read_coordinate(r, "lat", Presence::Patch, 90);
   p.lng = read_coordinate(r, "lng", Presence::Patch, 180);
   require_both_coordinates(r);
-  p.phone = read_phone(r, "phone", Presence::Patch);
+  p.phone = read_phone(r, "phone", Presence::Patch, kPhoneExample);
   p.opening_hours = read_opening_hours(r, Presence::Patch);
   p.time_zone = read_time_zone(r, Presence::Patch);
   p.prep_time_minutes = read_int(r, "prep_time_minutes", Presence::Patch, 0, kMaxPrepTimeMinutes);

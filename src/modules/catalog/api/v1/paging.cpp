@@ -1,6 +1,5 @@
 #include "modules/catalog/api/v1/paging.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/request_fields.hpp"
 #include "core/security/tokens.hpp"
 #include "core/uuid.hpp"
 
@@ -42,16 +42,7 @@ std::optional<std::vector<std::string>> decode_parts(std::string_view text, std:
 }  // namespace
 
 std::size_t parse_limit(std::optional<std::string_view> limit, Validator& validator) {
-  if (!limit) return kDefaultPageSize;
-  std::size_t n = 0;
-  const char* end = limit->data() + limit->size();
-  const auto [stop, ec] = std::from_chars(limit->data(), end, n);
-  if (ec == std::errc::result_out_of_range && stop == end) return kMaxPageSize;  // "as many as you allow"
-  if (ec != std::errc() || stop != end || n < 1) {
-    validator.add("limit", "must be a positive integer (at most " + std::to_string(kMaxPageSize) + " are returned)");
-    return kDefaultPageSize;
-  }
-  return std::min(n, kMaxPageSize);
+  return read_page_limit(limit, validator, kDefaultPageSize, kMaxPageSize);
 }
 
 std::string query_fingerprint(std::string_view parameters) {

@@ -16,8 +16,8 @@ namespace nelo::catalog {
 inline constexpr std::size_t kDefaultPageSize = 20;
 inline constexpr std::size_t kMaxPageSize = 100;
 
-// ?limit=: 1 or more, larger values are clamped to kMaxPageSize; absent is kDefaultPageSize.
-// Records a "limit" field error in `validator` and returns the default when malformed.
+// ?limit= (1 or more, larger values clamped to kMaxPageSize, absent is kDefaultPageSize): a
+// "limit" field error in `validator` when malformed.
 std::size_t parse_limit(std::optional<std::string_view> limit, Validator& validator);
 
 // Short, stable fingerprint of a list's parameters (not a security measure: cursors are not

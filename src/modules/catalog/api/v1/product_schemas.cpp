@@ -5,8 +5,10 @@
 
 #include "core/errors.hpp"
 #include "core/json.hpp"
+#include "core/request_fields.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
-#include "modules/catalog/api/v1/field_readers.hpp"
+#include "modules/catalog/api/v1/money_field.hpp"
 #include "modules/catalog/api/v1/paging.hpp"
 #include "modules/catalog/api/v1/schema_parts.hpp"
 #include "modules/catalog/validation.hpp"

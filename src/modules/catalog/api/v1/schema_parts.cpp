@@ -59,8 +59,4 @@ json::object page_schema(json::value item) {
                                                      {"description", "Pass back as ?cursor= ; null on the last page"}}}}}};
 }
 
-json::value nullable(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
-
 }  // namespace nelo::catalog

@@ -7,8 +7,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
-#include <string>
 
 namespace nelo::catalog {
 
@@ -21,8 +19,5 @@ boost::json::object integer_schema(std::int64_t minimum, std::int64_t maximum, c
 boost::json::object money_schema(std::int64_t min_amount, std::int64_t max_amount, const char* description = nullptr);
 // {items: [item], next_cursor}
 boost::json::object page_schema(boost::json::value item);
-
-// A value or JSON null (API output writes absent values as null rather than omitting them).
-boost::json::value nullable(const std::optional<std::string>& value);
 
 }  // namespace nelo::catalog

@@ -3,13 +3,14 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <initializer_list>
 #include <map>
 
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "core/json_text.hpp"
+#include "core/request_fields.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/api/v1/order_cursor.hpp"
@@ -40,21 +41,12 @@ void reject_unknown(JsonReader& r, std::initializer_list<std::string_view> allow
   }
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 std::optional<std::string> uuid_field(JsonReader& r, std::string_view name) {
   auto value = r.required_string(name);
   if (!value) return std::nullopt;
-  if (!is_uuid(*value)) {
-    r.validator().add(r.field(name), "must be a UUID");
-    return std::nullopt;
-  }
-  return lower(std::move(*value));
+  auto id = canonical_uuid(*value);
+  if (!id) r.validator().add(r.field(name), "must be a UUID");
+  return id;
 }
 
 std::vector<RequestedItem> read_items(JsonReader& r) {
@@ -445,24 +437,13 @@ OrderListQuery parse_list_query(std::optional<std::string_view> status, std::opt
                                 std::optional<std::string_view> cursor) {
   Validator v;
   OrderListQuery query;
-  query.limit = kDefaultPageSize;
   if (status && !status->empty()) {
     query.status = parse_status(*status);
     if (!query.status) v.add("status", "must be one of: " + std::string(status_list()));
   }
-  if (limit) {
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
-    if (ec == std::errc::result_out_of_range && end == limit->data() + limit->size()) {
-      query.limit = kMaxPageSize;  // a huge number is still "as many as you allow"
-    } else if (limit->empty() || ec != std::errc() || end != limit->data() + limit->size() || n < 1) {
-      v.add("limit", "must be a positive integer (at most " + std::to_string(kMaxPageSize) + " are returned)");
-    } else {
-      query.limit = std::min(n, kMaxPageSize);
-    }
-  }
+  query.limit = read_page_limit(limit, v, kDefaultPageSize, kMaxPageSize);
   if (cursor && !cursor->empty()) {
-    query.after = decode_order_cursor(*cursor);
+    query.after = kOrderCursor.decode(*cursor);
     if (!query.after) v.add("cursor", "is not a cursor this list returned");
   }
   v.throw_if_invalid();
@@ -527,7 +508,7 @@ std::string to_json_text(const OrderPage& page) {
     for (const auto& o : page.items) write_summary(w, o);
     w.end_array().key("next_cursor");
     if (page.next) {
-      w.string(encode_order_cursor(*page.next));
+      w.string(kOrderCursor.encode(*page.next));
     } else {
       w.null();
     }

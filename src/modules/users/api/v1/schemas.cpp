@@ -2,12 +2,10 @@
 
 #include <boost/json/array.hpp>
 
-#include <charconv>
-#include <cmath>
-#include <initializer_list>
-
 #include "core/errors.hpp"
 #include "core/json.hpp"
+#include "core/request_fields.hpp"
+#include "core/text.hpp"
 #include "modules/users/api/v1/address_cursor.hpp"
 #include "modules/users/countries.hpp"
 #include "modules/users/validation.hpp"
@@ -17,72 +15,12 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kNotNull = "must not be null";
+constexpr std::string_view kPhoneExample = "+33612345678";
 
 // --- reading fields ---
 
-// A field of a PATCH body that may be left out but not set to null.
-bool null_given(JsonReader& r, std::string_view name) {
-  const json::value* v = r.object().if_contains(name);
-  if (v && v->is_null()) {
-    r.validator().add(r.field(name), std::string(kNotNull));
-    return true;
-  }
-  return false;
-}
-
-enum class Presence {
-  Required,  // POST: must be there
-  Optional,  // POST: absent and null mean "none"
-  Patch,     // PATCH of a field that cannot be cleared: absent leaves it, null is refused
-};
-
-// Surrounding white space is not part of a value (as the auth module does for names).
-std::string trimmed(const std::string& value) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = value.find_first_not_of(kSpace);
-  if (first == std::string::npos) return {};
-  return value.substr(first, value.find_last_not_of(kSpace) - first + 1);
-}
-
-std::optional<std::string> text(JsonReader& r, std::string_view name, Presence presence, std::size_t max_length,
-                                TextKind kind = TextKind::SingleLine) {
-  std::optional<std::string> value;
-  if (presence == Presence::Required) {
-    value = r.required_string(name);
-  } else if (presence == Presence::Optional || !null_given(r, name)) {
-    value = r.optional_string(name);
-  }
-  if (value) {
-    value = trimmed(*value);
-    if (auto problem = text_problem(*value, max_length, kind)) {
-      r.validator().add(r.field(name), *problem);
-      return std::nullopt;
-    }
-  }
-  return value;
-}
-
-// A PATCH field that null clears: absent -> nullopt, null -> optional(nullopt), else the value.
-Clearable<std::string> clearable_text(JsonReader& r, std::string_view name, std::size_t max_length,
-                                      TextKind kind = TextKind::SingleLine) {
-  const json::value* v = r.object().if_contains(name);
-  if (!v) return std::nullopt;
-  if (v->is_null()) return std::optional<std::string>();
-  auto value = text(r, name, Presence::Optional, max_length, kind);
-  if (!value) return std::nullopt;  // invalid: already reported
-  return value;
-}
-
-// Read as a plain string (not free text): whatever is wrong with it, one message says what is expected.
-std::optional<std::string> string_field(JsonReader& r, std::string_view name, Presence presence) {
-  if (presence == Presence::Required) return r.required_string(name);
-  if (presence == Presence::Patch && null_given(r, name)) return std::nullopt;
-  return r.optional_string(name);
-}
-
 std::optional<std::string> country(JsonReader& r, Presence presence) {
-  auto value = string_field(r, "country", presence);
+  auto value = read_string(r, "country", presence);
   if (!value) return std::nullopt;
   std::string code = *value;
   for (auto& c : code) {
@@ -93,44 +31,6 @@ std::optional<std::string> country(JsonReader& r, Presence presence) {
     return std::nullopt;
   }
   return code;
-}
-
-std::optional<double> coordinate(JsonReader& r, std::string_view name, Presence presence, double limit) {
-  std::optional<double> value;
-  if (presence == Presence::Required) {
-    value = r.required_number(name);
-  } else if (presence == Presence::Optional || !null_given(r, name)) {
-    value = r.optional_number(name);
-  }
-  if (value && !(std::isfinite(*value) && *value >= -limit && *value <= limit)) {
-    const auto bound = std::to_string(static_cast<int>(limit));
-    r.validator().add(r.field(name), "must be between -" + bound + " and " + bound);
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<bool> patch_bool(JsonReader& r, std::string_view name) {
-  if (null_given(r, name)) return std::nullopt;
-  return r.optional_bool(name);
-}
-
-bool has_any(const json::object& body, std::initializer_list<std::string_view> names) {
-  for (auto name : names) {
-    if (body.contains(name)) return true;
-  }
-  return false;
-}
-
-void require_some(Validator& v, const json::object& body, std::initializer_list<std::string_view> names,
-                  std::string_view list) {
-  if (!has_any(body, names)) v.add("body", "must contain at least one of: " + std::string(list));
-}
-
-// --- writing ---
-
-json::value nullable(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
 }
 
 // --- OpenAPI ---
@@ -182,19 +82,11 @@ ProfilePatch parse_profile_patch(const json::object& body) {
   Validator v;
   JsonReader r(body, v);
   r.reject_unknown({"name", "phone", "locale"});
-  require_some(v, body, {"name", "phone", "locale"}, "name, phone, locale");
+  require_some(r, {"name", "phone", "locale"});
   ProfilePatch patch;
-  patch.name = text(r, "name", Presence::Patch, kMaxNameLength);
-  if (const json::value* phone = body.if_contains("phone"); phone && phone->is_null()) {
-    patch.phone = std::optional<std::string>();  // removes it
-  } else if (auto value = r.optional_string("phone")) {
-    if (is_e164_phone(*value)) {
-      patch.phone = std::move(value);
-    } else {
-      v.add("phone", "must be an E.164 phone number, e.g. +33612345678 ('+' then up to 15 digits, no spaces)");
-    }
-  }
-  patch.locale = string_field(r, "locale", Presence::Patch);
+  patch.name = read_text(r, "name", Presence::Patch, kMaxNameLength);
+  patch.phone = read_clearable(r, "phone", [&] { return read_phone(r, "phone", Presence::Optional, kPhoneExample); });
+  patch.locale = read_string(r, "locale", Presence::Patch);
   if (patch.locale && !is_supported_locale(*patch.locale)) v.add("locale", "must be one of: fr, en");
   v.throw_if_invalid();
   return patch;
@@ -206,15 +98,15 @@ NewAddress parse_new_address(const json::object& body) {
   r.reject_unknown({"label", "line1", "line2", "city", "postal_code", "country", "lat", "lng", "instructions",
                     "is_default"});
   NewAddress a;
-  a.label = text(r, "label", Presence::Required, kMaxLabelLength).value_or("");
-  a.line1 = text(r, "line1", Presence::Required, kMaxLineLength).value_or("");
-  a.line2 = text(r, "line2", Presence::Optional, kMaxLineLength);
-  a.city = text(r, "city", Presence::Required, kMaxCityLength).value_or("");
-  a.postal_code = text(r, "postal_code", Presence::Required, kMaxPostalCodeLength).value_or("");
+  a.label = read_text(r, "label", Presence::Required, kMaxLabelLength).value_or("");
+  a.line1 = read_text(r, "line1", Presence::Required, kMaxLineLength).value_or("");
+  a.line2 = read_text(r, "line2", Presence::Optional, kMaxLineLength);
+  a.city = read_text(r, "city", Presence::Required, kMaxCityLength).value_or("");
+  a.postal_code = read_text(r, "postal_code", Presence::Required, kMaxPostalCodeLength).value_or("");
   a.country = country(r, Presence::Required).value_or("");
-  a.lat = coordinate(r, "lat", Presence::Required, 90).value_or(0);
-  a.lng = coordinate(r, "lng", Presence::Required, 180).value_or(0);
-  a.instructions = text(r, "instructions", Presence::Optional, kMaxInstructionsLength, TextKind::MultiLine);
+  a.lat = read_coordinate(r, "lat", Presence::Required, 90).value_or(0);
+  a.lng = read_coordinate(r, "lng", Presence::Required, 180).value_or(0);
+  a.instructions = read_text(r, "instructions", Presence::Optional, kMaxInstructionsLength, TextKind::MultiLine);
   a.is_default = r.optional_bool("is_default").value_or(false);
   v.throw_if_invalid();
   return a;
@@ -225,25 +117,20 @@ AddressPatch parse_address_patch(const json::object& body) {
   JsonReader r(body, v);
   r.reject_unknown({"label", "line1", "line2", "city", "postal_code", "country", "lat", "lng", "instructions",
                     "is_default"});
-  require_some(v, body,
-               {"label", "line1", "line2", "city", "postal_code", "country", "lat", "lng", "instructions",
-                "is_default"},
-               "label, line1, line2, city, postal_code, country, lat, lng, instructions, is_default");
+  require_some(r, {"label", "line1", "line2", "city", "postal_code", "country", "lat", "lng", "instructions",
+                   "is_default"});
   AddressPatch p;
-  p.label = text(r, "label", Presence::Patch, kMaxLabelLength);
-  p.line1 = text(r, "line1", Presence::Patch, kMaxLineLength);
-  p.line2 = clearable_text(r, "line2", kMaxLineLength);
-  p.city = text(r, "city", Presence::Patch, kMaxCityLength);
-  p.postal_code = text(r, "postal_code", Presence::Patch, kMaxPostalCodeLength);
+  p.label = read_text(r, "label", Presence::Patch, kMaxLabelLength);
+  p.line1 = read_text(r, "line1", Presence::Patch, kMaxLineLength);
+  p.line2 = read_clearable_text(r, "line2", kMaxLineLength);
+  p.city = read_text(r, "city", Presence::Patch, kMaxCityLength);
+  p.postal_code = read_text(r, "postal_code", Presence::Patch, kMaxPostalCodeLength);
   p.country = country(r, Presence::Patch);
-  p.lat = coordinate(r, "lat", Presence::Patch, 90);
-  p.lng = coordinate(r, "lng", Presence::Patch, 180);
-  // A point is moved as a whole: half of one would be a place nobody meant.
-  if (body.contains("lat") != body.contains("lng")) {
-    v.add(body.contains("lat") ? "lng" : "lat", "is required when the other coordinate is given");
-  }
-  p.instructions = clearable_text(r, "instructions", kMaxInstructionsLength, TextKind::MultiLine);
-  p.is_default = patch_bool(r, "is_default");
+  p.lat = read_coordinate(r, "lat", Presence::Patch, 90);
+  p.lng = read_coordinate(r, "lng", Presence::Patch, 180);
+  require_both_coordinates(r);
+  p.instructions = read_clearable_text(r, "instructions", kMaxInstructionsLength, TextKind::MultiLine);
+  p.is_default = read_bool(r, "is_default", Presence::Patch);
   v.throw_if_invalid();
   return p;
 }
@@ -251,19 +138,9 @@ AddressPatch parse_address_patch(const json::object& body) {
 PageRequest parse_page_request(std::optional<std::string_view> limit, std::optional<std::string_view> cursor) {
   Validator v;
   PageRequest page;
-  if (limit) {
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
-    if (ec == std::errc::result_out_of_range && end == limit->data() + limit->size()) {
-      page.limit = kMaxPageSize;  // a huge number is still "as many as you allow"
-    } else if (ec != std::errc() || end != limit->data() + limit->size() || n < 1) {
-      v.add("limit", "must be a positive integer (at most " + std::to_string(kMaxPageSize) + " are returned)");
-    } else {
-      page.limit = std::min(n, kMaxPageSize);
-    }
-  }
+  page.limit = read_page_limit(limit, v, kDefaultPageSize, kMaxPageSize);
   if (cursor && !cursor->empty()) {
-    page.after = decode_address_cursor(*cursor);
+    page.after = kAddressCursor.decode(*cursor);
     if (!page.after) v.add("cursor", "is not a cursor this list returned");
   }
   v.throw_if_invalid();
@@ -305,7 +182,7 @@ json::object to_json(const AddressPage& page) {
   items.reserve(page.items.size());
   for (const auto& a : page.items) items.push_back(to_json(a));
   json::object body{{"items", std::move(items)}};
-  body["next_cursor"] = page.next ? json::value(encode_address_cursor(*page.next)) : json::value(nullptr);
+  body["next_cursor"] = page.next ? json::value(kAddressCursor.encode(*page.next)) : json::value(nullptr);
   return body;
 }
 

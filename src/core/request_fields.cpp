@@ -1,17 +1,16 @@
-#include "modules/catalog/api/v1/field_readers.hpp"
+#include "core/request_fields.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 
-#include "modules/catalog/currency.hpp"
-
-namespace nelo::catalog {
-namespace {
+namespace nelo {
 
 namespace json = boost::json;
 
-// A PATCH field that may be left out but not set to null; true when it was null (reported).
 bool null_given(JsonReader& r, std::string_view name) {
   const json::value* v = r.object().if_contains(name);
   if (v && v->is_null()) {
@@ -27,17 +26,6 @@ std::optional<std::string> read_string(JsonReader& r, std::string_view name, Pre
   return r.optional_string(name);
 }
 
-std::string accepted_currency_list() {
-  std::string list;
-  for (const Currency& c : accepted_currencies()) {
-    if (!list.empty()) list += ", ";
-    list += c.code;
-  }
-  return list;
-}
-
-}  // namespace
-
 std::optional<std::string> read_text(JsonReader& r, std::string_view name, Presence presence, std::size_t max_length,
                                      TextKind kind) {
   auto value = read_string(r, name, presence);
@@ -52,19 +40,15 @@ std::optional<std::string> read_text(JsonReader& r, std::string_view name, Prese
 
 Clearable<std::string> read_clearable_text(JsonReader& r, std::string_view name, std::size_t max_length,
                                            TextKind kind) {
-  const json::value* v = r.object().if_contains(name);
-  if (!v) return std::nullopt;
-  if (v->is_null()) return std::optional<std::string>();
-  auto value = read_text(r, name, Presence::Optional, max_length, kind);
-  if (!value) return std::nullopt;  // invalid: already reported
-  return value;
+  return read_clearable(r, name, [&] { return read_text(r, name, Presence::Optional, max_length, kind); });
 }
 
-std::optional<std::string> read_phone(JsonReader& r, std::string_view name, Presence presence) {
+std::optional<std::string> read_phone(JsonReader& r, std::string_view name, Presence presence,
+                                      std::string_view example) {
   auto value = read_string(r, name, presence);
   if (value && !is_e164_phone(*value)) {
-    r.validator().add(r.field(name),
-                      "must be an E.164 phone number, e.g. +33142685300 ('+' then up to 15 digits, no spaces)");
+    r.validator().add(r.field(name), "must be an E.164 phone number, e.g. " + std::string(example) +
+                                         " ('+' then up to 15 digits, no spaces)");
     return std::nullopt;
   }
   return value;
@@ -106,37 +90,6 @@ std::optional<bool> read_bool(JsonReader& r, std::string_view name, Presence pre
   return r.optional_bool(name);
 }
 
-std::optional<Money> read_money(JsonReader& r, std::string_view name, Presence presence, std::int64_t min_amount,
-                                std::int64_t max_amount) {
-  const json::object* object = nullptr;
-  if (presence == Presence::Required) {
-    object = r.required_object(name);
-  } else if (presence == Presence::Optional || !null_given(r, name)) {
-    object = r.optional_object(name);
-  }
-  if (!object) return std::nullopt;
-  JsonReader m(*object, r.validator(), r.field(name));
-  m.reject_unknown({"amount", "currency"});
-  const auto amount = m.required_int("amount");
-  const auto currency = m.required_string("currency");
-  bool valid = amount && currency;
-  if (amount && (*amount < min_amount || *amount > max_amount)) {
-    m.validator().add(m.field("amount"), "must be an integer number of minor units between " +
-                                             std::to_string(min_amount) + " and " + std::to_string(max_amount));
-    valid = false;
-  }
-  if (currency && !find_currency(*currency)) {
-    m.validator().add(m.field("currency"),
-                      "must be an ISO 4217 code in upper case, one of: " + accepted_currency_list());
-    valid = false;
-  }
-  if (!valid) return std::nullopt;
-  Money money;
-  money.amount = *amount;
-  money.currency = *currency;
-  return money;
-}
-
 void require_some(JsonReader& r, std::initializer_list<std::string_view> names) {
   for (auto name : names) {
     if (r.object().contains(name)) return;
@@ -155,4 +108,18 @@ void require_both_coordinates(JsonReader& r) {
   if (lat != lng) r.validator().add(r.field(lat ? "lng" : "lat"), "is required when the other coordinate is given");
 }
 
-}  // namespace nelo::catalog
+std::size_t read_page_limit(std::optional<std::string_view> limit, Validator& validator, std::size_t default_size,
+                            std::size_t max_size) {
+  if (!limit) return default_size;
+  std::size_t n = 0;
+  const char* end = limit->data() + limit->size();
+  const auto [stop, ec] = std::from_chars(limit->data(), end, n);
+  if (ec == std::errc::result_out_of_range && stop == end) return max_size;
+  if (ec != std::errc() || stop != end || n < 1) {
+    validator.add("limit", "must be a positive integer (at most " + std::to_string(max_size) + " are returned)");
+    return default_size;
+  }
+  return std::min(n, max_size);
+}
+
+}  // namespace nelo

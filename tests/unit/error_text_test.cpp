@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "core/db/errors.hpp"
-#include "shared/events/error_text.hpp"
+#include "core/error_text.hpp"
 
-namespace nelo::events {
+namespace nelo {
 namespace {
 
 TEST(ErrorText, PrefixesDatabaseErrorsWithTheirSqlstate) {
@@ -36,4 +36,4 @@ TEST(ErrorText, TruncatesOnACharacterBoundary) {
 }
 
 }  // namespace
-}  // namespace nelo::events
+}  // namespace nelo

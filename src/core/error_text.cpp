@@ -1,10 +1,10 @@
-#include "shared/events/error_text.hpp"
+#include "core/error_text.hpp"
 
 #include <algorithm>
 
 #include "core/db/errors.hpp"
 
-namespace nelo::events {
+namespace nelo {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at text[i], or 0 if it is not valid.
@@ -67,4 +67,4 @@ std::string error_text(std::exception_ptr error) {
   }
 }
 
-}  // namespace nelo::events
+}  // namespace nelo
