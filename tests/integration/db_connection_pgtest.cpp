@@ -55,7 +55,8 @@ TEST_F(ConnectionTest, TheSameNewStatementTwiceInABatch_IsPreparedOnce_AndEachGe
     const std::vector<Connection::Statement> batch{
         {"SELECT $1::int * 10 AS n", &one}, {"SELECT $1::int * 10 AS n", &two}, {"SELECT 'x' AS s"}};
     auto results = co_await connection->execute_batch(batch);
-    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results.size(), 3u);
+    if (results.size() != 3) co_return;
     EXPECT_EQ(results[0].front().get<std::int32_t>("n"), 10);
     EXPECT_EQ(results[1].front().get<std::int32_t>("n"), 20);
     EXPECT_EQ(results[2].front().get<std::string>("s"), "x");
