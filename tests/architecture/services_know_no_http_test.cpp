@@ -71,7 +71,7 @@ TEST(ServicesKnowNoHttp, SelfCheck_CatchesHttpInServicesAndRepositories) {
   EXPECT_EQ(count(service, "#include \"shared/idempotency/optional_key.hpp\"\n"), 1u);
   EXPECT_EQ(count(service, "struct R { std::function<idempotency::StoredResponse(const Order&)> created; };\n"), 1u);
   EXPECT_EQ(count(repository, "http::Response r;\n"), 1u);
-  EXPECT_EQ(count(service, "auto r = http::problem_response(e, path, id);\n"), 2u);
+  EXPECT_EQ(count(service, "auto r = http::problem_response(e, path, id);\n"), 1u);
   auto v = http_violations(service, "\n\n#include \"core/http/request.hpp\"\n");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].line, 3);

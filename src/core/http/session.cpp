@@ -173,7 +173,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     limit_header(parser.emplace());  // a fresh parser per message (Beast #2715)
     beast::error_code ec = parse_buffered(*parser);
     if (!ec && !parser->is_header_done()) ec = co_await read_rest_of_header(*parser);
-    if (ec) co_return co_await refuse_unread(ec, Part::Header, {"", "", nullptr, started});
+    if (ec) {
+      const RequestSoFar unread{"", "", nullptr, started};  // named: see coroutine_temporaries_test
+      co_return co_await refuse_unread(ec, Part::Header, unread);
+    }
 
     // ---- request line and headers -> Request, and its route
     begin_request();
@@ -183,8 +186,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const Framing framing{message.keep_alive(), message.version() == 10, message.method() == bhttp::verb::head};
     std::string_view encoded_path;
     if (!parse_target(request, encoded_path)) {
-      co_return co_await fail(BadRequest("The request target is not a valid URI"),
-                              {request.method, request.target, nullptr, started});
+      const RequestSoFar so_far{request.method, request.target, nullptr, started};
+      co_return co_await fail(BadRequest("The request target is not a valid URI"), so_far);
     }
     Router::Match match = state_->router.match(request.method, encoded_path);
     const Route* route = match.route;
