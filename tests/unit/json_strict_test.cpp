@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "core/json.hpp"
+#include "support/validator_errors.hpp"
 
 namespace nelo {
 namespace {
@@ -102,14 +103,7 @@ TEST(ParseJsonStrict, LongKeysAndStringsSurvive) {
 
 // ---- JsonReader -------------------------------------------------------------------------
 
-std::vector<FieldError> errors_of(const Validator& v) {
-  try {
-    v.throw_if_invalid();
-  } catch (const ValidationError& e) {
-    return e.errors();
-  }
-  return {};
-}
+using test::errors_of;
 
 TEST(JsonReader, ReadsPresentFieldsOfTheRightType) {
   auto body = parse_json_strict(R"({"name":"Pizza","qty":3,"price":2.5,"open":true,"tags":["a"],"addr":{"x":1}})")

@@ -2,6 +2,7 @@
 // reads one field as its Presence says and records what is wrong under the field's path.
 
 #include "core/request_fields.hpp"
+#include "support/validator_errors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,14 +18,7 @@ namespace json = boost::json;
 
 json::object body(std::string_view text) { return parse_json_strict(text).as_object(); }
 
-std::vector<FieldError> errors_of(const Validator& v) {
-  try {
-    v.throw_if_invalid();
-  } catch (const ValidationError& e) {
-    return e.errors();
-  }
-  return {};
-}
+using test::errors_of;
 
 std::string dump(const Validator& v) {
   std::string out;
