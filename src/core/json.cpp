@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace nelo {
@@ -27,11 +29,15 @@ class StrictHandler {
 
   json::value_stack st;
   std::string duplicate;  // the first duplicate key found
+  // A string holding U+0000, which no text column (PostgreSQL text) and few consumers accept:
+  // the member it is the value of ("" at the top level), and whether it was a key itself.
+  std::optional<std::string> nul_in;
+  bool nul_in_key = false;
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) {
-    levels_.push_back({spans_.size(), arena_.size()});
+    levels_.push_back({spans_.size(), arena_.size(), last_key_});
     return true;
   }
   bool on_object_end(std::size_t n, json::error_code& ec) {
@@ -43,6 +49,7 @@ class StrictHandler {
     }
     spans_.resize(level.first_span);
     arena_.resize(level.arena_mark);
+    last_key_ = level.enclosing_key;  // the member this object was the value of
     st.push_object(n);
     return true;
   }
@@ -51,25 +58,30 @@ class StrictHandler {
     st.push_array(n);
     return true;
   }
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key_part(json::string_view s, std::size_t, json::error_code& ec) {
+    if (has_nul(s, ec, true)) return false;
     if (key_start_ == kNoKey) key_start_ = arena_.size();
     arena_.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    if (has_nul(s, ec, true)) return false;
     if (key_start_ == kNoKey) key_start_ = arena_.size();
     arena_.append(s.data(), s.size());
     spans_.push_back({key_start_, arena_.size() - key_start_});
+    last_key_ = spans_.back();
     key_start_ = kNoKey;
     st.push_key(s);
     return true;
   }
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+  bool on_string_part(json::string_view s, std::size_t, json::error_code& ec) {
+    if (has_nul(s, ec, false)) return false;
     st.push_chars(s);
     return true;
   }
-  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+  bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
+    if (has_nul(s, ec, false)) return false;
     st.push_string(s);
     return true;
   }
@@ -98,17 +110,27 @@ class StrictHandler {
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
-  struct Level {
-    std::size_t first_span;
-    std::size_t arena_mark;
-  };
   struct Span {
     std::size_t offset;
     std::size_t size;
   };
+  struct Level {
+    std::size_t first_span;
+    std::size_t arena_mark;
+    std::optional<Span> enclosing_key;
+  };
   static constexpr std::size_t kNoKey = std::numeric_limits<std::size_t>::max();
 
   std::string_view key(const Span& s) const { return std::string_view(arena_).substr(s.offset, s.size); }
+
+  // Stops the parse at a NUL character, noting the member it belongs to (the latest key read).
+  bool has_nul(json::string_view s, json::error_code& ec, bool in_key) {
+    if (s.find('\0') == json::string_view::npos) return false;
+    nul_in_key = in_key;
+    nul_in.emplace(in_key || !last_key_ ? std::string_view() : key(*last_key_).substr(0, 64));
+    ec = json::error::syntax;
+    return true;
+  }
 
   bool has_duplicate(const Level& level) {
     std::size_t count = spans_.size() - level.first_span;
@@ -138,6 +160,7 @@ class StrictHandler {
   std::vector<Level> levels_;
   std::vector<std::string_view> sorted_;
   std::size_t key_start_ = kNoKey;
+  std::optional<Span> last_key_;  // valid while its object is open: the arena outlives the parse
 };
 
 const char* type_name(const json::value& v) {
@@ -166,6 +189,10 @@ json::value parse_json_strict(std::string_view text, std::size_t max_depth) {
   std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (ec == json::error::too_deep) {
     throw BadRequest("The JSON body is nested deeper than " + std::to_string(max_depth) + " levels");
+  }
+  if (const auto& field = parser.handler().nul_in) {
+    if (parser.handler().nul_in_key) throw BadRequest("A key of the JSON body contains the NUL character (\\u0000)");
+    throw ValidationError(field->empty() ? "body" : *field, "must not contain the NUL character (\\u0000)");
   }
   if (!parser.handler().duplicate.empty()) {
     throw BadRequest("The JSON body has a duplicate key \"" + parser.handler().duplicate + "\"");

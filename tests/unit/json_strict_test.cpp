@@ -206,5 +206,29 @@ TEST(JsonNullable, AnAbsentValueIsWrittenAsNull) {
   EXPECT_EQ(nullable(std::optional<std::string>("")), boost::json::value(""));
 }
 
+// PostgreSQL text cannot hold U+0000: a body carrying it must be refused by the reader (a 422
+// naming the member), not reach a query and come back as a 500.
+std::string nul_field(std::string_view text) {
+  try {
+    parse_json_strict(text);
+  } catch (const ValidationError& e) {
+    return e.errors().empty() ? "<no field>" : e.errors().front().field;
+  } catch (const BadRequest&) {
+    return "<bad request>";
+  }
+  return "<no error>";
+}
+
+TEST(ParseJsonStrict, RefusesNulInStringsAndNamesTheMember) {
+  EXPECT_EQ(nul_field(R"({"email":"a@b.c","password":"x\u0000y"})"), "password");
+  EXPECT_EQ(nul_field(R"({"email":"\u0000"})"), "email");
+  EXPECT_EQ(nul_field(R"({"items":[{"note":"ok"},"\u0000"]})"), "items");
+  EXPECT_EQ(nul_field(R"({"a":{"b":"c"},"d":["x\u0000"]})"), "d");
+  EXPECT_EQ(nul_field(R"("\u0000")"), "body");
+  EXPECT_EQ(nul_field(std::string("{\"a\":\"x") + '\0' + "\"}"), "<bad request>");  // raw NUL: not JSON at all
+  EXPECT_EQ(nul_field(R"({"k\u0000":1})"), "<bad request>");
+  EXPECT_NO_THROW(parse_json_strict(R"({"a":"\u0001 is fine here"})"));
+}
+
 }  // namespace
 }  // namespace nelo
