@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace nelo::http {
 namespace {
 
-const TrustedProxies kLoadBalancers = TrustedProxies::parse("10.0.0.0/8 192.168.1.10, fd00::/8,::1");
+const TrustedProxies kLoadBalancers = TrustedProxies::parse("10.0.0.0/24 192.168.1.10, fd00::/120,::1");
 
 TEST(TrustedProxies, ParsesAddressesAndBlocks_AndRejectsAnythingElse) {
   EXPECT_TRUE(TrustedProxies::parse("").empty());
@@ -18,14 +19,33 @@ TEST(TrustedProxies, ParsesAddressesAndBlocks_AndRejectsAnythingElse) {
   }
 }
 
+// Trusting a whole private range trusts every machine in it to name any client: a deployer
+// lists its proxies, at most a small block of them.
+TEST(TrustedProxies, RefusesWholeRanges_AcceptsBlocksOfAtMost256) {
+  for (const char* wide : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "10.0.0.0/23", "0.0.0.0/0", "fd00::/8",
+                           "fd00::/64", "fd00::/119", "::/0", "192.168.1.10, 10.0.0.0/8"}) {
+    EXPECT_THROW(TrustedProxies::parse(wide), std::invalid_argument) << wide;
+  }
+  try {
+    TrustedProxies::parse("10.0.0.0/8");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("list your proxies exactly"), std::string::npos) << e.what();
+  }
+  for (const char* narrow : {"10.0.0.0/24", "10.0.0.7/32", "10.0.0.7", "fd00::/120", "fd00::7/128", "::1"}) {
+    EXPECT_NO_THROW(TrustedProxies::parse(narrow)) << narrow;
+  }
+}
+
 TEST(TrustedProxies, MatchesBlocksSingleAddressesAndMappedIpv4) {
   namespace ip = boost::asio::ip;
-  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("10.200.3.4")));
-  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("::ffff:10.1.2.3"))) << "IPv4 on a dual-stack socket";
+  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("10.0.0.200")));
+  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("::ffff:10.0.0.3"))) << "IPv4 on a dual-stack socket";
   EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("192.168.1.10")));
   EXPECT_FALSE(kLoadBalancers.trusts(ip::make_address("192.168.1.11")));
   EXPECT_FALSE(kLoadBalancers.trusts(ip::make_address("11.0.0.1")));
-  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("fd12:3456::1")));
+  EXPECT_FALSE(kLoadBalancers.trusts(ip::make_address("10.0.1.1")));
+  EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("fd00::7")));
+  EXPECT_FALSE(kLoadBalancers.trusts(ip::make_address("fd00::1:7")));
   EXPECT_TRUE(kLoadBalancers.trusts(ip::make_address("::1")));
   EXPECT_FALSE(kLoadBalancers.trusts(ip::make_address("2001:db8::1")));
 }
@@ -62,7 +82,7 @@ TEST(TrustedProxies, MissingOrGarbledHeader_StopsAtTheLastTrustedHop) {
   EXPECT_EQ(kLoadBalancers.client_address("10.0.0.5", "unknown"), "10.0.0.5");
   EXPECT_EQ(kLoadBalancers.client_address("10.0.0.5", "198.51.100.1, garbage, 192.168.1.10"), "192.168.1.10");
   // Every hop trusted: the left-most is as far as we can see.
-  EXPECT_EQ(kLoadBalancers.client_address("10.0.0.5", "10.9.9.9, 192.168.1.10"), "10.9.9.9");
+  EXPECT_EQ(kLoadBalancers.client_address("10.0.0.5", "10.0.0.9, 192.168.1.10"), "10.0.0.9");
 }
 
 }  // namespace

@@ -44,6 +44,16 @@ std::optional<ip::address> parse_forwarded(std::string_view text) {
   return std::nullopt;
 }
 
+// A block of more than 256 addresses (a whole private range, a cloud's VPC) trusts machines that
+// are not proxies: any of them could then write the client address it likes.
+constexpr int kNarrowestV4Prefix = 24;
+constexpr int kNarrowestV6Prefix = 120;
+
+std::invalid_argument too_wide(const std::string& entry, int host_bits) {
+  return std::invalid_argument("'" + entry + "' spans 2^" + std::to_string(host_bits) +
+                               " addresses: list your proxies exactly (addresses, or blocks of at most 256 addresses)");
+}
+
 }  // namespace
 
 TrustedProxies TrustedProxies::parse(std::string_view list) {
@@ -61,12 +71,14 @@ TrustedProxies TrustedProxies::parse(std::string_view list) {
       if (entry.find(':') != std::string_view::npos) {
         auto net = ip::make_network_v6(text, ec);
         if (!ec) {
+          if (net.prefix_length() < kNarrowestV6Prefix) throw too_wide(text, 128 - net.prefix_length());
           out.v6_.push_back(net.canonical());
           continue;
         }
       } else {
         auto net = ip::make_network_v4(text, ec);
         if (!ec) {
+          if (net.prefix_length() < kNarrowestV4Prefix) throw too_wide(text, 32 - net.prefix_length());
           out.v4_.push_back(net.canonical());
           continue;
         }

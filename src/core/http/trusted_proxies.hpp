@@ -4,7 +4,9 @@
 // proxy's: behind one load balancer every client would otherwise share one address, and one
 // attacker could lock every user out.
 //
-// Only proxies the operator lists (NELO_TRUSTED_PROXIES: addresses or CIDR blocks) are believed.
+// Only proxies the operator lists (NELO_TRUSTED_PROXIES: addresses, or CIDR blocks of at most
+// 256 addresses: /24 and narrower for IPv4, /120 for IPv6) are believed; a whole private range
+// such as 10.0.0.0/8 is refused, since every machine in it could then name any client.
 // When the connection comes from one of them, X-Forwarded-For is read from the right (the hop
 // nearest to us) and each trusted address is skipped; the first address that is not trusted is
 // the client. Anything a client writes into the header itself sits to the left of that and is
@@ -26,8 +28,9 @@ class TrustedProxies {
   // Nobody trusted: the socket's peer is always the client.
   TrustedProxies() = default;
 
-  // "10.0.0.0/8, 192.168.1.10, ::1, fd00::/8": comma- or space-separated addresses and CIDR
-  // blocks. Throws std::invalid_argument naming the first entry that is neither.
+  // "10.0.4.17, 192.168.1.0/28, ::1, fd00::a:0/120": comma- or space-separated addresses and
+  // CIDR blocks of at most 256 addresses. Throws std::invalid_argument naming the first entry
+  // that is neither, or a block wider than that.
   static TrustedProxies parse(std::string_view list);
 
   bool empty() const noexcept { return v4_.empty() && v6_.empty(); }
