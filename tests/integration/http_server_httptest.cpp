@@ -125,6 +125,12 @@ class HttpServerTest : public ::testing::Test {
     router_.add(get("/me", Policy::authenticated(), [](Request& req) -> asio::awaitable<Response> {
       co_return Response::json(as_json(req.user()));
     }));
+    router_.add({"POST", "/me/notes", Policy::authenticated(),
+                 [this](Request& req) -> asio::awaitable<Response> {
+                   ++protected_bodies_handled_;
+                   co_return Response::json(json::object{{"size", req.body.size()}}, 201);
+                 },
+                 "test", {}, 0});
     router_.add(get("/admin", Policy::roles({"admin"}), [](Request& req) -> asio::awaitable<Response> {
       co_return Response::json(as_json(req.user()));
     }));
@@ -176,6 +182,7 @@ class HttpServerTest : public ::testing::Test {
   bool stopped_ = false;
   std::atomic<bool> slow_started_{false};
   std::chrono::milliseconds slow_duration_{300};
+  std::atomic<int> protected_bodies_handled_{0};
 };
 
 // ---- the happy path and keep-alive ------------------------------------------------------
@@ -624,6 +631,159 @@ TEST_F(HttpServerTest, InvalidTargetIs400) {
   auto r = conn.read_response(2s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
+}
+
+// ---- the body is not read before the route's policy accepts the caller (issue 15) -----------
+
+// Before: the whole body was buffered (up to the limit) and only then was the token checked, so
+// an anonymous client could make the server read 1 MiB per request. The request below never
+// sends its body: answered before it, the status is 401; waiting for it, it was a 408.
+TEST_F(HttpServerTest, ProtectedRouteRefusesAMissingTokenBeforeReadingTheBody) {
+  start();
+  auto conn = raw();
+  ASSERT_TRUE(conn.send("POST /me/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 60000\r\n\r\n{\"partial\":"));
+  auto r = conn.read_response(2s);
+  ASSERT_TRUE(r) << "no answer before the body: " << conn.pending();
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->header("www-authenticate"), "Bearer");
+  EXPECT_EQ(r->header("connection"), "close") << "body bytes remain unread: the connection cannot be reused";
+  EXPECT_EQ(problem(*r).at("type"), "/problems/unauthorized");
+  EXPECT_TRUE(conn.wait_closed(3s));
+  EXPECT_EQ(protected_bodies_handled_, 0);
+}
+
+TEST_F(HttpServerTest, ProtectedRouteRefusesABadTokenOrRoleBeforeReadingTheBody) {
+  start();
+  for (const char* authorization : {"Bearer forged", "Basic dXNlcjpwYXNz"}) {
+    auto conn = raw();
+    ASSERT_TRUE(conn.send(std::string("POST /me/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n") +
+                          "Authorization: " + authorization + "\r\nContent-Length: 60000\r\n\r\n"));
+    auto r = conn.read_response(2s);
+    ASSERT_TRUE(r) << authorization;
+    EXPECT_EQ(r->status, 401) << authorization;
+    EXPECT_TRUE(conn.wait_closed(3s));
+  }
+  // A route for admins, a customer's token, a body announced: 403 at once.
+  auto conn = raw();
+  ASSERT_TRUE(conn.send("GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer customer-token\r\n"
+                        "Content-Length: 60000\r\n\r\n"));
+  auto r = conn.read_response(2s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(protected_bodies_handled_, 0);
+}
+
+TEST_F(HttpServerTest, UnknownRouteOrMethodIsAnsweredBeforeTheBody) {
+  start();
+  for (const char* line : {"POST /nowhere HTTP/1.1", "PUT /hello HTTP/1.1"}) {
+    auto conn = raw();
+    ASSERT_TRUE(conn.send(std::string(line) + "\r\nHost: x\r\nContent-Length: 60000\r\n\r\n"));
+    auto r = conn.read_response(2s);
+    ASSERT_TRUE(r) << line;
+    EXPECT_EQ(r->status, std::string(line).rfind("POST", 0) == 0 ? 404 : 405) << line;
+    EXPECT_TRUE(conn.wait_closed(3s)) << line;
+  }
+}
+
+// A refused request whose small body came whole with its header keeps its connection: the body
+// is dropped from the buffer, and the next request is read in sync.
+TEST_F(HttpServerTest, RefusalWithTheWholeBodyBufferedKeepsTheConnection) {
+  start();
+  auto c = client();
+  auto refused = c.request("POST", "/me/notes", R"({"n":1})", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.header("connection"), "close");
+  auto ok = c.request("POST", "/me/notes", R"({"n":1})",
+                      {{"Content-Type", "application/json"}, test::bearer("customer-token")});
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(c.connections_opened(), 1u);
+  EXPECT_EQ(protected_bodies_handled_, 1);
+}
+
+// ---- decoded targets are text (issue 15) ---------------------------------------------------------
+
+// Before: %FF reached the handler (and PostgreSQL, which answered an error: a 500).
+TEST_F(HttpServerTest, InvalidUtf8InTheDecodedQueryOrPathIs400) {
+  start();
+  auto c = client();
+  for (const char* target : {"/query?q=%FF", "/query?lat=48.85&q=%C3%28", "/query?%FF=1", "/items/%FF",
+                             "/items/%ED%A0%80", "/nowhere/%C0%AF"}) {
+    auto r = c.get(target);
+    EXPECT_EQ(r.status, 400) << target << " " << r.body;
+    EXPECT_EQ(problem(r).at("type"), "/problems/bad-request") << target;
+  }
+  EXPECT_EQ(c.get("/query?q=%C3%A9t%C3%A9").json().at("q"), "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(c.get("/items/%F0%9F%8D%95").json().at("id"), "\xF0\x9F\x8D\x95");
+}
+
+// ---- admission control (issue 15) ---------------------------------------------------------------
+
+// Before: every connection was accepted and served, however many were open.
+TEST_F(HttpServerTest, ConnectionsPastTheLimitAreAnswered503AndClosed) {
+  options_.max_connections = 2;
+  start();
+  auto first = std::make_unique<RawConnection>("127.0.0.1", server_->port(), 5s);
+  auto second = raw();
+  for (auto* conn : {first.get(), &second}) {
+    ASSERT_TRUE(conn->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto r = conn->read_response(2s);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  auto third = raw();
+  ASSERT_TRUE(third.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto refused = third.read_response(2s);
+  ASSERT_TRUE(refused) << third.pending();
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("retry-after"), "1");
+  EXPECT_EQ(refused->header("connection"), "close");
+  EXPECT_EQ(problem(*refused).at("type"), "/problems/service-unavailable");
+  EXPECT_TRUE(third.wait_closed(3s));
+  EXPECT_TRUE(eventually_blocking([&] {
+    return registry_.render().find("nelo_http_connections_refused_total{outcome=\"answered\"} 1") != std::string::npos;
+  })) << registry_.render();
+
+  first.reset();  // a slot frees: the next connection is served
+  EXPECT_TRUE(eventually_blocking([&] {
+    RawConnection next("127.0.0.1", server_->port(), 2s);
+    if (!next.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) return false;
+    auto r = next.read_response(2s);
+    return r && r->status == 200;
+  }));
+}
+
+// Before: every request went to its handler, however many were already being handled.
+TEST_F(HttpServerTest, RequestsPastTheInFlightLimitAreAnswered503AtOnce) {
+  options_.max_in_flight = 1;
+  slow_duration_ = 1500ms;
+  start();
+  auto slow = std::async(std::launch::async, [this] { return client().get("/slow").status; });
+  ASSERT_TRUE(eventually_blocking([&] { return slow_started_.load(); }));
+
+  auto c = client();
+  auto refused = c.get("/hello");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_NE(refused.header("connection"), "close") << "a refusal before the handler keeps the connection";
+  EXPECT_EQ(problem(refused).at("type"), "/problems/service-unavailable");
+  auto text = registry_.render();
+  EXPECT_NE(text.find("nelo_http_requests_refused_total 1"), std::string::npos) << text;
+
+  EXPECT_EQ(slow.get(), 200);
+  EXPECT_EQ(c.get("/hello").status, 200) << "the slot is free again";
+  EXPECT_EQ(c.connections_opened(), 1u);
+}
+
+TEST_F(HttpServerTest, ARefusedOrFailedHandlerReleasesItsSlot) {
+  options_.max_in_flight = 1;
+  start();
+  auto c = client();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(c.get("/boom").status, 500);
+    EXPECT_EQ(c.get("/me").status, 401);
+    EXPECT_EQ(c.get("/hello").status, 200);
+  }
 }
 
 // ---- metrics -----------------------------------------------------------------------------------

@@ -28,7 +28,17 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry, const Router& router)
                                     "Time from the first byte of a request to its response written",
                                     {"module", "route", "method"}, metrics::latency_buckets())),
       in_flight_(registry.gauge("nelo_http_requests_in_flight", "Requests being read, handled or answered").with({})),
-      connections_open_(registry.gauge("nelo_http_connections_open", "Open client connections").with({})) {
+      connections_open_(registry.gauge("nelo_http_connections_open", "Open client connections").with({})),
+      connections_refused_(registry
+                               .counter("nelo_http_connections_refused_total",
+                                        "Connections past NELO_HTTP_MAX_CONNECTIONS: answered 503, or dropped in a flood",
+                                        {"outcome"})
+                               .with({"answered"})),
+      connections_dropped_(registry.counter("nelo_http_connections_refused_total", "", {"outcome"}).with({"dropped"})),
+      requests_refused_(registry
+                            .counter("nelo_http_requests_refused_total",
+                                     "Requests answered 503 at once: NELO_HTTP_MAX_IN_FLIGHT requests were being handled")
+                            .with({})) {
   for (const auto& route : router.routes()) {
     auto s = std::make_unique<Series>();
     s->labels = {route.module.empty() ? "none" : route.module, route.path, route.method};

@@ -25,6 +25,11 @@ class HttpMetrics {
 
   metrics::Gauge& in_flight() noexcept { return in_flight_; }
   metrics::Gauge& connections_open() noexcept { return connections_open_; }
+  // Admission control: connections past max_connections (answered 503, or closed without an
+  // answer during a flood), and requests past max_in_flight (answered 503).
+  metrics::Counter& connections_refused() noexcept { return connections_refused_; }
+  metrics::Counter& connections_dropped() noexcept { return connections_dropped_; }
+  metrics::Counter& requests_refused() noexcept { return requests_refused_; }
 
  private:
   static constexpr std::size_t kStatusSlots = 32;
@@ -41,6 +46,9 @@ class HttpMetrics {
   metrics::Family<metrics::Histogram>& durations_;
   metrics::Gauge& in_flight_;
   metrics::Gauge& connections_open_;
+  metrics::Counter& connections_refused_;
+  metrics::Counter& connections_dropped_;
+  metrics::Counter& requests_refused_;
   std::vector<std::unique_ptr<Series>> routes_;     // by route index
   std::vector<std::unique_ptr<Series>> unmatched_;  // by known method, OTHER last
 };

@@ -9,6 +9,7 @@
 #include "core/http/ascii.hpp"
 #include "core/http/problem.hpp"
 #include "core/security/token_verifier.hpp"
+#include "core/text.hpp"
 
 namespace nelo::http {
 
@@ -30,6 +31,18 @@ void authorize(const Route& route, Request& request, const AccessTokenVerifier* 
   }
 }
 
+// Percent-decoding can produce any byte: a path or query that is not text never reaches a handler
+// (nor a database, which would refuse it with an error of its own).
+void require_text_target(const Request& request) {
+  if (!is_valid_utf8(request.path)) throw BadRequest("The request path is not valid UTF-8 once percent-decoded");
+  for (const auto& [name, value] : request.query_params) {
+    if (!is_valid_utf8(name) || !is_valid_utf8(value)) {
+      throw BadRequest("The query parameter \"" + (is_valid_utf8(name) ? name : std::string("?")) +
+                       "\" is not valid UTF-8 once percent-decoded");
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view bearer_token(std::string_view authorization) noexcept {
@@ -43,10 +56,10 @@ std::string_view bearer_token(std::string_view authorization) noexcept {
   return rest;
 }
 
-boost::asio::awaitable<Response> run_pipeline(Router::Match& match, Request& request,
-                                              const AccessTokenVerifier* verifier) {
-  std::exception_ptr error;
+std::exception_ptr admit_request(Router::Match& match, Request& request,
+                                 const AccessTokenVerifier* verifier) noexcept {
   try {
+    require_text_target(request);
     if (!match.route) {
       if (match.allow.empty()) throw NotFound("No resource matches this path");
       throw MethodNotAllowed(match.allow);
@@ -55,6 +68,15 @@ boost::asio::awaitable<Response> run_pipeline(Router::Match& match, Request& req
     request.route_template = route.path;
     request.path_params = std::move(match.params);
     authorize(route, request, verifier);
+    return nullptr;
+  } catch (...) {
+    return std::current_exception();
+  }
+}
+
+boost::asio::awaitable<Response> run_handler(const Route& route, Request& request) {
+  std::exception_ptr error;
+  try {
     if (!request.body.empty()) {
       auto type = request.header("content-type");
       if (!type || !is_json_content_type(*type)) throw UnsupportedMediaType();

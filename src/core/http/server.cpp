@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include "core/http/server_state.hpp"
@@ -36,17 +37,28 @@ ServerState::ServerState(asio::io_context& io_context, ServerOptions opts, const
       acceptor_(acceptor_strand_),
       grace_timer_(acceptor_strand_) {}
 
-bool ServerState::add(const std::shared_ptr<Connection>& connection) {
+ServerState::Admission ServerState::add(const std::shared_ptr<Connection>& connection) {
   std::lock_guard lock(mutex_);
-  if (stopping_.load(std::memory_order_relaxed)) return false;
+  if (stopping_.load(std::memory_order_relaxed)) return Admission::Drop;
+  Admission admission = Admission::Serve;
+  if (options.max_connections != 0 && serving_ >= options.max_connections) {
+    // Refusals are cheap but not free: past as many as there are slots, a flood is only closed.
+    if (refusing_ >= std::max<std::size_t>(options.max_connections, 16)) return Admission::Drop;
+    admission = Admission::Refuse;
+    ++refusing_;
+  } else {
+    ++serving_;
+  }
   connections_.emplace(connection.get(), connection);
-  return true;
+  return admission;
 }
 
-void ServerState::remove(const Connection* connection) {
+void ServerState::remove(const Connection* connection, Admission admitted) {
   {
     std::lock_guard lock(mutex_);
     connections_.erase(connection);
+    if (admitted == Admission::Serve) --serving_;
+    else if (admitted == Admission::Refuse) --refusing_;
   }
   maybe_finish();
 }

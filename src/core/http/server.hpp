@@ -33,6 +33,13 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds shutdown_grace{10000}; // in-flight requests get this long on stop
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client (none by default)
+  // Admission control (0: unlimited). Past max_connections open connections, a new connection
+  // is answered 503 with Retry-After and closed at once, without reading its request; past
+  // max_in_flight requests being handled, a request is answered 503 with Retry-After at once,
+  // before its handler runs (the connection stays open). Neither is ever queued.
+  std::size_t max_connections = 0;
+  std::size_t max_in_flight = 0;
+  std::chrono::seconds retry_after{1};  // the Retry-After of those refusals
 };
 
 class Server {

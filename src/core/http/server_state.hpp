@@ -47,9 +47,29 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   HttpMetrics metrics;
 
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
-  // False when the server is stopping: the caller closes the connection instead.
-  bool add(const std::shared_ptr<Connection>& connection);
-  void remove(const Connection* connection);
+
+  enum class Admission {
+    Serve,   // counted against max_connections until remove()
+    Refuse,  // over max_connections: answer 503 and close (tracked, not counted as served)
+    Drop,    // stopping, or too many refusals already under way: close without a word
+  };
+  Admission add(const std::shared_ptr<Connection>& connection);
+  void remove(const Connection* connection, Admission admitted);
+
+  // Every max_in_flight slot taken: a new request is refused before anything else is done for it.
+  bool saturated() const noexcept {
+    return options.max_in_flight != 0 && handling_.load(std::memory_order_relaxed) >= options.max_in_flight;
+  }
+  // A slot among max_in_flight for a request about to be handled; false when none is free.
+  bool try_admit_request() noexcept {
+    if (options.max_in_flight == 0) return true;
+    if (handling_.fetch_add(1, std::memory_order_relaxed) < options.max_in_flight) return true;
+    handling_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
+  }
+  void release_request() noexcept {
+    if (options.max_in_flight != 0) handling_.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void start();
   std::uint16_t port() const noexcept { return port_; }
@@ -67,9 +87,12 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   boost::asio::steady_timer grace_timer_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> handling_{0};  // requests holding an in-flight slot
 
   std::mutex mutex_;
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections_;
+  std::size_t serving_ = 0;   // connections admitted (Serve)
+  std::size_t refusing_ = 0;  // connections being answered 503 (Refuse)
   bool accepting_ = false;
   bool finished_ = false;
   std::vector<std::function<void()>> on_stopped_;

@@ -107,7 +107,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void start() {
-    if (!state_->add(shared_from_this())) {
+    admission_ = state_->add(shared_from_this());
+    if (admission_ == ServerState::Admission::Drop) {
+      if (!state_->stopping()) state_->metrics.connections_dropped().inc();
       beast::error_code ec;
       socket_.close(ec);
       return;
@@ -115,6 +117,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     // Every step of the connection's coroutine runs through the LogContextExecutor, so log
     // lines written while it serves a request carry that request's id.
     LogContextExecutor<Strand> executor(strand_, log_);
+    if (admission_ == ServerState::Admission::Refuse) {
+      asio::co_spawn(executor, refuse_connection(shared_from_this()),
+                     asio::bind_cancellation_slot(cancel_.slot(), [self = shared_from_this()](std::exception_ptr) {}));
+      return;
+    }
     asio::co_spawn(executor, run(shared_from_this()),
                    asio::bind_cancellation_slot(cancel_.slot(), [self = shared_from_this()](std::exception_ptr) {}));
   }
@@ -148,7 +155,23 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (request_active_) end_request();
     close();
     state_->metrics.connections_open().dec();
-    state_->remove(this);
+    state_->remove(this, admission_);
+  }
+
+  // A connection past max_connections: answered 503 before its request is read, then closed
+  // (lingering, so the client reads the answer instead of a reset). No request is parsed.
+  asio::awaitable<void> refuse_connection(std::shared_ptr<Session>) {
+    state_->metrics.connections_refused().inc();
+    try {
+      const ServiceUnavailable busy("The server has too many open connections; retry later", options_.retry_after);
+      const RequestSoFar nothing_read{"", "/", nullptr, Clock::now()};
+      co_await fail(busy, nothing_read);
+    } catch (const std::exception& e) {
+      spdlog::debug("refused connection from {} ended: {}", remote_, e.what());
+    }
+    if (request_active_) end_request();
+    close();
+    state_->remove(this, admission_);
   }
 
   // Reads, handles and answers one request. False when the connection must close.
@@ -191,10 +214,21 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     Router::Match match = state_->router.match(request.method, encoded_path);
     const Route* route = match.route;
-
-    // ---- body, bounded by the route's limit
     const RequestSoFar so_far{request.method, request.path, route, started};
     const std::size_t limit = route && route->body_limit ? route->body_limit : options_.body_limit;
+
+    // ---- before the body: room to handle it (checked first: a refusal must cost next to
+    // nothing, not a token verification), a text target, a route, a caller its policy accepts
+    if (state_->saturated()) {
+      const Response busy = overloaded(request);
+      co_return co_await answer_before_body(busy, request, so_far, framing, *parser, limit);
+    }
+    if (std::exception_ptr refused = admit_request(match, request, state_->verifier)) {
+      const Response answer = problem_response(refused, request);
+      co_return co_await answer_before_body(answer, request, so_far, framing, *parser, limit);
+    }
+
+    // ---- body, bounded by the route's limit
     if (auto length = parser->content_length(); length && *length > limit) {
       co_return co_await fail(body_too_large(limit), so_far);
     }
@@ -210,10 +244,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request.body = std::move(parser->get().body());
     parser.reset();
 
-    // ---- handle and answer
+    // ---- handle (when an in-flight slot is free) and answer
     phase_ = Phase::Handling;
     clear_deadline();
-    Response response = co_await run_pipeline(match, request, state_->verifier);
+    Response response;
+    if (state_->try_admit_request()) {
+      holds_slot_ = true;
+      response = co_await run_handler(*route, request);
+      release_slot();
+    } else {
+      response = overloaded(request);  // the slots filled while this body was read
+    }
     const bool keep = framing.keep_alive && !stop_requested_ && !state_->stopping();
     const bool written = co_await write(response, keep, framing.http10, framing.head);
     finish(request.method, request.route_template.empty() ? "unmatched" : request.route_template, request.path, route,
@@ -305,6 +346,39 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     return PayloadTooLarge("The request body is larger than " + std::to_string(limit) + " bytes");
   }
 
+  // The answer to a request past max_in_flight: no handler runs, nothing waits.
+  Response overloaded(const Request& request) {
+    state_->metrics.requests_refused().inc();
+    const ServiceUnavailable busy("The server is handling too many requests; retry later", options_.retry_after);
+    return problem_response(busy, request.path, request.request_id);
+  }
+
+  void release_slot() {
+    if (!holds_slot_) return;
+    holds_slot_ = false;
+    state_->release_request();
+  }
+
+  // Answers a request refused from its request line and headers (400, 401, 403, 404, 405, 503).
+  // A body already whole in the buffer is dropped and the connection kept; one still to come is
+  // never read: the answer closes the connection.
+  asio::awaitable<bool> answer_before_body(const Response& response, const Request& request,
+                                           const RequestSoFar& so_far, const Framing& framing, Parser& parser,
+                                           std::size_t limit) {
+    bool whole = parser.is_done();
+    if (!whole) {
+      parser.body_limit(limit);
+      parser.eager(true);
+      whole = !parse_buffered(parser) && parser.is_done();
+    }
+    const bool keep = whole && framing.keep_alive && !stop_requested_ && !state_->stopping();
+    const bool written = co_await write(response, keep, framing.http10, framing.head);
+    finish(request.method, so_far.route ? std::string_view(so_far.route->path) : "unmatched", request.path,
+           so_far.route, response.status, so_far.started, {});
+    if (!whole && written) co_await linger_close();
+    co_return written && keep;
+  }
+
   // The Request a handler sees, from the request line and headers (names in lower case).
   Request request_from(const Parser::value_type& message) const {
     Request request;
@@ -371,6 +445,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void end_request() {
+    release_slot();  // a handler cancelled by a forced close
     request_active_ = false;
     state_->metrics.in_flight().dec();
     log_->request_id.clear();
@@ -460,6 +535,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool stop_requested_ = false;
   bool closed_ = false;
   bool request_active_ = false;
+  bool holds_slot_ = false;  // one of the server's max_in_flight slots
+  ServerState::Admission admission_ = ServerState::Admission::Drop;
   DeadlineReads reads_{socket_, timed_out_, beast::error::timeout};  // the socket, for Beast's reads
 };
 
