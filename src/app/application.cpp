@@ -50,6 +50,7 @@ struct Application::Impl {
   const AccessTokenVerifier* verifier = nullptr;
   std::shared_ptr<events::OutboxEventBus> bus;
   http::Router router;
+  http::Router admin_router;  // the admin listener's: /metrics
   std::unique_ptr<Readiness> readiness;
 
   explicit Impl(Config c) : config(std::move(c)) {
@@ -85,9 +86,9 @@ struct Application::Impl {
     readiness = std::make_unique<Readiness>(*pool, schemas());
     register_platform_routes(router, {.pool = pool.get(),
                                       .readiness = readiness.get(),
-                                      .metrics = &registry,
                                       .docs_dir = config.docs_dir,
                                       .version = kVersion});
+    register_admin_routes(admin_router, registry);
     register_pool_metrics();
   }
 
@@ -204,27 +205,49 @@ int Application::serve() {
   options.read_timeout = impl.config.http_read_timeout;
   options.idle_timeout = impl.config.http_idle_timeout;
   options.shutdown_grace = impl.config.shutdown_grace;
+  options.max_connections = impl.config.http_max_connections;
+  options.max_in_flight = impl.config.http_max_in_flight;
   // Without the auth module in this process, every protected route answers 401.
   http::Server server(impl.io, options, impl.router, impl.verifier, impl.registry);
+
+  // The admin listener: /metrics for the scraper, on an address of its own (loopback unless the
+  // deployer says otherwise), never on the public port.
+  http::ServerOptions admin_options;
+  admin_options.address = impl.config.admin_address;
+  admin_options.port = impl.config.admin_port;
+  admin_options.read_timeout = impl.config.http_read_timeout;
+  admin_options.shutdown_grace = impl.config.shutdown_grace;
+  admin_options.max_connections = 64;
+  admin_options.max_in_flight = 8;
+  http::Server admin(impl.io, admin_options, impl.admin_router, nullptr, impl.registry);
+  admin.start();  // first: a port that cannot be bound stops the start before any public traffic
   server.start();
   impl.bus->start();
-  spdlog::info("nelo {} listening on {}:{} ({} routes, {} threads)", kVersion, options.address, server.port(),
-               impl.router.routes().size(), impl.threads.size());
+  if (impl.config.development()) {
+    spdlog::warn("NELO_ENV=development: keys published in the repository are accepted; never run so in production");
+  }
+  spdlog::info("nelo {} listening on {}:{} ({} routes, {} threads; at most {} connections, {} requests in flight); "
+               "admin (/metrics) on {}:{}",
+               kVersion, options.address, server.port(), impl.router.routes().size(), impl.threads.size(),
+               options.max_connections, options.max_in_flight, admin_options.address, admin.port());
 
   std::promise<void> stopped;
   asio::signal_set signals(impl.io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("received signal {}: draining", signo);
+    // The admin listener stays up while the public one drains, so the drain can be watched.
     server.stop([&] {
-      asio::co_spawn(
-          impl.io,
-          [&]() -> asio::awaitable<void> {
-            co_await impl.bus->stop();
-            for (auto it = impl.modules.rbegin(); it != impl.modules.rend(); ++it) co_await (*it)->stop();
-            impl.pool->close();
-          },
-          [&](std::exception_ptr) { stopped.set_value(); });
+      admin.stop([&] {
+        asio::co_spawn(
+            impl.io,
+            [&]() -> asio::awaitable<void> {
+              co_await impl.bus->stop();
+              for (auto it = impl.modules.rbegin(); it != impl.modules.rend(); ++it) co_await (*it)->stop();
+              impl.pool->close();
+            },
+            [&](std::exception_ptr) { stopped.set_value(); });
+      });
     });
   });
   stopped.get_future().wait();

@@ -78,18 +78,6 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
               },
               "platform", std::move(ready_doc)});
 
-  auto* registry = deps.metrics;
-  router.add({"GET", "/metrics", Policy::public_access(),
-              [registry](Request&) -> boost::asio::awaitable<Response> {
-                // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (double free).
-                std::string text;
-                if (registry) text = co_await registry->scrape();
-                co_return Response::text(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
-              },
-              "platform",
-              doc("Prometheus metrics (text exposition format)", 200, json::value(),
-                  "Requests by module, route, method and status; latency histograms; database pool; outbox.")});
-
   struct OpenApiCache {
     std::once_flag once;
     std::string body;
@@ -116,6 +104,19 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
               "platform", doc("Interactive API documentation (Swagger UI)", 200, json::value())});
   router.add({"GET", "/docs/{file}", Policy::public_access(), http::static_files(deps.docs_dir), "platform",
               doc("Documentation UI assets", 200, json::value())});
+}
+
+void register_admin_routes(http::Router& router, metrics::Registry& registry) {
+  auto* scraped = &registry;
+  router.add({"GET", "/metrics", Policy::public_access(),
+              [scraped](Request&) -> boost::asio::awaitable<Response> {
+                std::string text = co_await scraped->scrape();
+                co_return Response::text(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
+              },
+              "platform",
+              doc("Prometheus metrics (text exposition format)", 200, json::value(),
+                  "Requests by module, route, method and status; latency histograms; database pool; outbox. "
+                  "Served on the admin listener only (NELO_ADMIN_ADDRESS:NELO_ADMIN_PORT).")});
 }
 
 }  // namespace nelo::app

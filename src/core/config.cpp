@@ -1,11 +1,16 @@
 #include "core/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/http/trusted_proxies.hpp"
 #include "core/module_names.hpp"
@@ -99,7 +104,46 @@ std::string lower(std::string s) {
 
 bool is_http_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
 
+int hex_value(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  return std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10;
+}
+
+// Keys written into this repository (test fixtures, examples): anyone can read them.
+constexpr std::array<std::string_view, 2> kPublishedKeys = {
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+    "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+};
+
 }  // namespace
+
+std::size_t default_max_connections(std::size_t db_pool_size) {
+  rlimit limit{};
+  std::size_t descriptors = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) descriptors = limit.rlim_cur;
+  else if (limit.rlim_cur == RLIM_INFINITY) descriptors = 1 << 20;
+  const std::size_t reserved = db_pool_size + 64;  // database, listeners, logs, files
+  const std::size_t available = descriptors > reserved ? descriptors - reserved : 0;
+  return std::clamp<std::size_t>(available, 16, 10000);
+}
+
+std::size_t default_max_in_flight(std::size_t db_pool_size) { return std::max<std::size_t>(32, 4 * db_pool_size); }
+
+bool is_published_or_trivial_key(const std::string& hex_key) {
+  if (hex_key.size() != 64) return false;
+  const std::string key = lower(hex_key);
+  for (auto published : kPublishedKeys) {
+    if (key == published) return true;
+  }
+  // One byte repeated, or bytes in arithmetic progression (00 01 02..., 10 20 30...).
+  std::array<int, 32> bytes{};
+  for (std::size_t i = 0; i < 32; ++i) bytes[i] = hex_value(key[2 * i]) * 16 + hex_value(key[2 * i + 1]);
+  const int step = (bytes[1] - bytes[0] + 256) % 256;
+  for (std::size_t i = 2; i < 32; ++i) {
+    if ((bytes[i] - bytes[i - 1] + 256) % 256 != step) return false;
+  }
+  return true;
+}
 
 ConfigError::ConfigError(std::vector<std::string> problems)
     : std::runtime_error([&] {
@@ -124,6 +168,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.duration("NELO_HTTP_READ_TIMEOUT_MS", c.http_read_timeout, 100, 600000);
   r.duration("NELO_HTTP_IDLE_TIMEOUT_MS", c.http_idle_timeout, 100, 3600000);
   r.duration("NELO_SHUTDOWN_GRACE_MS", c.shutdown_grace, 0, 600000);
+  r.choice("NELO_ENV", c.env, {"production", "development"});
   r.string("NELO_TRUSTED_PROXIES", c.trusted_proxies);
   try {
     (void)http::TrustedProxies::parse(c.trusted_proxies);
@@ -142,6 +187,21 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.integer("NELO_DB_PIPELINE_DEPTH", c.db_pipeline_depth, 0, 256);
   r.duration("NELO_DB_POOL_IDLE_SECONDS", c.db_idle_timeout, 0, 86400);
   r.boolean("NELO_MIGRATE_ON_START", c.migrate_on_start);
+
+  r.integer("NELO_HTTP_MAX_CONNECTIONS", c.http_max_connections, 1, 1000000);
+  r.integer("NELO_HTTP_MAX_IN_FLIGHT", c.http_max_in_flight, 1, 1000000);
+  if (c.http_max_connections == 0) c.http_max_connections = default_max_connections(c.db_pool_size);
+  if (c.http_max_in_flight == 0) c.http_max_in_flight = default_max_in_flight(c.db_pool_size);
+  r.string("NELO_ADMIN_ADDRESS", c.admin_address);
+  r.integer("NELO_ADMIN_PORT", c.admin_port, 0, 65535);
+  {
+    boost::system::error_code ec;
+    (void)boost::asio::ip::make_address(c.admin_address, ec);
+    if (ec) r.problem("NELO_ADMIN_ADDRESS", "must be an IP address (got \"" + c.admin_address + "\")");
+  }
+  if (c.admin_port != 0 && c.admin_port == c.http_port && c.admin_address == c.http_address) {
+    r.problem("NELO_ADMIN_PORT", "must differ from NELO_HTTP_PORT: /metrics is never served on the public listener");
+  }
 
   r.choice("NELO_EVENT_BUS", c.event_bus, {"inprocess", "rabbitmq"});
   r.string("RABBITMQ_URL", c.rabbitmq_url);
@@ -200,7 +260,13 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
     bool hex = c.jwt_key_encryption_key.size() == 64 &&
                std::all_of(c.jwt_key_encryption_key.begin(), c.jwt_key_encryption_key.end(),
                            [](unsigned char ch) { return std::isxdigit(ch); });
-    if (!hex) r.problem("NELO_JWT_KEY_ENCRYPTION_KEY", "must be 64 hexadecimal characters (32 bytes)");
+    if (!hex) {
+      r.problem("NELO_JWT_KEY_ENCRYPTION_KEY", "must be 64 hexadecimal characters (32 bytes)");
+    } else if (!c.development() && is_published_or_trivial_key(c.jwt_key_encryption_key)) {
+      r.problem("NELO_JWT_KEY_ENCRYPTION_KEY",
+                "is a published or trivial key (a test or example key of this repository): generate one with "
+                "`openssl rand -hex 32`, or set NELO_ENV=development to run with it anyway");
+    }
   }
 
   r.choice("NELO_LOG_LEVEL", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});

@@ -14,6 +14,9 @@
 namespace nelo {
 
 struct Config {
+  // Deployment
+  std::string env = "production";                      // NELO_ENV: production | development
+
   // HTTP
   std::string http_address = "0.0.0.0";                // NELO_HTTP_ADDRESS
   std::uint16_t http_port = 8000;                      // NELO_HTTP_PORT (0: any free port)
@@ -22,7 +25,11 @@ struct Config {
   std::chrono::milliseconds http_read_timeout{15000};  // NELO_HTTP_READ_TIMEOUT_MS
   std::chrono::milliseconds http_idle_timeout{60000};  // NELO_HTTP_IDLE_TIMEOUT_MS
   std::chrono::milliseconds shutdown_grace{10000};     // NELO_SHUTDOWN_GRACE_MS
-  std::string trusted_proxies;                         // NELO_TRUSTED_PROXIES (addresses, CIDR blocks)
+  std::string trusted_proxies;                         // NELO_TRUSTED_PROXIES (addresses, blocks of <= 256)
+  std::size_t http_max_connections = 0;                // NELO_HTTP_MAX_CONNECTIONS (unset: from RLIMIT_NOFILE)
+  std::size_t http_max_in_flight = 0;                  // NELO_HTTP_MAX_IN_FLIGHT (unset: from the DB pool)
+  std::string admin_address = "127.0.0.1";             // NELO_ADMIN_ADDRESS (/metrics; never public)
+  std::uint16_t admin_port = 9464;                     // NELO_ADMIN_PORT (0: any free port)
 
   // Database
   std::string database_url;                            // DATABASE_URL (required to serve/migrate)
@@ -59,6 +66,7 @@ struct Config {
   std::string docs_dir;                                // NELO_DOCS_DIR (swagger-ui-dist files)
 
   bool module_enabled(const std::string& name) const;
+  bool development() const noexcept { return env == "development"; }
 };
 
 class ConfigError : public std::runtime_error {
@@ -70,7 +78,21 @@ class ConfigError : public std::runtime_error {
   std::vector<std::string> problems_;
 };
 
-// Reads and validates the environment. `env` overrides getenv (tests).
+// Reads and validates the environment. `env` overrides getenv (tests). Limits left unset
+// (NELO_HTTP_MAX_CONNECTIONS, NELO_HTTP_MAX_IN_FLIGHT) come out derived from the machine and the
+// database pool: see default_max_connections() and default_max_in_flight().
 Config config_from_environment(const std::map<std::string, std::string>* env = nullptr);
+
+// Open connections the process can hold: the descriptor limit (RLIMIT_NOFILE) less what the
+// database pool and the process itself need, at most 10000 and at least 16.
+std::size_t default_max_connections(std::size_t db_pool_size);
+// Requests handled at once: 4 per database connection (past that, handlers would mostly queue
+// for the pool, and their latency grow with no gain in throughput), at least 32.
+std::size_t default_max_in_flight(std::size_t db_pool_size);
+
+// True when `hex_key` is a key-encryption key published in this repository (test fixtures,
+// examples) or one no random generator produces (one byte repeated, bytes counting up): such a
+// key protects nothing, and the server refuses it unless NELO_ENV=development.
+bool is_published_or_trivial_key(const std::string& hex_key);
 
 }  // namespace nelo

@@ -21,7 +21,6 @@ namespace json = boost::json;
 inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"GET", "/health/live"},   // liveness probe
     {"GET", "/health/ready"},  // readiness probe (load balancers, orchestrators)
-    {"GET", "/metrics"},       // Prometheus scrape; restrict at the gateway (deploy/nginx/nelo.conf)
     {"GET", "/openapi.json"},  // the API description
     {"GET", "/docs"},          // the documentation UI
     {"GET", "/docs/{file}"},   // its static assets

@@ -113,17 +113,29 @@ TEST_F(PlatformE2E, RequestIdIsEchoedOrGenerated) {
   EXPECT_NE(generated, "bad id with spaces");
 }
 
-TEST_F(PlatformE2E, MetricsExposeRequestsPoolAndOutbox) {
+TEST_F(PlatformE2E, MetricsExposeRequestsPoolAndOutbox_OnTheAdminListenerOnly) {
   auto c = client();
   c.get("/health/live");
-  auto r = c.get("/metrics");
+  HttpClient admin("127.0.0.1", server_->admin_port());
+  auto r = admin.get("/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.header("content-type").value_or("").find("text/plain"), std::string::npos);
   for (const char* name : {"nelo_http_requests_total{", "nelo_http_request_duration_seconds_bucket{",
-                           "nelo_db_pool_connections", "nelo_outbox_pending{", "nelo_outbox_lag_seconds{"}) {
+                           "nelo_db_pool_connections", "nelo_outbox_pending{", "nelo_outbox_lag_seconds{",
+                           "nelo_http_connections_refused_total{", "nelo_http_requests_refused_total"}) {
     EXPECT_NE(r.body.find(name), std::string::npos) << name;
   }
   EXPECT_NE(r.body.find("route=\"/health/live\""), std::string::npos);
+}
+
+// Before: /metrics was a public route of the public port (fenced only by the nginx example).
+TEST_F(PlatformE2E, PublicPortDoesNotServeMetrics) {
+  auto r = client().get("/metrics");
+  expect_problem_with_request_id(r, 404);
+  auto spec = client().get("/openapi.json");
+  EXPECT_FALSE(spec.json().at("paths").as_object().contains("/metrics"));
+  HttpClient admin("127.0.0.1", server_->admin_port());
+  expect_problem(admin.get("/api/v1/users/me"), 404);  // and the admin port serves nothing else
 }
 
 TEST_F(PlatformE2E, OpenApiDocumentAndDocsUi) {
@@ -209,6 +221,61 @@ TEST(PlatformLifecycleE2E, BadConfigurationExitsWithOneLinePerProblem) {
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("NELO_HTTP_PORT must be an integer"), std::string::npos) << out;
   EXPECT_NE(out.find("NELO_DB_POOL_SIZE must be between"), std::string::npos) << out;
+}
+
+// ---- hostile input, answered by the shared reader (issue 15) ----------------------------------
+
+// Before: 500 (the decoded byte 0xFF reached PostgreSQL, which refused it as text).
+TEST_F(PlatformE2E, InvalidUtf8InAQueryIs400NotA500) {
+  auto c = client();
+  auto r = c.get("/api/v1/catalog/merchants?lat=48.85&lng=2.35&q=%FF");
+  expect_problem_with_request_id(r, 400);
+  expect_problem_with_request_id(c.get("/api/v1/catalog/merchants/%FF"), 400);
+  EXPECT_EQ(c.get("/api/v1/catalog/merchants?lat=48.85&lng=2.35&q=caf%C3%A9").status, 200);
+}
+
+// Before: 500 (PostgreSQL text cannot hold U+0000).
+TEST_F(PlatformE2E, NulInAJsonStringIs422NamingTheField) {
+  auto c = client();
+  const std::string login = R"({"email":"nobody@example.com","password":"pass\u0000word"})";
+  auto r = c.request("POST", "/api/v1/auth/login", login, {{"Content-Type", "application/json"}});
+  expect_problem_with_request_id(r, 422);
+  EXPECT_EQ(error_fields(r), std::vector<std::string>{"password"}) << r.body;
+  const std::string register_body = R"({"email":"a\u0000@example.com","password":"a long password","name":"N"})";
+  auto reg = c.request("POST", "/api/v1/auth/register", register_body, {{"Content-Type", "application/json"}});
+  expect_problem_with_request_id(reg, 422);
+  EXPECT_EQ(error_fields(reg), std::vector<std::string>{"email"}) << reg.body;
+}
+
+// Before: a client without a token could make the server read a 1 MiB body before its 401.
+TEST_F(PlatformE2E, ProtectedRouteAnswers401BeforeTheBody) {
+  RawConnection raw("127.0.0.1", server_->port(), 5s);
+  ASSERT_TRUE(raw.send("POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 60000\r\n\r\n{"));
+  auto r = raw.read_response(5s);
+  ASSERT_TRUE(r.has_value()) << raw.pending();
+  EXPECT_EQ(r->status, 401);
+  EXPECT_TRUE(raw.wait_closed(5s));
+}
+
+// ---- safe defaults (issue 15) ------------------------------------------------------------------
+
+// Before: the server accepted the test fixtures' key-encryption key, published in this repository,
+// whatever mode it ran in.
+TEST(PlatformSafeDefaults, PublishedKeyEncryptionKeyIsRefusedOutsideDevelopmentMode) {
+  TestDatabase db;
+  NeloProcess server({"serve"}, {{"DATABASE_URL", db.conninfo()},
+                                 {"NELO_JWT_KEY_ENCRYPTION_KEY", kTestKeyEncryptionKey},
+                                 {"NELO_ENV", "production"}});
+  server.launch();
+  EXPECT_NE(server.wait(30s), 0);
+  EXPECT_NE(server.output().find("NELO_JWT_KEY_ENCRYPTION_KEY is a published or trivial key"), std::string::npos)
+      << server.output();
+
+  NeloProcess dev({"serve"}, {{"DATABASE_URL", db.conninfo()},
+                              {"NELO_JWT_KEY_ENCRYPTION_KEY", kTestKeyEncryptionKey},
+                              {"NELO_ENV", "development"}});
+  EXPECT_NO_THROW(dev.start());
 }
 
 }  // namespace

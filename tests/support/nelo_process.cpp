@@ -39,6 +39,8 @@ bool http_live(unsigned short port) {
 
 }  // namespace
 
+const char* const kTestKeyEncryptionKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 unsigned short free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -90,10 +92,18 @@ void NeloProcess::launch() {
     } catch (const std::exception&) {
       port_ = 0;  // a deliberately bad value: the process is expected to refuse it
     }
+    if (env_.find("NELO_ADMIN_PORT") == env_.end()) env_["NELO_ADMIN_PORT"] = std::to_string(free_port());
+    try {
+      admin_port_ = static_cast<unsigned short>(std::stoi(env_["NELO_ADMIN_PORT"]));
+    } catch (const std::exception&) {
+      admin_port_ = 0;
+    }
   }
   env_.emplace("NELO_LOG_FORMAT", "json");
   // A fixed test key for the JWT private keys at rest (production gets one from a secret store).
-  env_.emplace("NELO_JWT_KEY_ENCRYPTION_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  // It is published here, so the server accepts it only in development mode.
+  auto kek = env_.emplace("NELO_JWT_KEY_ENCRYPTION_KEY", kTestKeyEncryptionKey);
+  if (kek.second) env_.emplace("NELO_ENV", "development");
 
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

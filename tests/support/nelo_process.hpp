@@ -10,6 +10,10 @@
 
 namespace nelo::test {
 
+// The key-encryption key NeloProcess gives `nelo` unless the test sets one: published in this
+// repository, so NeloProcess also sets NELO_ENV=development (the server refuses it otherwise).
+extern const char* const kTestKeyEncryptionKey;
+
 // A TCP port that nothing listens on right now.
 unsigned short free_port();
 
@@ -27,6 +31,8 @@ class NeloProcess {
   // Starts without waiting for anything.
   void launch();
   unsigned short port() const { return port_; }
+  // The admin listener (/metrics): NELO_ADMIN_PORT, a free port unless the test sets one.
+  unsigned short admin_port() const { return admin_port_; }
 
   // SIGTERM, then waits for the exit code (SIGKILL after the timeout; returns -1 then).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
@@ -43,6 +49,7 @@ class NeloProcess {
   std::vector<std::string> args_;
   std::map<std::string, std::string> env_;
   unsigned short port_ = 0;
+  unsigned short admin_port_ = 0;
   pid_t pid_ = -1;
   int exit_code_ = -1;
   std::string log_path_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 namespace nelo {
 namespace {
@@ -85,13 +86,15 @@ TEST(Config, RejectsOutOfRangeNumbersAndTrailingGarbage) {
 }
 
 TEST(Config, TrustedProxiesAndPipelineDepth) {
-  Env ok{{"NELO_TRUSTED_PROXIES", "10.0.0.0/8, ::1"}, {"NELO_DB_PIPELINE_DEPTH", "0"}};
+  Env ok{{"NELO_TRUSTED_PROXIES", "10.0.0.0/24, 10.1.2.3, ::1"}, {"NELO_DB_PIPELINE_DEPTH", "0"}};
   auto c = config_from_environment(&ok);
-  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/8, ::1");
+  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/24, 10.1.2.3, ::1");
   EXPECT_EQ(c.db_pipeline_depth, 0u);
   Env none;
   EXPECT_EQ(config_from_environment(&none).db_pipeline_depth, 16u);
-  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"}}), "NELO_TRUSTED_PROXIES"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/24, proxy.internal"}}), "NELO_TRUSTED_PROXIES"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/8"}}), "NELO_TRUSTED_PROXIES"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "172.16.0.0/12, 192.168.0.0/16"}}), "NELO_TRUSTED_PROXIES"));
   EXPECT_TRUE(mentions(problems_of({{"NELO_TRUSTED_PROXIES", "10.0.0.0/33"}}), "NELO_TRUSTED_PROXIES"));
   EXPECT_TRUE(mentions(problems_of({{"NELO_DB_PIPELINE_DEPTH", "257"}}), "NELO_DB_PIPELINE_DEPTH"));
 }
@@ -119,6 +122,63 @@ TEST(Config, MessageListsEachProblemOnItsOwnLine) {
     EXPECT_NE(what.find("\n  - NELO_HTTP_PORT"), std::string::npos);
     EXPECT_NE(what.find("\n  - NELO_LOG_LEVEL"), std::string::npos);
   }
+}
+
+// ---- limits and protections (issue 15) --------------------------------------------------------
+
+TEST(Config, AdmissionLimits_DerivedWhenUnset_ReadWhenSet) {
+  Env none;
+  auto c = config_from_environment(&none);
+  EXPECT_EQ(c.http_max_in_flight, default_max_in_flight(c.db_pool_size));
+  EXPECT_EQ(c.http_max_in_flight, 64u) << "4 per connection of the default pool of 16";
+  EXPECT_EQ(c.http_max_connections, default_max_connections(c.db_pool_size));
+  EXPECT_GE(c.http_max_connections, 16u);
+  EXPECT_LE(c.http_max_connections, 10000u);
+  Env pool{{"NELO_DB_POOL_SIZE", "2"}};
+  EXPECT_EQ(config_from_environment(&pool).http_max_in_flight, 32u) << "never fewer than 32";
+  Env set{{"NELO_HTTP_MAX_CONNECTIONS", "500"}, {"NELO_HTTP_MAX_IN_FLIGHT", "40"}};
+  auto s = config_from_environment(&set);
+  EXPECT_EQ(s.http_max_connections, 500u);
+  EXPECT_EQ(s.http_max_in_flight, 40u);
+  EXPECT_TRUE(mentions(problems_of({{"NELO_HTTP_MAX_CONNECTIONS", "0"}}), "NELO_HTTP_MAX_CONNECTIONS"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_HTTP_MAX_IN_FLIGHT", "lots"}}), "NELO_HTTP_MAX_IN_FLIGHT"));
+}
+
+TEST(Config, AdminListener_LoopbackByDefault_NeverThePublicPort) {
+  Env none;
+  auto c = config_from_environment(&none);
+  EXPECT_EQ(c.admin_address, "127.0.0.1");
+  EXPECT_EQ(c.admin_port, 9464);
+  Env set{{"NELO_ADMIN_ADDRESS", "10.0.0.5"}, {"NELO_ADMIN_PORT", "9100"}};
+  EXPECT_EQ(config_from_environment(&set).admin_port, 9100);
+  EXPECT_TRUE(mentions(problems_of({{"NELO_ADMIN_ADDRESS", "metrics.internal"}}), "NELO_ADMIN_ADDRESS"));
+  EXPECT_TRUE(mentions(problems_of({{"NELO_ADMIN_PORT", "8000"}, {"NELO_HTTP_ADDRESS", "127.0.0.1"},
+                                    {"NELO_ADMIN_ADDRESS", "127.0.0.1"}}),
+                       "NELO_ADMIN_PORT"));
+}
+
+// The test fixtures' key is public: a server that accepted it would seal its signing keys with a
+// key anyone can read in this repository.
+TEST(Config, PublishedOrTrivialKeyEncryptionKey_RefusedOutsideDevelopmentMode) {
+  const std::string fixture = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  for (const std::string& key : {fixture, std::string("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"),
+                                 std::string("ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+                                 std::string(64, 'a'), std::string(64, '0'), std::string(64, 'f')}) {
+    EXPECT_TRUE(is_published_or_trivial_key(key)) << key;
+    EXPECT_TRUE(mentions(problems_of({{"NELO_JWT_KEY_ENCRYPTION_KEY", key}}), "NELO_JWT_KEY_ENCRYPTION_KEY")) << key;
+    Env dev{{"NELO_JWT_KEY_ENCRYPTION_KEY", key}, {"NELO_ENV", "development"}};
+    EXPECT_EQ(config_from_environment(&dev).jwt_key_encryption_key, key);
+  }
+  // Computed, not written down: a literal here would be one more key published in the repository.
+  std::mt19937 generator(15);
+  std::string random;
+  for (int i = 0; i < 64; ++i) random += "0123456789abcdef"[generator() % 16];
+  EXPECT_FALSE(is_published_or_trivial_key(random));
+  Env prod{{"NELO_JWT_KEY_ENCRYPTION_KEY", random}};
+  EXPECT_EQ(config_from_environment(&prod).jwt_key_encryption_key, random);
+  EXPECT_TRUE(mentions(problems_of({{"NELO_ENV", "staging"}}), "NELO_ENV"));
+  Env none;
+  EXPECT_FALSE(config_from_environment(&none).development()) << "production unless said otherwise";
 }
 
 }  // namespace
