@@ -105,16 +105,25 @@ bench_start_hello() {
 }
 
 # bench_start_nelo [VAR=VALUE...]: `nelo serve` on the benchmark database, logs at warn (not
-# measuring a terminal), a throwaway key-encryption key unless one is given; sets NELO_PORT.
+# measuring a terminal), a throwaway key-encryption key unless one is given; sets NELO_PORT and
+# NELO_ADMIN_PORT (the admin listener: /metrics).
 bench_start_nelo() {
   NELO_PORT="$(nelo_free_port)"
+  NELO_ADMIN_PORT="$(nelo_free_port)"
   bench_spawn nelo env DATABASE_URL="$BENCH_DATABASE_URL" NELO_HTTP_PORT="$NELO_PORT" \
+    NELO_ADMIN_PORT="$NELO_ADMIN_PORT" \
     NELO_LOG_LEVEL="${BENCH_NELO_LOG_LEVEL:-warn}" NELO_LOG_FORMAT=json \
     NELO_JWT_KEY_ENCRYPTION_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" "$@" "$BENCH_NELO_BIN" serve
   bench_wait_http "http://127.0.0.1:$NELO_PORT/health/live" "$BENCH_LAST_PID" 60 ||
     { tail -n 30 "$BENCH_TMP/nelo.log" >&2; nelo_die "nelo did not start"; }
   BENCH_NELO_PID="$BENCH_LAST_PID"  # env exec'd nelo: the same process
   nelo_say "nelo on port $NELO_PORT"
+}
+
+# bench_metric NAME: the sum of a metric's samples (all label sets) on nelo's admin /metrics.
+bench_metric() {
+  curl -fsS "http://127.0.0.1:$NELO_ADMIN_PORT/metrics" 2>/dev/null |
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 } END { if (found) printf "%.0f", sum; else print "-" }'
 }
 
 # bench_latency_ms "2.47ms" -> 2.470 (wrk prints us, ms or s).
