@@ -36,7 +36,7 @@ void add_standard_responses(json::object& responses, const Route& route) {
     if (!responses.contains(key)) responses[key] = problem_document(description);
   };
   if (!route.doc.request_body.is_null()) {
-    add(400, "Malformed request (invalid JSON, duplicate keys, too deep)");
+    add(400, "Malformed request (invalid JSON, duplicate keys, too deep; a query or path that is not UTF-8)");
     add(413, "Request body too large");
     add(415, "Body is not application/json");
     add(422, "Validation failed; `errors` lists each field");
@@ -45,7 +45,11 @@ void add_standard_responses(json::object& responses, const Route& route) {
     add(401, "Missing, invalid or expired access token");
     if (route.policy.kind() == Policy::Kind::Roles) add(403, "The caller's role may not do this");
   }
+  // The request reader refuses, for every route, a query or path that is not UTF-8 once decoded.
+  add(400, "Malformed request (a query or path that is not UTF-8 once percent-decoded)");
   add(500, "Unexpected error (details are in the server log under the request id)");
+  // Admission control (NELO_HTTP_MAX_IN_FLIGHT, NELO_HTTP_MAX_CONNECTIONS), or a dependency down.
+  add(503, "Too busy, or a dependency is unavailable; retry after the Retry-After seconds");
 }
 
 json::object operation(const Route& route) {
