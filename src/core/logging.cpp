@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace nelo::logging {
 

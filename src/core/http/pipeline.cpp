@@ -9,7 +9,7 @@
 #include "core/http/ascii.hpp"
 #include "core/http/problem.hpp"
 #include "core/security/token_verifier.hpp"
-#include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace nelo::http {
 
