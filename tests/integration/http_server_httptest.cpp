@@ -713,6 +713,7 @@ TEST_F(HttpServerTest, InvalidUtf8InTheDecodedQueryOrPathIs400) {
     EXPECT_EQ(r.status, 400) << target << " " << r.body;
     EXPECT_EQ(problem(r).at("type"), "/problems/bad-request") << target;
   }
+  EXPECT_EQ(c.get("/items/%FF").json().at("instance"), "/items/%FF") << "the problem stays UTF-8 JSON";
   EXPECT_EQ(c.get("/query?q=%C3%A9t%C3%A9").json().at("q"), "\xC3\xA9t\xC3\xA9");
   EXPECT_EQ(c.get("/items/%F0%9F%8D%95").json().at("id"), "\xF0\x9F\x8D\x95");
 }
@@ -756,6 +757,7 @@ TEST_F(HttpServerTest, ConnectionsPastTheLimitAreAnswered503AndClosed) {
 // Before: every request went to its handler, however many were already being handled.
 TEST_F(HttpServerTest, RequestsPastTheInFlightLimitAreAnswered503AtOnce) {
   options_.max_in_flight = 1;
+  options_.idle_timeout = 10s;  // the refused client waits for the slow one, then reuses its connection
   slow_duration_ = 1500ms;
   start();
   auto slow = std::async(std::launch::async, [this] { return client().get("/slow").status; });

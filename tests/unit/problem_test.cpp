@@ -164,5 +164,14 @@ TEST(Problem, FramingErrorsCanBeMappedWithoutARequest) {
   EXPECT_EQ(body.at("title"), "Request header fields too large");
 }
 
+// The instance is the decoded path, any bytes a client chose: the document must stay UTF-8 JSON.
+TEST(Problem, AnInstanceThatIsNotUtf8IsWrittenPercentEncoded) {
+  auto r = problem_response(BadRequest("not text"), "/items/\xFF\xC3\xA9", "rid");
+  auto body = json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("instance"), "/items/%FF%C3%A9");
+  auto fine = problem_response(BadRequest("text"), "/items/\xC3\xA9", "rid");
+  EXPECT_EQ(json::parse(fine.body).at("instance"), "/items/\xC3\xA9");
+}
+
 }  // namespace
 }  // namespace nelo::http

@@ -9,6 +9,7 @@
 
 #include "core/http/protocol_errors.hpp"
 #include "core/json_text.hpp"
+#include "core/utf8.hpp"
 
 namespace nelo::http {
 
@@ -17,6 +18,25 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kProblemType = "application/problem+json";
+
+// The instance is the decoded path, which a client can make any bytes (/items/%FF): JSON text
+// must be UTF-8, so bytes that are not are written back percent-encoded.
+std::string text_instance(std::string_view instance) {
+  if (is_valid_utf8(instance)) return std::string(instance);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(instance.size() * 3);
+  for (unsigned char c : instance) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
 
 Response render(int status, std::string_view type, std::string_view title, std::string_view detail,
                 std::string_view instance, std::string_view request_id, const std::vector<FieldError>* errors) {
@@ -28,7 +48,7 @@ Response render(int status, std::string_view type, std::string_view title, std::
   body.emplace("title", title);
   body.emplace("status", status);
   body.emplace("detail", detail);
-  body.emplace("instance", instance);
+  body.emplace("instance", text_instance(instance));
   body.emplace("request_id", request_id);
   if (errors) {
     json::array list;
