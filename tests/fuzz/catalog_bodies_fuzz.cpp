@@ -5,6 +5,7 @@
 #include "body_input.hpp"
 #include "fuzz_support.hpp"
 #include "modules/catalog/api/v1/merchant_schemas.hpp"
+#include "modules/catalog/api/v1/paging.hpp"
 #include "modules/catalog/api/v1/product_schemas.hpp"
 
 using namespace nelo::catalog;
@@ -22,6 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   only_typed_errors("parse_merchant_search", [&] {
     (void)parse_merchant_search({query(b, "lat"), query(b, "lng"), query(b, "radius_m"), query(b, "q"),
                                  query(b, "open_now"), query(b, "limit"), query(b, "cursor")});
+  });
+  only_typed_errors("parse_limit", [&] {
+    nelo::Validator validator;
+    const std::size_t limit = parse_limit(query(b, "limit"), validator);
+    nelo::fuzz::check(limit >= 1 && limit <= kMaxPageSize, "parse_limit returned a size out of [1, kMaxPageSize]");
   });
   const std::string owner = "0190a8f0-0000-7000-8000-000000000001";
   only_typed_errors("parse_owned_page_request",
