@@ -40,7 +40,8 @@ TEST(RequestReader, ParsesAnAbsoluteFormTarget) {
 
 TEST(RequestReader, RefusesATargetThatIsNotAUri) {
   std::string_view encoded_path;
-  for (const char* bad : {"/a b", "/%ZZ", "a:\x81", "htTp:\x81", "/caf\xC3\xA9", "/x\x7f", "/x\ty"}) {
+  for (const char* bad : {"/a b", "/%ZZ", "a:\x81", "htTp:\x81", "/caf\xC3\xA9", "/x\x7f", "/x\ty", "t:?", "a:b",
+                          "http:/x", "http:x?q=1", "*", ""}) {
     Request r = with_target(bad);
     EXPECT_FALSE(parse_target(r, encoded_path)) << bad;
   }

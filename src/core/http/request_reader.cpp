@@ -39,6 +39,11 @@ bool parse_target(Request& request, std::string_view& encoded_path) {
   if (origin) {
     url = *origin;
   } else {
+    // The absolute form names an http(s) URI, which always has an authority ("scheme://host").
+    // One without ("a:b", "t:?") is refused before Boost.URL 1.81 reads it as a rootless path,
+    // whose segments it miscounts (boostorg/url issue 665; found by http_request_fuzz.cpp).
+    const auto colon = request.target.find(':');
+    if (colon == std::string::npos || request.target.compare(colon, 3, "://") != 0) return false;
     auto absolute = boost::urls::parse_absolute_uri(request.target);
     if (!absolute) return false;
     url = *absolute;
