@@ -47,6 +47,15 @@ TEST(ParseJsonStrict, RejectsMalformedInput) {
   }
 }
 
+TEST(ParseJsonStrict, RejectsNumbersBeyondTheRangeOfADouble) {
+  // Boost read them as infinities, written back as null (found by tests/fuzz/json_fuzz.cpp).
+  for (const char* bad : {"1e400", "-2e1008", "[0,1.5e309]", "{\"lat\":1E99999}"}) {
+    EXPECT_NE(bad_request_detail(bad).find("not valid JSON"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(parse_json_strict("1.7976931348623157e308").as_double(), 1.7976931348623157e308);
+  EXPECT_EQ(parse_json_strict("1e-400").as_double(), 0.0);  // underflow is a zero, still a number
+}
+
 TEST(ParseJsonStrict, RejectsTrailingData) {
   EXPECT_NE(bad_request_detail("{} {}").find("after the JSON document"), std::string::npos);
   EXPECT_THROW(parse_json_strict("1 x"), BadRequest);

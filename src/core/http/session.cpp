@@ -14,7 +14,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -30,6 +29,7 @@
 #include "core/http/pipeline.hpp"
 #include "core/http/problem.hpp"
 #include "core/http/request_id.hpp"
+#include "core/http/request_reader.hpp"
 #include "core/http/wire.hpp"
 #include "core/logging.hpp"
 
@@ -39,7 +39,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using Clock = std::chrono::steady_clock;
-using Parser = bhttp::request_parser<bhttp::string_body>;
+using Parser = RequestParser;
 
 namespace {
 
@@ -52,43 +52,6 @@ constexpr std::chrono::milliseconds kLinger{1000};
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Fills path, encoded path and query parameters from the request target (origin form, or
-// absolute form as RFC 9112 asks servers to accept). False when the target is not a URI.
-bool parse_target(Request& request, std::string_view& encoded_path) {
-  auto origin = boost::urls::parse_origin_form(request.target);
-  boost::urls::url_view url;
-  if (origin) {
-    url = *origin;
-  } else {
-    auto absolute = boost::urls::parse_absolute_uri(request.target);
-    if (!absolute) return false;
-    url = *absolute;
-  }
-  encoded_path = url.encoded_path();
-  if (encoded_path.empty()) encoded_path = "/";
-  request.path = url.path();
-  if (request.path.empty()) request.path = "/";
-  if (url.has_query()) {
-    for (auto param : url.params()) request.query_params.emplace_back(param.key, param.value);
-  }
-  return true;
-}
-
-// Every X-Forwarded-For header of the request, joined with commas in the order received.
-std::optional<std::string> forwarded_for(const Request& request) {
-  std::optional<std::string> joined;
-  for (const auto& [name, value] : request.headers) {
-    if (name != "x-forwarded-for") continue;
-    if (joined) {
-      *joined += ',';
-      *joined += value;
-    } else {
-      joined = value;
-    }
-  }
-  return joined;
 }
 
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
@@ -279,10 +242,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   enum class Part { Header, Body };
 
-  void limit_header(Parser& parser) const {
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options_.header_limit, UINT32_MAX)));
-    parser.body_limit(boost::none);  // checked against the route's limit once the route is known
-  }
+  void limit_header(Parser& parser) const { detail::limit_header(parser, options_.header_limit); }
 
   // Parses what the buffer already holds. Beast's reads start the same way, but never complete
   // without reading: they post their completion, a trip through the scheduler that the common
@@ -381,16 +341,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // The Request a handler sees, from the request line and headers (names in lower case).
   Request request_from(const Parser::value_type& message) const {
-    Request request;
-    request.method = message.method_string();
-    request.target = message.target();
-    request.json_max_depth = options_.json_max_depth;
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      ascii_lower_in_place(name);
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    return request;
+    return detail::request_from(message, options_.json_max_depth);
   }
 
   // Who asks (the peer, or the client behind trusted proxies) and the request's id: the client's
