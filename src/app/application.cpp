@@ -290,10 +290,12 @@ int Application::print_routes(bool as_json) {
     return 0;
   }
   std::size_t path_width = 4;
+  std::size_t policy_width = 6;
   for (const auto& r : routes) path_width = std::max(path_width, r.path.size());
+  for (const auto& r : routes) policy_width = std::max(policy_width, r.policy.describe().size());
   for (const auto& r : routes) {
     std::cout << std::left << std::setw(7) << r.method << std::setw(static_cast<int>(path_width + 2)) << r.path
-              << std::setw(15) << r.module << std::setw(30) << r.policy.describe() << r.access.describe() << '\n';
+              << std::setw(15) << r.module << std::setw(static_cast<int>(policy_width + 2)) << r.policy.describe() << r.access.describe() << '\n';
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // The authorization matrix, generated from the route table: every operation the real server
 // documents in /openapi.json x every role (anonymous, customer, merchant, driver, admin) x the
-// caller's own object / another user's object. Each cell's expected answer comes from the route's
+// caller's own object / another user's object (and, where a path names two objects, another
+// user's object under the caller's own parent: /merchants/{mine}/products/{theirs}). Each cell's expected answer comes from the route's
 // own declaration (policy: security and x-roles; access: x-access, from http::Access), so a new
 // route is checked the day it is added, and a route that declares nothing, or names an object
 // kind this file has no fixture for, fails the test.
@@ -9,7 +10,10 @@
 // a role outside the policy -> 403; an admitted role on its own object (or a none/self route) ->
 // allowed: anything but 401, 403, 404 and 5xx (a 400/409/422 on a body built from the schema
 // counts as allowed: it got past authorization); on another user's object -> the declared 404 or
-// 403, or allowed when the route declares others' objects visible or lets admins reach all.
+// 403, or allowed when the route declares others' objects visible or lets admins reach all. And
+// no 2xx answer to a non-admin caller contains the id of another user's hidden object (orders,
+// addresses, accounts: kinds no route declares visible), which catches lists not scoped to
+// their caller.
 // Requests that may change state (not GET) from an admitted caller act on fresh objects, so no
 // cell depends on another; sessions a self route may end (logout) are renewed after it.
 
@@ -22,6 +26,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -229,6 +234,25 @@ TEST_F(AuthorizationMatrixE2E, EveryRouteRoleAndTargetAnswersAsDeclared) {
   set_up_fixtures();
   auto object_kinds = kinds();
 
+  // Ids of the others' objects that no route shows to other users (kinds declared 404/403 and
+  // never visible): an allowed answer to a non-admin caller must not contain any (a list that
+  // is not scoped to its caller, a detail that embeds another user's object).
+  std::map<std::string, std::string> foreign;  // id -> what it is
+  {
+    std::set<std::string> hidden, visible;
+    for (const auto& route : routes) {
+      if (route.scope != "object") continue;
+      (route.others.is_string() ? visible : hidden).insert(route.object);
+    }
+    for (const auto& kind_name : hidden) {
+      auto it = object_kinds.find(kind_name);
+      if (visible.contains(kind_name) || it == object_kinds.end()) continue;
+      for (const auto& role : it->second.owners) {
+        for (const auto& [_, id] : it->second.object({role, 1}, false)) foreign[id] = kind_name + " of " + role + " #1";
+      }
+    }
+  }
+
   std::vector<std::string> failures;
   std::map<std::string, int> answered;  // "allowed", "401", ...
   int checked = 0, not_applicable = 0;
@@ -259,11 +283,11 @@ TEST_F(AuthorizationMatrixE2E, EveryRouteRoleAndTargetAnswersAsDeclared) {
     for (const auto& role : matrix::kRoles) {
       const bool owns = kind && std::find(kind->owners.begin(), kind->owners.end(), role) != kind->owners.end();
       table << "  " << role << ":";
-      for (Target target : {Target::Own, Target::Others}) {
+      for (Target target : {Target::Own, Target::Others, Target::OthersUnderOwn}) {
         const Expectation want = matrix::expected(route, role, target, owns);
         if (want.kind == Expectation::Kind::NotApplicable) {
-          ++not_applicable;
-          table << (target == Target::Own ? "-" : "/-");
+          if (target != Target::OthersUnderOwn) ++not_applicable;
+          if (target != Target::OthersUnderOwn) table << (target == Target::Own ? "-" : "/-");
           continue;
         }
         const bool anonymous = role == "anonymous";
@@ -273,6 +297,12 @@ TEST_F(AuthorizationMatrixE2E, EveryRouteRoleAndTargetAnswersAsDeclared) {
         if (kind) {
           Slot owner = target == Target::Own ? Slot{role, 0} : Slot{owns ? role : kind->owners.front(), 1};
           params = kind->object(owner, fresh);
+          if (target == Target::OthersUnderOwn) {  // the caller's own parent, another user's leaf
+            const std::string& leaf = route.path_params.back();
+            Params own = kind->object({role, 0}, false);
+            own[leaf] = params.at(leaf);
+            params = own;
+          }
         }
         std::string target_path = fill_path(route.path, params);
         std::string query;
@@ -286,15 +316,21 @@ TEST_F(AuthorizationMatrixE2E, EveryRouteRoleAndTargetAnswersAsDeclared) {
         auto r = send(route.method, target_path + query, caller, body, headers);
         ++checked;
         const bool ok = want.accepts(r.status);
-        std::string cls = r.status == 401 || r.status == 403 || r.status == 404 ? std::to_string(r.status)
-                          : r.status >= 500                                      ? std::to_string(r.status)
-                                                                                 : "ok";
-        answered[cls == "ok" ? "allowed" : cls]++;
-        table << (target == Target::Own ? "" : "/") << cls << (ok ? "" : "!");
+        const bool denied = r.status == 401 || r.status == 403 || r.status == 404 || r.status >= 500;
+        answered[denied ? std::to_string(r.status) : "allowed"]++;
+        table << (target == Target::Own ? "" : target == Target::Others ? "/" : "^") << r.status << (ok ? "" : "!");
         if (!ok) {
           failures.push_back(route.name() + " as " + role + " on " + matrix::name(target) + " object (" + target_path +
                              "): expected " + want.describe() + ", got " + std::to_string(r.status) + " " +
                              r.body.substr(0, 200));
+        }
+        if (ok && r.status < 300 && !anonymous && role != "admin") {
+          for (const auto& [id, what] : foreign) {
+            if (r.body.find(id) == std::string::npos) continue;
+            failures.push_back(route.name() + " as " + role + " on " + matrix::name(target) + " object: the answer " +
+                               "contains the " + what + " (" + id + "), another user's");
+            table << "!";
+          }
         }
         // A self route may end the caller's session (logout, logout-all): start a new one.
         if (route.scope == "self" && fresh) relogin(client_, *caller);
@@ -303,9 +339,11 @@ TEST_F(AuthorizationMatrixE2E, EveryRouteRoleAndTargetAnswersAsDeclared) {
     table << "\n";
   }
 
-  std::cout << "authorization matrix (own/other's; - not applicable, ! unexpected):\n" << table.str();
+  std::cout << "authorization matrix, status per role as own/other's[^other's under own parent] object "
+               "(- not applicable, ! unexpected):\n"
+            << table.str();
   std::cout << "authorization matrix: " << routes.size() << " routes x " << matrix::kRoles.size()
-            << " roles x {own, other's}: " << checked << " cells checked (";
+            << " roles x {own, other's, other's under own parent}: " << checked << " cells checked (";
   for (const auto& [cls, n] : answered) std::cout << cls << " " << n << ", ";
   std::cout << not_applicable << " not applicable), " << failures.size() << " unexpected\n";
   std::string all;
@@ -342,6 +380,18 @@ TEST(AuthorizationMatrix, SelfCheck_OwnedObjectRoute) {
   EXPECT_FALSE(expected(r, "customer", Target::Others, true).accepts(403)) << "403 leaks that it exists";
   EXPECT_TRUE(expected(r, "admin", Target::Others, false).accepts(200));
   EXPECT_EQ(expected(r, "admin", Target::Own, false).kind, Expectation::Kind::NotApplicable);
+  EXPECT_EQ(expected(r, "customer", Target::OthersUnderOwn, true).kind, Expectation::Kind::NotApplicable)
+      << "one object in the path: no parent";
+}
+
+TEST(AuthorizationMatrix, SelfCheck_OthersObjectUnderOwnParentIsNotFound) {
+  auto r = synthetic("/merchants/{id}/products/{product_id}", json::array{}, nullptr,
+                     {{"scope", "object"}, {"object", "product"}, {"others", "visible"}, {"admins", "reach_all"}});
+  EXPECT_TRUE(matrix::expected(r, "merchant", Target::Others, true).accepts(200)) << "anyone's product is visible";
+  EXPECT_TRUE(matrix::expected(r, "merchant", Target::OthersUnderOwn, true).accepts(404));
+  EXPECT_FALSE(matrix::expected(r, "merchant", Target::OthersUnderOwn, true).accepts(200))
+      << "another merchant's product under my merchant's path names nothing";
+  EXPECT_EQ(matrix::expected(r, "merchant", Target::OthersUnderOwn, false).kind, Expectation::Kind::NotApplicable);
 }
 
 TEST(AuthorizationMatrix, SelfCheck_PublicSelfAndUndeclaredRoutes) {

@@ -18,8 +18,13 @@ namespace json = boost::json;
 
 inline const std::vector<std::string> kRoles = {"anonymous", "customer", "merchant", "driver", "admin"};
 
-enum class Target { Own, Others };
-inline const char* name(Target t) { return t == Target::Own ? "own" : "other's"; }
+// OthersUnderOwn: another user's object named under the caller's own parent, for paths that name
+// two objects (/merchants/{mine}/products/{someone else's}): the classic way round an ownership
+// check made on the parent only.
+enum class Target { Own, Others, OthersUnderOwn };
+inline const char* name(Target t) {
+  return t == Target::Own ? "own" : t == Target::Others ? "other's" : "other's (under own parent)";
+}
 
 struct Route {
   std::string method;  // upper case
@@ -156,6 +161,11 @@ inline Expectation status(int s) {
 // The declared answer of one cell. `has_own`: the caller owns an object of the route's kind.
 inline Expectation expected(const Route& r, std::string_view role, Target target, bool has_own) {
   const bool object = r.scope == "object";
+  if (target == Target::OthersUnderOwn) {  // the pair names nothing: 404 (403 where declared), even to admins
+    if (role == "anonymous" || !object || !has_own || r.path_params.size() < 2) return {};
+    if (!r.admits(role)) return status(403);
+    return status(r.others.is_int64() && r.others.as_int64() == 403 ? 403 : 404);
+  }
   if (role == "anonymous") {  // owns nothing: one cell, on someone's object when the route names one
     if (object ? target == Target::Own : target == Target::Others) return {};
     return r.is_public ? allowed(r) : status(401);
