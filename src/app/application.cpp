@@ -186,6 +186,15 @@ int Application::serve() {
     std::cerr << "nelo: DATABASE_URL is required to serve (./scripts/run sets it for a private database)\n";
     return 2;
   }
+  // Every served route says what it acts on (http::Access): refuse to serve one that does not.
+  bool undeclared = false;
+  for (const auto& route : impl.router.routes()) {
+    for (const auto& problem : http::access_problems(route)) {
+      std::cerr << "nelo: route " << route.method << " " << route.path << ": " << problem << "\n";
+      undeclared = true;
+    }
+  }
+  if (undeclared) return 2;
   impl.start_threads();
   if (impl.config.migrate_on_start) {
     auto report = impl.run_migrations();
@@ -297,16 +306,19 @@ int Application::print_routes(bool as_json) {
       out.push_back({{"method", r.method},
                      {"path", r.path},
                      {"module", r.module},
-                     {"policy", {{"kind", kind}, {"roles", std::move(roles)}}}});
+                     {"policy", {{"kind", kind}, {"roles", std::move(roles)}}},
+                     {"access", r.access.to_json()}});
     }
     std::cout << json::serialize(out) << '\n';
     return 0;
   }
   std::size_t path_width = 4;
+  std::size_t policy_width = 6;
   for (const auto& r : routes) path_width = std::max(path_width, r.path.size());
+  for (const auto& r : routes) policy_width = std::max(policy_width, r.policy.describe().size());
   for (const auto& r : routes) {
     std::cout << std::left << std::setw(7) << r.method << std::setw(static_cast<int>(path_width + 2)) << r.path
-              << std::setw(15) << r.module << r.policy.describe() << '\n';
+              << std::setw(15) << r.module << std::setw(static_cast<int>(policy_width + 2)) << r.policy.describe() << r.access.describe() << '\n';
   }
   return 0;
 }

@@ -56,7 +56,7 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
                 r.body = kBody;
                 co_return r;
               },
-              "platform", doc("Liveness: the process is up", 200, status_schema())});
+              "platform", doc("Liveness: the process is up", 200, status_schema()), 0, http::Access::none()});
 
   auto* readiness = deps.readiness;
   json::value ready_schema = {
@@ -76,7 +76,7 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
                                     {"migrations", report.migrations ? "applied" : "pending_or_unknown"}}}};
                 co_return Response::json(body, report.ready() ? 200 : 503);
               },
-              "platform", std::move(ready_doc)});
+              "platform", std::move(ready_doc), 0, http::Access::none()});
 
   struct OpenApiCache {
     std::once_flag once;
@@ -94,16 +94,18 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
                 r.body = cache->body;
                 co_return r;
               },
-              "platform", doc("This OpenAPI 3.1 document", 200, json::object{{"type", "object"}})});
+              "platform", doc("This OpenAPI 3.1 document", 200, json::object{{"type", "object"}}), 0,
+              http::Access::none()});
 
   bool have_ui = !deps.docs_dir.empty() && std::filesystem::exists(std::filesystem::path(deps.docs_dir) / "swagger-ui-bundle.js");
   router.add({"GET", "/docs", Policy::public_access(),
               [have_ui](Request&) -> boost::asio::awaitable<Response> {
                 co_return Response::text(have_ui ? kDocsIndex : kDocsMissing, "text/html; charset=utf-8");
               },
-              "platform", doc("Interactive API documentation (Swagger UI)", 200, json::value())});
+              "platform", doc("Interactive API documentation (Swagger UI)", 200, json::value()), 0,
+              http::Access::none()});
   router.add({"GET", "/docs/{file}", Policy::public_access(), http::static_files(deps.docs_dir), "platform",
-              doc("Documentation UI assets", 200, json::value())});
+              doc("Documentation UI assets", 200, json::value()), 0, http::Access::none()});
 }
 
 void register_admin_routes(http::Router& router, metrics::Registry& registry) {
@@ -116,7 +118,8 @@ void register_admin_routes(http::Router& router, metrics::Registry& registry) {
               "platform",
               doc("Prometheus metrics (text exposition format)", 200, json::value(),
                   "Requests by module, route, method and status; latency histograms; database pool; outbox. "
-                  "Served on the admin listener only (NELO_ADMIN_ADDRESS:NELO_ADMIN_PORT).")});
+                  "Served on the admin listener only (NELO_ADMIN_ADDRESS:NELO_ADMIN_PORT)."),
+              0, http::Access::none()});
 }
 
 }  // namespace nelo::app

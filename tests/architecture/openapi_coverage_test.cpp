@@ -48,6 +48,13 @@ TEST(OpenApi, SelfCheck_CatchesMissingRouteSummaryResponseAndVersion) {
   EXPECT_EQ(broken([](json::object& d) { d["paths"].at("/a").at("get").as_object()["responses"] = json::object{{"500", {}}}; }), 1u);
   EXPECT_EQ(broken([](json::object& d) { d["paths"].at("/b").at("post").as_object()["security"] = json::array{}; }), 1u);
   EXPECT_EQ(broken([](json::object& d) { d["paths"].as_object()["/c"] = {{"get", {{"summary", "C"}}}}; }), 1u);
+  // The declared access must be documented as x-access.
+  json::value declared = routes;
+  declared.as_array()[0].as_object()["access"] = {{"scope", "none"}};
+  EXPECT_EQ(openapi_problems(good, declared).size(), 1u);
+  json::value documented = good;
+  documented.at("paths").at("/a").at("get").as_object()["x-access"] = {{"scope", "none"}};
+  EXPECT_TRUE(openapi_problems(documented, declared).empty()) << join(openapi_problems(documented, declared));
 }
 
 }  // namespace

@@ -32,6 +32,37 @@ TEST(RoutePolicy, RoutesListMatchesTheTableOutput) {
   }
 }
 
+TEST(RouteAccess, EveryRouteDeclaresWhatItActsOn) {
+  auto routes = nelo_routes();
+  auto problems = route_access_problems(routes);
+  EXPECT_TRUE(problems.empty()) << "route access problems:\n" << join(problems);
+}
+
+TEST(RouteAccess, SelfCheck_CatchesUndeclaredAndInconsistentAccess) {
+  auto with = [](const char* path, json::value policy, json::value access) {
+    json::object r{{"method", "GET"}, {"path", path}, {"module", "orders"}, {"policy", std::move(policy)}};
+    if (!access.is_null()) r["access"] = std::move(access);
+    return route_access_problems(json::array{r});
+  };
+  const json::value customer = {{"kind", "roles"}, {"roles", json::array{"customer"}}};
+  const json::value admin = {{"kind", "roles"}, {"roles", json::array{"admin"}}};
+  const json::value open = {{"kind", "public"}, {"roles", json::array{}}};
+  const json::value order = {{"scope", "object"}, {"object", "order"}, {"others", 404}, {"admins", "reach_all"}};
+  EXPECT_TRUE(with("/api/v1/orders/{id}", customer, order).empty());
+  EXPECT_TRUE(with("/api/v1/orders", customer, {{"scope", "self"}}).empty());
+  EXPECT_TRUE(with("/api/v1/admin/x/{id}", admin, {{"scope", "none"}}).empty());
+  EXPECT_EQ(with("/api/v1/orders", customer, nullptr).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders", customer, {{"scope", "undeclared"}}).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders/{id}", customer, {{"scope", "self"}}).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders/{id}", customer, {{"scope", "none"}}).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders", customer, order).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders/{id}", open, order).size(), 1u);
+  json::value bad_others = order;
+  bad_others.as_object()["others"] = 200;
+  EXPECT_EQ(with("/api/v1/orders/{id}", customer, bad_others).size(), 1u);
+  EXPECT_EQ(with("/api/v1/orders/{id}", customer, {{"scope", "anything"}}).size(), 1u);
+}
+
 json::value route(const char* method, const char* path, json::value policy) {
   return {{"method", method}, {"path", path}, {"module", "orders"}, {"policy", std::move(policy)}};
 }

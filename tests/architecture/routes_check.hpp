@@ -113,6 +113,60 @@ inline std::vector<std::string> route_policy_problems(const json::value& routes,
   return problems;
 }
 
+// Every route declares what it acts on (`access`, from http::Access), consistently with its path
+// and policy: the authorization matrix test reads the same declaration from /openapi.json.
+inline std::vector<std::string> route_access_problems(const json::value& routes) {
+  std::vector<std::string> problems;
+  if (!routes.is_array()) return {"routes --json did not print a JSON array"};
+  for (const auto& item : routes.as_array()) {
+    if (!item.is_object()) continue;
+    const auto& r = item.as_object();
+    auto name = route_name(r);
+    auto* path = r.if_contains("path");
+    const bool params = path && path->is_string() && std::string(path->as_string()).find('{') != std::string::npos;
+    std::string kind;
+    std::vector<std::string> roles;
+    if (auto* pol = r.if_contains("policy"); pol && pol->is_object()) {
+      if (auto* k = pol->as_object().if_contains("kind"); k && k->is_string()) kind = k->as_string();
+      if (auto* rs = pol->as_object().if_contains("roles"); rs && rs->is_array()) {
+        for (const auto& role : rs->as_array()) roles.push_back(role.is_string() ? std::string(role.as_string()) : "?");
+      }
+    }
+    const bool admin_only = kind == "roles" && roles == std::vector<std::string>{"admin"};
+    auto* access = r.if_contains("access");
+    auto* scope = access && access->is_object() ? access->as_object().if_contains("scope") : nullptr;
+    std::string s = scope && scope->is_string() ? std::string(scope->as_string()) : "";
+    if (s.empty() || s == "undeclared") {
+      problems.push_back(name + ": declares no access: give its Route `.access = http::Access::none()`, `self()` "
+                                "or an object (`owners(\"order\")`...), see docs/architecture.md");
+    } else if (s == "self") {
+      if (params) problems.push_back(name + ": access self, but the path names a parameter: declare its object");
+    } else if (s == "none") {
+      if (params && kind != "public" && !admin_only) {
+        problems.push_back(name + ": access none with a path parameter on a route neither public nor admin-only: "
+                                  "declare the object it names");
+      }
+    } else if (s == "object") {
+      const auto& a = access->as_object();
+      auto* object = a.if_contains("object");
+      auto* others = a.if_contains("others");
+      auto* admins = a.if_contains("admins");
+      if (!params) problems.push_back(name + ": access object, but the path names no parameter");
+      if (!object || !object->is_string() || object->as_string().empty()) problems.push_back(name + ": object kind missing");
+      const bool visible = others && others->is_string() && others->as_string() == "visible";
+      const bool hidden = others && others->is_int64() && (others->as_int64() == 404 || others->as_int64() == 403);
+      if (!visible && !hidden) problems.push_back(name + ": others must be 404, 403 or \"visible\"");
+      if (kind == "public" && !visible) problems.push_back(name + ": a public route's objects are visible to all");
+      if (!admins || !admins->is_string() || (admins->as_string() != "reach_all" && admins->as_string() != "like_others")) {
+        problems.push_back(name + ": admins must be \"reach_all\" or \"like_others\"");
+      }
+    } else {
+      problems.push_back(name + ": unknown access scope '" + s + "'");
+    }
+  }
+  return problems;
+}
+
 inline std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -176,6 +230,12 @@ inline std::vector<std::string> openapi_problems(const json::value& doc, const j
     bool open = security && security->is_array() && security->as_array().empty();
     if (kind == "public" && !open) problems.push_back(name + ": public route documented as secured");
     if (!kind.empty() && kind != "public" && (!security || open)) problems.push_back(name + ": protected route documented as open");
+    // The access declaration is documented as it is declared.
+    auto* declared = r.if_contains("access");
+    auto* documented = o.if_contains("x-access");
+    if (declared && (!documented || *documented != *declared)) {
+      problems.push_back(name + ": x-access does not say what the route declares (" + json::serialize(*declared) + ")");
+    }
   }
   for (const auto& [path, item] : paths->as_object()) {
     if (!item.is_object()) continue;

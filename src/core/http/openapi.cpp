@@ -47,6 +47,19 @@ void add_standard_responses(json::object& responses, const Route& route) {
   }
   // The request reader refuses, for every route, a query or path that is not UTF-8 once decoded.
   add(400, "Malformed request (a query or path that is not UTF-8 once percent-decoded)");
+  // What another user's object answers (Route::access): documented even when the route's own
+  // responses forgot it.
+  const auto& access = route.access;
+  if (access.kind() == Access::Kind::Object) {
+    auto key = [](int status) { return std::to_string(status); };
+    if (access.others() == Access::Others::NotFound && !responses.contains(key(404))) {
+      responses[key(404)] = problem_document("No such " + access.object_kind() +
+                                             " among those you may reach (another user's answers the same)");
+    }
+    if (access.others() == Access::Others::Forbidden && !responses.contains(key(403))) {
+      responses[key(403)] = problem_document("The " + access.object_kind() + " is another user's");
+    }
+  }
   add(500, "Unexpected error (details are in the server log under the request id)");
   // Admission control (NELO_HTTP_MAX_IN_FLIGHT, NELO_HTTP_MAX_CONNECTIONS), or a dependency down.
   add(503, "Too busy, or a dependency is unavailable; retry after the Retry-After seconds");
@@ -111,6 +124,8 @@ json::object operation(const Route& route) {
       break;
     }
   }
+  // Who owns what the route acts on: the declaration the authorization matrix test checks.
+  op["x-access"] = route.access.to_json();
   return op;
 }
 

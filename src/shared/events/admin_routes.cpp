@@ -200,19 +200,22 @@ void register_event_admin_routes(http::Router& router, OutboxEventBus& bus) {
               .policy = http::Policy::roles({"admin"}),
               .handler = [b](http::Request& r) { return list_dead(*b, r); },
               .module = kModule,
-              .doc = list_dead_doc()});
+              .doc = list_dead_doc(),
+              .access = http::Access::none()});
   router.add({.method = "POST",
               .path = "/api/v1/admin/events/dead/{publisher}/{event_id}/{subscriber}/replay",
               .policy = http::Policy::roles({"admin"}),
               .handler = [b](http::Request& r) { return replay(*b, r); },
               .module = kModule,
-              .doc = replay_doc()});
+              .doc = replay_doc(),
+              .access = http::Access::none()});
   router.add({.method = "GET",
               .path = "/api/v1/admin/events/stats",
               .policy = http::Policy::roles({"admin"}),
               .handler = [b](http::Request& r) { return stats(*b, r); },
               .module = kModule,
-              .doc = stats_doc()});
+              .doc = stats_doc(),
+              .access = http::Access::none()});
 }
 
 }  // namespace nelo::events

@@ -221,32 +221,37 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
               .policy = http::Policy::roles({"customer"}),
               .handler = [checkout](http::Request& r) { return quote_order(*checkout, r); },
               .module = kModule,
-              .doc = quote_doc()});
+              .doc = quote_doc(),
+              .access = http::Access::self()});
   router.add({.method = "POST",
               .path = orders,
               .policy = http::Policy::roles({"customer"}),
               .handler = [placement, keys](http::Request& r) { return place_order(*placement, *keys, r); },
               .module = kModule,
-              .doc = place_doc()});
+              .doc = place_doc(),
+              .access = http::Access::self()});
   router.add({.method = "GET",
               .path = orders,
               .policy = http::Policy::roles({"customer", "merchant", "admin"}),
               .handler = [queries](http::Request& r) { return list_orders(*queries, r); },
               .module = kModule,
-              .doc = list_doc()});
+              .doc = list_doc(),
+              .access = http::Access::self()});
   router.add({.method = "GET",
               .path = one,
               .policy = http::Policy::roles({"customer", "merchant", "admin"}),
               .handler = [queries](http::Request& r) { return get_order(*queries, r); },
               .module = kModule,
-              .doc = get_doc()});
+              .doc = get_doc(),
+              .access = http::Access::owners_and_admins("order")});
   router.add({.method = "POST",
               .path = one + "/accept",
               .policy = merchants(),
               .handler = [workflow, keys](http::Request& r) { return act(*workflow, *keys, r, Action::Accept); },
               .module = kModule,
               .doc = transition_doc("Accept an order", "placed -> accepted, by the merchant that owns it (or an admin).",
-                                    false, false)});
+                                    false, false),
+              .access = http::Access::owners_and_admins("order")});
   router.add({.method = "POST",
               .path = one + "/reject",
               .policy = merchants(),
@@ -254,7 +259,8 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
               .module = kModule,
               .doc = transition_doc("Reject an order",
                                     "placed -> rejected, by the merchant that owns it (or an admin), with a reason.",
-                                    true, true)});
+                                    true, true),
+              .access = http::Access::owners_and_admins("order")});
   router.add({.method = "POST",
               .path = one + "/preparing",
               .policy = merchants(),
@@ -262,7 +268,8 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
               .module = kModule,
               .doc = transition_doc("Start preparing an order",
                                     "accepted -> preparing, by the merchant that owns it (or an admin).", false,
-                                    false)});
+                                    false),
+              .access = http::Access::owners_and_admins("order")});
   router.add({.method = "POST",
               .path = one + "/ready",
               .policy = merchants(),
@@ -270,7 +277,8 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
               .module = kModule,
               .doc = transition_doc("Mark an order ready for pickup",
                                     "preparing -> ready_for_pickup, by the merchant that owns it (or an admin).",
-                                    false, false)});
+                                    false, false),
+              .access = http::Access::owners_and_admins("order")});
   router.add({.method = "POST",
               .path = one + "/cancel",
               .policy = http::Policy::roles({"customer", "admin"}),
@@ -279,7 +287,8 @@ void register_routes(http::Router& router, const OrderRouteServices& services) {
               .doc = transition_doc("Cancel an order",
                                     "By its customer before the merchant accepted it (pending_payment, placed); by an "
                                     "admin at any point before delivery. The body and its reason are optional.",
-                                    true, false)});
+                                    true, false),
+              .access = http::Access::owners_and_admins("order")});
 }
 
 }  // namespace nelo::orders
