@@ -103,29 +103,38 @@ Seeder::Seeder(const ApiClient& api, const DemoCity& city, Point center, std::st
 std::string Seeder::email(const std::string& account) const { return account + "@" + kEmailDomain; }
 
 Seeder::Session Seeder::account(const std::string& address, const std::string& name, const std::string& role) {
-  // Signing in first: an account made by an earlier run is not registered again (registrations
-  // are limited per client address, and the seed always comes from the same one).
+  // Whether the account exists is asked of the admin API when there is an admin: a failed login
+  // or a repeated registration would count against this client address's limits, and the seed
+  // always comes from the same address. Without an admin, a login tells.
   json::object credentials{{"email", address}, {"password", password_}};
-  auto login = api_.post("/api/v1/auth/login", credentials);
+  ApiResponse login;
+  bool exists = false;
+  if (!admin_token_.empty()) {
+    auto found = api_.get("/api/v1/auth/users?email=" + address, admin_token_);
+    if (found.status != 200) fail("looking up " + address, found);
+    exists = !items_of(found, "looking up " + address).empty();
+  } else {
+    login = api_.post("/api/v1/auth/login", credentials);
+    if (login.status != 200 && login.status != 401) fail("logging in as " + address, login);
+    exists = login.status == 200;
+  }
   bool created = false;
-  if (login.status == 401) {
+  if (!exists) {
     json::object registration{{"email", address}, {"password", password_}, {"name", name}, {"role", role}};
     auto registered = api_.post("/api/v1/auth/register", registration);
-    if (registered.status == 409) {
-      throw std::runtime_error("logging in as " + address +
-                               ": the account exists with another password (seed with the password it was made "
-                               "with, --password, or start from an empty database)");
-    }
-    if (registered.status != 201) fail("registering " + address, registered);
-    created = true;
-  } else if (login.status != 200) {
-    fail("logging in as " + address, login);
+    if (registered.status != 201 && registered.status != 409) fail("registering " + address, registered);
+    created = registered.status == 201;
   }
   // Merchants and drivers applied for their role: the demo admin approves it, and the tokens of
   // the next sign-in carry it.
   const bool approved = role != "customer" && approve_role(address, role);
-  if (created || approved) {
+  if (login.status != 200 || created || approved) {
     login = api_.post("/api/v1/auth/login", credentials);
+    if (login.status == 401) {
+      throw std::runtime_error("logging in as " + address +
+                               ": the account exists with another password (seed with the password it was made "
+                               "with, --password, or start from an empty database)");
+    }
     if (login.status != 200) fail("logging in as " + address, login);
   }
   return {text(login.json(), "access_token"), created};
