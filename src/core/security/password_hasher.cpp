@@ -101,10 +101,11 @@ PasswordHasher::Reservation PasswordHasher::reserve() {
 }
 
 std::string PasswordHasher::parameters_of(std::string_view encoded) {
-  // $alg$v=..$m=..,t=..,p=..$salt$hash: the parameters end at the fourth '$'.
+  // $alg$v=..$m=..,t=..,p=..$salt$hash: the parameters end where the salt starts, at the fourth
+  // '$' counting the leading one.
   if (!encoded.starts_with('$')) return {};
   std::size_t at = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 3; ++i) {
     at = encoded.find('$', at + 1);
     if (at == std::string_view::npos) return {};
   }
