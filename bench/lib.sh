@@ -126,6 +126,17 @@ bench_metric() {
     awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 } END { if (found) printf "%.0f", sum; else print "-" }'
 }
 
+# bench_admin_token: prints an access token of the benchmark server's admin, made once with
+# `nelo admin create` (admins cannot register); it approves the merchant and driver roles that
+# benchmark accounts apply for, as on a real platform.
+bench_admin_token() {
+  local email=admin@bench.nelo.test password="benchmark admin password"
+  printf '%s\n' "$password" | DATABASE_URL="$BENCH_DATABASE_URL" "$BENCH_NELO_BIN" admin create \
+    --email "$email" --name "Bench admin" >/dev/null 2>&1 || true  # exists already on a second call
+  curl -fsS -X POST "http://127.0.0.1:$NELO_PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" | jq -r .access_token
+}
+
 # bench_latency_ms "2.47ms" -> 2.470 (wrk prints us, ms or s).
 bench_latency_ms() {
   awk -v v="$1" 'BEGIN {

@@ -35,10 +35,16 @@ orders_api() {
   case "$status" in 2??) printf '%s' "${out%$'\n'*}" ;; *) nelo_die "$method $path answered $status: ${out%$'\n'*}" ;; esac
 }
 
-# orders_account EMAIL ROLE: registers (role customer|merchant) and prints an access token.
+# orders_account EMAIL ROLE: registers (role customer|merchant: a merchant's application is
+# approved by the admin) and prints an access token.
 orders_account() {
-  orders_api POST /api/v1/auth/register "" \
-    "{\"email\":\"$1\",\"password\":\"benchmark password\",\"name\":\"Bench $2\",\"role\":\"$2\"}" >/dev/null
+  local application
+  application="$(orders_api POST /api/v1/auth/register "" \
+    "{\"email\":\"$1\",\"password\":\"benchmark password\",\"name\":\"Bench $2\",\"role\":\"$2\"}" |
+    jq -r '.role_application.id // empty')"
+  if [ -n "$application" ]; then
+    orders_api POST "/api/v1/auth/role-applications/$application/approve" "$(bench_admin_token)" '{}' >/dev/null
+  fi
   orders_api POST /api/v1/auth/login "" "{\"email\":\"$1\",\"password\":\"benchmark password\"}" | jq -r .access_token
 }
 

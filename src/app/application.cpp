@@ -293,6 +293,20 @@ int Application::rotate_keys() {
   return 0;
 }
 
+int Application::revoke_key(const std::string& kid) {
+  auto& impl = *impl_;
+  if (impl.config.database_url.empty() || !impl.auth) {
+    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
+    return 2;
+  }
+  impl.start_threads();
+  impl.run_migrations();
+  auto report = impl.run_sync(impl.auth->revoke_key(kid));
+  std::cout << report << "\n";
+  impl.pool->close();
+  return 0;
+}
+
 int Application::print_routes(bool as_json) {
   const auto& routes = impl_->router.routes();
   if (as_json) {

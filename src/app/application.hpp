@@ -23,6 +23,8 @@ class Application {
   int create_admin(const std::string& email, const std::string& name, const std::string& password);
   // `nelo auth rotate-keys`
   int rotate_keys();
+  // `nelo auth revoke-key KID`
+  int revoke_key(const std::string& kid);
   // `nelo routes [--json]`
   int print_routes(bool as_json);
   // `nelo openapi`

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   auto* auth = cli.add_subcommand("auth", "Authentication commands");
   auth->require_subcommand(1);
   auto* rotate = auth->add_subcommand("rotate-keys", "Start signing with a new key; old ones keep verifying for a while");
+  std::string revoke_kid;
+  auto* revoke = auth->add_subcommand(
+      "revoke-key", "Revoke a compromised signing key: tokens it signed are refused from the next key reload");
+  revoke->add_option("kid", revoke_kid, "The key's id (the kid of the JWKS and of token headers)")->required();
 
   auto* demo = cli.add_subcommand("demo", "Demo data");
   demo->require_subcommand(1);
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
       if (!password.empty() && password.back() == '\r') password.pop_back();
       code = app.create_admin(admin_email, admin_name, password);
     } else if (*rotate) code = app.rotate_keys();
+    else if (*revoke) code = app.revoke_key(revoke_kid);
   } catch (const nelo::ValidationError& e) {
     std::cerr << "nelo: " << e.what() << '\n';
     for (const auto& f : e.errors()) std::cerr << "  - " << f.field << ": " << f.message << '\n';

@@ -33,15 +33,21 @@ class CatalogE2E : public ::testing::Test {
     server_->start();
   }
   static void TearDownTestSuite() {
+    delete approver_;
+    approver_ = nullptr;
     delete server_;
     delete db_;
   }
 
   HttpClient client() { return HttpClient("127.0.0.1", server_->port(), 15s); }
 
+  // Merchants and drivers get their role as in production: applied for, approved by an admin.
   TestAccount account(std::string_view role) {
     auto c = client();
-    return register_and_login(c, unique_email(std::string("catalog-") + std::string(role)), role);
+    auto email = unique_email(std::string("catalog-") + std::string(role));
+    if (role == "customer") return register_and_login(c, email);
+    if (!approver_) approver_ = new TestAccount(make_admin(c, *db_));
+    return register_with_role(c, *approver_, email, role);
   }
 
   HttpResponse send(const std::string& method, const std::string& target, const TestAccount* who,
@@ -100,9 +106,11 @@ class CatalogE2E : public ::testing::Test {
 
   static TestDatabase* db_;
   static NeloProcess* server_;
+  static TestAccount* approver_;  // the admin who approves role applications
 };
 TestDatabase* CatalogE2E::db_ = nullptr;
 NeloProcess* CatalogE2E::server_ = nullptr;
+TestAccount* CatalogE2E::approver_ = nullptr;
 
 TEST_F(CatalogE2E, AMerchantOpensAShopAndACustomerReadsIt) {
   const TestAccount merchant = account("merchant");
@@ -168,6 +176,31 @@ TEST_F(CatalogE2E, PublicReadsNeedNoToken) {
   expect_problem(send("POST", kMerchants, nullptr, merchant_body("Anonymous")), 401);
   expect_problem(send("GET", "/api/v1/catalog/me/merchants", nullptr), 401);
   expect_problem(send("PATCH", std::string(kMerchants) + "/" + id, nullptr, R"({"name": "x"})"), 401);
+}
+
+// The issue's case: anyone could register as a merchant and open a shop under any name.
+TEST_F(CatalogE2E, AMerchantApplicantOpensAShopOnlyOnceAnAdminApproved) {
+  auto c = client();
+  auto applicant = register_and_login(c, unique_email("catalog-applicant"), "merchant");
+  expect_problem(send("POST", kMerchants, &applicant, merchant_body("Self-made shop")), 403);
+  EXPECT_EQ(row("SELECT count(*) FROM catalog.merchants WHERE name = 'Self-made shop'"), "0");
+
+  const TestAccount admin = make_admin(c, *db_);
+  auto queue = c.get("/api/v1/auth/role-applications?status=pending&user_id=" + applicant.user_id,
+                     {bearer(admin.access_token)});
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  const auto& items = queue.json().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("role").as_string(), "merchant");
+  EXPECT_EQ(items[0].at("email").as_string(), applicant.email);
+  const std::string approve = "/api/v1/auth/role-applications/" + std::string(items[0].at("id").as_string()) + "/approve";
+  // An applicant cannot approve themselves.
+  expect_problem(c.post_json(approve, json::object{}, {bearer(applicant.access_token)}), 403);
+  ASSERT_EQ(c.post_json(approve, json::object{}, {bearer(admin.access_token)}).status, 200);
+  expect_problem(c.post_json(approve, json::object{}, {bearer(admin.access_token)}), 409);
+
+  relogin(c, applicant);
+  EXPECT_EQ(send("POST", kMerchants, &applicant, merchant_body("Approved shop")).status, 201);
 }
 
 TEST_F(CatalogE2E, ACustomerCannotCreateOrChangeMerchantsOrProducts) {

@@ -60,6 +60,8 @@ class OrdersE2E : public ::testing::Test {
     // Client mistakes are 4xx: nothing this suite sends may end in a 500.
     const std::string log = server_->output();
     EXPECT_EQ(log.find("unhandled"), std::string::npos) << log;
+    delete approver_;
+    approver_ = nullptr;
     delete server_;
     delete db_;
   }
@@ -78,9 +80,13 @@ class OrdersE2E : public ::testing::Test {
     return send("POST", kOrders, &who, body, {{"Idempotency-Key", key}});
   }
 
+  // Merchants and drivers get their role as in production: applied for, approved by an admin.
   TestAccount account(std::string_view role) {
     auto c = client();
-    return register_and_login(c, unique_email(std::string("orders-") + std::string(role)), role);
+    auto email = unique_email(std::string("orders-") + std::string(role));
+    if (role == "customer") return register_and_login(c, email);
+    if (!approver_) approver_ = new TestAccount(make_admin(c, *db_));
+    return register_with_role(c, *approver_, email, role);
   }
 
   // --- a merchant and its menu, through the catalog API ---
@@ -184,9 +190,11 @@ class OrdersE2E : public ::testing::Test {
 
   static TestDatabase* db_;
   static NeloProcess* server_;
+  static TestAccount* approver_;  // the admin who approves role applications
 };
 TestDatabase* OrdersE2E::db_ = nullptr;
 NeloProcess* OrdersE2E::server_ = nullptr;
+TestAccount* OrdersE2E::approver_ = nullptr;
 
 // --- the path ---
 

@@ -23,6 +23,7 @@ std::map<std::string, std::string> server_env(const TestDatabase& db, std::strin
           {"NELO_AUTH_MAX_FAILURES_PER_ACCOUNT", "1000"},
           {"NELO_AUTH_MAX_FAILURES_PER_ADDRESS", "3"},
           {"NELO_AUTH_THROTTLE_WINDOW_SECONDS", "60"},
+          {"NELO_AUTH_THROTTLE_FIRST_DELAY_SECONDS", "30"},  // no wait ends between two requests
           {"NELO_TRUSTED_PROXIES", std::move(trusted)}};
 }
 

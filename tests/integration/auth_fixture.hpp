@@ -23,6 +23,7 @@
 #include "core/security/password_hasher.hpp"
 #include "modules/auth/module.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
+#include "modules/auth/repositories/role_application_repository.hpp"
 #include "modules/auth/repositories/signing_key_repository.hpp"
 #include "modules/auth/repositories/throttle_repository.hpp"
 #include "modules/auth/repositories/user_repository.hpp"
@@ -30,6 +31,7 @@
 #include "modules/auth/services/auth_settings.hpp"
 #include "modules/auth/services/key_ring.hpp"
 #include "modules/auth/services/login_throttle.hpp"
+#include "modules/auth/services/role_application_service.hpp"
 #include "modules/auth/services/session_revocations.hpp"
 #include "modules/auth/services/user_admin_service.hpp"
 #include "shared/events/outbox_event_bus.hpp"
@@ -53,9 +55,16 @@ inline AuthSettings test_settings() {
   s.key_encryption_key = kTestKek;
   s.hash_threads = 1;
   s.hash_max_pending = 64;
-  s.max_failures_per_account = 5;
+  s.max_failures_per_account_and_address = 5;
   s.max_failures_per_address = 20;
+  s.max_failures_per_account = 100;
   s.throttle_window = 900s;
+  // Long enough that a busy machine never lets a wait run out between two steps of a test; tests
+  // make time pass with pass_throttle_waits() instead of sleeping.
+  s.throttle_first_delay = 60s;
+  s.throttle_max_delay = 900s;
+  s.account_max_delay = 30s;
+  s.max_registrations_per_address = 1000;
   s.key_refresh_interval = 1s;
   s.key_activation_delay = 2s;
   return s;
@@ -69,19 +78,22 @@ struct AuthStack {
         settings(std::move(s)),
         users(db),
         refresh_tokens(db),
+        application_repository(db),
         throttle_repository(db),
         signing_keys(db),
         keys(signing_keys, settings, clock),
         verifier(keys.verifier(), revocations),
         throttle(throttle_repository, settings),
-        service(AuthServiceDeps{db, bus, users, refresh_tokens, throttle, keys, revocations, shared_hasher, settings,
-                                clock, registry}),
-        admin(db, users, refresh_tokens, revocations) {}
+        service(AuthServiceDeps{db, bus, users, refresh_tokens, application_repository, throttle, keys, revocations,
+                                shared_hasher, settings, clock, registry}),
+        admin(db, users, refresh_tokens, revocations),
+        applications(db, users, application_repository) {}
 
   db::ModuleDb db;  // what the composition root hands the module
   AuthSettings settings;
   UserRepository users;
   RefreshTokenRepository refresh_tokens;
+  RoleApplicationRepository application_repository;
   ThrottleRepository throttle_repository;
   SigningKeyRepository signing_keys;
   SessionRevocations revocations;
@@ -90,6 +102,7 @@ struct AuthStack {
   LoginThrottle throttle;
   AuthService service;
   UserAdminService admin;
+  RoleApplicationService applications;
 };
 
 class AuthTest : public ::testing::Test {
@@ -129,15 +142,17 @@ class AuthTest : public ::testing::Test {
     co_await migrator.migrate(schemas);
   }
 
-  AuthStack& stack(AuthSettings settings = test_settings(), db::Pool* pool = nullptr) {
+  // `own_hasher`: one of the test's instead of the shared one (an observer, a small backlog).
+  AuthStack& stack(AuthSettings settings = test_settings(), db::Pool* pool = nullptr,
+                   security::PasswordHasher* own_hasher = nullptr) {
     stacks_.push_back(std::make_unique<AuthStack>(pool ? *pool : *pool_, *bus_, registry_, clock_, std::move(settings),
-                                                  hasher()));
+                                                  own_hasher ? *own_hasher : hasher()));
     return *stacks_.back();
   }
 
   // A started stack: keys generated and loaded.
-  AuthStack& ready_stack(AuthSettings settings = test_settings()) {
-    auto& s = stack(std::move(settings));
+  AuthStack& ready_stack(AuthSettings settings = test_settings(), security::PasswordHasher* own_hasher = nullptr) {
+    auto& s = stack(std::move(settings), nullptr, own_hasher);
     run(s.keys.initialize());
     return s;
   }
@@ -174,13 +189,26 @@ class AuthTest : public ::testing::Test {
   }
 
   // Registers and returns the user.
-  User register_user(AuthStack& s, const std::string& email, const std::string& role = "customer") {
+  User register_user(AuthStack& s, const std::string& email, const std::string& role = "customer",
+                     const std::string& address = "192.0.2.1") {
     Registration r;
     r.email = email;
     r.password = kPassword;
     r.name = "Test User";
     r.role = role;
-    return run(s.service.register_user(std::move(r)));
+    return run(s.service.register_user(std::move(r), address)).user;
+  }
+
+  // Registers with `role` applied for and approved by `admin` (what production requires).
+  User register_approved(AuthStack& s, const Principal& admin, const std::string& email, const std::string& role) {
+    Registration r;
+    r.email = email;
+    r.password = kPassword;
+    r.name = "Test User";
+    r.role = role;
+    auto registered = run(s.service.register_user(std::move(r), "192.0.2.1"));
+    run(s.applications.approve(admin, registered.application->id));
+    return *run(s.users.find(registered.user.id));
   }
 
   TokenPair login(AuthStack& s, const std::string& email, const std::string& password = kPassword,
@@ -189,6 +217,10 @@ class AuthTest : public ::testing::Test {
   }
 
   static Principal principal_of(AuthStack& s, const TokenPair& tokens) { return s.verifier.verify(tokens.access_token); }
+
+  // Every throttle wait ends now, as if its time had passed (the in-memory memory of a wait is
+  // per stack: use a new stack after this).
+  void pass_throttle_waits() { db_.exec("UPDATE auth.login_throttle SET next_attempt_at = now()"); }
 
   std::string scalar(const std::string& sql) { return db_.value(sql); }
   std::int64_t count(const std::string& sql) { return std::stoll(db_.value(sql)); }

@@ -200,5 +200,59 @@ TEST_F(AuthKeysTest, ModuleStartsVerifiesAndStopsPromptly) {
   run(lifecycle());
 }
 
+// `nelo auth revoke-key`: a compromised key stops verifying at once here, at the next reload
+// elsewhere, and something else signs.
+TEST_F(AuthKeysTest, ARevokedKeyStopsVerifyingAndAnotherSignsAtOnce) {
+  auto& a = ready_stack();
+  auto& b = stack(test_settings(), &other_pool());
+  run(b.keys.initialize());
+  auto token = a.keys.sign(claims());
+  const auto compromised = kid_of(token);
+  EXPECT_NO_THROW(b.keys.verifier().verify(token));
+
+  auto revocation = run(a.keys.revoke(compromised));
+  EXPECT_TRUE(revocation.revoked_now);
+  ASSERT_TRUE(revocation.replacement) << "the only key was revoked: a new one must sign at once";
+  EXPECT_THROW(a.keys.verifier().verify(token), Unauthorized);
+  auto fresh = a.keys.sign(claims());
+  EXPECT_EQ(kid_of(fresh), *revocation.replacement);
+  EXPECT_NO_THROW(a.keys.verifier().verify(fresh));
+  for (const auto& key : a.keys.jwks()) EXPECT_NE(key.at("kid").as_string(), compromised);
+
+  run(b.keys.reload());  // what the serving instance does every NELO_AUTH_KEY_REFRESH_SECONDS
+  EXPECT_THROW(b.keys.verifier().verify(token), Unauthorized);
+  EXPECT_NO_THROW(b.keys.verifier().verify(fresh));
+  // A restart does not bring it back, and revoking it again changes nothing.
+  auto& c = ready_stack();
+  EXPECT_THROW(c.keys.verifier().verify(token), Unauthorized);
+  auto again = run(a.keys.revoke(compromised));
+  EXPECT_FALSE(again.revoked_now);
+  EXPECT_FALSE(again.replacement);
+  EXPECT_THROW(run(a.keys.revoke("no-such-kid")), KeyRingError);
+}
+
+TEST_F(AuthKeysTest, RevokingARotatedOutKeyKeepsTheCurrentSigner) {
+  auto& s = ready_stack();
+  auto old_token = s.keys.sign(claims());
+  auto settings = test_settings();
+  settings.key_activation_delay = 0s;
+  auto& now = ready_stack(settings);
+  auto current = run(now.keys.rotate());
+  auto revocation = run(now.keys.revoke(kid_of(old_token)));
+  EXPECT_TRUE(revocation.revoked_now);
+  EXPECT_FALSE(revocation.replacement);
+  EXPECT_EQ(kid_of(now.keys.sign(claims())), current);
+  EXPECT_THROW(now.keys.verifier().verify(old_token), Unauthorized) << "no rotation overlap for a revoked key";
+}
+
+TEST_F(AuthKeysTest, RevokeKeyThroughTheModule) {
+  auto module = make_module(context(*pool_), test_settings());
+  auto& s = ready_stack();
+  auto token = s.keys.sign(claims());
+  auto report = run(module->revoke_key(kid_of(token)));
+  EXPECT_NE(report.find("revoked"), std::string::npos) << report;
+  EXPECT_EQ(count("SELECT count(*) FROM auth.signing_keys WHERE revoked_at IS NOT NULL"), 1);
+}
+
 }  // namespace
 }  // namespace nelo::auth::test

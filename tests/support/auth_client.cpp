@@ -55,9 +55,41 @@ TestAccount register_and_login(HttpClient& client, std::string_view email, std::
   return account;
 }
 
+TestAccount register_with_role(HttpClient& client, const TestAccount& admin, std::string_view email,
+                               std::string_view role, std::string_view password) {
+  auto r = register_account(client, email, password, "Test User", role);
+  if (r.status != 201) throw std::runtime_error("register of " + std::string(email) + " answered " + std::to_string(r.status) + ": " + r.body);
+  TestAccount account;
+  account.user_id = std::string(r.json().at("id").as_string());
+  account.email = std::string(r.json().at("email").as_string());
+  account.password = std::string(password);
+  const auto& application = r.json().at("role_application");
+  if (application.is_object()) {
+    const std::string path =
+        "/api/v1/auth/role-applications/" + std::string(application.at("id").as_string()) + "/approve";
+    auto approved = client.post_json(path, json::object{}, {bearer(admin.access_token)});
+    if (approved.status != 200) {
+      throw std::runtime_error("approving the " + std::string(role) + " role of " + account.email + " answered " +
+                               std::to_string(approved.status) + ": " + approved.body);
+    }
+  }
+  relogin(client, account);
+  return account;
+}
+
 void promote_to_admin(HttpClient& client, const TestDatabase& database, TestAccount& account) {
   database.exec("UPDATE auth.users SET roles = ARRAY['admin'] WHERE id = '" + account.user_id + "'");
   relogin(client, account);
+}
+
+}  // namespace nelo::test
+
+namespace nelo::test {
+
+TestAccount make_admin(HttpClient& client, const TestDatabase& database) {
+  auto admin = register_and_login(client, unique_email("admin"));
+  promote_to_admin(client, database, admin);
+  return admin;
 }
 
 }  // namespace nelo::test

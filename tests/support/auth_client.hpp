@@ -2,7 +2,8 @@
 // Helpers for black-box tests that need accounts and tokens from a running `nelo serve`:
 //   auto alice = register_and_login(client, unique_email("alice"));
 //   client.get("/api/v1/users/me", {bearer(alice.access_token)});
-// Admins cannot register themselves: promote() makes one directly in the test database.
+// Admins cannot register themselves: make_admin() makes one directly in the test database. Merchant
+// and driver are applied for at registration and approved by an admin: register_with_role().
 
 #include <string>
 #include <string_view>
@@ -34,14 +35,22 @@ HttpResponse login(HttpClient& client, std::string_view email, std::string_view 
 // POST /api/v1/auth/refresh; returns the response as is.
 HttpResponse refresh(HttpClient& client, std::string_view refresh_token);
 
-// Registers (expects 201) and logs in (expects 200); throws std::runtime_error otherwise.
+// Registers (expects 201) and logs in (expects 200); throws std::runtime_error otherwise. A role
+// merchant or driver is only applied for: the account is a customer (see register_with_role).
 TestAccount register_and_login(HttpClient& client, std::string_view email, std::string_view role = {},
                                std::string_view password = kTestPassword);
+// An account holding `role` the way production grants it: registered asking for merchant or
+// driver, the application approved by `admin` (POST /api/v1/auth/role-applications/{id}/approve),
+// then signed in again so that its tokens carry the role. Customer needs no admin.
+TestAccount register_with_role(HttpClient& client, const TestAccount& admin, std::string_view email,
+                               std::string_view role, std::string_view password = kTestPassword);
 // Logs in again (expects 200) and stores the new tokens in `account`.
 void relogin(HttpClient& client, TestAccount& account);
 
 // Gives the account the admin role directly in the database (what `nelo admin create` does for
 // a new account), then logs in again so the tokens carry it.
 void promote_to_admin(HttpClient& client, const TestDatabase& database, TestAccount& account);
+// A new admin: registered, then promoted.
+TestAccount make_admin(HttpClient& client, const TestDatabase& database);
 
 }  // namespace nelo::test

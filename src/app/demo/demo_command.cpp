@@ -78,6 +78,17 @@ SeededAccount ensure_admin(const ApiClient& api, const DemoCity& city, const std
   return row;
 }
 
+// The demo admin's access token, to approve the merchants' and drivers' roles; empty when it
+// cannot sign in (not created, or its password was changed).
+std::string admin_token(const ApiClient& api, const DemoCity& city, const std::string& password) {
+  json::object credentials{{"email", city.admin.account + "@" + kEmailDomain}, {"password", password}};
+  auto login = api.post("/api/v1/auth/login", credentials);
+  if (login.status != 200) return {};
+  auto body = login.json();
+  if (!body.is_object() || !body.as_object().contains("access_token")) return {};
+  return std::string(body.at("access_token").as_string());
+}
+
 }  // namespace
 
 std::optional<LatLng> parse_center(const std::string& text) {
@@ -115,7 +126,7 @@ int run_seed(const SeedCommand& command, const Config& config) {
             << '\n';
   try {
     auto admin = ensure_admin(*api, city, password, config);
-    Seeder seeder(*api, city, Point{center->lat, center->lng}, password, std::cout);
+    Seeder seeder(*api, city, Point{center->lat, center->lng}, password, admin_token(*api, city, password), std::cout);
     auto report = seeder.run();
     report.accounts.insert(report.accounts.begin(), std::move(admin));
     print_report(std::cout, report, password, command.url);

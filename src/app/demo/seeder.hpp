@@ -2,7 +2,9 @@
 // `nelo demo seed`, the part that goes through the public HTTP API: accounts (register, or log in
 // when they exist), each merchant user's shop and menu, each customer's addresses. Safe to run
 // again: whatever exists is kept and only what is missing is created, so a second run changes
-// nothing. The admin is not made here: admins cannot register (see demo_command.cpp).
+// nothing. The admin is not made here: admins cannot register (see demo_command.cpp). Merchants
+// and drivers apply for their role when they register, and the demo admin approves it, as an
+// admin would on a real platform.
 
 #include <iosfwd>
 #include <string>
@@ -43,8 +45,10 @@ Point offset_point(Point center, Offset offset);
 
 class Seeder {
  public:
-  // Progress lines go to `log`.
-  Seeder(const ApiClient& api, const DemoCity& city, Point center, std::string password, std::ostream& log);
+  // Progress lines go to `log`. `admin_token`: an access token of the demo admin, who approves
+  // the merchants' and drivers' roles (empty: none, and seeding them fails saying why).
+  Seeder(const ApiClient& api, const DemoCity& city, Point center, std::string password, std::string admin_token,
+         std::ostream& log);
 
   // Everything but the admin. Throws std::runtime_error, naming the step and the server's
   // answer, on anything unexpected.
@@ -56,6 +60,8 @@ class Seeder {
     bool created = false;
   };
   Session account(const std::string& email, const std::string& name, const std::string& role);
+  // Approves the pending application of `email` for `role`; false when there is none.
+  bool approve_role(const std::string& email, const std::string& role);
   void seed_merchant(const DemoMerchant& merchant, SeedReport& report, bool first);
   void seed_customer(const DemoPerson& customer, SeedReport& report, bool first);
   // GET that retries 404 for a while: a profile appears shortly after registration (event).
@@ -66,6 +72,7 @@ class Seeder {
   const DemoCity& city_;
   Point center_;
   std::string password_;
+  std::string admin_token_;
   std::ostream& log_;
 };
 

@@ -26,21 +26,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Holds one backlog slot and gives it back when the job is done or dropped (a pool shut down
-// with jobs still queued destroys them without running them).
-class Slot {
- public:
-  explicit Slot(std::atomic<std::size_t>& pending) : pending_(&pending) {}
-  Slot(Slot&& other) noexcept : pending_(std::exchange(other.pending_, nullptr)) {}
-  Slot& operator=(Slot&&) = delete;
-  ~Slot() {
-    if (pending_) pending_->fetch_sub(1, std::memory_order_acq_rel);
-  }
-
- private:
-  std::atomic<std::size_t>* pending_;
-};
-
 // Hashing is slow on purpose and never urgent: the pool's threads run as SCHED_IDLE, which any
 // runnable request thread preempts at once, so a login flood only uses what the I/O threads and
 // the database leave of the cores. (SCHED_BATCH at nice 19 still let /users/me's p99 reach 9 to
@@ -61,8 +46,8 @@ void lower_this_thread_priority() noexcept {
 // busy (outstanding work) meanwhile, so its io_context does not run out of work and return
 // while a hash is in flight.
 template <class Result, class Work>
-asio::awaitable<Result> run_on_pool(asio::thread_pool& pool, Slot slot, Work work) {
-  auto initiate = [&pool](auto handler, Slot slot, Work work) {
+asio::awaitable<Result> run_on_pool(asio::thread_pool& pool, PasswordHasher::Reservation slot, Work work) {
+  auto initiate = [&pool](auto handler, PasswordHasher::Reservation slot, Work work) {
     auto caller = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
     asio::post(pool, [handler = std::move(handler), caller = std::move(caller), slot = std::move(slot),
                       work = std::move(work)]() mutable {
@@ -74,7 +59,7 @@ asio::awaitable<Result> run_on_pool(asio::thread_pool& pool, Slot slot, Work wor
       } catch (...) {
         error = std::current_exception();
       }
-      { Slot done = std::move(slot); }  // free the slot before the caller resumes
+      { PasswordHasher::Reservation done = std::move(slot); }  // free the slot before the caller resumes
       asio::post(caller, [handler = std::move(handler), error, result = std::move(result)]() mutable {
         std::move(handler)(error, std::move(result));
       });
@@ -105,41 +90,78 @@ PasswordHasher::PasswordHasher(PasswordHasherOptions options)
 
 PasswordHasher::~PasswordHasher() { pool_.join(); }
 
-void PasswordHasher::reserve_slot() {
+PasswordHasher::Reservation PasswordHasher::reserve() {
   auto current = pending_.load(std::memory_order_relaxed);
   do {
     if (current >= options_.max_pending) {
       throw ServiceUnavailable("Too many password checks are in progress; retry shortly", options_.retry_after);
     }
   } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
+  return Reservation(pending_);
+}
+
+std::string PasswordHasher::parameters_of(std::string_view encoded) {
+  // $alg$v=..$m=..,t=..,p=..$salt$hash: the parameters end where the salt starts, at the fourth
+  // '$' counting the leading one.
+  if (!encoded.starts_with('$')) return {};
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    at = encoded.find('$', at + 1);
+    if (at == std::string_view::npos) return {};
+  }
+  return std::string(encoded.substr(0, at));
+}
+
+std::string PasswordHasher::parameters() const { return parameters_of(dummy_hash_); }
+
+void PasswordHasher::observe(HashRun::Kind kind, std::string_view encoded, std::size_t password_bytes) const {
+  if (!observer_) return;
+  HashRun run;
+  run.kind = kind;
+  run.parameters = kind == HashRun::Kind::Hash ? parameters() : parameters_of(encoded);
+  run.password_bytes = password_bytes;
+  observer_(run);
 }
 
 asio::awaitable<std::string> PasswordHasher::hash(std::string password) {
-  reserve_slot();
-  Slot slot(pending_);
+  auto reservation = reserve();
+  co_return co_await hash(std::move(reservation), std::move(password));
+}
+
+asio::awaitable<bool> PasswordHasher::verify(std::string encoded, std::string password) {
+  auto reservation = reserve();
+  co_return co_await verify(std::move(reservation), std::move(encoded), std::move(password));
+}
+
+asio::awaitable<void> PasswordHasher::verify_dummy(std::string password) {
+  auto reservation = reserve();
+  co_await verify_dummy(std::move(reservation), std::move(password));
+}
+
+asio::awaitable<std::string> PasswordHasher::hash(Reservation reservation, std::string password) {
+  observe(HashRun::Kind::Hash, {}, password.size());
   auto work = [this, password = std::move(password)]() mutable {
     auto encoded = hash_blocking(password);
     wipe(password);
     return encoded;
   };
   wipe(password);  // moved from: only a short string's inline bytes can remain
-  co_return co_await run_on_pool<std::string>(pool_, std::move(slot), std::move(work));
+  co_return co_await run_on_pool<std::string>(pool_, std::move(reservation), std::move(work));
 }
 
-asio::awaitable<bool> PasswordHasher::verify(std::string encoded, std::string password) {
-  reserve_slot();
-  Slot slot(pending_);
+asio::awaitable<bool> PasswordHasher::verify(Reservation reservation, std::string encoded, std::string password) {
+  observe(HashRun::Kind::Verify, encoded, password.size());
   auto work = [this, encoded = std::move(encoded), password = std::move(password)]() mutable {
     bool ok = verify_blocking(encoded, password);
     wipe(password);
     return ok;
   };
   wipe(password);
-  co_return co_await run_on_pool<bool>(pool_, std::move(slot), std::move(work));
+  co_return co_await run_on_pool<bool>(pool_, std::move(reservation), std::move(work));
 }
 
-asio::awaitable<void> PasswordHasher::verify_dummy(std::string password) {
-  (void)co_await verify(dummy_hash_, std::move(password));
+asio::awaitable<void> PasswordHasher::verify_dummy(Reservation reservation, std::string password) {
+  (void)co_await verify(std::move(reservation), dummy_hash_, std::move(password));
 }
 
 bool PasswordHasher::needs_rehash(std::string_view encoded) const {

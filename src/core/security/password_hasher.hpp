@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nelo::security {
 
@@ -28,10 +30,37 @@ struct PasswordHasherOptions {
   std::chrono::seconds retry_after{1};
 };
 
+// One Argon2 run the hasher was asked for, as its observer sees it (tests count and inspect them
+// instead of timing them: the cost of a run is set by its parameters).
+struct HashRun {
+  enum class Kind { Hash, Verify };
+  Kind kind = Kind::Hash;
+  // The parameter part of the encoded hash the run works with: "$argon2id$v=19$m=19456,t=2,p=1".
+  std::string parameters;
+  std::size_t password_bytes = 0;
+};
+
 class PasswordHasher {
  public:
   static constexpr std::size_t kMinMemoryBytes = 19u * 1024u * 1024u;
   static constexpr std::uint64_t kMinIterations = 2;
+
+  // A place in the backlog, taken before the work it is for (reserve()), given back when the
+  // work is done or the reservation dropped. Lets a caller learn that hashing is saturated (503)
+  // before doing anything that must not happen for a refused request (counting a login attempt).
+  class Reservation {
+   public:
+    Reservation(Reservation&& other) noexcept : pending_(std::exchange(other.pending_, nullptr)) {}
+    Reservation& operator=(Reservation&&) = delete;
+    ~Reservation() {
+      if (pending_) pending_->fetch_sub(1, std::memory_order_acq_rel);
+    }
+
+   private:
+    friend class PasswordHasher;
+    explicit Reservation(std::atomic<std::size_t>& pending) : pending_(&pending) {}
+    std::atomic<std::size_t>* pending_;
+  };
 
   // Throws std::invalid_argument on parameters below the minimums or zero threads/backlog.
   // Computes the dummy hash verify_dummy() uses (one hash, so construct it at start-up).
@@ -53,6 +82,22 @@ class PasswordHasher {
   // comparable time.
   boost::asio::awaitable<void> verify_dummy(std::string password);
 
+  // Takes a backlog place now; throws ServiceUnavailable (with retry_after) when it is full.
+  Reservation reserve();
+  // The same runs on a place taken beforehand.
+  boost::asio::awaitable<std::string> hash(Reservation reservation, std::string password);
+  boost::asio::awaitable<bool> verify(Reservation reservation, std::string encoded, std::string password);
+  boost::asio::awaitable<void> verify_dummy(Reservation reservation, std::string password);
+
+  // Called on the caller's thread for every run accepted, before it starts. Set it before the
+  // hasher is shared (not synchronised).
+  void set_observer(std::function<void(const HashRun&)> observer) { observer_ = std::move(observer); }
+  // "$argon2id$v=19$m=19456,t=2,p=1" of an encoded hash (everything before the salt); empty
+  // when it is not one.
+  static std::string parameters_of(std::string_view encoded);
+  // The same for the hashes this hasher makes.
+  std::string parameters() const;
+
   // True when `encoded` is not Argon2id with exactly the current parameters (weaker, stronger,
   // argon2i, or unparsable): rehash it after the next successful login.
   bool needs_rehash(std::string_view encoded) const;
@@ -66,10 +111,10 @@ class PasswordHasher {
   const PasswordHasherOptions& options() const noexcept { return options_; }
 
  private:
-  // Reserves a backlog slot or throws ServiceUnavailable.
-  void reserve_slot();
+  void observe(HashRun::Kind kind, std::string_view encoded, std::size_t password_bytes) const;
 
   PasswordHasherOptions options_;
+  std::function<void(const HashRun&)> observer_;
   std::string dummy_hash_;
   std::atomic<std::size_t> pending_{0};
   boost::asio::thread_pool pool_;

@@ -10,6 +10,7 @@ std::string_view to_string(RevokeReason reason) {
     case RevokeReason::ReuseDetected: return "reuse_detected";
     case RevokeReason::UserDisabled: return "user_disabled";
     case RevokeReason::RolesChanged: return "roles_changed";
+    case RevokeReason::SessionLimit: return "session_limit";
   }
   return "logout";
 }

@@ -12,9 +12,11 @@
 
 namespace nelo::auth {
 
-// The four roles of the platform. Self-registration may pick the first three only.
+// The four roles of the platform. A registration may ask for the first three; only customer is
+// granted at once, merchant and driver are applied for and approved by an admin.
 inline constexpr std::array<std::string_view, 4> kRoles = {"customer", "merchant", "driver", "admin"};
 inline constexpr std::array<std::string_view, 3> kSelfAssignableRoles = {"customer", "merchant", "driver"};
+inline constexpr std::array<std::string_view, 2> kAppliedForRoles = {"merchant", "driver"};
 
 // An account as stored (the password hash never leaves the module).
 struct User {
@@ -44,7 +46,15 @@ struct NewUser {
 };
 
 // Why a refresh-token family was revoked (auth.refresh_tokens.revoked_reason).
-enum class RevokeReason { Logout, LogoutAll, PasswordChanged, ReuseDetected, UserDisabled, RolesChanged };
+enum class RevokeReason {
+  Logout,
+  LogoutAll,
+  PasswordChanged,
+  ReuseDetected,
+  UserDisabled,
+  RolesChanged,
+  SessionLimit,  // a newer login went past the sessions allowed per account
+};
 std::string_view to_string(RevokeReason reason);
 
 // A refresh token row, the secret itself never stored (token_hash = sha256 hex of it).
@@ -74,6 +84,25 @@ struct SigningKeyRecord {
   Timestamp created_at;
   Timestamp activated_at;  // signs from then on (may be in the future right after a rotation)
   std::optional<Timestamp> retired_at;  // verifies until then
+};
+
+// An application for the merchant or driver role (auth.role_applications), with the account's
+// address and name for the admin who decides it.
+struct RoleApplication {
+  std::string id;
+  std::string user_id;
+  std::string email;
+  std::string name;
+  std::string role;    // merchant | driver
+  std::string status;  // pending | approved | rejected
+  Timestamp created_at;
+  std::optional<Timestamp> decided_at;
+  std::optional<std::string> decided_by;
+};
+
+struct RoleApplicationPage {
+  std::vector<RoleApplication> items;
+  std::optional<std::string> next_cursor;  // opaque
 };
 
 // A page of accounts for the admin list.

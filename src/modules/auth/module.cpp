@@ -11,6 +11,7 @@
 #include "core/security/password_hasher.hpp"
 #include "modules/auth/api/v1/routes.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
+#include "modules/auth/repositories/role_application_repository.hpp"
 #include "modules/auth/repositories/signing_key_repository.hpp"
 #include "modules/auth/repositories/throttle_repository.hpp"
 #include "modules/auth/repositories/user_repository.hpp"
@@ -18,6 +19,7 @@
 #include "modules/auth/services/auth_settings.hpp"
 #include "modules/auth/services/key_ring.hpp"
 #include "modules/auth/services/login_throttle.hpp"
+#include "modules/auth/services/role_application_service.hpp"
 #include "modules/auth/services/session_revocations.hpp"
 #include "modules/auth/services/user_admin_service.hpp"
 #include "shared/periodic_task.hpp"
@@ -45,21 +47,23 @@ class AuthModuleImpl final : public AuthModule {
         hasher_(hasher_options(settings_)),
         users_(db_),
         refresh_tokens_(db_),
+        applications_repository_(db_),
         throttle_repository_(db_),
         signing_keys_(db_),
         keys_(signing_keys_, settings_, context.clock),
         verifier_(keys_.verifier(), revocations_),
         throttle_(throttle_repository_, settings_),
-        service_(AuthServiceDeps{db_, context.bus, users_, refresh_tokens_, throttle_, keys_, revocations_, hasher_,
-                                 settings_, context.clock, context.metrics}),
+        service_(AuthServiceDeps{db_, context.bus, users_, refresh_tokens_, applications_repository_, throttle_, keys_,
+                                 revocations_, hasher_, settings_, context.clock, context.metrics}),
         admin_(db_, users_, refresh_tokens_, revocations_),
+        applications_(db_, users_, applications_repository_),
         executor_(context.executor) {}
 
   std::string name() const override { return "auth"; }
   std::span<const db::MigrationFile> migrations() const override { return auth::migrations(); }
 
   void register_routes(http::Router& router) override {
-    api::v1::RouteServices services{service_, admin_, keys_, settings_.key_refresh_interval};
+    api::v1::RouteServices services{service_, admin_, applications_, keys_, settings_.key_refresh_interval};
     api::v1::register_routes(router, services);
   }
 
@@ -93,6 +97,16 @@ class AuthModuleImpl final : public AuthModule {
 
   asio::awaitable<std::string> rotate_keys() override { co_return co_await keys_.rotate(); }
 
+  asio::awaitable<std::string> revoke_key(std::string kid) override {
+    auto revocation = co_await keys_.revoke(kid);
+    std::string report = revocation.revoked_now ? "signing key " + kid + " revoked" : "signing key " + kid +
+                                                                                        " was revoked already";
+    if (revocation.replacement) report += "; new signing key " + *revocation.replacement + " signs from now";
+    report += "; running instances refuse its tokens from their next key reload (NELO_AUTH_KEY_REFRESH_SECONDS, " +
+              std::to_string(settings_.key_refresh_interval.count()) + " s)";
+    co_return report;
+  }
+
  private:
   asio::awaitable<void> reload_revocations() {
     auto started = SteadyClock::now();
@@ -124,6 +138,7 @@ class AuthModuleImpl final : public AuthModule {
   security::PasswordHasher hasher_;
   UserRepository users_;
   RefreshTokenRepository refresh_tokens_;
+  RoleApplicationRepository applications_repository_;
   ThrottleRepository throttle_repository_;
   SigningKeyRepository signing_keys_;
   SessionRevocations revocations_;
@@ -132,6 +147,7 @@ class AuthModuleImpl final : public AuthModule {
   LoginThrottle throttle_;
   AuthService service_;
   UserAdminService admin_;
+  RoleApplicationService applications_;
 
   asio::any_io_executor executor_;
   std::shared_ptr<PeriodicTask> refresh_;

@@ -32,6 +32,9 @@ class AuthModule : public Module {
   // `nelo auth rotate-keys`; returns the new kid. Needs migrations and
   // NELO_JWT_KEY_ENCRYPTION_KEY, not start().
   virtual boost::asio::awaitable<std::string> rotate_keys() = 0;
+  // `nelo auth revoke-key KID`: a compromised key stops verifying and signing; returns what was
+  // done, for the operator. Throws KeyRingError for an unknown kid. Needs migrations, not start().
+  virtual boost::asio::awaitable<std::string> revoke_key(std::string kid) = 0;
 };
 
 // Reads the NELO_AUTH_* settings (throws std::invalid_argument on a bad value) and builds the

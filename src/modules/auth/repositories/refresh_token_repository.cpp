@@ -11,21 +11,37 @@ namespace {
 
 constexpr const char* kInsertFamily = R"sql(
 INSERT INTO auth.refresh_token_families (id, user_id, expires_at)
-VALUES ($1, $2, now() + make_interval(secs => $3)))sql";
+VALUES ($1, $2, now() + make_interval(secs => least($3::float8, $4::float8))))sql";
 
+// A token never outlives its family's absolute lifetime ($6 from the login).
 constexpr const char* kInsertToken = R"sql(
 INSERT INTO auth.refresh_tokens (id, family_id, user_id, token_hash, expires_at)
-VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)))sql";
+SELECT $1, f.id, $3, $4,
+       least(now() + make_interval(secs => $5::float8), f.created_at + make_interval(secs => $6::float8))
+FROM auth.refresh_token_families f
+WHERE f.id = $2)sql";
 
 constexpr const char* kConsumeToken = R"sql(
 UPDATE auth.refresh_tokens SET used_at = now()
 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
 RETURNING id, family_id, user_id)sql";
 
+// A family past its absolute lifetime ($3 from the login) is not renewed, however recently used.
 constexpr const char* kTouchLiveFamily = R"sql(
 UPDATE auth.refresh_token_families
-SET last_used_at = now(), expires_at = now() + make_interval(secs => $2)
-WHERE id = $1 AND revoked_at IS NULL
+SET last_used_at = now(),
+    expires_at = least(now() + make_interval(secs => $2::float8), created_at + make_interval(secs => $3::float8))
+WHERE id = $1 AND revoked_at IS NULL AND created_at + make_interval(secs => $3::float8) > now()
+RETURNING id)sql";
+
+// Live sessions of the user beyond the newest $2 (the one just started counts).
+constexpr const char* kRevokeBeyondNewest = R"sql(
+UPDATE auth.refresh_token_families SET revoked_at = now(), revoked_reason = $3
+WHERE id IN (
+  SELECT id FROM auth.refresh_token_families
+  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+  ORDER BY created_at DESC, id DESC
+  OFFSET $2)
 RETURNING id)sql";
 
 constexpr const char* kFindTokenByHash = R"sql(
@@ -73,15 +89,17 @@ std::vector<std::string> ids(const db::Result& result) {
 }  // namespace
 
 asio::awaitable<void> RefreshTokenRepository::insert_family(db::Transaction& tx, const std::string& family_id,
-                                                            const std::string& user_id, std::chrono::seconds ttl) {
-  db::Params values = db::params(family_id, user_id, ttl.count());
+                                                            const std::string& user_id, std::chrono::seconds ttl,
+                                                            std::chrono::seconds max_age) {
+  db::Params values = db::params(family_id, user_id, ttl.count(), max_age.count());
   co_await tx.execute(kInsertFamily, values);
 }
 
 asio::awaitable<void> RefreshTokenRepository::insert_token(db::Transaction& tx, const std::string& id,
                                                            const std::string& family_id, const std::string& user_id,
-                                                           const std::string& token_hash, std::chrono::seconds ttl) {
-  db::Params values = db::params(id, family_id, user_id, token_hash, ttl.count());
+                                                           const std::string& token_hash, std::chrono::seconds ttl,
+                                                           std::chrono::seconds max_age) {
+  db::Params values = db::params(id, family_id, user_id, token_hash, ttl.count(), max_age.count());
   co_await tx.execute(kInsertToken, values);
 }
 
@@ -99,8 +117,8 @@ asio::awaitable<std::optional<ConsumedToken>> RefreshTokenRepository::consume(db
 }
 
 asio::awaitable<bool> RefreshTokenRepository::touch_live_family(db::Transaction& tx, const std::string& family_id,
-                                                                std::chrono::seconds ttl) {
-  db::Params values = db::params(family_id, ttl.count());
+                                                                std::chrono::seconds ttl, std::chrono::seconds max_age) {
+  db::Params values = db::params(family_id, ttl.count(), max_age.count());
   auto result = co_await tx.execute(kTouchLiveFamily, values);
   co_return !result.empty();
 }
@@ -144,6 +162,14 @@ asio::awaitable<std::vector<std::string>> RefreshTokenRepository::revoke_user_fa
     const std::optional<std::string>& keep_family_id) {
   db::Params values = db::params(user_id, to_string(reason), keep_family_id);
   auto result = co_await tx.execute(kRevokeUserFamilies, values);
+  co_return ids(result);
+}
+
+asio::awaitable<std::vector<std::string>> RefreshTokenRepository::revoke_beyond_newest(db::Transaction& tx,
+                                                                                       const std::string& user_id,
+                                                                                       std::int64_t keep) {
+  db::Params values = db::params(user_id, keep, to_string(RevokeReason::SessionLimit));
+  auto result = co_await tx.execute(kRevokeBeyondNewest, values);
   co_return ids(result);
 }
 

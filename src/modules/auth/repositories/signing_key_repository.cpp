@@ -16,8 +16,16 @@ constexpr const char* kLockKeys = "LOCK TABLE auth.signing_keys IN SHARE ROW EXC
 constexpr const char* kUsableKeys = R"sql(
 SELECT kid, public_pem, private_key_sealed, created_at, activated_at, retired_at
 FROM auth.signing_keys
-WHERE retired_at IS NULL OR retired_at > now()
+WHERE revoked_at IS NULL AND (retired_at IS NULL OR retired_at > now())
 ORDER BY activated_at, kid)sql";
+
+constexpr const char* kKeyExists = R"sql(
+SELECT EXISTS (SELECT 1 FROM auth.signing_keys WHERE kid = $1))sql";
+
+constexpr const char* kRevokeKey = R"sql(
+UPDATE auth.signing_keys SET revoked_at = now()
+WHERE kid = $1 AND revoked_at IS NULL
+RETURNING kid)sql";
 
 constexpr const char* kInsertKey = R"sql(
 INSERT INTO auth.signing_keys (kid, public_pem, private_key_sealed, activated_at)
@@ -68,6 +76,18 @@ asio::awaitable<SigningKeyRecord> SigningKeyRepository::insert(db::Transaction& 
   db::Params values = db::params(kid, public_pem, private_key_sealed, activation_delay.count());
   auto result = co_await tx.execute(kInsertKey, values);
   co_return read_key(result.front());
+}
+
+asio::awaitable<bool> SigningKeyRepository::exists(db::Transaction& tx, const std::string& kid) {
+  db::Params values = db::params(kid);
+  auto result = co_await tx.execute(kKeyExists, values);
+  co_return result.front().get<bool>(0);
+}
+
+asio::awaitable<bool> SigningKeyRepository::revoke(db::Transaction& tx, const std::string& kid) {
+  db::Params values = db::params(kid);
+  auto result = co_await tx.execute(kRevokeKey, values);
+  co_return !result.empty();
 }
 
 asio::awaitable<void> SigningKeyRepository::retire_others(db::Transaction& tx, const std::string& kid,

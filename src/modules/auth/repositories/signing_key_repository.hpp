@@ -23,7 +23,7 @@ class SigningKeyRepository {
   // until the end of `tx`.
   boost::asio::awaitable<void> lock(db::Transaction& tx);
 
-  // Keys that still verify (not retired), oldest activation first.
+  // Keys that still verify (neither retired nor revoked), oldest activation first.
   boost::asio::awaitable<std::vector<SigningKeyRecord>> usable(db::Transaction& tx);
   boost::asio::awaitable<std::vector<SigningKeyRecord>> usable();
 
@@ -31,6 +31,9 @@ class SigningKeyRepository {
   boost::asio::awaitable<SigningKeyRecord> insert(db::Transaction& tx, const std::string& kid,
                                                   const std::string& public_pem, const std::string& private_key_sealed,
                                                   std::chrono::seconds activation_delay);
+  boost::asio::awaitable<bool> exists(db::Transaction& tx, const std::string& kid);
+  // Stops the key verifying and signing at once (a compromised key); false if it was revoked already.
+  boost::asio::awaitable<bool> revoke(db::Transaction& tx, const std::string& kid);
   // Every other unretired key stops verifying `retire_after` from now (earlier retirements are kept).
   boost::asio::awaitable<void> retire_others(db::Transaction& tx, const std::string& kid,
                                              std::chrono::seconds retire_after);

@@ -2,6 +2,7 @@
 
 #include "core/db/params.hpp"
 #include "core/db/result.hpp"
+#include "core/db/transaction.hpp"
 
 namespace nelo::auth {
 
@@ -9,58 +10,77 @@ namespace asio = boost::asio;
 
 namespace {
 
-// One row per key, counted atomically (ON CONFLICT takes the row lock), so concurrent attempts
-// are all counted: no more than the limit of them can get past the check in a window. Time is
-// the database's, shared by every instance.
-constexpr const char* kRecordAttempt = R"sql(
-INSERT INTO auth.login_throttle AS t (key, failures, window_started_at)
-SELECT k, 1, now() FROM unnest($1::text[]) AS k
+// Counts one attempt on a key unless its wait is still running (then nothing is returned). The
+// row lock taken by ON CONFLICT serialises concurrent attempts on the key. After the attempt,
+// a counter at or past its allowance ($2) makes the next one wait $6 * 2^(failures - allowance)
+// seconds, at most $4, or until its window ends when $5 (a hard limit); a window ($3) over
+// restarts the count. Time is the database's, shared by every instance.
+constexpr const char* kCountAttempt = R"sql(
+INSERT INTO auth.login_throttle AS t (key, failures, window_started_at, next_attempt_at)
+VALUES ($1, 1, now(), CASE
+  WHEN 1 < $2::integer THEN now()
+  WHEN $5::boolean THEN now() + make_interval(secs => $3::float8)
+  ELSE now() + make_interval(secs => least($4::float8, $6::float8)) END)
 ON CONFLICT (key) DO UPDATE SET
-  failures = CASE WHEN t.window_started_at <= now() - make_interval(secs => $2) THEN 1 ELSE t.failures + 1 END,
-  window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => $2) THEN now()
-                           ELSE t.window_started_at END
-RETURNING key, failures,
-  greatest(1, ceil(extract(epoch FROM (window_started_at + make_interval(secs => $2) - now()))))::bigint
-    AS retry_after_seconds)sql";
+  failures = (CASE WHEN t.window_started_at <= now() - make_interval(secs => $3::float8) THEN 1 ELSE t.failures + 1 END),
+  window_started_at = (CASE WHEN t.window_started_at <= now() - make_interval(secs => $3::float8) THEN now() ELSE t.window_started_at END),
+  next_attempt_at = CASE
+    WHEN (CASE WHEN t.window_started_at <= now() - make_interval(secs => $3::float8) THEN 1 ELSE t.failures + 1 END) < $2::integer THEN now()
+    WHEN $5::boolean THEN (CASE WHEN t.window_started_at <= now() - make_interval(secs => $3::float8) THEN now() ELSE t.window_started_at END) + make_interval(secs => $3::float8)
+    ELSE now() + make_interval(secs => least($4::float8, $6::float8 * power(2::float8, least((CASE WHEN t.window_started_at <= now() - make_interval(secs => $3::float8) THEN 1 ELSE t.failures + 1 END) - $2::integer, 40)))) END
+WHERE t.next_attempt_at <= now() OR t.window_started_at <= now() - make_interval(secs => $3::float8)
+RETURNING failures)sql";
 
-constexpr const char* kForgiveAccount = R"sql(
-DELETE FROM auth.login_throttle WHERE key = $1)sql";
+constexpr const char* kRetryAfter = R"sql(
+SELECT greatest(1, ceil(extract(epoch FROM (next_attempt_at - now()))))::bigint
+FROM auth.login_throttle WHERE key = $1)sql";
 
-constexpr const char* kForgiveAddress = R"sql(
-UPDATE auth.login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1)sql";
+constexpr const char* kReset = R"sql(
+DELETE FROM auth.login_throttle WHERE key = ANY($1::text[]))sql";
+
+constexpr const char* kGiveBack = R"sql(
+UPDATE auth.login_throttle SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[]))sql";
 
 constexpr const char* kPurge = R"sql(
 DELETE FROM auth.login_throttle
-WHERE window_started_at <= now() - make_interval(secs => $1))sql";
+WHERE window_started_at <= now() - make_interval(secs => $1::float8) AND next_attempt_at <= now())sql";
 
 }  // namespace
 
-asio::awaitable<std::vector<ThrottleCount>> ThrottleRepository::record_attempt(const std::vector<std::string>& keys,
-                                                                               std::chrono::seconds window) {
-  db::Params values = db::params(keys, window.count());
-  auto result = co_await db_.execute(kRecordAttempt, values);
-  std::vector<ThrottleCount> counts;
-  for (auto row : result) {
-    ThrottleCount count;
-    count.key = row.get<std::string>("key");
-    count.failures = row.get<std::int64_t>("failures");
-    count.retry_after = std::chrono::seconds(row.get<std::int64_t>("retry_after_seconds"));
-    counts.push_back(std::move(count));
-  }
-  co_return counts;
-}
-
-asio::awaitable<void> ThrottleRepository::forgive(const std::string& account_key, const std::string& address_key) {
+asio::awaitable<ThrottleVerdict> ThrottleRepository::record_attempt(const std::vector<ThrottleRule>& rules) {
   auto tx = co_await db_.begin();
-  db::Params account = db::params(account_key);
-  co_await tx.execute(kForgiveAccount, account);
-  db::Params address = db::params(address_key);
-  co_await tx.execute(kForgiveAddress, address);
+  for (const auto& rule : rules) {
+    db::Params values =
+        db::params(rule.key, rule.allowance, rule.window.count(), rule.max_delay.count(), rule.until_window_ends,
+                   rule.first_delay.count());
+    auto counted = co_await tx.execute(kCountAttempt, values);
+    if (counted.empty()) {
+      db::Params key = db::params(rule.key);
+      auto wait = co_await tx.execute(kRetryAfter, key);
+      ThrottleVerdict refused;
+      refused.allowed = false;
+      refused.refused_key = rule.key;
+      refused.retry_after = std::chrono::seconds(wait.empty() ? 1 : wait.front().get<std::int64_t>(0));
+      co_await tx.rollback();
+      co_return refused;
+    }
+  }
   co_await tx.commit();
+  co_return ThrottleVerdict{};
 }
 
-asio::awaitable<std::int64_t> ThrottleRepository::purge(std::chrono::seconds window) {
-  db::Params values = db::params(window.count());
+asio::awaitable<void> ThrottleRepository::reset(const std::vector<std::string>& keys) {
+  db::Params values = db::params(keys);
+  co_await db_.execute(kReset, values);
+}
+
+asio::awaitable<void> ThrottleRepository::give_back(const std::vector<std::string>& keys) {
+  db::Params values = db::params(keys);
+  co_await db_.execute(kGiveBack, values);
+}
+
+asio::awaitable<std::int64_t> ThrottleRepository::purge(std::chrono::seconds longest_window) {
+  db::Params values = db::params(longest_window.count());
   auto result = co_await db_.execute(kPurge, values);
   co_return result.affected_rows();
 }

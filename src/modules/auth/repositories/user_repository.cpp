@@ -20,6 +20,9 @@ SELECT id, email, name, roles, disabled_at, created_at, updated_at, password_has
 FROM auth.users
 WHERE email = $1)sql";
 
+constexpr const char* kEmailTaken = R"sql(
+SELECT EXISTS (SELECT 1 FROM auth.users WHERE email = $1))sql";
+
 constexpr const char* kFindCredentials = R"sql(
 SELECT id, email, name, roles, disabled_at, created_at, updated_at, password_hash
 FROM auth.users
@@ -120,6 +123,12 @@ asio::awaitable<std::optional<Credentials>> UserRepository::find_credentials_by_
   db::Params values = db::params(email);
   auto result = co_await db_.execute(kFindCredentialsByEmail, values);
   co_return first_credentials(result);
+}
+
+asio::awaitable<bool> UserRepository::email_taken(const std::string& email) {
+  db::Params values = db::params(email);
+  auto result = co_await db_.execute(kEmailTaken, values);
+  co_return result.front().get<bool>(0);
 }
 
 asio::awaitable<std::optional<Credentials>> UserRepository::find_credentials(const std::string& id) {

@@ -22,6 +22,8 @@ class UserRepository {
   boost::asio::awaitable<User> insert(db::Transaction& tx, const NewUser& user);
 
   boost::asio::awaitable<std::optional<Credentials>> find_credentials_by_email(const std::string& email);
+  // Whether an account uses this (normalised) address: registration refuses it before hashing.
+  boost::asio::awaitable<bool> email_taken(const std::string& email);
   boost::asio::awaitable<std::optional<Credentials>> find_credentials(const std::string& id);
   boost::asio::awaitable<std::optional<User>> find(const std::string& id);
 

@@ -3,12 +3,15 @@
 #include <boost/json/object.hpp>
 #include <spdlog/spdlog.h>
 
+#include <exception>
+
 #include "core/errors.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/security/tokens.hpp"
 #include "core/text.hpp"
 #include "core/uuid.hpp"
 #include "modules/auth/services/credential_rules.hpp"
+#include "modules/auth/services/role_application_service.hpp"
 #include "shared/events/event_bus.hpp"
 
 namespace nelo::auth {
@@ -18,6 +21,7 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr const char* kEmailTaken = "An account already exists for this email address";
 constexpr const char* kBadCredentials = "The email or password is incorrect";
 constexpr const char* kBadRefreshToken = "The refresh token is invalid, expired or revoked";
 // Our tokens are 43 characters; anything much longer is not worth hashing.
@@ -45,8 +49,8 @@ AuthService::AuthService(AuthServiceDeps deps) : d_(deps) {
   refresh_reuse_ = &refreshes.with({"reuse_detected"});
 }
 
-asio::awaitable<User> AuthService::register_user(Registration registration) {
-  co_return co_await create_account(std::move(registration), false);
+asio::awaitable<Registered> AuthService::register_user(Registration registration, std::string client_address) {
+  co_return co_await create_account(std::move(registration), false, std::move(client_address));
 }
 
 asio::awaitable<User> AuthService::create_admin(std::string email, std::string name, std::string password) {
@@ -55,38 +59,61 @@ asio::awaitable<User> AuthService::create_admin(std::string email, std::string n
   registration.name = std::move(name);
   registration.password = std::move(password);
   registration.role = "admin";
-  co_return co_await create_account(std::move(registration), true);
+  auto registered = co_await create_account(std::move(registration), true, std::nullopt);
+  co_return registered.user;
 }
 
-asio::awaitable<User> AuthService::create_account(Registration registration, bool admin) {
+asio::awaitable<Registered> AuthService::create_account(Registration registration, bool admin,
+                                                      std::optional<std::string> client_address) {
   registration.email = normalize_email(registration.email);
   registration.name = normalize_name(registration.name);
   validate_registration(registration, admin);
+  // Self-registrations are limited per address. A taken address is refused before any hashing,
+  // so a flood of them costs a counter and one indexed lookup each, not an Argon2id run (the
+  // 409 does tell that the address has an account: docs/api/auth.md, "Registration", says why).
+  if (client_address) co_await d_.throttle.count_registration(*client_address);
+  if (co_await d_.users.email_taken(registration.email)) throw Conflict("email-taken", kEmailTaken);
 
-  // Hashed before looking for a duplicate, so a taken address answers in the same time as a free one.
   NewUser user;
   user.id = new_uuid_v7();
   user.email = registration.email;
   user.name = registration.name;
-  user.roles = {registration.role};
+  // Merchant and driver are applied for: the account is a customer until an admin approves.
+  const bool applies = !admin && is_applied_for_role(registration.role);
+  user.roles = {applies ? std::string("customer") : registration.role};
   user.password_hash = co_await d_.hasher.hash(std::move(registration.password));
 
   auto tx = co_await d_.db.begin();
-  auto created = co_await d_.users.insert(tx, user);
+  Registered registered;
+  registered.user = co_await d_.users.insert(tx, user);
+  const auto& created = registered.user;
+  if (applies) {
+    registered.application = co_await d_.applications.insert(tx, new_uuid_v7(), created.id, registration.role);
+  }
   json::object payload;
   payload["user_id"] = created.id;
   payload["email"] = created.email;
   payload["name"] = created.name;
-  payload["role"] = registration.role;
+  payload["role"] = created.roles.front();
   payload["registered_at"] = to_rfc3339_millis(created.created_at);
   co_await d_.bus.publish(tx, "user.registered", 1, std::move(payload));
   co_await tx.commit();
-  spdlog::info("auth: registered user {} as {}", created.id, registration.role);
-  co_return created;
+  if (applies) {
+    spdlog::info("auth: registered user {} as customer, applying for {}", created.id, registration.role);
+  } else {
+    spdlog::info("auth: registered user {} as {}", created.id, created.roles.front());
+  }
+  co_return registered;
 }
 
 asio::awaitable<TokenPair> AuthService::login(std::string email, std::string password, std::string client_address) {
   email = normalize_email(email);
+  // Cannot be anyone's password; no hash needed to say so (this reveals nothing about the account).
+  const bool checkable = utf8_length(password) <= kMaxPasswordLength;
+  // A place on the hashing pool first: when it is saturated the answer is 503 and nothing is
+  // counted, so an overload never turns into failed logins against the account.
+  std::optional<security::PasswordHasher::Reservation> hashing;
+  if (checkable) hashing.emplace(d_.hasher.reserve());
   try {
     co_await d_.throttle.count_attempt(email, client_address);
   } catch (const TooManyRequests&) {
@@ -95,16 +122,28 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
     throw;
   }
 
-  auto credentials = co_await d_.users.find_credentials_by_email(email);
+  std::optional<Credentials> credentials;
   bool verified = false;
   std::string rehash_with;
-  if (utf8_length(password) > kMaxPasswordLength) {
-    // Cannot be anyone's password; no hash needed to say so (this reveals nothing about the account).
-  } else if (!credentials) {
-    co_await d_.hasher.verify_dummy(std::move(password));
-  } else {
-    if (d_.hasher.needs_rehash(credentials->password_hash)) rehash_with = password;
-    verified = co_await d_.hasher.verify(credentials->password_hash, std::move(password));
+  std::exception_ptr unchecked;
+  try {
+    credentials = co_await d_.users.find_credentials_by_email(email);
+    if (checkable && !credentials) {
+      // The same hasher, the same parameters, the same backlog as a real check.
+      co_await d_.hasher.verify_dummy(std::move(*hashing), std::move(password));
+    } else if (checkable) {
+      if (d_.hasher.needs_rehash(credentials->password_hash)) rehash_with = password;
+      verified = co_await d_.hasher.verify(std::move(*hashing), credentials->password_hash, std::move(password));
+    }
+  } catch (const ServiceUnavailable&) {
+    unchecked = std::current_exception();
+  }
+  if (unchecked) {
+    // No password was checked: the attempt is given back.
+    security::wipe(password);
+    security::wipe(rehash_with);
+    co_await d_.throttle.not_checked(email, client_address);
+    std::rethrow_exception(unchecked);
   }
   security::wipe(password);
   // A disabled account is refused only after the hash, like a wrong password.
@@ -115,14 +154,23 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
   }
 
   co_await d_.throttle.succeeded(email, client_address);
-  if (!rehash_with.empty()) {
-    // Parameters were raised since this hash was made: upgrade it while we have the password.
-    auto upgraded = co_await d_.hasher.hash(std::move(rehash_with));
-    co_await d_.users.rehash(credentials->user.id, credentials->password_hash, upgraded);
-  }
+  if (!rehash_with.empty()) co_await upgrade_hash(credentials->user.id, credentials->password_hash, std::move(rehash_with));
   auto tokens = co_await start_session(credentials->user);
   logins_success_->inc();
   co_return tokens;
+}
+
+asio::awaitable<void> AuthService::upgrade_hash(const std::string& user_id, const std::string& old_hash,
+                                                std::string password) {
+  // Parameters were raised since this hash was made: upgrade it while we have the password. Best
+  // effort: a saturated pool must not fail a login whose password was right.
+  try {
+    auto upgraded = co_await d_.hasher.hash(std::move(password));
+    co_await d_.users.rehash(user_id, old_hash, upgraded);
+  } catch (const ServiceUnavailable&) {
+    spdlog::debug("auth: hash upgrade of user {} postponed (hashing saturated)", user_id);
+  }
+  security::wipe(password);
 }
 
 asio::awaitable<TokenPair> AuthService::start_session(const User& user) {
@@ -132,9 +180,17 @@ asio::awaitable<TokenPair> AuthService::start_session(const User& user) {
   auto current = co_await d_.users.find_for_share(tx, user.id);
   if (!current || current->disabled()) throw Unauthorized(kBadCredentials);
   std::string family_id = new_uuid_v7();
-  co_await d_.refresh_tokens.insert_family(tx, family_id, current->id, d_.settings.refresh_ttl);
+  co_await d_.refresh_tokens.insert_family(tx, family_id, current->id, d_.settings.refresh_ttl,
+                                           d_.settings.session_max_age);
   auto tokens = co_await issue(tx, *current, family_id);
+  // The oldest sessions make room: a stolen password cannot pile up sessions without end.
+  auto revoked = co_await d_.refresh_tokens.revoke_beyond_newest(tx, current->id, d_.settings.max_sessions_per_user);
   co_await tx.commit();
+  d_.revocations.add(revoked);
+  if (!revoked.empty()) {
+    spdlog::info("auth: user {} went past {} sessions: {} oldest revoked", current->id,
+                 d_.settings.max_sessions_per_user, revoked.size());
+  }
   co_return tokens;
 }
 
@@ -143,7 +199,8 @@ asio::awaitable<TokenPair> AuthService::issue(db::Transaction& tx, const User& u
   pair.refresh_token = security::random_token();
   std::string token_id = new_uuid_v7();
   std::string token_hash = security::sha256_hex(pair.refresh_token);
-  co_await d_.refresh_tokens.insert_token(tx, token_id, family_id, user.id, token_hash, d_.settings.refresh_ttl);
+  co_await d_.refresh_tokens.insert_token(tx, token_id, family_id, user.id, token_hash, d_.settings.refresh_ttl,
+                                          d_.settings.session_max_age);
 
   security::JwtClaims claims;
   claims.issuer = d_.settings.issuer;
@@ -191,7 +248,8 @@ asio::awaitable<TokenPair> AuthService::refresh(std::string refresh_token) {
     refresh_rejected_->inc();
     throw Unauthorized(kBadRefreshToken);
   }
-  const bool live = co_await d_.refresh_tokens.touch_live_family(tx, consumed->family_id, d_.settings.refresh_ttl);
+  const bool live = co_await d_.refresh_tokens.touch_live_family(tx, consumed->family_id, d_.settings.refresh_ttl,
+                                                                 d_.settings.session_max_age);
   if (!live) {
     refresh_rejected_->inc();
     throw Unauthorized(kBadRefreshToken);
@@ -239,11 +297,14 @@ asio::awaitable<void> AuthService::change_password(const Principal& caller, Pass
 
   auto credentials = co_await d_.users.find_credentials(caller.user_id);
   if (!credentials || credentials->user.disabled()) throw Unauthorized();
-  // Guessing the current password with a stolen access token is throttled like a login.
+  // Hashing place first (a 503 counts nothing), then the attempt: guessing the current password
+  // with a stolen access token is throttled like a login.
+  auto hashing = d_.hasher.reserve();
   co_await d_.throttle.count_attempt(credentials->user.email, client_address);
   bool verified = false;
   if (utf8_length(change.current_password) <= kMaxPasswordLength) {
-    verified = co_await d_.hasher.verify(credentials->password_hash, std::move(change.current_password));
+    verified = co_await d_.hasher.verify(std::move(hashing), credentials->password_hash,
+                                         std::move(change.current_password));
   }
   security::wipe(change.current_password);
   if (!verified) throw ValidationError("current_password", "is incorrect");

@@ -12,6 +12,7 @@
 #include "core/time.hpp"
 #include "modules/auth/models.hpp"
 #include "modules/auth/repositories/refresh_token_repository.hpp"
+#include "modules/auth/repositories/role_application_repository.hpp"
 #include "modules/auth/repositories/user_repository.hpp"
 #include "modules/auth/services/auth_settings.hpp"
 #include "modules/auth/services/key_ring.hpp"
@@ -32,7 +33,14 @@ struct Registration {
   std::string email;
   std::string password;
   std::string name;
+  // customer, or merchant / driver: applied for (the account starts as a customer).
   std::string role = "customer";
+};
+
+// A new account, and its application when it asked for merchant or driver.
+struct Registered {
+  User user;
+  std::optional<RoleApplication> application;
 };
 
 struct PasswordChange {
@@ -46,6 +54,7 @@ struct AuthServiceDeps {
   events::EventBus& bus;
   UserRepository& users;
   RefreshTokenRepository& refresh_tokens;
+  RoleApplicationRepository& applications;
   LoginThrottle& throttle;
   KeyRing& keys;
   SessionRevocations& revocations;
@@ -59,9 +68,11 @@ class AuthService {
  public:
   explicit AuthService(AuthServiceDeps deps);
 
-  // Self-registration: role customer (default), merchant or driver. Throws ValidationError
-  // (every bad field at once) and Conflict on a taken e-mail. Publishes user.registered.
-  boost::asio::awaitable<User> register_user(Registration registration);
+  // Self-registration as a customer; asking for merchant or driver leaves a pending application
+  // an admin decides (RoleApplicationService). Throws ValidationError (every bad field at once),
+  // TooManyRequests past the registrations allowed from `client_address`, and Conflict on a
+  // taken e-mail (before any hashing). Publishes user.registered.
+  boost::asio::awaitable<Registered> register_user(Registration registration, std::string client_address);
   // `nelo admin create`: the same with the admin role.
   boost::asio::awaitable<User> create_admin(std::string email, std::string name, std::string password);
 
@@ -81,7 +92,11 @@ class AuthService {
                                                std::string client_address);
 
  private:
-  boost::asio::awaitable<User> create_account(Registration registration, bool admin);
+  // `client_address`: the self-registration's, throttled; none for `nelo admin create`.
+  boost::asio::awaitable<Registered> create_account(Registration registration, bool admin,
+                                                    std::optional<std::string> client_address);
+  boost::asio::awaitable<void> upgrade_hash(const std::string& user_id, const std::string& old_hash,
+                                            std::string password);
   // A new session for `user` (after its credentials were checked), in its own transaction.
   boost::asio::awaitable<TokenPair> start_session(const User& user);
   // The next refresh token of `family_id` and a fresh access token, within `tx`.

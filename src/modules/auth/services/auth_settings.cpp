@@ -65,9 +65,17 @@ AuthSettings auth_settings_from_environment(const Config& config, const std::map
 
   EnvReader r(env);
   r.seconds("NELO_AUTH_REFRESH_TTL_SECONDS", s.refresh_ttl, 60, 365LL * 24 * 3600);
-  r.integer("NELO_AUTH_MAX_FAILURES_PER_ACCOUNT", s.max_failures_per_account, 1, 1000);
+  r.seconds("NELO_AUTH_SESSION_MAX_AGE_SECONDS", s.session_max_age, 60, 3650LL * 24 * 3600);
+  r.integer("NELO_AUTH_MAX_SESSIONS_PER_USER", s.max_sessions_per_user, 1, 10000);
+  r.integer("NELO_AUTH_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS", s.max_failures_per_account_and_address, 1, 1000);
   r.integer("NELO_AUTH_MAX_FAILURES_PER_ADDRESS", s.max_failures_per_address, 1, 100000);
+  r.integer("NELO_AUTH_MAX_FAILURES_PER_ACCOUNT", s.max_failures_per_account, 1, 100000);
   r.seconds("NELO_AUTH_THROTTLE_WINDOW_SECONDS", s.throttle_window, 1, 24 * 3600);
+  r.seconds("NELO_AUTH_THROTTLE_FIRST_DELAY_SECONDS", s.throttle_first_delay, 1, 3600);
+  r.seconds("NELO_AUTH_THROTTLE_MAX_DELAY_SECONDS", s.throttle_max_delay, 1, 24 * 3600);
+  r.seconds("NELO_AUTH_ACCOUNT_MAX_DELAY_SECONDS", s.account_max_delay, 1, 3600);
+  r.integer("NELO_AUTH_MAX_REGISTRATIONS_PER_ADDRESS", s.max_registrations_per_address, 1, 1000000);
+  r.seconds("NELO_AUTH_REGISTRATION_WINDOW_SECONDS", s.registration_window, 1, 7 * 24 * 3600);
   r.seconds("NELO_AUTH_KEY_REFRESH_SECONDS", s.key_refresh_interval, 1, 3600);
   s.key_activation_delay = 2 * s.key_refresh_interval;
   r.seconds("NELO_AUTH_KEY_ACTIVATION_DELAY_SECONDS", s.key_activation_delay, 0, 24 * 3600);

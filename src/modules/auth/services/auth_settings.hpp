@@ -25,11 +25,35 @@ struct AuthSettings {
   // NELO_AUTH_REFRESH_TTL_SECONDS: lifetime of each refresh token (30 days).
   std::chrono::seconds refresh_ttl{30 * 24 * 3600};
 
-  // Failed logins: NELO_AUTH_MAX_FAILURES_PER_ACCOUNT, NELO_AUTH_MAX_FAILURES_PER_ADDRESS within
-  // NELO_AUTH_THROTTLE_WINDOW_SECONDS.
-  std::int64_t max_failures_per_account = 5;
+  // NELO_AUTH_SESSION_MAX_AGE_SECONDS: absolute lifetime of a session (a refresh-token family):
+  // refreshing never takes it past this long after the login (90 days).
+  std::chrono::seconds session_max_age{90 * 24 * 3600};
+  // NELO_AUTH_MAX_SESSIONS_PER_USER: live sessions per account; a login beyond it revokes the
+  // oldest (10).
+  std::int64_t max_sessions_per_user = 10;
+
+  // Login attempts (docs/api/auth.md, "Throttling"), each counter within
+  // NELO_AUTH_THROTTLE_WINDOW_SECONDS of its first attempt. Past its allowance a counter imposes
+  // a growing wait between attempts (NELO_AUTH_THROTTLE_FIRST_DELAY_SECONDS, then twice, four
+  // times as long... up to its maximum) instead of a lock:
+  // - NELO_AUTH_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: one account from one address (the limit a
+  //   guesser meets; it cannot lock the owner out from elsewhere), waits up to
+  //   NELO_AUTH_THROTTLE_MAX_DELAY_SECONDS;
+  // - NELO_AUTH_MAX_FAILURES_PER_ADDRESS: one address across accounts (password spraying), the same;
+  // - NELO_AUTH_MAX_FAILURES_PER_ACCOUNT: one account from everywhere, a much higher ceiling
+  //   against distributed guessing, whose waits stay short (NELO_AUTH_ACCOUNT_MAX_DELAY_SECONDS).
+  std::int64_t max_failures_per_account_and_address = 5;
   std::int64_t max_failures_per_address = 20;
+  std::int64_t max_failures_per_account = 100;
   std::chrono::seconds throttle_window{15 * 60};
+  std::chrono::seconds throttle_first_delay{1};
+  std::chrono::seconds throttle_max_delay{15 * 60};
+  std::chrono::seconds account_max_delay{30};
+
+  // Registrations per client address: NELO_AUTH_MAX_REGISTRATIONS_PER_ADDRESS within
+  // NELO_AUTH_REGISTRATION_WINDOW_SECONDS.
+  std::int64_t max_registrations_per_address = 20;
+  std::chrono::seconds registration_window{3600};
 
   // NELO_AUTH_KEY_REFRESH_SECONDS: how often each instance reloads signing keys and revoked
   // sessions from the database (what another instance rotated or revoked reaches it within this).

@@ -94,6 +94,31 @@ asio::awaitable<std::string> KeyRing::rotate() {
   co_return created.kid;
 }
 
+asio::awaitable<KeyRing::Revocation> KeyRing::revoke(std::string kid) {
+  box();
+  auto tx = co_await repository_.begin();
+  co_await repository_.lock(tx);
+  if (!co_await repository_.exists(tx, kid)) throw KeyRingError("no signing key " + kid);
+  Revocation revocation;
+  revocation.revoked_now = co_await repository_.revoke(tx, kid);
+  auto remaining = co_await repository_.usable(tx);
+  const auto now = clock_.now();
+  const bool can_sign = std::any_of(remaining.begin(), remaining.end(), [&](const SigningKeyRecord& key) {
+    return key.activated_at <= now && (!key.retired_at || *key.retired_at > now);
+  });
+  if (!can_sign) {
+    std::chrono::seconds immediately{0};
+    auto created = co_await create_key(tx, immediately);
+    revocation.replacement = created.kid;
+  }
+  co_await tx.commit();
+  spdlog::warn("auth: signing key {} revoked{}", kid,
+               revocation.replacement ? "; " + *revocation.replacement + " signs from now" : std::string());
+  auto keys = co_await repository_.usable();
+  install(keys);
+  co_return revocation;
+}
+
 asio::awaitable<SigningKeyRecord> KeyRing::create_key(db::Transaction& tx, std::chrono::seconds activation_delay) {
   auto pair = security::generate_es256_key_pair();
   std::string sealed = box().seal(pair.private_pem);

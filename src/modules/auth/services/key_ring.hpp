@@ -44,6 +44,16 @@ class KeyRing {
   // access-token lifetime and leeway. Returns the new kid.
   boost::asio::awaitable<std::string> rotate();
 
+  // `nelo auth revoke-key`: the key stops verifying (tokens it signed are refused by every
+  // instance from its next reload, within NELO_AUTH_KEY_REFRESH_SECONDS) and signing. When no
+  // other key can sign now, a new one is made that signs at once. Throws KeyRingError for an
+  // unknown kid.
+  struct Revocation {
+    bool revoked_now = false;             // false: it was revoked already
+    std::optional<std::string> replacement;  // the kid of the key made to sign instead
+  };
+  boost::asio::awaitable<Revocation> revoke(std::string kid);
+
   // Signs with the most recently activated key. Throws KeyRingError when none is active (the
   // module was not started).
   std::string sign(const security::JwtClaims& claims) const;

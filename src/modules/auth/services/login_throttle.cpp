@@ -11,7 +11,32 @@ namespace nelo::auth {
 
 namespace asio = boost::asio;
 
+namespace {
+
+constexpr const char* kLoginRefusal = "Too many failed attempts; try again later";
+constexpr const char* kRegistrationRefusal = "Too many registrations from this address; try again later";
+
+// Neither which limit was hit nor whether the account exists: the same answer for all.
+[[noreturn]] void refuse(std::chrono::seconds retry_after, const char* detail) {
+  throw TooManyRequests(std::max(retry_after, std::chrono::seconds(1)), detail);
+}
+
+std::string address_part(std::string_view key_of_address) {
+  return std::string(key_of_address.substr(std::string_view("address:").size()));
+}
+
+}  // namespace
+
 std::string LoginThrottle::account_key(std::string_view email) { return "account:" + std::string(email); }
+
+std::string LoginThrottle::pair_key(std::string_view email, std::string_view address) {
+  // A space cannot be part of a normalised e-mail address.
+  return "pair:" + std::string(email) + " " + address_part(address_key(address));
+}
+
+std::string LoginThrottle::registration_key(std::string_view address) {
+  return "register:" + address_part(address_key(address));
+}
 
 std::string LoginThrottle::address_key(std::string_view address) {
   if (address.empty()) return "address:unknown";
@@ -31,50 +56,69 @@ std::string LoginThrottle::address_key(std::string_view address) {
   return "address:" + parsed.to_string();
 }
 
-namespace {
-
-// Neither which limit was hit nor whether the account exists: the same answer for all.
-[[noreturn]] void refuse(std::chrono::seconds retry_after) {
-  throw TooManyRequests(std::max(retry_after, std::chrono::seconds(1)), "Too many failed attempts; try again later");
+std::vector<ThrottleRule> LoginThrottle::login_rules(const AuthSettings& settings, std::string_view email,
+                                                     std::string_view address) {
+  // Narrowest first: an attempt refused by the pair is counted against neither the address nor,
+  // above all, the account, which the owner still uses from elsewhere.
+  const auto first = settings.throttle_first_delay;
+  return {
+      {pair_key(email, address), settings.max_failures_per_account_and_address, settings.throttle_window,
+       settings.throttle_max_delay, false, first},
+      {address_key(address), settings.max_failures_per_address, settings.throttle_window,
+       settings.throttle_max_delay, false, first},
+      {account_key(email), settings.max_failures_per_account, settings.throttle_window,
+       std::min(settings.account_max_delay, settings.throttle_max_delay), false, first},
+  };
 }
-
-}  // namespace
 
 asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::string_view address) {
-  const std::string account = account_key(email);
-  const std::string client = address_key(address);
-  std::vector<std::string> keys{account, client};
-  if (auto until = blocked_until(keys)) {
-    refuse(std::chrono::ceil<std::chrono::seconds>(*until - SteadyClock::now()));
-  }
-  auto counts = co_await repository_.record_attempt(keys, settings_.throttle_window);
-  std::chrono::seconds retry_after{0};
-  const auto now = SteadyClock::now();
-  for (const auto& count : counts) {
-    auto limit = count.key == account ? settings_.max_failures_per_account : settings_.max_failures_per_address;
-    if (count.failures > limit) {
-      retry_after = std::max(retry_after, count.retry_after);
-      const auto until = now + count.retry_after;
-      blocked_.put_until(count.key, until, until, now);
-    }
-  }
-  if (retry_after.count() > 0) refuse(retry_after);
+  co_await check(login_rules(settings_, email, address), kLoginRefusal);
 }
 
-std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::blocked_until(
-    const std::vector<std::string>& keys) const {
+asio::awaitable<void> LoginThrottle::count_registration(std::string_view address) {
+  // A hard limit: registering is not something an owner has to retry, and a wait that grows
+  // would still let an address create (or probe) a few dozen accounts an hour.
+  std::vector<ThrottleRule> rules{{registration_key(address), settings_.max_registrations_per_address,
+                                   settings_.registration_window, settings_.registration_window, true}};
+  co_await check(rules, kRegistrationRefusal);
+}
+
+asio::awaitable<void> LoginThrottle::check(const std::vector<ThrottleRule>& rules, const char* refusal) {
+  if (auto until = waiting_until(rules)) {
+    refuse(std::chrono::ceil<std::chrono::seconds>(*until - SteadyClock::now()), refusal);
+  }
+  auto verdict = co_await repository_.record_attempt(rules);
+  if (verdict.allowed) co_return;
+  const auto now = SteadyClock::now();
+  const auto until = now + verdict.retry_after;
+  waiting_.put_until(verdict.refused_key, until, until, now);
+  refuse(verdict.retry_after, refusal);
+}
+
+std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::waiting_until(
+    const std::vector<ThrottleRule>& rules) const {
   std::optional<SteadyClock::time_point> latest;
-  for (const auto& key : keys) {
-    auto until = blocked_.find(key);
+  for (const auto& rule : rules) {
+    auto until = waiting_.find(rule.key);
     if (until && (!latest || *until > *latest)) latest = until;
   }
   return latest;
 }
 
 asio::awaitable<void> LoginThrottle::succeeded(std::string_view email, std::string_view address) {
-  co_await repository_.forgive(account_key(email), address_key(address));
+  std::vector<std::string> pair{pair_key(email, address)};
+  co_await repository_.reset(pair);
+  std::vector<std::string> wider{address_key(address), account_key(email)};
+  co_await repository_.give_back(wider);
 }
 
-asio::awaitable<std::int64_t> LoginThrottle::purge() { co_return co_await repository_.purge(settings_.throttle_window); }
+asio::awaitable<void> LoginThrottle::not_checked(std::string_view email, std::string_view address) {
+  std::vector<std::string> keys{pair_key(email, address), address_key(address), account_key(email)};
+  co_await repository_.give_back(keys);
+}
+
+asio::awaitable<std::int64_t> LoginThrottle::purge() {
+  co_return co_await repository_.purge(std::max(settings_.throttle_window, settings_.registration_window));
+}
 
 }  // namespace nelo::auth

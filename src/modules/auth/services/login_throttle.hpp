@@ -1,11 +1,15 @@
 #pragma once
-// Brute-force protection for password checks: every attempt is counted against the account
-// (normalised e-mail, whether or not it exists) and the client address *before* the password is
-// verified, so concurrent guesses cannot slip past the limit; a success gives the attempt back.
-// A key found over its limit is also remembered in memory until its window ends: a flood of
-// guesses against one account or from one address is then refused without touching the
-// database (each counted attempt is a write on the same row, which would otherwise queue every
-// other request of the process behind it for pool connections).
+// Brute-force protection for password checks and registrations. Every login attempt is counted
+// *before* the password is verified, so concurrent guesses cannot slip past a limit; a success
+// gives the attempt back. Three counters, so that no limit can be turned against a victim:
+//   - the account from this address: the limit a guesser meets; it only slows that address;
+//   - this address across accounts: password spraying from one place;
+//   - the account from everywhere: a much higher ceiling against distributed guessing, with
+//     short waits, so that even an attack from many addresses delays the owner a little rather
+//     than locking them out.
+// Past its allowance a counter imposes a growing wait between attempts (1 s, 2 s, 4 s, ...), never
+// a lock (OWASP's advice). A key found waiting is also remembered in memory until its wait ends:
+// a flood of refused attempts then never reaches the database.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -25,29 +29,45 @@ namespace nelo::auth {
 class LoginThrottle {
  public:
   LoginThrottle(ThrottleRepository& repository, const AuthSettings& settings)
-      : repository_(repository), settings_(settings), blocked_(settings.throttle_window, kMaxRememberedBlocks) {}
+      : repository_(repository), settings_(settings), waiting_(settings.throttle_max_delay, kMaxRememberedWaits) {}
 
-  // Counts the attempt; throws TooManyRequests (Retry-After: until the window that is over its
-  // limit ends) when the account or the address has used up its attempts.
+  // Counts a login attempt; throws TooManyRequests (Retry-After: until the counter that refused
+  // it accepts the next attempt) when one of the three is still waiting.
   boost::asio::awaitable<void> count_attempt(std::string_view email, std::string_view address);
-  // The password was right: the account's counter restarts, the address gets this attempt back.
+  // The password was right: the account-and-address counter restarts, the two others get this
+  // attempt back.
   boost::asio::awaitable<void> succeeded(std::string_view email, std::string_view address);
+  // The attempt was counted but no password was checked (hashing refused it): all three get it back.
+  boost::asio::awaitable<void> not_checked(std::string_view email, std::string_view address);
+
+  // Counts a registration from `address`; TooManyRequests past the allowance of the window.
+  boost::asio::awaitable<void> count_registration(std::string_view address);
+
   boost::asio::awaitable<std::int64_t> purge();
 
+  // The counters' keys.
   static std::string account_key(std::string_view email);
+  static std::string pair_key(std::string_view email, std::string_view address);
+  static std::string registration_key(std::string_view address);
   // IPv4 as is (IPv4-mapped IPv6 too); IPv6 by its /64 prefix.
   static std::string address_key(std::string_view address);
 
+  // The rules a login attempt is checked against, narrowest first.
+  static std::vector<ThrottleRule> login_rules(const AuthSettings& settings, std::string_view email,
+                                               std::string_view address);
+
  private:
-  static constexpr std::size_t kMaxRememberedBlocks = 100'000;
+  static constexpr std::size_t kMaxRememberedWaits = 100'000;
   using SteadyClock = cache::ExpiringCache<std::string, int>::Clock;
-  // The latest end of a known block among `keys`, if one is still running.
-  std::optional<SteadyClock::time_point> blocked_until(const std::vector<std::string>& keys) const;
+
+  boost::asio::awaitable<void> check(const std::vector<ThrottleRule>& rules, const char* refusal);
+  // The latest end of a known wait among `rules`' keys, if one is still running.
+  std::optional<SteadyClock::time_point> waiting_until(const std::vector<ThrottleRule>& rules) const;
 
   ThrottleRepository& repository_;
   const AuthSettings& settings_;
-  // key -> end of its window. Bounded: forgetting a block only costs the database write again.
-  cache::ExpiringCache<std::string, SteadyClock::time_point> blocked_;
+  // key -> end of its wait. Bounded: forgetting one only costs the database round trip again.
+  cache::ExpiringCache<std::string, SteadyClock::time_point> waiting_;
 };
 
 }  // namespace nelo::auth

@@ -6,6 +6,7 @@
 #include "modules/auth/api/v1/schemas.hpp"
 #include "modules/auth/services/auth_service.hpp"
 #include "modules/auth/services/key_ring.hpp"
+#include "modules/auth/services/role_application_service.hpp"
 #include "modules/auth/services/user_admin_service.hpp"
 
 namespace nelo::auth::api::v1 {
@@ -30,8 +31,8 @@ http::Response no_store(http::Response response) {
 
 asio::awaitable<http::Response> register_user(AuthService& service, http::Request& request) {
   auto registration = parse_registration(request.json_object());
-  auto user = co_await service.register_user(std::move(registration));
-  co_return http::Response::json(registered_user_json(user), 201);
+  auto registered = co_await service.register_user(std::move(registration), request.remote_address);
+  co_return http::Response::json(registered_user_json(registered), 201);
 }
 
 asio::awaitable<http::Response> login(AuthService& service, http::Request& request) {
@@ -95,6 +96,30 @@ asio::awaitable<http::Response> enable_user(UserAdminService& service, http::Req
   co_return http::Response::json(admin_user_json(user));
 }
 
+asio::awaitable<http::Response> apply_for_role(RoleApplicationService& service, http::Request& request) {
+  auto role = parse_role_application(request.json_object());
+  auto application = co_await service.apply(request.user(), std::move(role));
+  co_return http::Response::json(role_application_json(application), 201);
+}
+
+asio::awaitable<http::Response> list_applications(RoleApplicationService& service, http::Request& request) {
+  auto query = parse_application_list_query(request);
+  auto page = co_await service.list(std::move(query.filter), query.limit, std::move(query.cursor));
+  co_return http::Response::json(role_application_page_json(page));
+}
+
+asio::awaitable<http::Response> approve_application(RoleApplicationService& service, http::Request& request) {
+  std::string id(request.param("id"));
+  auto application = co_await service.approve(request.user(), id);
+  co_return http::Response::json(role_application_json(application));
+}
+
+asio::awaitable<http::Response> reject_application(RoleApplicationService& service, http::Request& request) {
+  std::string id(request.param("id"));
+  auto application = co_await service.reject(request.user(), id);
+  co_return http::Response::json(role_application_json(application));
+}
+
 asio::awaitable<http::Response> jwks(const KeyRing& keys, std::chrono::seconds max_age, http::Request&) {
   json::object body;
   body["keys"] = keys.jwks();
@@ -109,15 +134,18 @@ http::RouteDoc register_doc() {
   http::RouteDoc doc;
   doc.summary = "Create an account";
   doc.description =
-      "Self-registration as customer (default), merchant or driver. The e-mail address is trimmed and "
-      "lower-cased; the password is 12 to 128 characters (Unicode code points), stored as Argon2id. Fields "
-      "other than email, password, name and role are refused. Publishes `user.registered`. Does not sign in: "
-      "call /login next.";
+      "Self-registration. The account is a customer; asking for role merchant or driver also files an "
+      "application (role_application in the answer) that an admin approves before the account can open a shop "
+      "or take deliveries. The e-mail address is trimmed and lower-cased; the password is 12 to 128 characters "
+      "(Unicode code points), stored as Argon2id. Fields other than email, password, name and role are refused. "
+      "A taken address answers 409 without any password hashing; registrations are limited per client address "
+      "(429 with Retry-After). Publishes `user.registered`. Does not sign in: call /login next.";
   doc.request_body = schema::registration_request();
-  doc.responses = {{201, "The account", schema::registered_user()},
+  doc.responses = {{201, "The account", schema::registration_response()},
                    http::problem_response(400, "Malformed JSON"),
                    http::problem_response(409, "An account already exists for this email address"),
                    http::problem_response(422, "Invalid or unknown fields, or role admin"),
+                   http::problem_response(429, "Too many registrations from this address; see Retry-After"),
                    http::problem_response(503, "Password hashing is saturated; retry after Retry-After")};
   return doc;
 }
@@ -259,6 +287,52 @@ http::RouteDoc enable_doc() {
   return doc;
 }
 
+http::RouteDoc apply_doc() {
+  http::RouteDoc doc;
+  doc.summary = "Apply for the merchant or driver role";
+  doc.description =
+      "Files an application for the caller's account; an admin approves or rejects it. Asking again while one is "
+      "pending returns that one. The role appears in access tokens from the next refresh after approval.";
+  doc.request_body = schema::role_application_request();
+  doc.responses = {{201, "The application", schema::role_application()},
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(409, "The account has this role already"),
+                   http::problem_response(422, "Role other than merchant or driver, or unknown fields")};
+  return doc;
+}
+
+http::RouteDoc list_applications_doc() {
+  http::RouteDoc doc;
+  doc.summary = "List role applications";
+  doc.description = "Cursor-paginated in creation order; `status=pending` is the queue an admin works through.";
+  doc.parameters = {
+      {"status", "query", false, "Only applications in this state",
+       json::object{{"type", "string"}, {"enum", json::array{"pending", "approved", "rejected"}}}},
+      {"user_id", "query", false, "Only the applications of this account",
+       json::object{{"type", "string"}, {"format", "uuid"}}},
+      {"limit", "query", false, "Page size (default 20, at most 100)", json::object{{"type", "integer"}, {"minimum", 1}}},
+      {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+  doc.responses = {{200, "A page of applications", schema::role_application_page()},
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(422, "Bad status, user_id, limit or cursor")};
+  return doc;
+}
+
+http::RouteDoc decide_doc(bool approve) {
+  http::RouteDoc doc;
+  doc.summary = approve ? "Approve a role application" : "Reject a role application";
+  doc.description = approve ? "Adds the role to the account (its other roles are kept); the role appears in its "
+                              "access tokens from the next refresh or login."
+                            : "The account keeps its roles; it may apply again.";
+  doc.responses = {{200, "The decided application", schema::role_application()},
+                   http::problem_response(401, "No valid access token"),
+                   http::problem_response(403, "Not an admin"),
+                   http::problem_response(404, "No such application"),
+                   http::problem_response(409, "The application was decided already")};
+  return doc;
+}
+
 http::RouteDoc jwks_doc() {
   http::RouteDoc doc;
   doc.summary = "Public keys that verify access tokens (JWKS)";
@@ -275,6 +349,7 @@ http::RouteDoc jwks_doc() {
 void register_routes(http::Router& router, const RouteServices& services) {
   auto* auth = &services.auth;
   auto* admin = &services.admin;
+  auto* applications = &services.applications;
   const auto* keys = &services.keys;
   const auto max_age = services.jwks_max_age;
   const auto admin_only = http::Policy::roles({"admin"});
@@ -365,6 +440,37 @@ void register_routes(http::Router& router, const RouteServices& services) {
               .doc = enable_doc(),
               .body_limit = kBodyLimit,
               .access = http::Access::owners_and_admins("user")});
+  router.add({.method = "POST",
+              .path = "/api/v1/auth/role-applications",
+              .policy = http::Policy::authenticated(),
+              .handler = [applications](http::Request& r) { return apply_for_role(*applications, r); },
+              .module = kModule,
+              .doc = apply_doc(),
+              .body_limit = kBodyLimit,
+              .access = http::Access::self()});
+  router.add({.method = "GET",
+              .path = "/api/v1/auth/role-applications",
+              .policy = admin_only,
+              .handler = [applications](http::Request& r) { return list_applications(*applications, r); },
+              .module = kModule,
+              .doc = list_applications_doc(),
+              .access = http::Access::none()});
+  router.add({.method = "POST",
+              .path = "/api/v1/auth/role-applications/{id}/approve",
+              .policy = admin_only,
+              .handler = [applications](http::Request& r) { return approve_application(*applications, r); },
+              .module = kModule,
+              .doc = decide_doc(true),
+              .body_limit = kBodyLimit,
+              .access = http::Access::none()});
+  router.add({.method = "POST",
+              .path = "/api/v1/auth/role-applications/{id}/reject",
+              .policy = admin_only,
+              .handler = [applications](http::Request& r) { return reject_application(*applications, r); },
+              .module = kModule,
+              .doc = decide_doc(false),
+              .body_limit = kBodyLimit,
+              .access = http::Access::none()});
   router.add({.method = "GET",
               .path = "/.well-known/jwks.json",
               .policy = http::Policy::public_access(),

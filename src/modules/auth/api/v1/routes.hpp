@@ -10,6 +10,7 @@ class Router;
 namespace nelo::auth {
 class AuthService;
 class UserAdminService;
+class RoleApplicationService;
 class KeyRing;
 }  // namespace nelo::auth
 
@@ -18,6 +19,7 @@ namespace nelo::auth::api::v1 {
 struct RouteServices {
   AuthService& auth;
   UserAdminService& admin;
+  RoleApplicationService& applications;
   const KeyRing& keys;
   std::chrono::seconds jwks_max_age;  // Cache-Control of the JWKS
 };

@@ -155,6 +155,66 @@ UserListQuery parse_user_list_query(const http::Request& request) {
   return query;
 }
 
+std::string parse_role_application(const json::object& body) {
+  Validator v;
+  JsonReader r(body, v);
+  r.reject_unknown({"role"});
+  auto role = r.required_string("role");
+  if (role && !is_applied_for_role(*role)) v.add("role", "must be merchant or driver");
+  v.throw_if_invalid();
+  return std::move(*role);
+}
+
+ApplicationListQuery parse_application_list_query(const http::Request& request) {
+  ApplicationListQuery query;
+  Validator v;
+  if (auto text = request.query("limit")) {
+    std::size_t limit = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (ec == std::errc::result_out_of_range) {
+      limit = kMaxPageSize;
+    } else if (ec != std::errc() || end != text->data() + text->size() || limit == 0) {
+      v.add("limit", "must be a positive integer (at most 100 are returned)");
+    }
+    query.limit = std::min(limit, kMaxPageSize);
+  }
+  if (auto text = request.query("cursor"); text && !text->empty()) query.cursor = std::string(*text);
+  if (auto text = request.query("status"); text && !text->empty()) query.filter.status = std::string(*text);
+  if (auto text = request.query("user_id"); text && !text->empty()) query.filter.user_id = std::string(*text);
+  v.throw_if_invalid();
+  return query;
+}
+
+json::object registered_user_json(const Registered& registered) {
+  json::object out = registered_user_json(registered.user);
+  out["role_application"] =
+      registered.application ? json::value(role_application_json(*registered.application)) : json::value(nullptr);
+  return out;
+}
+
+json::object role_application_json(const RoleApplication& a) {
+  json::object out;
+  out["id"] = a.id;
+  out["user_id"] = a.user_id;
+  out["email"] = a.email;
+  out["name"] = a.name;
+  out["role"] = a.role;
+  out["status"] = a.status;
+  out["created_at"] = timestamp(a.created_at);
+  out["decided_at"] = nullable_timestamp(a.decided_at);
+  out["decided_by"] = a.decided_by ? json::value(*a.decided_by) : json::value(nullptr);
+  return out;
+}
+
+json::object role_application_page_json(const RoleApplicationPage& page) {
+  json::array items;
+  for (const auto& a : page.items) items.push_back(role_application_json(a));
+  json::object out;
+  out["items"] = std::move(items);
+  out["next_cursor"] = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+  return out;
+}
+
 json::object registered_user_json(const User& user) {
   json::object out;
   out["id"] = user.id;
@@ -229,7 +289,9 @@ json::object closed_object(json::array required, json::object properties) {
 json::value registration_request() {
   json::object role = role_schema(true);
   role["default"] = "customer";
-  role["description"] = "admin cannot be self-assigned (422); see `nelo admin create`";
+  role["description"] =
+      "merchant and driver are applied for: the account starts as a customer with a pending application that an "
+      "admin approves; admin cannot be asked for (422; see `nelo admin create`)";
   return closed_object(
       {"email", "password", "name"},
       {{"email", json::object{{"type", "string"},
@@ -268,6 +330,35 @@ json::value roles_request() {
                                                           {"items", role_schema(false)}}}});
 }
 
+json::value role_application_request() {
+  return closed_object({"role"}, {{"role", json::object{{"type", "string"}, {"enum", json::array{"merchant", "driver"}}}}});
+}
+
+json::value role_application() {
+  json::object nullable_time{{"type", json::array{"string", "null"}}, {"format", "date-time"}};
+  return json::object{
+      {"type", "object"},
+      {"required", json::array{"id", "user_id", "email", "name", "role", "status", "created_at", "decided_at",
+                               "decided_by"}},
+      {"properties",
+       json::object{{"id", string_schema("uuid")},
+                    {"user_id", string_schema("uuid")},
+                    {"email", string_schema("email")},
+                    {"name", string_schema()},
+                    {"role", json::object{{"type", "string"}, {"enum", json::array{"merchant", "driver"}}}},
+                    {"status", json::object{{"type", "string"}, {"enum", json::array{"pending", "approved", "rejected"}}}},
+                    {"created_at", string_schema("date-time")},
+                    {"decided_at", nullable_time},
+                    {"decided_by", json::object{{"type", json::array{"string", "null"}}, {"format", "uuid"}}}}}};
+}
+
+json::value role_application_page() {
+  return json::object{{"type", "object"},
+                      {"required", json::array{"items", "next_cursor"}},
+                      {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", role_application()}}},
+                                                  {"next_cursor", json::object{{"type", json::array{"string", "null"}}}}}}};
+}
+
 json::value registered_user() {
   return json::object{{"type", "object"},
                       {"required", json::array{"id", "email", "name", "roles", "created_at"}},
@@ -276,6 +367,16 @@ json::value registered_user() {
                                                   {"name", string_schema()},
                                                   {"roles", json::object{{"type", "array"}, {"items", role_schema(false)}}},
                                                   {"created_at", string_schema("date-time")}}}};
+}
+
+json::value registration_response() {
+  json::object user = registered_user().as_object();
+  user["required"].as_array().emplace_back("role_application");
+  json::object application = role_application().as_object();
+  application["type"] = json::array{"object", "null"};
+  application["description"] = "The pending application for merchant or driver, null for a customer";
+  user["properties"].as_object()["role_application"] = std::move(application);
+  return user;
 }
 
 json::value admin_user() {

@@ -13,6 +13,7 @@
 
 #include "modules/auth/models.hpp"
 #include "modules/auth/services/auth_service.hpp"
+#include "modules/auth/services/role_application_service.hpp"
 
 namespace nelo::http {
 class Request;
@@ -23,6 +24,12 @@ namespace nelo::auth::api::v1 {
 struct LoginRequest {
   std::string email;
   std::string password;
+};
+
+struct ApplicationListQuery {
+  RoleApplicationFilter filter;
+  std::size_t limit = 20;
+  std::optional<std::string> cursor;
 };
 
 struct UserListQuery {
@@ -45,9 +52,18 @@ PasswordChange parse_password_change(const boost::json::object& body);
 std::vector<std::string> parse_roles(const boost::json::object& body);
 // ?limit=&cursor=&role=&email=
 UserListQuery parse_user_list_query(const http::Request& request);
+// {role}: merchant or driver.
+std::string parse_role_application(const boost::json::object& body);
+// ?status=&user_id=&limit=&cursor=
+ApplicationListQuery parse_application_list_query(const http::Request& request);
 
-// {id, email, name, roles, created_at}: what the account owner learns at registration.
+// {id, email, name, roles, created_at}: the account as its owner sees it.
 boost::json::object registered_user_json(const User& user);
+// The same plus role_application (the pending application, or null): the registration's answer.
+boost::json::object registered_user_json(const Registered& registered);
+// {id, user_id, email, name, role, status, created_at, decided_at, decided_by}
+boost::json::object role_application_json(const RoleApplication& application);
+boost::json::object role_application_page_json(const RoleApplicationPage& page);
 // {id, email, name, roles, disabled, disabled_at, created_at, updated_at}: the admin view.
 boost::json::object admin_user_json(const User& user);
 boost::json::object user_page_json(const UserPage& page);
@@ -61,7 +77,11 @@ boost::json::value refresh_request();
 boost::json::value logout_request();
 boost::json::value password_change_request();
 boost::json::value roles_request();
+boost::json::value role_application_request();
+boost::json::value role_application();
+boost::json::value role_application_page();
 boost::json::value registered_user();
+boost::json::value registration_response();
 boost::json::value admin_user();
 boost::json::value user_page();
 boost::json::value token_pair();
