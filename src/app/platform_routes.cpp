@@ -114,8 +114,10 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
                 co_return Response::text(have_ui ? kDocsIndex : kDocsMissing, "text/html; charset=utf-8");
               },
               "platform", doc("Interactive API documentation (Swagger UI)", 200, json::value())});
+  RouteDoc assets = doc("Documentation UI assets", 200, json::value());
+  assets.responses.push_back(http::problem_response(404, "No such file (or the UI is not installed)"));
   router.add({"GET", "/docs/{file}", Policy::public_access(), http::static_files(deps.docs_dir), "platform",
-              doc("Documentation UI assets", 200, json::value())});
+              std::move(assets)});
 }
 
 }  // namespace nelo::app
