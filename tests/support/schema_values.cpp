@@ -54,7 +54,7 @@ std::string repeat(std::string_view unit, std::size_t n) {
   return s;
 }
 
-std::string quoted(std::string_view raw) { return "\"" + std::string(raw) + "\""; }
+std::string in_quotes(std::string_view raw) { return "\"" + std::string(raw) + "\""; }
 
 std::string number_text(double d) {
   char buffer[64];
@@ -373,16 +373,16 @@ std::vector<HostileValue> SchemaValues::hostile(const json::value& schema) {
     if (is_enum || !allows(types, type)) add(std::string("wrong type: ") + type, text);
   }
   if (is_enum) {
-    add("not one of the enum", quoted("probe-not-in-enum"));
+    add("not one of the enum", in_quotes("probe-not-in-enum"));
     for (const auto& v : values->as_array()) {
       if (!v.is_string()) continue;
       std::string s(v.as_string());
       std::string upper = s, lower = s;
       for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (upper != s) add("enum value in upper case", quoted(upper));
-      else if (lower != s) add("enum value in lower case", quoted(lower));
-      add("enum value with a trailing space", quoted(s + " "));
+      if (upper != s) add("enum value in upper case", in_quotes(upper));
+      else if (lower != s) add("enum value in lower case", in_quotes(lower));
+      add("enum value with a trailing space", in_quotes(s + " "));
       break;
     }
   }
@@ -413,50 +413,50 @@ std::vector<HostileValue> SchemaValues::hostile(const json::value& schema) {
   if (allows(types, "string") && !types.empty()) {
     const std::size_t min = size_of(schema, "minLength").value_or(0);
     if (min > 0) add("empty string under minLength " + std::to_string(min), "\"\"");
-    if (min > 1) add("one short of minLength", quoted(repeat("a", min - 1)));
+    if (min > 1) add("one short of minLength", in_quotes(repeat("a", min - 1)));
     if (auto max = size_of(schema, "maxLength")) {
-      add("one past maxLength " + std::to_string(*max), quoted(repeat("a", *max + 1)));
-      add("one past maxLength in 2-byte characters", quoted(repeat("é", *max + 1)));
-      add("maxLength in 4-byte characters", quoted(repeat("😀", *max)));
+      add("one past maxLength " + std::to_string(*max), in_quotes(repeat("a", *max + 1)));
+      add("one past maxLength in 2-byte characters", in_quotes(repeat("é", *max + 1)));
+      add("maxLength in 4-byte characters", in_quotes(repeat("😀", *max)));
     }
-    add("20000 characters", quoted(repeat("a", 20000)));
+    add("20000 characters", in_quotes(repeat("a", 20000)));
     const std::string pattern = string_of(schema, "pattern");
     if (!pattern.empty()) {
-      add("not matching the pattern", quoted("probe!"));
+      add("not matching the pattern", in_quotes("probe!"));
       try {
-        add("matching the pattern, then a newline", quoted(matching(pattern) + "\\n"));
-        add("matching the pattern, then more", quoted(matching(pattern) + "x"));
+        add("matching the pattern, then a newline", in_quotes(matching(pattern) + "\\n"));
+        add("matching the pattern, then more", in_quotes(matching(pattern) + "x"));
       } catch (const std::exception&) {
       }
     }
     const std::string format = string_of(schema, "format");
     if (format == "uuid") {
-      add("not a uuid", quoted("not-a-uuid"));
-      add("uuid with a non-hex digit", quoted("00000000-0000-4000-8000-00000000000g"));
-      add("uuid in braces", quoted("{" + uuid() + "}"));
-      add("uuid without dashes", quoted("0000000000004000800000000000000a"));
+      add("not a uuid", in_quotes("not-a-uuid"));
+      add("uuid with a non-hex digit", in_quotes("00000000-0000-4000-8000-00000000000g"));
+      add("uuid in braces", in_quotes("{" + uuid() + "}"));
+      add("uuid without dashes", in_quotes("0000000000004000800000000000000a"));
     }
     if (format == "email") {
-      add("not an e-mail", quoted("not-an-email"));
-      add("e-mail without a domain", quoted("a@"));
-      add("e-mail with spaces", quoted("a b@example.com"));
+      add("not an e-mail", in_quotes("not-an-email"));
+      add("e-mail without a domain", in_quotes("a@"));
+      add("e-mail with spaces", in_quotes("a b@example.com"));
     }
-    add("blank", quoted("   "));
-    add("invalid UTF-8 (0xFF 0xFE)", quoted("\xff\xfe"));
-    add("invalid UTF-8 (overlong '/')", quoted("\xc0\xaf"));
-    add("invalid UTF-8 (truncated sequence)", quoted("a\xe2\x82"));
-    add("invalid UTF-8 (encoded surrogate)", quoted("\xed\xa0\x80"));
-    add("lone surrogate escape", quoted("\\ud800"));
-    add("NUL escape", quoted("a\\u0000b"));
+    add("blank", in_quotes("   "));
+    add("invalid UTF-8 (0xFF 0xFE)", in_quotes("\xff\xfe"));
+    add("invalid UTF-8 (overlong '/')", in_quotes("\xc0\xaf"));
+    add("invalid UTF-8 (truncated sequence)", in_quotes("a\xe2\x82"));
+    add("invalid UTF-8 (encoded surrogate)", in_quotes("\xed\xa0\x80"));
+    add("lone surrogate escape", in_quotes("\\ud800"));
+    add("NUL escape", in_quotes("a\\u0000b"));
     add("raw NUL byte (not JSON)", std::string("\"a") + '\0' + "b\"");
     add("raw control character (not JSON)", "\"a\x01" "b\"");
-    add("control characters", quoted("\\u0001\\u001f\\u007f"));
-    add("line breaks", quoted("line1\\nline2\\r\\n"));
-    add("right-to-left override", quoted("\\u202egnp.exe"));
-    add("byte-order mark", quoted("\\ufeffprobe"));
-    add("emoji", quoted("😀🍕"));
-    add("SQL", quoted("' OR 1=1; DROP TABLE x; --"));
-    add("format specifiers", quoted("%s%n%x{}"));
+    add("control characters", in_quotes("\\u0001\\u001f\\u007f"));
+    add("line breaks", in_quotes("line1\\nline2\\r\\n"));
+    add("right-to-left override", in_quotes("\\u202egnp.exe"));
+    add("byte-order mark", in_quotes("\\ufeffprobe"));
+    add("emoji", in_quotes("😀🍕"));
+    add("SQL", in_quotes("' OR 1=1; DROP TABLE x; --"));
+    add("format specifiers", in_quotes("%s%n%x{}"));
   }
   if (allows(types, "array") && !types.empty()) {
     const std::size_t min = size_of(schema, "minItems").value_or(0);
@@ -542,6 +542,9 @@ std::vector<HostileBody> SchemaValues::hostile_bodies(const json::value& schema)
   add("byte-order mark before the JSON", "\xef\xbb\xbf" + whole);
   add("UTF-16 (not UTF-8)", std::string("{\0\"\0}\0", 6));
   add("whitespace only", "   \r\n\t ");
+  add("a key with a NUL escape", "{\"a\\u0000b\": 1}");
+  add("a key in invalid UTF-8", "{\"\xff\": 1}");
+  add("an empty key", "{\"\": 1}");
   if (base.is_object() && !base.as_object().empty()) {
     const auto& first = *base.as_object().begin();
     std::string key = json::serialize(json::string(first.key()));
