@@ -225,7 +225,7 @@ class OpenApiProbe : public ::testing::Test {
   // one, else a random uuid; `override_name` gets `override_value` (already encoded) instead.
   std::string path_of(const Operation& op, SchemaValues& values, const std::string& override_name = {},
                       const std::string& override_value = {}) {
-    std::string out, previous;
+    std::string out, previous, segment;  // the last whole segment, and the one being read
     std::size_t i = 0;
     while (i < op.path.size()) {
       if (op.path[i] == '{') {
@@ -241,8 +241,12 @@ class OpenApiProbe : public ::testing::Test {
         i = end + 1;
         continue;
       }
-      if (op.path[i] == '/') previous.clear();
-      else previous += op.path[i];
+      if (op.path[i] == '/') {
+        if (!segment.empty()) previous = std::move(segment);
+        segment.clear();
+      } else {
+        segment += op.path[i];
+      }
       out += op.path[i++];
     }
     return out;
