@@ -566,6 +566,14 @@ TEST_F(OpenApiProbe, EveryOperationAnswersOnlyWhatItDocuments) {
             << failures.size() << " failures in "
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s (seed " << seed
             << ")" << std::endl;
+  // The server's own account of its 5xx (the exception, under the request id).
+  std::istringstream log(server_->output());
+  std::size_t shown = 0;
+  for (std::string line; std::getline(log, line) && shown < 20;) {
+    if (line.find("unhandled") == std::string::npos) continue;
+    std::cout << "probe: server log: " << excerpt(line, 400) << std::endl;
+    ++shown;
+  }
   // One line per distinct (operation, problem), with the first case that showed it.
   std::map<std::pair<std::string, std::string>, std::pair<std::size_t, const Failure*>> grouped;
   for (const auto& f : failures) {
