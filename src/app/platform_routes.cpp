@@ -104,8 +104,10 @@ void register_platform_routes(http::Router& router, const PlatformRouteDeps& dep
               },
               "platform", doc("Interactive API documentation (Swagger UI)", 200, json::value()), 0,
               http::Access::none()});
+  RouteDoc assets = doc("Documentation UI assets", 200, json::value());
+  assets.responses.push_back(http::problem_response(404, "No such file (or the UI is not installed)"));
   router.add({"GET", "/docs/{file}", Policy::public_access(), http::static_files(deps.docs_dir), "platform",
-              doc("Documentation UI assets", 200, json::value()), 0, http::Access::none()});
+              std::move(assets), 0, http::Access::none()});
 }
 
 void register_admin_routes(http::Router& router, metrics::Registry& registry) {

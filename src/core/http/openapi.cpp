@@ -35,18 +35,20 @@ void add_standard_responses(json::object& responses, const Route& route) {
     auto key = std::to_string(status);
     if (!responses.contains(key)) responses[key] = problem_document(description);
   };
-  if (!route.doc.request_body.is_null()) {
-    add(400, "Malformed request (invalid JSON, duplicate keys, too deep; a query or path that is not UTF-8)");
-    add(413, "Request body too large");
-    add(415, "Body is not application/json");
-    add(422, "Validation failed; `errors` lists each field");
-  }
+  // What the HTTP layer answers for any route, before or around its handler: a target that is not
+  // a valid URI, a request line or headers over the limit, a body over the limit or not JSON (a
+  // body sent to an operation that takes none included).
+  const bool takes_body = !route.doc.request_body.is_null();
+  add(400, takes_body ? "Malformed request (invalid JSON, duplicate keys, too deep; a target that is not a valid URI, or a query or path that is not UTF-8)"
+                      : "Malformed request target (not a valid URI, or a query or path that is not UTF-8 once decoded)");
+  add(413, "Request body too large");
+  add(415, "Body is not application/json");
+  add(431, "Request line or header fields too large");
+  if (takes_body) add(422, "Validation failed; `errors` lists each field");
   if (route.policy.kind() != Policy::Kind::Public) {
     add(401, "Missing, invalid or expired access token");
     if (route.policy.kind() == Policy::Kind::Roles) add(403, "The caller's role may not do this");
   }
-  // The request reader refuses, for every route, a query or path that is not UTF-8 once decoded.
-  add(400, "Malformed request (a query or path that is not UTF-8 once percent-decoded)");
   // What another user's object answers (Route::access): documented even when the route's own
   // responses forgot it.
   const auto& access = route.access;
