@@ -107,7 +107,7 @@ TEST_F(FaultTest, PostgresFrozenForTenSeconds_RequestsEndByTheirDeadline_ReadyIs
   EXPECT_TRUE(ready_again) << "/health/ready did not come back to 200";
   EXPECT_FALSE(refused.empty()) << "the freeze was not seen: nothing was refused";
   for (const auto* a : unanswered) {
-    ADD_FAILURE() << "a request hung past its " << kDeadline.count() << " ms deadline (" << a->took.count()
+    ADD_FAILURE() << "a request hung past its " << std::chrono::milliseconds(kDeadline).count() << " ms deadline (" << a->took.count()
                   << " ms): " << a->error;
   }
   for (const auto* a : other) ADD_FAILURE() << "answered " << a->status << ": " << a->body;

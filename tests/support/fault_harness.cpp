@@ -346,7 +346,7 @@ std::int64_t half_written_orders(const std::string& database_url, const std::str
       "(SELECT 1 FROM orders.orders o WHERE o.id::text = e.payload->>'order_id')");
   const auto orders_without_items = sql_count(
       database_url, "SELECT count(*) FROM orders.orders o WHERE o.notes LIKE '" + prefix +
-                        "-%' AND NOT EXISTS (SELECT 1 FROM orders.order_items i WHERE i.order_id = o.id)");
+                        "-%' AND coalesce(jsonb_array_length(o.lines), 0) = 0");
   return orders_without_event + events_without_order + orders_without_items;
 }
 
