@@ -239,7 +239,7 @@ TEST(RecoveryFrozen, ServerThatStopsAnswering_FailsModuleStatementsByTheirBound_
   EXPECT_THROW(run_async(io, pool->execute("frozen", "SELECT 2")), db::StatementTimeout);
   const auto alone = std::chrono::steady_clock::now() - start;
   start = std::chrono::steady_clock::now();
-  EXPECT_THROW(run_async(io, pool->execute_pipelined("frozen", "SELECT 3")), db::ServiceUnavailable);
+  EXPECT_THROW(run_async(io, pool->execute_pipelined("frozen", "SELECT 3")), ServiceUnavailable);
   const auto pipelined = std::chrono::steady_clock::now() - start;
   EXPECT_LT(alone, 3s) << "the statement waited for the frozen server";
   EXPECT_LT(pipelined, 3s) << "the pipelined statement waited for the frozen server";
