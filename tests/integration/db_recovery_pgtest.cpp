@@ -1,12 +1,16 @@
 // The pool heals itself: killed backends and a restarted server need no new pool.
 
+#include <signal.h>
+
 #include <boost/asio/co_spawn.hpp>
 
 #include <atomic>
 #include <set>
+#include <thread>
 
 #include "core/db/errors.hpp"
 #include "db_fixture.hpp"
+#include "support/fault_harness.hpp"
 #include "support/pg_cluster.hpp"
 
 namespace nelo::test {
@@ -193,6 +197,57 @@ TEST(RecoveryRestart, ServerRestartedUnderAnIdlePool_NextQuerySucceeds) {
   cluster.start();
   EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 5")).front().get<std::int32_t>(0), 5);
   EXPECT_EQ(run_async(io, pool->execute_as_owner("SELECT 6")).front().get<std::int32_t>(0), 6);
+  pool->close();
+}
+
+// A frozen server (SIGSTOP: sockets open, nothing answers) never enforces its statement_timeout,
+// so the pool must: a module statement fails by statement_timeout + answer_grace, whether it
+// runs alone or pipelined, and the pool works again once the server does.
+TEST(RecoveryFrozen, ServerThatStopsAnswering_FailsModuleStatementsByTheirBound_ThenThePoolRecovers) {
+  PgCluster cluster;
+  boost::asio::io_context io;
+  db::PoolOptions o;
+  o.conninfo = cluster.url();
+  o.max_size = 2;
+  o.statement_timeout = 500ms;
+  o.answer_grace = 300ms;
+  o.connect_timeout = 1000ms;
+  o.acquire_timeout = 1000ms;
+  auto pool = db::Pool::create(io.get_executor(), o);
+  run_async(io, pool->execute_as_owner("CREATE ROLE nelo_frozen"));
+  // Two connections open and idle, so that the statements below meet the frozen server on an
+  // established connection (a new one would fail on connect_timeout instead).
+  run_async(io, [&]() -> awaitable<void> {
+    auto a = co_await pool->begin("frozen");
+    auto b = co_await pool->begin("frozen");
+    co_await a.execute("SELECT 1");
+    co_await b.execute("SELECT 1");
+    co_await a.commit();
+    co_await b.commit();
+  }());
+  ASSERT_EQ(pool->stats().size, 2u);
+
+  const auto processes = cluster_processes(cluster.postmaster_pid());
+  signal_all(processes, SIGSTOP);
+  // Whatever happens below, the server runs again after 6 s (without the bound, the statements
+  // would simply wait until then).
+  std::thread thaw([&] {
+    std::this_thread::sleep_for(6s);
+    signal_all(processes, SIGCONT);
+  });
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_async(io, pool->execute("frozen", "SELECT 2")), db::StatementTimeout);
+  const auto alone = std::chrono::steady_clock::now() - start;
+  start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_async(io, pool->execute_pipelined("frozen", "SELECT 3")), ServiceUnavailable);
+  const auto pipelined = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(alone, 3s) << "the statement waited for the frozen server";
+  EXPECT_LT(pipelined, 3s) << "the pipelined statement waited for the frozen server";
+  EXPECT_EQ(pool->stats().in_use, 0u);
+  thaw.join();
+
+  EXPECT_EQ(run_async(io, pool->execute("frozen", "SELECT 4")).front().get<std::int32_t>(0), 4);
+  EXPECT_EQ(run_async(io, pool->execute_pipelined("frozen", "SELECT 5")).front().get<std::int32_t>(0), 5);
   pool->close();
 }
 

@@ -164,6 +164,20 @@ TEST_F(OrdersPlacement, AnUnavailableModuleIsA503AndFreesTheKey) {
   EXPECT_THROW(run(without_catalog.quote(customer_, request())), ServiceUnavailable);
 }
 
+TEST_F(OrdersPlacement, SeveralReadsFailingAtOnceAreOne503NotA500) {
+  // The database down under the checks: the address, the merchant and the products all fail, side
+  // by side. The answer is the first failure (a 503), not asio's multiple_exceptions (a 500).
+  users_.down = true;
+  catalog_.down = true;
+  const std::string key = new_uuid();
+  EXPECT_THROW(place(request(), key), ServiceUnavailable);
+  EXPECT_THROW(run(checkout_.quote(customer_, request())), ServiceUnavailable);
+  EXPECT_EQ(count("SELECT count(*) FROM orders.idempotency_keys"), 0);
+  users_.down = false;
+  catalog_.down = false;
+  EXPECT_EQ(place(request(), key).response.status, 201);
+}
+
 // --- idempotency ---
 
 TEST_F(OrdersPlacement, TwentySequentialRetriesMakeOneOrderAndReplayTheSameBytes) {

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "support/nelo_process.hpp"
@@ -39,6 +40,14 @@ std::string PgCluster::create_database(const std::string& name) {
   shell("psql '" + url() + "' -qc 'CREATE DATABASE \"" + name + "\"' && psql '" + url(name) +
         "' -qc 'CREATE EXTENSION IF NOT EXISTS postgis'");
   return url(name);
+}
+
+int PgCluster::postmaster_pid() const {
+  // postmaster.pid's first line is the postmaster's process id.
+  std::ifstream in(dir_ + "/postmaster.pid");
+  int pid = 0;
+  if (!(in >> pid)) return 0;
+  return pid;
 }
 
 void PgCluster::shell(const std::string& body) const {

@@ -18,6 +18,9 @@ class PgCluster {
   // Superuser URL to `db` (default: postgres). create_database() makes one with PostGIS.
   std::string url(const std::string& db = "postgres") const;
   std::string create_database(const std::string& name);
+  // The data folder, and the postmaster's process id (0 when it is not running).
+  const std::string& data_dir() const { return dir_; }
+  int postmaster_pid() const;
 
  private:
   void shell(const std::string& body) const;

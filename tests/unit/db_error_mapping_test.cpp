@@ -59,6 +59,33 @@ TEST(DbErrorMapping, ConnectionProblems_AreUnavailable) {
   EXPECT_THROW(throw_mapped(fatal), Unavailable);
 }
 
+TEST(DbErrorMapping, InsufficientResources_AreUnavailableNotBugs) {
+  // A full disk under a table (53100, "could not extend file"), memory, or a server limit: the
+  // write is refused for now; the client is told to retry (503), nothing was half-written.
+  for (const char* s : {"53000", "53100", "53200", "53300", "53400"}) {
+    try {
+      throw_mapped(err(s, "could not extend file \"pg_tblspc/1/2/3\": No space left on device"));
+      ADD_FAILURE() << s;
+    } catch (const Unavailable& u) {
+      EXPECT_EQ(std::string(u.what()).find("pg_tblspc"), std::string::npos) << "the server's text leaked: " << s;
+    } catch (const DatabaseError&) {
+      ADD_FAILURE() << s << " became a DatabaseError (a 500)";
+    }
+  }
+}
+
+TEST(DbErrorMapping, DatabaseUnavailability_TellsTheClientWhenToRetry) {
+  for (const char* s : {"08006", "57P01", "53100", "57014"}) {
+    try {
+      throw_mapped(err(s));
+      ADD_FAILURE() << s;
+    } catch (const ServiceUnavailable& u) {
+      ASSERT_TRUE(u.retry_after().has_value()) << s << ": a 503 without Retry-After";
+      EXPECT_EQ(*u.retry_after(), kDatabaseRetryAfter) << s;
+    }
+  }
+}
+
 TEST(DbErrorMapping, StaleCachedPlan_IsRecognisedByStateAndMessage) {
   EXPECT_TRUE(is_stale_cached_plan(err("0A000", "cached plan must not change result type")));
   EXPECT_FALSE(is_stale_cached_plan(err("0A000", "COPY is not supported through the pool")));

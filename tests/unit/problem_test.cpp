@@ -116,6 +116,10 @@ TEST(Problem, ServiceUnavailableSetsRetryAfterOnlyWhenKnown) {
   EXPECT_FALSE(header(unknown, "Retry-After"));
   auto subclass = map(db::Unavailable("no connection within 2000 ms"));
   EXPECT_EQ(subclass.status, 503);
+  EXPECT_EQ(header(subclass, "Retry-After"), "1") << "a database outage says when to retry";
+  auto timeout = map(db::StatementTimeout("The database did not answer in time"));
+  EXPECT_EQ(timeout.status, 503);
+  EXPECT_EQ(header(timeout, "Retry-After"), "1");
 }
 
 TEST(Problem, UnauthorizedAsksForBearerAndSaysInvalidTokenOnlyWhenOneWasSent) {

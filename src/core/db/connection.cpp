@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/db/answer_watchdog.hpp"
 #include "core/db/connection_results.hpp"
 #include "core/db/error_mapping.hpp"
 #include "core/db/errors.hpp"
@@ -245,6 +247,7 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
 Connection::Connection(PGconn* conn, stream_descriptor socket) : conn_(conn), socket_(std::move(socket)) {}
 
 Connection::~Connection() {
+  if (watched_) AnswerWatchdog::instance().remove(this);  // before the socket goes
   boost::system::error_code ignored;
   socket_.close(ignored);  // our duplicate; libpq closes its own descriptor in PQfinish
   PQfinish(conn_);
@@ -328,14 +331,46 @@ void Connection::lost_while_reading(std::optional<ServerError>& first_error) {
   fail_connection("connection lost");
 }
 
+void Connection::set_answer_bound(std::chrono::milliseconds bound) {
+  answer_bound_ms_.store(bound.count(), std::memory_order_relaxed);
+  if (bound.count() > 0 && !watched_) {
+    AnswerWatchdog::instance().add(this);
+    watched_ = true;
+  }
+}
+
+bool Connection::waited_too_long(SteadyTime now) noexcept {
+  const auto bound = std::chrono::milliseconds(answer_bound_ms_.load(std::memory_order_relaxed));
+  const auto since = waiting_since_ns_.load(std::memory_order_relaxed);
+  if (bound.count() <= 0 || since == 0 || interrupted_.load(std::memory_order_relaxed)) return false;
+  if (now - SteadyTime(SteadyTime::duration(since)) <= bound) return false;
+  // Bytes already waiting: the server did answer and this process is merely late reading them
+  // (an overloaded I/O thread), which is no reason to give the connection up.
+  pollfd p{socket_.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
+void Connection::interrupt() noexcept {
+  interrupted_.store(true);
+  ::shutdown(socket_.native_handle(), SHUT_RDWR);
+}
+
 awaitable<void> Connection::wait(bool for_write, Deadline deadline) {
   bool ready = false;
-  try {
-    ready = co_await wait_on(socket_, for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
-                             deadline);
-  } catch (const boost::system::system_error& e) {
-    // Includes cancellation: we no longer know where the protocol stands.
-    fail_connection(std::string("socket wait failed (") + e.what() + ")");
+  {
+    // Without an explicit deadline, the watchdog bounds the wait (set_answer_bound).
+    WaitingForServer waiting(*this, !deadline);
+    try {
+      ready = co_await wait_on(socket_, for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
+                               deadline);
+    } catch (const boost::system::system_error& e) {
+      // Includes cancellation: we no longer know where the protocol stands.
+      if (!interrupted_.load()) fail_connection(std::string("socket wait failed (") + e.what() + ")");
+    }
+  }
+  if (interrupted_.load()) {
+    broken_ = true;
+    throw StatementTimeout("The database did not answer in time");
   }
   if (!ready) fail_connection("timed out waiting for the server");
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -86,6 +87,20 @@ class Connection {
 
   int backend_pid() const;
   std::size_t prepared_count() const noexcept { return prepared_.size(); }
+
+  // --- Bound on the server's silence (answer_watchdog.hpp) ---
+  // While a statement is in flight and no explicit deadline was given, a wait for the server
+  // longer than `bound` with nothing to read gives the connection up: the wait fails with
+  // StatementTimeout and the connection is broken. Zero: no bound (migrations, which may run
+  // long). Set by the pool at each check-out.
+  void set_answer_bound(std::chrono::milliseconds bound);
+  std::chrono::milliseconds answer_bound() const noexcept {
+    return std::chrono::milliseconds(answer_bound_ms_.load(std::memory_order_relaxed));
+  }
+  // For the watchdog's thread: waiting longer than the bound at `now`, with nothing to read.
+  bool waited_too_long(SteadyTime now) noexcept;
+  // For the watchdog's thread: shuts the socket down, which ends the wait in progress.
+  void interrupt() noexcept;
 
   // --- Shared pipeline (used by SharedLane only) ---
   // Many independent autocommit statements in flight at once, each followed by its own Sync, so
@@ -168,6 +183,34 @@ class Connection {
   };
   std::deque<InFlight> in_flight_;
   bool pipelining_ = false;
+
+  // Shared with the watchdog's thread.
+  std::atomic<std::int64_t> answer_bound_ms_{0};
+  std::atomic<std::int64_t> waiting_since_ns_{0};  // steady clock; 0: not waiting for the server
+  std::atomic<bool> interrupted_{false};
+  bool watched_ = false;
+  // Marks the start and end of a wait on the server (a no-op without a bound).
+  class WaitingForServer;
+};
+
+// Marks a wait on the server for the watchdog, from its start to its end (nothing without a bound).
+class Connection::WaitingForServer {
+ public:
+  WaitingForServer(Connection& connection, bool bounded) noexcept
+      : connection_(bounded && connection.answer_bound_ms_.load(std::memory_order_relaxed) > 0 ? &connection : nullptr) {
+    if (connection_) {
+      connection_->waiting_since_ns_.store(SteadyTime::clock::now().time_since_epoch().count(),
+                                           std::memory_order_relaxed);
+    }
+  }
+  ~WaitingForServer() {
+    if (connection_) connection_->waiting_since_ns_.store(0, std::memory_order_relaxed);
+  }
+  WaitingForServer(const WaitingForServer&) = delete;
+  WaitingForServer& operator=(const WaitingForServer&) = delete;
+
+ private:
+  Connection* connection_;
 };
 
 }  // namespace nelo::db::detail

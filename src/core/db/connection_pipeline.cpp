@@ -39,8 +39,14 @@ bool Connection::pipeline_send(std::string_view sql, const Params& params) {
 
 boost::asio::awaitable<void> Connection::wait_ready(bool for_write) {
   using boost::asio::posix::stream_descriptor;
-  auto [ec] = co_await socket_.async_wait(for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
-                                          boost::asio::as_tuple(boost::asio::use_awaitable));
+  boost::system::error_code ec;
+  {
+    WaitingForServer waiting(*this, true);  // statements are in flight: the watchdog bounds the wait
+    auto [error] = co_await socket_.async_wait(for_write ? stream_descriptor::wait_write : stream_descriptor::wait_read,
+                                               boost::asio::as_tuple(boost::asio::use_awaitable));
+    ec = error;
+  }
+  if (interrupted_.load()) throw boost::system::system_error(boost::asio::error::timed_out);
   if (ec) throw boost::system::system_error(ec);
 }
 

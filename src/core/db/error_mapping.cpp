@@ -35,8 +35,10 @@ void throw_mapped(const ServerError& e) {
     spdlog::warn("database: statement timed out ({}): {}", s, full_message(e));
     throw StatementTimeout("The database did not answer in time");
   }
-  // 53300 too_many_connections: the server is saturated, which is a 503 for us too.
-  if (e.connection_lost || s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300") {
+  // Class 53 insufficient_resources (53100 disk_full, 53200 out_of_memory, 53300
+  // too_many_connections, 53400 configuration_limit_exceeded): the server cannot take the write
+  // now, which is a 503 for us too, not a bug of ours. Nothing of the failed statement is kept.
+  if (e.connection_lost || s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s.starts_with("53")) {
     spdlog::warn("database: unavailable ({}): {}", s.empty() ? "connection" : s, full_message(e));
     throw Unavailable("The database is unavailable");
   }

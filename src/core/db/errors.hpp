@@ -2,6 +2,7 @@
 // Database failures translated from SQLSTATE. Repositories catch UniqueViolation where a
 // duplicate means something in their domain and rethrow a domain error.
 
+#include <chrono>
 #include <string>
 
 #include "core/errors.hpp"
@@ -15,17 +16,23 @@ class RetryableError : public Conflict {
   explicit RetryableError(std::string detail) : Conflict("retryable-conflict", std::move(detail)) {}
 };
 
-// 57014 query_canceled (statement_timeout) and lock timeouts.
+// What a 503 caused by the database tells the client (Retry-After): these conditions (a restart,
+// a saturated pool, a full disk being cleared) are worth retrying about a second later.
+inline constexpr std::chrono::seconds kDatabaseRetryAfter{1};
+
+// 57014 query_canceled (statement_timeout), lock timeouts, and a server that did not answer a
+// statement within statement_timeout plus a grace period (a frozen or partitioned server).
 class StatementTimeout : public ServiceUnavailable {
  public:
-  explicit StatementTimeout(std::string detail) : ServiceUnavailable(std::move(detail)) {}
+  explicit StatementTimeout(std::string detail) : ServiceUnavailable(std::move(detail), kDatabaseRetryAfter) {}
 };
 
-// Connection lost or the server is unreachable (08xxx, 57P01..57P03), or the pool
-// had no connection within its wait bound. Maps to 503.
+// Connection lost or the server is unreachable (08xxx, 57P01..57P03), out of resources (class 53:
+// disk full, out of memory, too many connections), or the pool had no connection within its
+// wait bound. Maps to 503.
 class Unavailable : public ServiceUnavailable {
  public:
-  explicit Unavailable(std::string detail) : ServiceUnavailable(std::move(detail)) {}
+  explicit Unavailable(std::string detail) : ServiceUnavailable(std::move(detail), kDatabaseRetryAfter) {}
 };
 
 // Any other database error: a programming error (syntax, 42501 insufficient_privilege when a

@@ -118,6 +118,11 @@ awaitable<std::unique_ptr<PooledConnection>> PoolImpl::acquire(SteadyTime wait_u
       throw;
     }
   }
+  // A module's statements run under statement_timeout, so a longer silence means the server is
+  // gone; the connecting user's own (migrations) may legitimately run for minutes.
+  connection->set_answer_bound(module.empty() || options_.statement_timeout.count() <= 0
+                                   ? std::chrono::milliseconds(0)
+                                   : options_.statement_timeout + options_.answer_grace);
   co_return std::make_unique<PooledConnection>(std::static_pointer_cast<PoolImpl>(shared_from_this()),
                                                std::move(connection), fresh);
 }

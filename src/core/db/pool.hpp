@@ -24,6 +24,11 @@ struct PoolOptions {
   std::chrono::milliseconds acquire_timeout{2000};    // bounded wait for a free connection -> 503
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds statement_timeout{5000};  // for every module statement (session setting)
+  // The server enforces statement_timeout only while it runs: a module statement whose answer has
+  // not begun to arrive statement_timeout + answer_grace after the server last sent anything (a
+  // frozen or cut-off server) fails with StatementTimeout and its connection is dropped
+  // (answer_watchdog.hpp). No bound when statement_timeout is zero.
+  std::chrono::milliseconds answer_grace{1000};
   std::string application_name = "nelo";
   // execute_pipelined: statements in flight at once on one shared connection before another is
   // checked out for the module; 0 turns sharing off (each statement is an execute()).

@@ -8,6 +8,7 @@
 #include "core/errors.hpp"
 #include "core/geo/geodesic.hpp"
 #include "modules/orders/services/pricing.hpp"
+#include "modules/orders/services/settled.hpp"
 
 namespace nelo::orders {
 namespace {
@@ -67,13 +68,18 @@ asio::awaitable<CheckedOrder> OrderCheckout::check(std::string customer_id, Orde
   ids.reserve(request.items.size());
   for (const auto& item : request.items) ids.push_back(item.product_id);
   using namespace asio::experimental::awaitable_operators;
-  auto address_read = users_->get_user_address(customer_id, request.address_id);
-  auto merchant_read = catalog_->get_merchant(request.merchant_id, now);
-  auto products_read = catalog_->get_products(request.merchant_id, std::move(ids));
+  auto address_read = settle(users_->get_user_address(customer_id, request.address_id));
+  auto merchant_read = settle(catalog_->get_merchant(request.merchant_id, now));
+  auto products_read = settle(catalog_->get_products(request.merchant_id, std::move(ids)));
   auto reads = co_await (std::move(address_read) && std::move(merchant_read) && std::move(products_read));
-  auto address = std::move(std::get<0>(reads));
-  auto merchant = std::move(std::get<1>(reads));
-  auto products = std::move(std::get<2>(reads));
+  auto& [address_result, merchant_result, products_result] = reads;
+  // Several may fail at once (the database is down): the first one's error is the answer.
+  for (const auto* failure : {&address_result.failure, &merchant_result.failure, &products_result.failure}) {
+    if (*failure) std::rethrow_exception(*failure);
+  }
+  auto address = std::move(*address_result.value);
+  auto merchant = std::move(*merchant_result.value);
+  auto products = std::move(*products_result.value);
   if (!merchant) {
     v.add("merchant_id", "is not a known merchant");
   } else if (!merchant->open) {

@@ -12,6 +12,7 @@
 #include "modules/orders/services/order_checkout.hpp"
 #include "modules/orders/services/order_events.hpp"
 #include "modules/orders/services/order_workflow.hpp"
+#include "modules/orders/services/settled.hpp"
 #include "modules/orders/state_machine.hpp"
 #include "shared/events/event_bus.hpp"
 
@@ -19,25 +20,6 @@ namespace nelo::orders {
 namespace {
 
 namespace asio = boost::asio;
-
-// What an awaited operation gave: its value or its exception, so that operations run side by side
-// can all finish before one of their failures is chosen.
-template <class T>
-struct Settled {
-  std::optional<T> value;
-  std::exception_ptr failure;
-};
-
-template <class T>
-asio::awaitable<Settled<T>> settle(asio::awaitable<T> operation) {
-  Settled<T> out;
-  try {
-    out.value = co_await std::move(operation);
-  } catch (...) {
-    out.failure = std::current_exception();
-  }
-  co_return out;
-}
 
 Order new_order(const std::string& customer_id, const OrderRequest& request, CheckedOrder&& checked,
                 CustomerSnapshot&& customer) {
