@@ -2,11 +2,11 @@
 
 #include <boost/json/array.hpp>
 
-#include <charconv>
 
 #include "core/errors.hpp"
 #include "core/http/request.hpp"
 #include "core/json.hpp"
+#include "core/request_fields.hpp"
 #include "modules/auth/services/credential_rules.hpp"
 #include "modules/auth/services/user_admin_service.hpp"
 
@@ -138,16 +138,7 @@ std::vector<std::string> parse_roles(const json::object& body) {
 UserListQuery parse_user_list_query(const http::Request& request) {
   UserListQuery query;
   Validator v;
-  if (auto text = request.query("limit")) {
-    std::size_t limit = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec == std::errc::result_out_of_range) {
-      limit = kMaxPageSize;
-    } else if (ec != std::errc() || end != text->data() + text->size() || limit == 0) {
-      v.add("limit", "must be a positive integer (at most 100 are returned)");
-    }
-    query.limit = std::min(limit, kMaxPageSize);
-  }
+  query.limit = read_page_limit(request.query("limit"), v, query.limit, kMaxPageSize);
   if (auto text = request.query("cursor"); text && !text->empty()) query.cursor = std::string(*text);
   if (auto text = request.query("role"); text && !text->empty()) query.filter.role = std::string(*text);
   if (auto text = request.query("email"); text && !text->empty()) query.filter.email = std::string(*text);
@@ -168,16 +159,7 @@ std::string parse_role_application(const json::object& body) {
 ApplicationListQuery parse_application_list_query(const http::Request& request) {
   ApplicationListQuery query;
   Validator v;
-  if (auto text = request.query("limit")) {
-    std::size_t limit = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec == std::errc::result_out_of_range) {
-      limit = kMaxPageSize;
-    } else if (ec != std::errc() || end != text->data() + text->size() || limit == 0) {
-      v.add("limit", "must be a positive integer (at most 100 are returned)");
-    }
-    query.limit = std::min(limit, kMaxPageSize);
-  }
+  query.limit = read_page_limit(request.query("limit"), v, query.limit, kMaxPageSize);
   if (auto text = request.query("cursor"); text && !text->empty()) query.cursor = std::string(*text);
   if (auto text = request.query("status"); text && !text->empty()) query.filter.status = std::string(*text);
   if (auto text = request.query("user_id"); text && !text->empty()) query.filter.user_id = std::string(*text);
