@@ -38,6 +38,7 @@
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
 #include "support/schema_instance.hpp"
+#include "support/shop_body.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -48,8 +49,6 @@ using namespace std::chrono_literals;
 using matrix::Expectation;
 using matrix::Target;
 
-constexpr double kShopLat = 48.8566;
-constexpr double kShopLng = 2.3522;
 constexpr double kHomeLat = 48.8606;  // ~1.2 km from the shop
 constexpr double kHomeLng = 2.3376;
 
@@ -119,20 +118,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
   }
 
   std::string new_merchant(const TestAccount& owner) {
-    json::object hours;
-    for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-      hours[day] = json::array{json::object{{"opens", "00:00"}, {"closes", "24:00"}}};
-    }
-    json::object body{{"name", "Matrix " + owner.email},
-                      {"address", "1 place de l'Hotel de Ville, 75004 Paris"},
-                      {"lat", kShopLat},
-                      {"lng", kShopLng},
-                      {"phone", "+33142685300"},
-                      {"opening_hours", std::move(hours)},
-                      {"time_zone", "Europe/Paris"},
-                      {"prep_time_minutes", 15},
-                      {"min_order", json::object{{"amount", 500}, {"currency", "EUR"}}},
-                      {"delivery_radius_m", 3000}};
+    const json::object body = shop_body("Matrix " + owner.email, {.min_order_cents = 500});
     return created_id(send("POST", "/api/v1/catalog/merchants", &owner, json::serialize(body)), "merchant");
   }
 

@@ -19,6 +19,7 @@
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
 #include "support/problem_checks.hpp"
+#include "support/shop_body.hpp"
 #include "support/test_database.hpp"
 
 namespace nelo::test {
@@ -32,8 +33,6 @@ constexpr const char* kOrders = "/api/v1/orders";
 constexpr const char* kMerchants = "/api/v1/catalog/merchants";
 
 // A merchant near the Hôtel de Ville that delivers within 3 km, with a minimum order of 15 EUR.
-constexpr double kShopLat = 48.8566;
-constexpr double kShopLng = 2.3522;
 
 struct Shop {
   TestAccount owner;
@@ -92,24 +91,7 @@ class OrdersE2E : public ::testing::Test {
   // --- a merchant and its menu, through the catalog API ---
 
   static std::string merchant_body(const std::string& name, bool open) {
-    json::object hours;
-    if (open) {
-      for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-        hours[day] = json::array{json::object{{"opens", "00:00"}, {"closes", "24:00"}}};
-      }
-    }
-    json::object body{{"name", name},
-                      {"description", "Pizzeria"},
-                      {"address", "1 place de l'Hôtel de Ville, 75004 Paris"},
-                      {"lat", kShopLat},
-                      {"lng", kShopLng},
-                      {"phone", "+33142685300"},
-                      {"opening_hours", std::move(hours)},
-                      {"time_zone", "Europe/Paris"},
-                      {"prep_time_minutes", 15},
-                      {"min_order", json::object{{"amount", 1500}, {"currency", "EUR"}}},
-                      {"delivery_radius_m", 3000}};
-    return json::serialize(body);
+    return json::serialize(shop_body(name, {.open = open}));
   }
 
   std::string add_product(const TestAccount& owner, const std::string& merchant, const std::string& name,

@@ -19,6 +19,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/shop_body.hpp"
+
 namespace nelo::test {
 
 namespace json = boost::json;
@@ -152,8 +154,6 @@ std::string TmpfsMount::make_folder(const std::string& name) const {
 
 namespace {
 
-constexpr double kShopLat = 48.8566;
-constexpr double kShopLng = 2.3522;
 
 HttpResponse must(HttpResponse r, int status, const std::string& what) {
   if (r.status != status) {
@@ -178,21 +178,7 @@ OrderWorld make_order_world(unsigned short port, const std::string& database_url
   relogin(client, world.merchant);
   world.customer = register_and_login(client, unique_email("fault-customer"));
 
-  json::object hours;
-  for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-    hours[day] = json::array{json::object{{"opens", "00:00"}, {"closes", "24:00"}}};
-  }
-  json::object shop{{"name", "Fault Pizzeria"},
-                    {"description", "Pizzeria"},
-                    {"address", "1 place de l'Hôtel de Ville, 75004 Paris"},
-                    {"lat", kShopLat},
-                    {"lng", kShopLng},
-                    {"phone", "+33142685300"},
-                    {"opening_hours", std::move(hours)},
-                    {"time_zone", "Europe/Paris"},
-                    {"prep_time_minutes", 15},
-                    {"min_order", json::object{{"amount", 1500}, {"currency", "EUR"}}},
-                    {"delivery_radius_m", 3000}};
+  const json::object shop = shop_body("Fault Pizzeria");
   const std::string merchants = "/api/v1/catalog/merchants";
   world.shop = post_id(client, merchants, world.merchant, shop, "opening the shop");
   auto product = [&](const char* name, std::int64_t cents) {
