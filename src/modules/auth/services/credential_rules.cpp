@@ -106,6 +106,10 @@ bool is_self_assignable_role(std::string_view role) noexcept {
   return std::find(kSelfAssignableRoles.begin(), kSelfAssignableRoles.end(), role) != kSelfAssignableRoles.end();
 }
 
+bool is_applied_for_role(std::string_view role) noexcept {
+  return std::find(kAppliedForRoles.begin(), kAppliedForRoles.end(), role) != kAppliedForRoles.end();
+}
+
 std::vector<std::string> canonical_roles(std::vector<std::string> roles) {
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());

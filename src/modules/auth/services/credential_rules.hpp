@@ -34,6 +34,8 @@ std::optional<std::string> name_problem(std::string_view normalized);
 
 bool is_known_role(std::string_view role) noexcept;
 bool is_self_assignable_role(std::string_view role) noexcept;
+// A role a registration applies for and an admin grants (merchant, driver).
+bool is_applied_for_role(std::string_view role) noexcept;
 
 // Sorted and without duplicates, the form roles are stored in.
 std::vector<std::string> canonical_roles(std::vector<std::string> roles);

@@ -24,10 +24,6 @@ void require_application_id(const std::string& id) {
 
 }  // namespace
 
-bool is_applied_for_role(std::string_view role) noexcept {
-  return std::find(kAppliedForRoles.begin(), kAppliedForRoles.end(), role) != kAppliedForRoles.end();
-}
-
 std::string encode_application_cursor(const std::string& last_id) {
   return security::base64url_encode(std::string(kCursorPrefix) + last_id);
 }

@@ -21,8 +21,6 @@ namespace nelo::auth {
 
 inline constexpr std::array<std::string_view, 3> kApplicationStatuses = {"pending", "approved", "rejected"};
 
-bool is_applied_for_role(std::string_view role) noexcept;
-
 // Opaque cursors of the applications list (the last id of a page).
 std::string encode_application_cursor(const std::string& last_id);
 std::optional<std::string> decode_application_cursor(std::string_view cursor);
