@@ -503,7 +503,7 @@ TEST_F(AuthE2E, AdminListsFiltersAndChangesRoles) {
   auto c = client();
   auto admin = register_and_login(c, unique_email("boss"));
   promote_to_admin(c, *db_, admin);
-  auto driver = register_and_login(c, unique_email("wheels"), "driver");
+  auto driver = register_with_role(c, admin, unique_email("wheels"), "driver");  // applied for, approved
 
   auto by_email = c.get("/api/v1/auth/users?email=" + driver.email, {bearer(admin.access_token)});
   ASSERT_EQ(by_email.status, 200) << by_email.body;
