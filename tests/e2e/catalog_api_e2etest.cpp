@@ -189,7 +189,8 @@ TEST_F(CatalogE2E, AMerchantApplicantOpensAShopOnlyOnceAnAdminApproved) {
   auto queue = c.get("/api/v1/auth/role-applications?status=pending&user_id=" + applicant.user_id,
                      {bearer(admin.access_token)});
   ASSERT_EQ(queue.status, 200) << queue.body;
-  const auto& items = queue.json().at("items").as_array();
+  const auto queue_body = queue.json();  // named: a reference into json()'s temporary would dangle
+  const auto& items = queue_body.at("items").as_array();
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].at("role").as_string(), "merchant");
   EXPECT_EQ(items[0].at("email").as_string(), applicant.email);

@@ -61,7 +61,7 @@ const nelo::http::Router& router() {
 }
 
 const nelo::http::TrustedProxies& proxies() {
-  static const auto p = nelo::http::TrustedProxies::parse("10.0.0.0/8, 192.168.1.10, ::1, fd00::/8");
+  static const auto p = nelo::http::TrustedProxies::parse("10.0.0.0/24, 192.168.1.10, ::1, fd00::/120");
   return p;
 }
 

@@ -59,11 +59,12 @@ TestAccount register_with_role(HttpClient& client, const TestAccount& admin, std
                                std::string_view role, std::string_view password) {
   auto r = register_account(client, email, password, "Test User", role);
   if (r.status != 201) throw std::runtime_error("register of " + std::string(email) + " answered " + std::to_string(r.status) + ": " + r.body);
+  const boost::json::value registered = r.json();  // named: at() returns into it
   TestAccount account;
-  account.user_id = std::string(r.json().at("id").as_string());
-  account.email = std::string(r.json().at("email").as_string());
+  account.user_id = std::string(registered.at("id").as_string());
+  account.email = std::string(registered.at("email").as_string());
   account.password = std::string(password);
-  const auto& application = r.json().at("role_application");
+  const auto& application = registered.at("role_application");
   if (application.is_object()) {
     const std::string path =
         "/api/v1/auth/role-applications/" + std::string(application.at("id").as_string()) + "/approve";
