@@ -80,7 +80,7 @@ TEST_F(AuthServiceTest, Roles_MerchantIsAppliedForAndOnlyAnAdminGrantsIt) {
   EXPECT_EQ(approved.decided_by, std::optional<std::string>(admin.id));
   EXPECT_TRUE(approved.decided_at.has_value());
   auto next = run(s.service.refresh(tokens.refresh_token));
-  EXPECT_EQ(principal_of(s, next).roles, (std::vector<std::string>{"customer", "merchant"}));
+  EXPECT_EQ(principal_of(s, next).roles, (std::vector<std::string>{"merchant"})) << "merchant replaces customer";
   EXPECT_TRUE(run(s.applications.list(pending, 20, std::nullopt)).items.empty());
   EXPECT_THROW(run(s.applications.approve(root, registered.application->id)), Conflict);
   EXPECT_THROW(run(s.applications.reject(root, registered.application->id)), Conflict);
@@ -193,7 +193,7 @@ TEST_F(AuthServiceTest, Login_IssuesAnAccessTokenForTheSessionAndAHashedRefreshT
   EXPECT_EQ(tokens.refresh_token.size(), 43u);  // 32 random bytes, base64url
   auto principal = principal_of(s, tokens);
   EXPECT_EQ(principal.user_id, user.id);
-  EXPECT_EQ(principal.roles, (std::vector<std::string>{"customer", "driver"}));
+  EXPECT_EQ(principal.roles, (std::vector<std::string>{"driver"}));
   EXPECT_EQ(scalar("SELECT id FROM auth.refresh_token_families"), principal.session_id);
   EXPECT_EQ(scalar("SELECT token_hash FROM auth.refresh_tokens"), security::sha256_hex(tokens.refresh_token));
   EXPECT_EQ(count("SELECT count(*) FROM auth.refresh_tokens WHERE token_hash = '" + tokens.refresh_token + "'"), 0);

@@ -98,10 +98,13 @@ asio::awaitable<RoleApplication> RoleApplicationService::decide(const Principal&
     throw Conflict("application-decided", "This application was " + application->status + " already");
   }
   if (approve) {
-    // Lock order application -> user; the account keeps every role it has and gains this one.
+    // Lock order application -> user. The role takes the place of `customer`, as registering for
+    // it did before applications existed: a merchant's or driver's account does not also order
+    // (an admin can still give any set of roles through the roles route). Other roles are kept.
     auto user = co_await users_.find_credentials_for_update(tx, application->user_id);
     if (!user) throw NotFound("No such role application");
     auto roles = user->user.roles;
+    std::erase(roles, std::string("customer"));
     roles.push_back(application->role);
     co_await users_.set_roles(tx, application->user_id, canonical_roles(std::move(roles)));
   }
