@@ -39,7 +39,9 @@ suite_run() {
   command -v jq >/dev/null || nelo_die "jq is missing (scripts/lib/deps.sh installs it)"
   bench_build nelo
   bench_start_pg
-  bench_start_nelo NELO_DB_POOL_SIZE="$BENCH_DB_CONNECTIONS"
+  # One access token serves the whole run (wrk does not refresh): it must outlive the soak, or
+  # every request past the default 15 minutes is a 401 and the soak measures nothing.
+  bench_start_nelo NELO_DB_POOL_SIZE="$BENCH_DB_CONNECTIONS" NELO_JWT_ACCESS_TTL_SECONDS=86400
   orders_setup
   local script="$BENCH_DIR/suites/soak/mixed.lua" url="http://127.0.0.1:$NELO_PORT/"
   export LOAD_TOKEN="$ORDER_TOKEN" LOAD_BODY="$ORDER_BODY" LOAD_DELAY_MS=0
