@@ -92,7 +92,7 @@ suite_run() {
     }' "$samples")"
   case "$flat" in *GREW*|*OVER*|too_few*) verdict=DRIFT ;; esac
   [ "$non2xx" -eq 0 ] && [ "$socket_errors" -eq 0 ] && [ "$log_errors" -le 0 ] ||
-    verdict="$verdict(errors: non2xx=$non2xx socket=$socket_errors log=$log_errors)"
+    verdict="ERRORS(non2xx=$non2xx socket=$socket_errors log=$log_errors)"
 
   echo
   printf 'soak %s at %s%% of the mix peak (%s/s): %s req/s, p99 %s ms\n' "$SOAK_DURATION" "$SOAK_LOAD" "$peak" "$rps" "$p99"
