@@ -156,6 +156,21 @@ struct Application::Impl {
     db::Migrator migrator(*pool);
     return run_sync(migrator.migrate(schemas()));
   }
+
+  // One auth administration command (create-admin, rotate-keys, revoke-key): migrates, runs
+  // `command` against the auth module and prints what it returns. 2 without a database or auth.
+  template <class Command>
+  int run_auth_command(Command command) {
+    if (config.database_url.empty() || !auth) {
+      std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
+      return 2;
+    }
+    start_threads();
+    run_migrations();
+    std::cout << run_sync(command(*auth)) << "\n";
+    pool->close();
+    return 0;
+  }
 };
 
 Application::Application(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -266,45 +281,21 @@ int Application::serve() {
 }
 
 int Application::create_admin(const std::string& email, const std::string& name, const std::string& password) {
-  auto& impl = *impl_;
-  if (impl.config.database_url.empty() || !impl.auth) {
-    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
-    return 2;
-  }
-  impl.start_threads();
-  impl.run_migrations();
-  auto id = impl.run_sync(impl.auth->create_admin(email, name, password));
-  std::cout << "admin created: " << id << " <" << email << ">\n";
-  impl.pool->close();
-  return 0;
+  return impl_->run_auth_command([&](auto& auth) -> asio::awaitable<std::string> {
+    const std::string id = co_await auth.create_admin(email, name, password);
+    co_return "admin created: " + id + " <" + email + ">";
+  });
 }
 
 int Application::rotate_keys() {
-  auto& impl = *impl_;
-  if (impl.config.database_url.empty() || !impl.auth) {
-    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
-    return 2;
-  }
-  impl.start_threads();
-  impl.run_migrations();
-  auto kid = impl.run_sync(impl.auth->rotate_keys());
-  std::cout << "new signing key: " << kid << "\n";
-  impl.pool->close();
-  return 0;
+  return impl_->run_auth_command([](auto& auth) -> asio::awaitable<std::string> {
+    const std::string kid = co_await auth.rotate_keys();
+    co_return "new signing key: " + kid;
+  });
 }
 
 int Application::revoke_key(const std::string& kid) {
-  auto& impl = *impl_;
-  if (impl.config.database_url.empty() || !impl.auth) {
-    std::cerr << "nelo: DATABASE_URL is required and the auth module must be enabled\n";
-    return 2;
-  }
-  impl.start_threads();
-  impl.run_migrations();
-  auto report = impl.run_sync(impl.auth->revoke_key(kid));
-  std::cout << report << "\n";
-  impl.pool->close();
-  return 0;
+  return impl_->run_auth_command([&](auto& auth) { return auth.revoke_key(kid); });
 }
 
 int Application::print_routes(bool as_json) {
