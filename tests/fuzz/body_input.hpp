@@ -15,14 +15,16 @@
 
 namespace nelo::fuzz {
 
-// The object, or nullopt when the input is not one (the server answers 400 or 422 before any
-// module reads it).
+// The object, or nullopt when the input is not one: the server answers 400 (not JSON, too deep,
+// duplicate key, NUL in a key) or 422 (NUL in a string member) before any module reads it.
 inline std::optional<boost::json::object> body_object(const std::uint8_t* data, std::size_t size) {
   try {
     auto value = parse_json_strict(std::string_view(reinterpret_cast<const char*>(data), size), 32);
     if (!value.is_object()) return std::nullopt;
     return std::move(value.get_object());
   } catch (const BadRequest&) {
+    return std::nullopt;
+  } catch (const ValidationError&) {
     return std::nullopt;
   }
 }
