@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numbers>
 #include <tuple>
 #include <unordered_set>
 
@@ -13,8 +14,18 @@ namespace nelo::deliveries {
 
 namespace {
 
-// No two points whose latitudes differ by x degrees are less than x * 110 574 m apart.
-constexpr double kMetresPerDegreeOfLatitude = 110'000;
+constexpr double kRadiansPerDegree = std::numbers::pi / 180;
+// A sphere inside the WGS 84 ellipsoid, with a margin: great-circle distances on it are lower
+// bounds of the geodesic ones, at a few hundredths of their cost.
+constexpr double kInnerRadiusM = 6'356'752 * 0.99;
+
+// Never more than the WGS 84 distance between `center` and `point` (haversine on the inner sphere).
+double lower_bound_m(GeoPoint center, double cos_center_lat, GeoPoint point) {
+  double dlat = std::sin((point.lat - center.lat) * kRadiansPerDegree / 2);
+  double dlng = std::sin((point.lng - center.lng) * kRadiansPerDegree / 2);
+  double h = dlat * dlat + cos_center_lat * std::cos(point.lat * kRadiansPerDegree) * dlng * dlng;
+  return 2 * kInnerRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
+}
 
 }  // namespace
 
@@ -128,6 +139,7 @@ std::vector<NearbyDriver> InProcessLiveLocations::nearest_now(GeoPoint center, d
   std::vector<Candidate> best;
   best.reserve(limit + 1);
 
+  const double cos_center_lat = std::cos(center.lat * kRadiansPerDegree);
   auto center_cell = grid_.cell_of(center);
   auto max_rows = grid_.max_row_offset(radius_m);
   for (int ring = 0; ring <= grid_.last_ring(); ++ring) {
@@ -142,9 +154,9 @@ std::vector<NearbyDriver> InProcessLiveLocations::nearest_now(GeoPoint center, d
       if (found == shard.cells.end()) return;
       for (const auto& member : found->second) {
         if (member->recorded_at < fresher_than) continue;
-        // Farther by latitude alone than the worst kept: no need for the exact distance.
+        // Surely farther than the worst kept (or the radius): no need for the exact distance.
         double cutoff = best.size() == limit ? best.front().distance_m : radius_m;
-        if (std::abs(member->point.lat - center.lat) * kMetresPerDegreeOfLatitude > cutoff) continue;
+        if (lower_bound_m(center, cos_center_lat, member->point) > cutoff) continue;
         double distance = geo::distance_m(center.lat, center.lng, member->point.lat, member->point.lng);
         if (distance > radius_m) continue;
         Candidate candidate{distance, member};
