@@ -54,13 +54,23 @@ nelo_install_deps() {
     "${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
     echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/nelo.conf >/dev/null
   fi
+  # Nor must it start Debian's redis-server on 6379 (Nelo starts its own, scripts/lib/redis.sh):
+  # a policy-rc.d that denies every service start, for this install only, where none exists.
+  local policy=/usr/sbin/policy-rc.d policy_added=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# Added by Nelo (scripts/lib/deps.sh) during apt-get install: start no service.\nexit 101\n' |
+      "${sudo[@]}" tee "$policy" >/dev/null && "${sudo[@]}" chmod 755 "$policy" && policy_added=1
+  fi
+  drop_policy() { if [ "$policy_added" = 1 ]; then "${sudo[@]}" rm -f "$policy"; fi; }
   # Package lists may be missing or stale on a fresh machine: refresh, then install.
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null ||
-    { echo "error: apt-get update failed" >&2; return 1; }
+    { drop_policy; echo "error: apt-get update failed" >&2; return 1; }
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${missing[@]}" >/tmp/nelo-apt.log 2>&1 ||
-    { tail -n 30 /tmp/nelo-apt.log >&2; echo "error: apt-get install failed (log: /tmp/nelo-apt.log)" >&2; return 1; }
+    "${missing[@]}" >/tmp/nelo-apt.log 2>&1 || {
+    drop_policy
+    tail -n 30 /tmp/nelo-apt.log >&2; echo "error: apt-get install failed (log: /tmp/nelo-apt.log)" >&2; return 1; }
+  drop_policy
   mapfile -t missing < <(nelo_missing_packages)
   if [ ${#missing[@]} -ne 0 ]; then
     echo "error: still missing after install: ${missing[*]}" >&2

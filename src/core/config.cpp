@@ -14,6 +14,7 @@
 
 #include "core/http/trusted_proxies.hpp"
 #include "core/module_names.hpp"
+#include "core/redis/redis_url.hpp"
 
 extern char** environ;
 
@@ -250,7 +251,14 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
     }
   }
   r.string("REDIS_URL", c.redis_url);
-  if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0) r.problem("REDIS_URL", "must be a redis:// URL");
+  if (!c.redis_url.empty()) {
+    try {
+      redis::parse_redis_url(c.redis_url);
+    } catch (const std::invalid_argument& e) {
+      r.problem("REDIS_URL", std::string(e.what()).substr(std::string_view("REDIS_URL: ").size()) +
+                                 " (redis://[[user]:password@]host[:port][/db])");
+    }
+  }
 
   r.string("NELO_JWT_ISSUER", c.jwt_issuer);
   r.string("NELO_JWT_AUDIENCE", c.jwt_audience);

@@ -33,6 +33,7 @@ declare -A kPkgConfig=(
   [geographiclib]=libgeographiclib-dev
   [libtcmalloc_minimal]=libgoogle-perftools-dev
   [libtcmalloc]=libgoogle-perftools-dev
+  [hiredis]=libhiredis-dev
 )
 LIST_REL=scripts/lib/debian-packages.txt
 DOCKERFILE_REL=deploy/Dockerfile
@@ -401,8 +402,8 @@ run_self_check() {
     edit '^libssl-dev' "$L" '/^libssl-dev/d; s/^(libgtest-dev)$/\1\nlibssl-dev/'
   expect_failure "a requirement nobody mapped" "find_package\\(Zmq\\): no Debian package known" \
     edit 'find_package\(OpenSSL' CMakeLists.txt 's/^(find_package\(OpenSSL REQUIRED\))/\1\nfind_package(Zmq REQUIRED)/'
-  expect_failure "a new pkg-config module" "pkg_check_modules\\(\\.\\.\\. hiredis\\)" \
-    edit 'pkg_check_modules\(LIBPQ' CMakeLists.txt 's/^(pkg_check_modules\(LIBPQ .*)$/\1\npkg_check_modules(HIREDIS REQUIRED hiredis)/'
+  expect_failure "a new pkg-config module" "pkg_check_modules\\(\\.\\.\\. librabbitmq\\)" \
+    edit 'pkg_check_modules\(LIBPQ' CMakeLists.txt 's/^(pkg_check_modules\(LIBPQ .*)$/\1\npkg_check_modules(RABBITMQ REQUIRED librabbitmq)/'
   expect_failure "a new Boost component" "libboost-program-options1.81-dev" \
     edit 'COMPONENTS json url' CMakeLists.txt 's/COMPONENTS json url/COMPONENTS json url program_options/'
   expect_failure "a package listed twice" "lists packages twice: curl" \

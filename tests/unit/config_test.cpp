@@ -181,5 +181,16 @@ TEST(Config, PublishedOrTrivialKeyEncryptionKey_RefusedOutsideDevelopmentMode) {
   EXPECT_FALSE(config_from_environment(&none).development()) << "production unless said otherwise";
 }
 
+TEST(Config, RedisUrl_IsOptional_AndReadWhole) {
+  Env none;
+  EXPECT_TRUE(config_from_environment(&none).redis_url.empty());
+  Env good{{"REDIS_URL", "redis://:pw@127.0.0.1:6380/1"}};
+  EXPECT_EQ(config_from_environment(&good).redis_url, "redis://:pw@127.0.0.1:6380/1");
+  for (const char* bad : {"http://localhost", "redis://", "redis://localhost:99999", "redis://localhost/db"}) {
+    Env env{{"REDIS_URL", bad}};
+    EXPECT_TRUE(mentions(problems_of(env), "REDIS_URL")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace nelo
