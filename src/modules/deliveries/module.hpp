@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/db/migration.hpp"
+#include "modules/deliveries/deliveries_settings.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -13,6 +14,9 @@ namespace nelo::deliveries {
 // Embedded migrations/*.sql (generated at build time).
 std::span<const db::MigrationFile> migrations();
 
+// Reads the NELO_DELIVERIES_* settings (throws std::invalid_argument on a bad value).
 std::unique_ptr<Module> make_module(const ModuleContext& context);
+// The same with explicit settings instead of the environment (tests, tools).
+std::unique_ptr<Module> make_module(const ModuleContext& context, DeliveriesSettings settings);
 
 }  // namespace nelo::deliveries
