@@ -5,7 +5,6 @@
 #include <functional>
 #include <numbers>
 #include <tuple>
-#include <unordered_set>
 
 #include "core/geo/geodesic.hpp"
 #include "modules/deliveries/live/live_point_check.hpp"
@@ -160,6 +159,16 @@ std::vector<NearbyDriver> InProcessLiveLocations::nearest_now(GeoPoint center, d
         double distance = geo::distance_m(center.lat, center.lng, member->point.lat, member->point.lng);
         if (distance > radius_m) continue;
         Candidate candidate{distance, member};
+        // A driver caught moving between cells is met twice: it keeps one place, the nearer.
+        auto same = std::find_if(best.begin(), best.end(),
+                                 [&](const Candidate& c) { return c.position->driver_id == member->driver_id; });
+        if (same != best.end()) {
+          if (nearer(candidate, *same)) {
+            *same = std::move(candidate);
+            std::make_heap(best.begin(), best.end(), nearer);
+          }
+          continue;
+        }
         if (best.size() < limit) {
           best.push_back(std::move(candidate));
           std::push_heap(best.begin(), best.end(), nearer);
@@ -175,11 +184,7 @@ std::vector<NearbyDriver> InProcessLiveLocations::nearest_now(GeoPoint center, d
 
   std::vector<NearbyDriver> out;
   out.reserve(best.size());
-  std::unordered_set<std::string_view> seen;  // a driver caught moving between cells, twice
-  for (const auto& candidate : best) {
-    if (!seen.insert(candidate.position->driver_id).second) continue;
-    out.push_back(NearbyDriver{*candidate.position, candidate.distance_m});
-  }
+  for (const auto& candidate : best) out.push_back(NearbyDriver{*candidate.position, candidate.distance_m});
   return out;
 }
 
