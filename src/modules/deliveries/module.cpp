@@ -5,7 +5,7 @@
 #include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
 #include "modules/deliveries/api/v1/driver_routes.hpp"
-#include "modules/deliveries/live/in_process_live_locations.hpp"
+#include "modules/deliveries/live/make_live_locations.hpp"
 #include "modules/deliveries/repositories/driver_repository.hpp"
 #include "modules/deliveries/repositories/position_repository.hpp"
 #include "modules/deliveries/services/active_deliveries.hpp"
@@ -30,7 +30,7 @@ class DeliveriesModule final : public Module {
  public:
   DeliveriesModule(const ModuleContext& context, DeliveriesSettings settings)
       : settings_(std::move(settings)),
-        live_(std::make_unique<InProcessLiveLocations>()),
+        live_(make_live_locations(context.executor, context.config.redis_url)),
         driver_repository_(context.db),
         position_repository_(context.db),
         online_(driver_repository_, settings_.online_cache_ttl),
