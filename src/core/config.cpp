@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/env_reader.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <sys/resource.h>
 
@@ -16,87 +18,9 @@
 #include "core/module_names.hpp"
 #include "core/redis/redis_url.hpp"
 
-extern char** environ;
 
 namespace nelo {
 namespace {
-
-class EnvReader {
- public:
-  explicit EnvReader(const std::map<std::string, std::string>* overrides) {
-    if (overrides) {
-      values_ = *overrides;
-      return;
-    }
-    for (char** e = environ; e && *e; ++e) {
-      std::string_view kv(*e);
-      auto eq = kv.find('=');
-      if (eq != std::string_view::npos) values_.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-    }
-  }
-
-  std::optional<std::string> get(const std::string& name) const {
-    auto it = values_.find(name);
-    if (it == values_.end() || it->second.empty()) return std::nullopt;
-    return it->second;
-  }
-  const std::map<std::string, std::string>& all() const { return values_; }
-
-  void string(const std::string& name, std::string& out) const {
-    if (auto v = get(name)) out = *v;
-  }
-
-  void choice(const std::string& name, std::string& out, const std::vector<std::string>& allowed) {
-    auto v = get(name);
-    if (!v) return;
-    if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      problem(name, "must be one of: " + list + " (got \"" + *v + "\")");
-      return;
-    }
-    out = *v;
-  }
-
-  template <class Int>
-  void integer(const std::string& name, Int& out, long long min, long long max) {
-    auto v = get(name);
-    if (!v) return;
-    long long parsed = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
-    if (ec != std::errc() || end != v->data() + v->size()) {
-      problem(name, "must be an integer (got \"" + *v + "\")");
-    } else if (parsed < min || parsed > max) {
-      problem(name, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " + *v + ")");
-    } else {
-      out = static_cast<Int>(parsed);
-    }
-  }
-
-  template <class Duration>
-  void duration(const std::string& name, Duration& out, long long min, long long max) {
-    long long count = out.count();
-    integer(name, count, min, max);
-    out = Duration(count);
-  }
-
-  void boolean(const std::string& name, bool& out) {
-    auto v = get(name);
-    if (!v) return;
-    auto s = *v;
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (s == "true" || s == "1" || s == "yes") out = true;
-    else if (s == "false" || s == "0" || s == "no") out = false;
-    else problem(name, "must be true or false (got \"" + *v + "\")");
-  }
-
-  void problem(const std::string& name, const std::string& message) { problems_.push_back(name + " " + message); }
-  std::vector<std::string>& problems() { return problems_; }
-
- private:
-  std::map<std::string, std::string> values_;
-  std::vector<std::string> problems_;
-};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -281,7 +205,7 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.choice("NELO_LOG_FORMAT", c.log_format, {"json", "text"});
   r.string("NELO_DOCS_DIR", c.docs_dir);
 
-  if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
+  if (!r.problems().empty()) throw ConfigError(r.problems());
   return c;
 }
 

@@ -1,59 +1,12 @@
 #include "modules/auth/services/auth_settings.hpp"
 
+#include "core/env_reader.hpp"
+
 #include <algorithm>
-#include <charconv>
-#include <cstdlib>
-#include <optional>
 #include <stdexcept>
 #include <thread>
-#include <vector>
 
 namespace nelo::auth {
-
-namespace {
-
-class EnvReader {
- public:
-  explicit EnvReader(const std::map<std::string, std::string>* env) : env_(env) {}
-
-  std::optional<std::string> get(const std::string& name) const {
-    if (env_) {
-      auto it = env_->find(name);
-      if (it == env_->end()) return std::nullopt;
-      return it->second;
-    }
-    const char* value = std::getenv(name.c_str());
-    if (!value) return std::nullopt;
-    return std::string(value);
-  }
-
-  template <class T>
-  void integer(const std::string& name, T& out, std::int64_t min, std::int64_t max) {
-    auto text = get(name);
-    if (!text || text->empty()) return;
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-      problems_.push_back(name + ": must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
-      return;
-    }
-    out = static_cast<T>(value);
-  }
-
-  void seconds(const std::string& name, std::chrono::seconds& out, std::int64_t min, std::int64_t max) {
-    std::int64_t value = out.count();
-    integer(name, value, min, max);
-    out = std::chrono::seconds(value);
-  }
-
-  const std::vector<std::string>& problems() const { return problems_; }
-
- private:
-  const std::map<std::string, std::string>* env_;
-  std::vector<std::string> problems_;
-};
-
-}  // namespace
 
 AuthSettings auth_settings_from_environment(const Config& config, const std::map<std::string, std::string>* env) {
   AuthSettings s;
@@ -64,29 +17,25 @@ AuthSettings auth_settings_from_environment(const Config& config, const std::map
   s.hash_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
 
   EnvReader r(env);
-  r.seconds("NELO_AUTH_REFRESH_TTL_SECONDS", s.refresh_ttl, 60, 365LL * 24 * 3600);
-  r.seconds("NELO_AUTH_SESSION_MAX_AGE_SECONDS", s.session_max_age, 60, 3650LL * 24 * 3600);
+  r.duration("NELO_AUTH_REFRESH_TTL_SECONDS", s.refresh_ttl, 60, 365LL * 24 * 3600);
+  r.duration("NELO_AUTH_SESSION_MAX_AGE_SECONDS", s.session_max_age, 60, 3650LL * 24 * 3600);
   r.integer("NELO_AUTH_MAX_SESSIONS_PER_USER", s.max_sessions_per_user, 1, 10000);
   r.integer("NELO_AUTH_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS", s.max_failures_per_account_and_address, 1, 1000);
   r.integer("NELO_AUTH_MAX_FAILURES_PER_ADDRESS", s.max_failures_per_address, 1, 100000);
   r.integer("NELO_AUTH_MAX_FAILURES_PER_ACCOUNT", s.max_failures_per_account, 1, 100000);
-  r.seconds("NELO_AUTH_THROTTLE_WINDOW_SECONDS", s.throttle_window, 1, 24 * 3600);
-  r.seconds("NELO_AUTH_THROTTLE_FIRST_DELAY_SECONDS", s.throttle_first_delay, 1, 3600);
-  r.seconds("NELO_AUTH_THROTTLE_MAX_DELAY_SECONDS", s.throttle_max_delay, 1, 24 * 3600);
-  r.seconds("NELO_AUTH_ACCOUNT_MAX_DELAY_SECONDS", s.account_max_delay, 1, 3600);
+  r.duration("NELO_AUTH_THROTTLE_WINDOW_SECONDS", s.throttle_window, 1, 24 * 3600);
+  r.duration("NELO_AUTH_THROTTLE_FIRST_DELAY_SECONDS", s.throttle_first_delay, 1, 3600);
+  r.duration("NELO_AUTH_THROTTLE_MAX_DELAY_SECONDS", s.throttle_max_delay, 1, 24 * 3600);
+  r.duration("NELO_AUTH_ACCOUNT_MAX_DELAY_SECONDS", s.account_max_delay, 1, 3600);
   r.integer("NELO_AUTH_MAX_REGISTRATIONS_PER_ADDRESS", s.max_registrations_per_address, 1, 1000000);
-  r.seconds("NELO_AUTH_REGISTRATION_WINDOW_SECONDS", s.registration_window, 1, 7 * 24 * 3600);
-  r.seconds("NELO_AUTH_KEY_REFRESH_SECONDS", s.key_refresh_interval, 1, 3600);
+  r.duration("NELO_AUTH_REGISTRATION_WINDOW_SECONDS", s.registration_window, 1, 7 * 24 * 3600);
+  r.duration("NELO_AUTH_KEY_REFRESH_SECONDS", s.key_refresh_interval, 1, 3600);
   s.key_activation_delay = 2 * s.key_refresh_interval;
-  r.seconds("NELO_AUTH_KEY_ACTIVATION_DELAY_SECONDS", s.key_activation_delay, 0, 24 * 3600);
+  r.duration("NELO_AUTH_KEY_ACTIVATION_DELAY_SECONDS", s.key_activation_delay, 0, 24 * 3600);
   r.integer("NELO_AUTH_HASH_THREADS", s.hash_threads, 1, 64);
   r.integer("NELO_AUTH_HASH_MAX_PENDING", s.hash_max_pending, 1, 100000);
 
-  if (!r.problems().empty()) {
-    std::string message = "invalid auth configuration:";
-    for (const auto& p : r.problems()) message += "\n  " + p;
-    throw std::invalid_argument(message);
-  }
+  r.throw_if_problems("auth");
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "modules/orders/services/orders_settings.hpp"
 
+#include "core/env_reader.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -19,53 +21,6 @@ std::optional<std::int64_t> integer(std::string_view text, std::int64_t min, std
   }
   return value;
 }
-
-class EnvReader {
- public:
-  explicit EnvReader(const std::map<std::string, std::string>* env) : env_(env) {}
-
-  std::optional<std::string> get(const std::string& name) const {
-    if (env_) {
-      auto it = env_->find(name);
-      if (it == env_->end() || it->second.empty()) return std::nullopt;
-      return it->second;
-    }
-    const char* value = std::getenv(name.c_str());
-    if (!value || !*value) return std::nullopt;
-    return std::string(value);
-  }
-
-  template <class T>
-  void read_integer(const std::string& name, T& out, std::int64_t min, std::int64_t max) {
-    auto text = get(name);
-    if (!text) return;
-    auto value = integer(*text, min, max);
-    if (!value) {
-      problems_.push_back(name + ": must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
-      return;
-    }
-    out = static_cast<T>(*value);
-  }
-
-  void read_tiers(const std::string& name, std::vector<DeliveryFeeTier>& out) {
-    auto text = get(name);
-    if (!text) return;
-    std::string problem;
-    auto tiers = parse_delivery_fee_tiers(*text, problem);
-    if (!tiers) {
-      problems_.push_back(name + ": " + problem);
-      return;
-    }
-    out = std::move(*tiers);
-  }
-
-  void add_problem(std::string problem) { problems_.push_back(std::move(problem)); }
-  const std::vector<std::string>& problems() const { return problems_; }
-
- private:
-  const std::map<std::string, std::string>* env_;
-  std::vector<std::string> problems_;
-};
 
 }  // namespace
 
@@ -113,28 +68,24 @@ std::optional<std::vector<DeliveryFeeTier>> parse_delivery_fee_tiers(std::string
 OrdersSettings orders_settings_from_environment(const std::map<std::string, std::string>* env) {
   OrdersSettings s;
   EnvReader r(env);
-  r.read_tiers("NELO_ORDERS_DELIVERY_FEE_TIERS", s.pricing.delivery_fee_tiers);
-  r.read_integer("NELO_ORDERS_SERVICE_FEE_BPS", s.pricing.service_fee_bps, 0, 10'000);
-  r.read_integer("NELO_ORDERS_SERVICE_FEE_MIN", s.pricing.service_fee_min, 0, kMaxFee);
-  r.read_integer("NELO_ORDERS_SERVICE_FEE_MAX", s.pricing.service_fee_max, 0, kMaxFee);
+  if (auto text = r.get("NELO_ORDERS_DELIVERY_FEE_TIERS")) {
+    std::string problem;
+    if (auto tiers = parse_delivery_fee_tiers(*text, problem)) s.pricing.delivery_fee_tiers = std::move(*tiers);
+    else r.problem("NELO_ORDERS_DELIVERY_FEE_TIERS", problem);
+  }
+  r.integer("NELO_ORDERS_SERVICE_FEE_BPS", s.pricing.service_fee_bps, 0, 10'000);
+  r.integer("NELO_ORDERS_SERVICE_FEE_MIN", s.pricing.service_fee_min, 0, kMaxFee);
+  r.integer("NELO_ORDERS_SERVICE_FEE_MAX", s.pricing.service_fee_max, 0, kMaxFee);
   if (s.pricing.service_fee_min > s.pricing.service_fee_max) {
-    r.add_problem("NELO_ORDERS_SERVICE_FEE_MIN (" + std::to_string(s.pricing.service_fee_min) +
+    r.problem("NELO_ORDERS_SERVICE_FEE_MIN (" + std::to_string(s.pricing.service_fee_min) +
                   ") must not exceed NELO_ORDERS_SERVICE_FEE_MAX (" + std::to_string(s.pricing.service_fee_max) + ")");
   }
-  std::int64_t purge_seconds = std::chrono::duration_cast<std::chrono::seconds>(s.idempotency_purge_interval).count();
-  r.read_integer("NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS", purge_seconds, 1, 7 * 24 * 3600);
-  s.idempotency_purge_interval = std::chrono::seconds(purge_seconds);
-  std::int64_t cache_ms = s.details_cache_ttl.count();
-  r.read_integer("NELO_ORDERS_DETAILS_CACHE_MS", cache_ms, 0, 60'000);
-  s.details_cache_ttl = std::chrono::milliseconds(cache_ms);
-  std::int64_t group_max = static_cast<std::int64_t>(s.placement_group_max);
-  r.read_integer("NELO_ORDERS_PLACEMENT_GROUP_MAX", group_max, 1, 256);
-  s.placement_group_max = static_cast<std::size_t>(group_max);
-  if (!r.problems().empty()) {
-    std::string message = "invalid orders configuration:";
-    for (const auto& p : r.problems()) message += "\n  " + p;
-    throw std::invalid_argument(message);
-  }
+  std::chrono::seconds purge = std::chrono::duration_cast<std::chrono::seconds>(s.idempotency_purge_interval);
+  r.duration("NELO_ORDERS_IDEMPOTENCY_PURGE_SECONDS", purge, 1, 7 * 24 * 3600);
+  s.idempotency_purge_interval = purge;
+  r.duration("NELO_ORDERS_DETAILS_CACHE_MS", s.details_cache_ttl, 0, 60'000);
+  r.integer("NELO_ORDERS_PLACEMENT_GROUP_MAX", s.placement_group_max, 1, 256);
+  r.throw_if_problems("orders");
   return s;
 }
 
