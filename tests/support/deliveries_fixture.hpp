@@ -57,6 +57,16 @@ class DeliveriesDbTest : public OrdersDbTest {
         "orders' events delivered to deliveries");
   }
 
+  // Every event deliveries published so far reached orders.
+  asio::awaitable<void> settled_orders() {
+    co_await eventually(
+        [&] {
+          return count("SELECT count(*) FROM deliveries.outbox_deliveries WHERE subscriber = 'orders'"
+                       " AND status <> 'delivered'") == 0;
+        },
+        "deliveries' events delivered to orders");
+  }
+
   std::string delivery(const std::string& order_id, const std::string& column) {
     return value("SELECT " + column + " FROM deliveries.deliveries WHERE order_id = '" + order_id + "'");
   }
