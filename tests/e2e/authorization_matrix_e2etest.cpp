@@ -181,6 +181,15 @@ class AuthorizationMatrixE2E : public ::testing::Test {
       products_.push_back(new_product(account({"merchant", i}), shops_.back()));
     }
     for (int i = 0; i < 2; ++i) orders_.push_back(new_order(i));
+    // A driver's /drivers/me routes answer 404 before the driver's first PUT: each driver has one.
+    for (int i = 0; i < 2; ++i) new_driver_profile(account({"driver", i}));
+  }
+
+  void new_driver_profile(const TestAccount& driver) {
+    auto r = send("PUT", "/api/v1/deliveries/drivers/me", &driver, R"({"vehicle": "bike"})");
+    if (r.status != 201 && r.status != 200) {
+      throw std::runtime_error("driver profile of " + driver.email + " answered " + std::to_string(r.status) + ": " + r.body);
+    }
   }
 
   static TestDatabase* db_;

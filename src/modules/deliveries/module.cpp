@@ -1,18 +1,29 @@
 #include "modules/deliveries/module.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
+#include "modules/deliveries/api/v1/driver_routes.hpp"
 #include "modules/deliveries/live/in_process_live_locations.hpp"
 #include "modules/deliveries/repositories/delivery_repository.hpp"
+#include "modules/deliveries/repositories/driver_repository.hpp"
 #include "modules/deliveries/repositories/offer_repository.hpp"
+#include "modules/deliveries/repositories/position_repository.hpp"
 #include "modules/deliveries/services/delivery_directory.hpp"
 #include "modules/deliveries/services/delivery_intake.hpp"
 #include "modules/deliveries/services/delivery_workflow.hpp"
 #include "modules/deliveries/services/dispatch_options.hpp"
 #include "modules/deliveries/services/dispatcher.hpp"
+#include "modules/deliveries/services/driver_locator.hpp"
+#include "modules/deliveries/services/driver_service.hpp"
 #include "modules/deliveries/services/eta_estimator.hpp"
+#include "modules/deliveries/services/held_deliveries.hpp"
+#include "modules/deliveries/services/online_drivers.hpp"
+#include "modules/deliveries/services/ping_service.hpp"
+#include "modules/deliveries/services/position_writer.hpp"
 #include "modules/deliveries/state_machine.hpp"
 #include "shared/events/event_bus.hpp"
 #include "shared/periodic_task.hpp"
@@ -22,15 +33,38 @@ namespace {
 
 namespace asio = boost::asio;
 
+DispatchOptions dispatch_options(const DeliveriesSettings& s) {
+  DispatchOptions o;
+  o.offer_timeout = s.offer_timeout;
+  o.search_radius_start_m = s.search_radius_start_m;
+  o.search_radius_max_m = s.search_radius_max_m;
+  o.retry_interval = s.dispatch_retry_interval;
+  o.unassigned_after = s.unassigned_after;
+  o.driver_silence = s.driver_silence_timeout;
+  o.pin_max_attempts = s.pin_max_attempts;
+  return o;
+}
+
 class DeliveriesModuleImpl final : public DeliveriesModule {
  public:
-  DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies)
-      : deliveries_(context.db),
+  DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
+      : settings_(std::move(settings)),
+        options_(dispatch_options(settings_)),
+        live_(std::make_unique<InProcessLiveLocations>()),
+        deliveries_(context.db),
         offers_(context.db),
         workflow_(context.bus, deliveries_),
         intake_(deliveries_, workflow_),
         directory_(deliveries_, dependencies.users),
-        dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, live_, eta_, context.clock, options_),
+        held_(deliveries_),
+        driver_repository_(context.db),
+        position_repository_(context.db),
+        online_(driver_repository_, settings_.online_cache_ttl),
+        writer_(position_repository_, context.executor, settings_.position_flush_interval),
+        drivers_(driver_repository_, online_, *live_, held_),
+        pings_(online_, *live_, writer_, settings_, context.clock),
+        locator_(*live_, settings_, context.clock),
+        dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, options_),
         // Deadlines and the queue live in the database: each pass reads them again, so a restart
         // loses no timeout, and instances share the work (SKIP LOCKED).
         dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", options_.sweep_interval,
@@ -38,7 +72,8 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
 
   std::string name() const override { return "deliveries"; }
   std::span<const db::MigrationFile> migrations() const override { return deliveries::migrations(); }
-  void register_routes(http::Router&) override {}
+
+  void register_routes(http::Router& router) override { register_driver_routes(router, drivers_, pings_, locator_); }
 
   void register_subscriptions(events::EventBus& bus) override {
     // Deliveries follows orders through their events, in the bus's transaction (which also
@@ -50,11 +85,19 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   }
 
   asio::awaitable<void> start() override {
+    // The live index starts empty: online drivers whose last-known position is still fresh go
+    // back in at once, rather than being invisible to dispatch until their next ping.
+    const std::size_t seeded = co_await locator_.seed(position_repository_);
+    if (seeded > 0) spdlog::info("deliveries: {} online drivers back in the live index from their last-known positions", seeded);
+    writer_.start();
     dispatch_->start();
-    co_return;
   }
 
-  asio::awaitable<void> stop() override { co_await dispatch_->stop(); }
+  // After the server drained: the positions still pending reach the database.
+  asio::awaitable<void> stop() override {
+    co_await dispatch_->stop();
+    co_await writer_.stop();
+  }
 
   DeliveryInterface& delivery_interface() override { return directory_; }
 
@@ -68,15 +111,23 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
                   });
   }
 
-  // Until the drivers part is merged: default dispatch options, and a live store nobody pings.
+  DeliveriesSettings settings_;
   DispatchOptions options_;
-  InProcessLiveLocations live_;
+  std::unique_ptr<LiveLocations> live_;
   SpeedEtaEstimator eta_;
   DeliveryRepository deliveries_;
   OfferRepository offers_;
   DeliveryWorkflow workflow_;
   DeliveryIntake intake_;
   DeliveryDirectory directory_;
+  HeldDeliveries held_;
+  DriverRepository driver_repository_;
+  PositionRepository position_repository_;
+  OnlineDrivers online_;
+  PositionWriter writer_;
+  DriverService drivers_;
+  PingService pings_;
+  DriverLocator locator_;
   Dispatcher dispatcher_;
   std::shared_ptr<PeriodicTask> dispatch_;
 };
@@ -84,7 +135,12 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
 }  // namespace
 
 std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies) {
-  return std::make_unique<DeliveriesModuleImpl>(context, dependencies);
+  return make_module(context, dependencies, deliveries_settings_from_environment());
+}
+
+std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies,
+                                              DeliveriesSettings settings) {
+  return std::make_unique<DeliveriesModuleImpl>(context, dependencies, std::move(settings));
 }
 
 std::string state_machine_diagram(std::string_view format) { return render_state_diagram(format); }

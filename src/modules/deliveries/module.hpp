@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/db/migration.hpp"
+#include "modules/deliveries/deliveries_settings.hpp"
 #include "shared/interfaces/delivery_interface.hpp"
 #include "shared/interfaces/user_interface.hpp"
 #include "shared/module.hpp"
@@ -29,7 +30,11 @@ class DeliveriesModule : public Module {
   virtual DeliveryInterface& delivery_interface() = 0;
 };
 
+// Reads the NELO_DELIVERIES_* settings (throws std::invalid_argument on a bad value).
 std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies = {});
+// The same with explicit settings instead of the environment (tests, tools).
+std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies,
+                                              DeliveriesSettings settings);
 
 // The delivery state machine drawn from the same transition table the services enforce.
 // format: "mermaid" (stateDiagram-v2) or "dot" (Graphviz). Throws std::invalid_argument otherwise.

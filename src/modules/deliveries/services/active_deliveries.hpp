@@ -1,0 +1,18 @@
+#pragma once
+// Whether a driver is carrying a delivery right now: going offline is refused while one is
+// (DriverService::go_offline). Dispatch implements it over its deliveries table; until then
+// module.cpp wires one that answers false.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string>
+
+namespace nelo::deliveries {
+
+class ActiveDeliveries {
+ public:
+  virtual ~ActiveDeliveries() = default;
+  virtual boost::asio::awaitable<bool> has_active(std::string driver_id) = 0;
+};
+
+}  // namespace nelo::deliveries

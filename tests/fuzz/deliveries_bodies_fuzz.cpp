@@ -1,0 +1,27 @@
+// The deliveries module's request readers (modules/deliveries/api/v1/driver_schemas.hpp), fed any
+// JSON object: each returns its value or throws one of Nelo's typed errors (a 4xx), never
+// anything else. The ping window is fixed around the corpus's timestamps.
+
+#include "body_input.hpp"
+#include "core/time.hpp"
+#include "fuzz_support.hpp"
+#include "modules/deliveries/api/v1/driver_schemas.hpp"
+
+using namespace nelo::deliveries;
+using nelo::fuzz::only_typed_errors;
+using nelo::fuzz::query;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto body = nelo::fuzz::body_object(data, size);
+  if (!body) return 0;
+  static const auto kNow = std::chrono::system_clock::time_point(*nelo::parse_timestamp("2026-12-06T23:00:00Z"));
+  const PingWindow window{kNow - std::chrono::minutes(10), kNow + std::chrono::seconds(30)};
+  only_typed_errors("parse_driver_profile", [&] { (void)parse_driver_profile(*body); });
+  only_typed_errors("parse_ping", [&] { (void)parse_ping(*body, window); });
+  only_typed_errors("parse_ping_batch", [&] { (void)parse_ping_batch(*body, window); });
+  only_typed_errors("parse_nearby_query", [&] {
+    NearbyParameters parameters{query(*body, "lat"), query(*body, "lng"), query(*body, "radius_m"), query(*body, "limit")};
+    (void)parse_nearby_query(parameters);
+  });
+  return 0;
+}
