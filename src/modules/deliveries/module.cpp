@@ -6,6 +6,7 @@
 
 #include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
+#include "modules/deliveries/api/v1/delivery_routes.hpp"
 #include "modules/deliveries/api/v1/driver_routes.hpp"
 #include "modules/deliveries/live/in_process_live_locations.hpp"
 #include "modules/deliveries/repositories/delivery_repository.hpp"
@@ -21,6 +22,7 @@
 #include "modules/deliveries/services/driver_service.hpp"
 #include "modules/deliveries/services/eta_estimator.hpp"
 #include "modules/deliveries/services/held_deliveries.hpp"
+#include "modules/deliveries/services/offer_service.hpp"
 #include "modules/deliveries/services/online_drivers.hpp"
 #include "modules/deliveries/services/ping_service.hpp"
 #include "modules/deliveries/services/position_writer.hpp"
@@ -65,6 +67,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
         pings_(online_, *live_, writer_, settings_, context.clock),
         locator_(*live_, settings_, context.clock),
         dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, options_),
+        offer_service_(context.db, deliveries_, offers_, workflow_),
         // Deadlines and the queue live in the database: each pass reads them again, so a restart
         // loses no timeout, and instances share the work (SKIP LOCKED).
         dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", options_.sweep_interval,
@@ -73,7 +76,10 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   std::string name() const override { return "deliveries"; }
   std::span<const db::MigrationFile> migrations() const override { return deliveries::migrations(); }
 
-  void register_routes(http::Router& router) override { register_driver_routes(router, drivers_, pings_, locator_); }
+  void register_routes(http::Router& router) override {
+    register_driver_routes(router, drivers_, pings_, locator_);
+    register_delivery_routes(router, DeliveryRouteServices{offer_service_});
+  }
 
   void register_subscriptions(events::EventBus& bus) override {
     // Deliveries follows orders through their events, in the bus's transaction (which also
@@ -129,6 +135,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   PingService pings_;
   DriverLocator locator_;
   Dispatcher dispatcher_;
+  OfferService offer_service_;
   std::shared_ptr<PeriodicTask> dispatch_;
 };
 
