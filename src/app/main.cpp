@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "modules/deliveries/module.hpp"
 #include "modules/orders/module.hpp"
 
 int main(int argc, char** argv) {
@@ -60,16 +61,24 @@ int main(int argc, char** argv) {
   diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
       ->capture_default_str();
 
+  auto* deliveries = cli.add_subcommand("deliveries", "Deliveries commands");
+  deliveries->require_subcommand(1);
+  auto* delivery_diagram =
+      deliveries->add_subcommand("diagram", "Print the delivery state machine (no database needed)");
+  delivery_diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
 
-  if (*diagram) {
-    // Drawn from the table the orders service enforces; needs no configuration.
+  if (*diagram || *delivery_diagram) {
+    // Drawn from the table the module's services enforce; needs no configuration.
     if (diagram_format != "mermaid" && diagram_format != "dot") {
       std::cerr << "nelo: unknown diagram format '" << diagram_format << "' (expected mermaid or dot)\n";
       return 2;
     }
     try {
-      std::cout << nelo::orders::state_machine_diagram(diagram_format);
+      std::cout << (*diagram ? nelo::orders::state_machine_diagram(diagram_format)
+                             : nelo::deliveries::state_machine_diagram(diagram_format));
     } catch (const std::exception& e) {
       std::cerr << "nelo: " << e.what() << '\n';
       return 1;

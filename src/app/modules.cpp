@@ -1,5 +1,6 @@
 #include "app/modules.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "core/module_list_check.hpp"
@@ -53,8 +54,20 @@ ModuleSet make_modules(const Platform& platform) {
     order_dependencies.catalog = &catalog->catalog_interface();
     modules.push_back(std::move(catalog));
   }
-  if (enabled("orders")) modules.push_back(orders::make_module(context_for("orders"), order_dependencies));
-  if (enabled("deliveries")) modules.push_back(deliveries::make_module(context_for("deliveries")));
+  // orders shows an order's delivery, so deliveries is made first; both keep the list's order in
+  // `modules` and `databases` (each handle made in that order, each module given its own).
+  std::optional<ModuleContext> orders_context, deliveries_context;
+  if (enabled("orders")) orders_context.emplace(context_for("orders"));
+  if (enabled("deliveries")) deliveries_context.emplace(context_for("deliveries"));
+  std::unique_ptr<deliveries::DeliveriesModule> delivery_module;
+  if (deliveries_context) {
+    deliveries::DeliveriesDependencies delivery_dependencies;
+    delivery_dependencies.users = order_dependencies.users;
+    delivery_module = deliveries::make_module(*deliveries_context, delivery_dependencies);
+    order_dependencies.deliveries = &delivery_module->delivery_interface();
+  }
+  if (orders_context) modules.push_back(orders::make_module(*orders_context, order_dependencies));
+  if (delivery_module) modules.push_back(std::move(delivery_module));
   if (enabled("payments")) modules.push_back(payments::make_module(context_for("payments")));
   if (enabled("notifications")) modules.push_back(notifications::make_module(context_for("notifications")));
   if (enabled("ai")) modules.push_back(ai::make_module(context_for("ai")));

@@ -139,6 +139,23 @@ class AuthorizationMatrixE2E : public ::testing::Test {
                       "order");
   }
 
+  // A delivery offered to `driver` (written as dispatch would: the matrix is about who may answer
+  // an offer, not about how it was matched).
+  std::string new_offer(const TestAccount& driver) {
+    const std::string delivery = new_uuid();
+    const std::string offer = new_uuid();
+    db_->exec("INSERT INTO deliveries.drivers (user_id, vehicle, capacity) VALUES ('" + driver.user_id +
+              "', 'bike', 5) ON CONFLICT DO NOTHING;"
+              "INSERT INTO deliveries.deliveries (id, order_id, customer_id, merchant_id, merchant_owner_id, status,"
+              " pickup_name, pickup_phone, pickup_address, pickup_lat, pickup_lng, dropoff_first_name,"
+              " dropoff_address, dropoff_lat, dropoff_lng, pin) VALUES ('" + delivery + "', '" + new_uuid() + "', '" +
+              new_uuid() + "', '" + new_uuid() + "', '" + new_uuid() + "', 'offered', 'Shop', '+33100000000',"
+              " '1 rue de Rivoli', 48.85, 2.35, 'Ann', '2 rue de Rivoli', 48.86, 2.35, '1234');"
+              "INSERT INTO deliveries.offers (id, delivery_id, driver_id, distance_m, eta_seconds, expires_at) VALUES ('" +
+              offer + "', '" + delivery + "', '" + driver.user_id + "', 100, 30, now() + interval '1 hour')");
+    return offer;
+  }
+
   // --- object kinds: who may own one, the standing ones, and fresh ones ---
 
   struct Kind {
@@ -161,6 +178,9 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     k["order"] = {{"customer", "merchant"}, [this](const Slot& s, bool fresh) {
                     return Params{{"id", fresh ? new_order(s.index) : orders_.at(s.index)}};
                   }};
+    k["offer"] = {{"driver"}, [this](const Slot& s, bool fresh) {
+                    return Params{{"id", fresh ? new_offer(account(s)) : offers_.at(s.index)}};
+                  }};
     // An account is its own; a fresh other's is a new account, so that disabling it harms no caller.
     k["user"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
                    if (fresh && s.index == 1) return Params{{"id", account_with_role("customer").user_id}};
@@ -181,6 +201,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
       products_.push_back(new_product(account({"merchant", i}), shops_.back()));
     }
     for (int i = 0; i < 2; ++i) orders_.push_back(new_order(i));
+    for (int i = 0; i < 2; ++i) offers_.push_back(new_offer(account({"driver", i})));
     // A driver's /drivers/me routes answer 404 before the driver's first PUT: each driver has one.
     for (int i = 0; i < 2; ++i) new_driver_profile(account({"driver", i}));
   }
@@ -197,7 +218,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
   HttpClient client_{"127.0.0.1", server_->port(), 15s};
   std::map<std::string, std::vector<TestAccount>> accounts_;
   std::map<std::string, std::vector<std::string>> addresses_;  // by role, per account
-  std::vector<std::string> shops_, products_, orders_;           // per index
+  std::vector<std::string> shops_, products_, orders_, offers_;  // per index
 };
 TestDatabase* AuthorizationMatrixE2E::db_ = nullptr;
 NeloProcess* AuthorizationMatrixE2E::server_ = nullptr;

@@ -229,17 +229,33 @@ TEST_F(OrdersE2E, QuotePlaceAcceptPrepareAndReadyACashOrder) {
   ASSERT_EQ(ready.status, 200) << ready.body;
   EXPECT_EQ(ready.json().at("status").as_string(), "ready_for_pickup");
 
-  // The customer reads it, composed with the live merchant and the history.
-  auto read = send("GET", one, &me.account);
-  ASSERT_EQ(read.status, 200) << read.body;
-  const json::value details = read.json();
+  // The customer reads it, composed with the live merchant, the history and the delivery that
+  // order.accepted created (through the bus: it may take a moment).
+  json::value details;
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  do {
+    auto read = send("GET", one, &me.account);
+    ASSERT_EQ(read.status, 200) << read.body;
+    details = read.json();
+    if (!details.at("delivery").is_null()) break;
+    std::this_thread::sleep_for(50ms);
+  } while (std::chrono::steady_clock::now() < deadline);
   EXPECT_EQ(details.at("status").as_string(), "ready_for_pickup");
   EXPECT_EQ(details.at("history").as_array().size(), 5u);
   EXPECT_EQ(details.at("merchant").at("id").as_string(), shop.id);
   EXPECT_TRUE(details.at("merchant").at("open").as_bool());
   EXPECT_EQ(details.at("customer").at("id").as_string(), me.account.user_id);
-  EXPECT_TRUE(details.at("delivery").is_null());
-  EXPECT_EQ(json::serialize(details.at("unavailable")), R"(["delivery"])");
+  ASSERT_TRUE(details.at("delivery").is_object()) << details;
+  EXPECT_EQ(details.at("delivery").at("status").as_string(), "pending");
+  const std::string pin(details.at("delivery").at("pin").as_string());
+  EXPECT_EQ(pin.size(), 4u);
+  EXPECT_EQ(pin.find_first_not_of("0123456789"), std::string::npos) << pin;
+  EXPECT_EQ(json::serialize(details.at("unavailable")), "[]");
+  // The PIN is the customer's alone: the merchant reads the same delivery without it.
+  auto merchants_view = send("GET", one, &shop.owner);
+  ASSERT_EQ(merchants_view.status, 200) << merchants_view.body;
+  EXPECT_EQ(merchants_view.json().at("delivery").at("status").as_string(), "pending");
+  EXPECT_TRUE(merchants_view.json().at("delivery").at("pin").is_null());
 
   // Every event was published with its change.
   EXPECT_EQ(row("SELECT string_agg(name, ',' ORDER BY seq) FROM orders.outbox WHERE payload->>'order_id' = '" + id + "'"),

@@ -48,7 +48,7 @@ TEST_F(OrdersQueries, AFailingModuleCostsItsPartNotTheAnswer) {
   const std::string id = place_ok();
   catalog_.down = true;
   users_.down = true;
-  deliveries_.delivery = DeliverySummaryDto{"d1", id, "assigned", std::nullopt, std::nullopt};
+  deliveries_.delivery = DeliverySummaryDto{"d1", id, "assigned", std::nullopt, std::nullopt, std::nullopt};
   OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, clock_);
   const OrderDetails d = run(with_deliveries.get(viewer(customer_, true), id));
   EXPECT_EQ(d.order.id, id);
@@ -61,6 +61,23 @@ TEST_F(OrdersQueries, AFailingModuleCostsItsPartNotTheAnswer) {
   OrderQueries bare(orders_, nullptr, nullptr, nullptr, clock_);
   EXPECT_EQ(run(bare.get(viewer(customer_, true), id)).unavailable,
             (std::vector<std::string>{"customer", "merchant", "delivery"}));
+}
+
+TEST_F(OrdersQueries, TheDeliveryPinIsShownToTheOrdersCustomerOnly) {
+  const std::string id = place_ok();
+  deliveries_.delivery = DeliverySummaryDto{"d1", id, "pending", std::nullopt, std::nullopt, std::string("0427")};
+  OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, clock_);
+  const OrderDetails mine = run(with_deliveries.get(viewer(customer_, true), id));
+  ASSERT_TRUE(mine.delivery.has_value());
+  EXPECT_EQ(mine.delivery->pin, std::optional<std::string>("0427"));
+  EXPECT_EQ(json::parse(to_json_text(mine)).at("delivery").at("pin"), json::value("0427"));
+
+  const OrderDetails merchants = run(with_deliveries.get(viewer(owner_, false, true), id));
+  ASSERT_TRUE(merchants.delivery.has_value());
+  EXPECT_FALSE(merchants.delivery->pin.has_value());
+  EXPECT_TRUE(json::parse(to_json_text(merchants)).at("delivery").at("pin").is_null());
+  const OrderDetails admins = run(with_deliveries.get(viewer(new_uuid(), false, false, true), id));
+  EXPECT_FALSE(admins.delivery->pin.has_value()) << "not even an admin";
 }
 
 TEST_F(OrdersQueries, RemembersCustomerAndMerchantForTheTtlButNeverAFailure) {

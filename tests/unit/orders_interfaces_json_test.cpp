@@ -70,7 +70,9 @@ TEST(OrdersInterfaceJson, DeliverySummaryRoundTripsWithAndWithoutDriver) {
   EXPECT_TRUE(bare.at("estimated_arrival").is_null());
   d.driver = DriverSummaryDto{"u1", "Sam", std::string("+33612345678")};
   d.estimated_arrival = "2026-11-25T14:30:00.000Z";
+  d.pin = "0427";
   EXPECT_EQ(json::value_to<DeliverySummaryDto>(json::value_from(d)), d);
+  EXPECT_EQ(json::value_from(d).at("pin"), json::value("0427"));
   json::value broken = json::value_from(d);
   broken.as_object()["driver"].as_object().erase("name");
   EXPECT_THROW(json::value_to<DeliverySummaryDto>(broken), std::invalid_argument);

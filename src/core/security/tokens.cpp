@@ -21,6 +21,11 @@ void ensure_sodium_initialized() {
 
 }  // namespace detail
 
+std::uint32_t random_below(std::uint32_t upper_bound) {
+  detail::ensure_sodium_initialized();
+  return randombytes_uniform(upper_bound);
+}
+
 std::string random_bytes(std::size_t bytes) {
   detail::ensure_sodium_initialized();
   std::string out(bytes, '\0');

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ namespace nelo::security {
 std::string random_token(std::size_t bytes = 32);
 // Raw bytes from the CSPRNG (nonces, keys).
 std::string random_bytes(std::size_t bytes);
+// A number in [0, upper_bound) from the CSPRNG, uniformly (no modulo bias); 0 when upper_bound < 2.
+std::uint32_t random_below(std::uint32_t upper_bound);
 
 // SHA-256. Refresh tokens are stored as sha256_hex(token): they are already high-entropy,
 // so a fast hash is enough (no salt or Argon2 needed) and lookups stay indexable.

@@ -2,51 +2,93 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
 #include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
+#include "modules/deliveries/api/v1/delivery_routes.hpp"
 #include "modules/deliveries/api/v1/driver_routes.hpp"
 #include "modules/deliveries/live/make_live_locations.hpp"
+#include "modules/deliveries/repositories/delivery_repository.hpp"
 #include "modules/deliveries/repositories/driver_repository.hpp"
+#include "modules/deliveries/repositories/offer_repository.hpp"
 #include "modules/deliveries/repositories/position_repository.hpp"
-#include "modules/deliveries/services/active_deliveries.hpp"
+#include "modules/deliveries/services/delivery_directory.hpp"
+#include "modules/deliveries/services/delivery_intake.hpp"
+#include "modules/deliveries/services/delivery_workflow.hpp"
+#include "modules/deliveries/services/dispatch_options.hpp"
+#include "modules/deliveries/services/dispatcher.hpp"
 #include "modules/deliveries/services/driver_locator.hpp"
 #include "modules/deliveries/services/driver_service.hpp"
+#include "modules/deliveries/services/eta_estimator.hpp"
+#include "modules/deliveries/services/held_deliveries.hpp"
+#include "modules/deliveries/services/offer_service.hpp"
 #include "modules/deliveries/services/online_drivers.hpp"
 #include "modules/deliveries/services/ping_service.hpp"
 #include "modules/deliveries/services/position_writer.hpp"
+#include "modules/deliveries/state_machine.hpp"
+#include "shared/events/event_bus.hpp"
+#include "shared/periodic_task.hpp"
 
 namespace nelo::deliveries {
 namespace {
 
 namespace asio = boost::asio;
 
-// until dispatch: no deliveries exist
-class NoActiveDeliveries final : public ActiveDeliveries {
- public:
-  asio::awaitable<bool> has_active(std::string) override { co_return false; }
-};
+DispatchOptions dispatch_options(const DeliveriesSettings& s) {
+  DispatchOptions o;
+  o.offer_timeout = s.offer_timeout;
+  o.search_radius_start_m = s.search_radius_start_m;
+  o.search_radius_max_m = s.search_radius_max_m;
+  o.retry_interval = s.dispatch_retry_interval;
+  o.unassigned_after = s.unassigned_after;
+  o.driver_silence = s.driver_silence_timeout;
+  o.pin_max_attempts = s.pin_max_attempts;
+  return o;
+}
 
-class DeliveriesModule final : public Module {
+class DeliveriesModuleImpl final : public DeliveriesModule {
  public:
-  DeliveriesModule(const ModuleContext& context, DeliveriesSettings settings)
+  DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
       : settings_(std::move(settings)),
+        options_(dispatch_options(settings_)),
         live_(make_live_locations(context.executor, context.config.redis_url)),
+        deliveries_(context.db),
+        offers_(context.db),
+        workflow_(context.bus, deliveries_),
+        intake_(deliveries_, workflow_),
+        directory_(deliveries_, dependencies.users),
+        held_(deliveries_),
         driver_repository_(context.db),
         position_repository_(context.db),
         online_(driver_repository_, settings_.online_cache_ttl),
         writer_(position_repository_, context.executor, settings_.position_flush_interval),
-        drivers_(driver_repository_, online_, *live_, active_),
+        drivers_(driver_repository_, online_, *live_, held_),
         pings_(online_, *live_, writer_, settings_, context.clock),
-        locator_(*live_, settings_, context.clock) {}
+        locator_(*live_, settings_, context.clock),
+        dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, options_),
+        offer_service_(context.db, deliveries_, offers_, workflow_),
+        // Deadlines and the queue live in the database: each pass reads them again, so a restart
+        // loses no timeout, and instances share the work (SKIP LOCKED).
+        dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", options_.sweep_interval,
+                                       [this]() { return dispatcher_.run_once(); })) {}
 
   std::string name() const override { return "deliveries"; }
   std::span<const db::MigrationFile> migrations() const override { return deliveries::migrations(); }
 
   void register_routes(http::Router& router) override {
     register_driver_routes(router, drivers_, pings_, locator_);
+    register_delivery_routes(router, DeliveryRouteServices{offer_service_});
   }
 
-  void register_subscriptions(events::EventBus&) override {}
+  void register_subscriptions(events::EventBus& bus) override {
+    // Deliveries follows orders through their events, in the bus's transaction (which also
+    // records the event in deliveries.inbox, so a redelivery changes nothing).
+    subscribe(bus, "order.created", &DeliveryIntake::on_order_created);
+    subscribe(bus, "order.accepted", &DeliveryIntake::on_order_accepted);
+    subscribe(bus, "order.cancelled", &DeliveryIntake::on_order_closed);
+    subscribe(bus, "order.rejected", &DeliveryIntake::on_order_closed);
+  }
 
   asio::awaitable<void> start() override {
     // The live index starts empty: online drivers whose last-known position is still fresh go
@@ -54,15 +96,37 @@ class DeliveriesModule final : public Module {
     const std::size_t seeded = co_await locator_.seed(position_repository_);
     if (seeded > 0) spdlog::info("deliveries: {} online drivers back in the live index from their last-known positions", seeded);
     writer_.start();
+    dispatch_->start();
   }
 
   // After the server drained: the positions still pending reach the database.
-  asio::awaitable<void> stop() override { co_await writer_.stop(); }
+  asio::awaitable<void> stop() override {
+    co_await dispatch_->stop();
+    co_await writer_.stop();
+  }
+
+  DeliveryInterface& delivery_interface() override { return directory_; }
 
  private:
+  using Reaction = asio::awaitable<void> (DeliveryIntake::*)(db::Transaction&, const events::Event&);
+
+  void subscribe(events::EventBus& bus, const char* event_name, Reaction reaction) {
+    bus.subscribe("deliveries", event_name,
+                  [this, reaction](db::Transaction& tx, const events::Event& event) -> asio::awaitable<void> {
+                    co_await (intake_.*reaction)(tx, event);
+                  });
+  }
+
   DeliveriesSettings settings_;
+  DispatchOptions options_;
   std::unique_ptr<LiveLocations> live_;
-  NoActiveDeliveries active_;
+  SpeedEtaEstimator eta_;
+  DeliveryRepository deliveries_;
+  OfferRepository offers_;
+  DeliveryWorkflow workflow_;
+  DeliveryIntake intake_;
+  DeliveryDirectory directory_;
+  HeldDeliveries held_;
   DriverRepository driver_repository_;
   PositionRepository position_repository_;
   OnlineDrivers online_;
@@ -70,16 +134,22 @@ class DeliveriesModule final : public Module {
   DriverService drivers_;
   PingService pings_;
   DriverLocator locator_;
+  Dispatcher dispatcher_;
+  OfferService offer_service_;
+  std::shared_ptr<PeriodicTask> dispatch_;
 };
 
 }  // namespace
 
-std::unique_ptr<Module> make_module(const ModuleContext& context) {
-  return make_module(context, deliveries_settings_from_environment());
+std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies) {
+  return make_module(context, dependencies, deliveries_settings_from_environment());
 }
 
-std::unique_ptr<Module> make_module(const ModuleContext& context, DeliveriesSettings settings) {
-  return std::make_unique<DeliveriesModule>(context, std::move(settings));
+std::unique_ptr<DeliveriesModule> make_module(const ModuleContext& context, DeliveriesDependencies dependencies,
+                                              DeliveriesSettings settings) {
+  return std::make_unique<DeliveriesModuleImpl>(context, dependencies, std::move(settings));
 }
+
+std::string state_machine_diagram(std::string_view format) { return render_state_diagram(format); }
 
 }  // namespace nelo::deliveries

@@ -40,7 +40,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const DeliverySum
                      {"order_id", delivery.order_id},
                      {"status", delivery.status},
                      {"driver", std::move(driver)},
-                     {"estimated_arrival", optional_string(delivery.estimated_arrival)}};
+                     {"estimated_arrival", optional_string(delivery.estimated_arrival)},
+                     {"pin", optional_string(delivery.pin)}};
 }
 
 DeliverySummaryDto tag_invoke(const json::value_to_tag<DeliverySummaryDto>&, const json::value& in) {
@@ -51,6 +52,7 @@ DeliverySummaryDto tag_invoke(const json::value_to_tag<DeliverySummaryDto>&, con
   delivery.status = f.string("status");
   delivery.driver = f.optional_nested<DriverSummaryDto>("driver");
   delivery.estimated_arrival = f.optional_string("estimated_arrival");
+  delivery.pin = f.optional_string("pin");
   return delivery;
 }
 

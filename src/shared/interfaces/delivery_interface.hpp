@@ -1,7 +1,8 @@
 #pragma once
 // What other modules may ask the deliveries module: the delivery of an order and its driver.
-// The deliveries module does not implement it yet; callers receive a null pointer and treat the
-// delivery part of what they compose as unavailable (never an error).
+// Implemented in-process by modules/deliveries/services/delivery_directory. A process that does
+// not serve deliveries hands callers a null pointer; they treat the delivery part of what they
+// compose as unavailable (never an error).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/fwd.hpp>
@@ -25,6 +26,9 @@ struct DeliverySummaryDto {
   std::string status;  // deliveries' own state names
   std::optional<DriverSummaryDto> driver;
   std::optional<std::string> estimated_arrival;  // RFC 3339, null when unknown
+  // The proof-of-delivery PIN. Only the order's customer may be shown it: callers composing a
+  // view for anyone else drop it.
+  std::optional<std::string> pin;
 
   bool operator==(const DeliverySummaryDto&) const = default;
 };

@@ -66,6 +66,8 @@ asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order
   if (deliveries_) {
     try {
       details.delivery = co_await deliveries_->get_delivery_for_order(o.id);
+      // The PIN proves the parcel reached its customer: nobody else sees it (not the merchant, not an admin).
+      if (details.delivery && o.customer_id != viewer.user_id) details.delivery->pin.reset();
     } catch (...) {
       failure = std::current_exception();
     }

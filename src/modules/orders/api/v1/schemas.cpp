@@ -260,7 +260,7 @@ void write_delivery(JsonWriter& w, const std::optional<DeliverySummaryDto>& d) {
   } else {
     w.null();
   }
-  w.key("estimated_arrival").nullable(d->estimated_arrival).end_object();
+  w.key("estimated_arrival").nullable(d->estimated_arrival).key("pin").nullable(d->pin).end_object();
 }
 
 void write_history_entry(JsonWriter& w, const StatusChange& c) {
@@ -596,7 +596,8 @@ json::value order_details_schema() {
   properties["merchant"] = json::object{{"type", json::array{"object", "null"}},
                                         {"description", "The merchant now (catalog), with `open`; null if unavailable"}};
   properties["delivery"] = json::object{{"type", json::array{"object", "null"}},
-                                        {"description", "The delivery and its driver (deliveries); null until there is one"}};
+                                        {"description", "The delivery and its driver (deliveries); null until there is one. Its `pin` (4 digits, "
+                                         "given to the driver at the door) is shown to the order's customer only, null for anyone else"}};
   properties["unavailable"] = json::object{
       {"type", "array"},
       {"items", json::object{{"enum", json::array{"customer", "merchant", "delivery"}}}},

@@ -1,0 +1,216 @@
+// Black-box tests of dispatch on the real `nelo` binary and PostgreSQL: a merchant accepts an
+// order, the nearest of several online drivers gets the offer, declines, the next one gets it and
+// accepts, and the order shows its driver; another driver's offer is a 404 and a customer's call a
+// 403. Then an offer's deadline across a server restart: kept in the database, it still expires
+// and the delivery moves to the next driver.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/time.hpp"
+#include "support/auth_client.hpp"
+#include "support/http_client.hpp"
+#include "support/nelo_process.hpp"
+#include "support/problem_checks.hpp"
+#include "support/shop_body.hpp"
+#include "support/test_database.hpp"
+
+namespace nelo::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kDriverMe = "/api/v1/deliveries/drivers/me";
+constexpr const char* kOffers = "/api/v1/deliveries/offers";
+constexpr double kMetresPerDegree = 111'195.0;
+
+std::string now_text() {
+  return to_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+}
+
+// One server (and its database) for a suite; a test's city is its own place on the map, so that
+// the drivers of one test are never offered another's deliveries.
+class DispatchWorld {
+ public:
+  explicit DispatchWorld(std::map<std::string, std::string> env) {
+    db_ = std::make_unique<TestDatabase>();
+    env["DATABASE_URL"] = db_->conninfo();
+    env["NELO_OUTBOX_POLL_INTERVAL_MS"] = "100";
+    env["NELO_DELIVERIES_POSITION_FLUSH_MS"] = "100";
+    env["NELO_DELIVERIES_DISPATCH_SWEEP_MS"] = "100";
+    env_ = env;
+    restart();
+  }
+
+  void restart(bool crash = false) {
+    if (server_) {
+      if (crash) server_->kill();
+      else server_->stop();
+    }
+    server_ = std::make_unique<NeloProcess>(std::vector<std::string>{"serve"}, env_);
+    server_->start();
+  }
+
+  std::string output() const { return server_->output(); }
+
+  HttpClient client() { return HttpClient("127.0.0.1", server_->port(), 15s); }
+
+  HttpResponse send(const std::string& method, const std::string& target, const TestAccount* who,
+                    const std::string& body = {}, Headers extra = {}) {
+    Headers headers = std::move(extra);
+    if (who) headers.push_back(bearer(who->access_token));
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return client().request(method, target, body, headers);
+  }
+
+  TestAccount account(const std::string& role) {
+    auto c = client();
+    const auto email = unique_email("dispatch-" + role);
+    if (role == "customer") return register_and_login(c, email);
+    if (!admin_) admin_ = std::make_unique<TestAccount>(make_admin(c, *db_));
+    return register_with_role(c, *admin_, email, role);
+  }
+
+  // A driver with a profile at `metres_north` of `lat`,`lng`, online unless said otherwise.
+  TestAccount driver(double lat, double lng, double metres_north, bool online = true) {
+    TestAccount d = account("driver");
+    EXPECT_EQ(send("PUT", kDriverMe, &d, R"({"vehicle": "scooter"})").status, 201);
+    if (!online) return d;
+    EXPECT_EQ(send("POST", std::string(kDriverMe) + "/online", &d).status, 200);
+    json::object ping{{"lat", lat + metres_north / kMetresPerDegree}, {"lng", lng}, {"recorded_at", now_text()}};
+    auto r = send("PUT", std::string(kDriverMe) + "/location", &d, json::serialize(ping));
+    EXPECT_LT(r.status, 300) << r.body;
+    return d;
+  }
+
+  // A merchant's shop at lat,lng with one product, and a customer ~500 m south with an accepted
+  // order from it; returns the order id.
+  struct Order {
+    TestAccount owner;
+    TestAccount customer;
+    std::string id;
+  };
+  Order accepted_order(double lat, double lng) {
+    Order o;
+    o.owner = account("merchant");
+    json::object shop = shop_body("Dispatch " + o.owner.email, {.min_order_cents = 500});
+    shop["lat"] = lat;
+    shop["lng"] = lng;
+    auto m = send("POST", "/api/v1/catalog/merchants", &o.owner, json::serialize(shop));
+    EXPECT_EQ(m.status, 201) << m.body;
+    const std::string merchant(m.json().at("id").as_string());
+    json::object product{{"name", "Margherita"}, {"price", json::object{{"amount", 950}, {"currency", "EUR"}}}};
+    auto p = send("POST", "/api/v1/catalog/merchants/" + merchant + "/products", &o.owner, json::serialize(product));
+    EXPECT_EQ(p.status, 201) << p.body;
+    const std::string product_id(p.json().at("id").as_string());
+    o.customer = account("customer");
+    json::object address{{"label", "Home"}, {"line1", "1 rue Test"}, {"city", "Paris"}, {"postal_code", "75004"},
+                         {"country", "FR"},   {"lat", lat - 500 / kMetresPerDegree}, {"lng", lng}};
+    std::string address_id;
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (address_id.empty() && std::chrono::steady_clock::now() < deadline) {
+      auto a = send("POST", "/api/v1/users/me/addresses", &o.customer, json::serialize(address));
+      if (a.status == 201) address_id = std::string(a.json().at("id").as_string());
+      else std::this_thread::sleep_for(50ms);
+    }
+    json::object order{{"merchant_id", merchant},
+                       {"items", json::array{json::object{{"product_id", product_id}, {"quantity", 1}}}},
+                       {"address_id", address_id},
+                       {"payment", json::object{{"method", "cash"}}}};
+    auto placed = send("POST", "/api/v1/orders", &o.customer, json::serialize(order), {{"Idempotency-Key", unique_email("k")}});
+    EXPECT_EQ(placed.status, 201) << placed.body;
+    o.id = std::string(placed.json().at("id").as_string());
+    EXPECT_EQ(send("POST", "/api/v1/orders/" + o.id + "/accept", &o.owner).status, 200);
+    return o;
+  }
+
+  // The driver's open offers, waiting up to `timeout` for at least `at_least` of them.
+  json::array offers(const TestAccount& driver, std::size_t at_least = 1, std::chrono::milliseconds timeout = 15s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      auto r = send("GET", kOffers, &driver);
+      EXPECT_EQ(r.status, 200) << r.body;
+      json::array items = r.json().at("items").as_array();
+      if (items.size() >= at_least || std::chrono::steady_clock::now() >= deadline) return items;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
+ private:
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<NeloProcess> server_;
+  std::unique_ptr<TestAccount> admin_;
+};
+
+TEST(DeliveriesDispatchE2E, NearestDriverDeclinesTheNextAcceptsAndTheOrderShowsThem) {
+  DispatchWorld w(std::map<std::string, std::string>{});
+  const double lat = 48.80, lng = 2.30;
+  const TestAccount offline = w.driver(lat, lng, 100, false);
+  const TestAccount near = w.driver(lat, lng, 300);
+  const TestAccount next = w.driver(lat, lng, 700);
+  const auto order = w.accepted_order(lat, lng);
+
+  const json::array first = w.offers(near);
+  ASSERT_EQ(first.size(), 1u) << "the nearest online driver is offered the delivery";
+  EXPECT_TRUE(w.offers(next, 1, 500ms).empty()) << "one at a time";
+  EXPECT_TRUE(w.offers(offline, 1, 200ms).empty());
+  const std::string offer(first[0].at("id").as_string());
+  EXPECT_EQ(first[0].at("pickup").at("name").as_string().size() > 0, true);
+  EXPECT_GE(first[0].at("distance_m").as_int64(), 250);
+
+  // Not theirs: 404; not a driver: 403.
+  expect_problem(w.send("POST", std::string(kOffers) + "/" + offer + "/accept", &next), 404);
+  expect_problem(w.send("POST", std::string(kOffers) + "/" + offer + "/accept", &order.customer), 403);
+  expect_problem(w.send("GET", kOffers, &order.customer), 403);
+
+  ASSERT_EQ(w.send("POST", std::string(kOffers) + "/" + offer + "/decline", &near).status, 204);
+  expect_problem(w.send("POST", std::string(kOffers) + "/" + offer + "/accept", &near), 409);
+  const json::array second = w.offers(next);
+  ASSERT_EQ(second.size(), 1u) << "the next driver after a decline";
+  const std::string taken(second[0].at("id").as_string());
+  auto accepted = w.send("POST", std::string(kOffers) + "/" + taken + "/accept", &next);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.json().at("status").as_string(), "assigned");
+  EXPECT_EQ(accepted.json().at("driver_id").as_string(), next.user_id);
+  EXPECT_FALSE(accepted.json().as_object().contains("pin")) << "the driver asks the customer for it";
+  expect_problem(w.send("POST", std::string(kOffers) + "/" + taken + "/accept", &next), 409);
+
+  auto details = w.send("GET", "/api/v1/orders/" + order.id, &order.customer);
+  ASSERT_EQ(details.status, 200) << details.body;
+  const json::value delivery = details.json().at("delivery");
+  EXPECT_EQ(delivery.at("status").as_string(), "assigned");
+  EXPECT_EQ(delivery.at("driver").at("id").as_string(), next.user_id);
+  EXPECT_EQ(delivery.at("pin").as_string().size(), 4u);
+
+  // Holding a delivery, the driver cannot go offline.
+  expect_problem(w.send("POST", std::string(kDriverMe) + "/offline", &next), 409);
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
+}
+
+TEST(DeliveriesDispatchE2E, AnOfferDeadlineSurvivesARestart) {
+  DispatchWorld w(std::map<std::string, std::string>{{"NELO_DELIVERIES_OFFER_TIMEOUT_SECONDS", "3"}});
+  const double lat = 48.70, lng = 2.40;
+  const TestAccount near = w.driver(lat, lng, 200);
+  const TestAccount next = w.driver(lat, lng, 600);
+  w.accepted_order(lat, lng);
+  ASSERT_EQ(w.offers(near).size(), 1u);
+  std::this_thread::sleep_for(300ms);  // the positions reach the database (write-behind)
+  w.restart(/*crash=*/true);
+  // Nothing in the new process remembers a timer: the deadline is a row.
+  const json::array moved = w.offers(next, 1, 20s);
+  ASSERT_EQ(moved.size(), 1u) << "the offer expired while the server was down, and the next driver has it";
+  EXPECT_TRUE(w.offers(near, 1, 200ms).empty());
+}
+
+}  // namespace
+}  // namespace nelo::test
