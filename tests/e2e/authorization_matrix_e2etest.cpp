@@ -156,6 +156,24 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     return offer;
   }
 
+  // A delivery of customer i's order from merchant i's shop, held by driver i (written as an
+  // accepted offer leaves it: the matrix is about who may read and act on it).
+  std::string new_delivery(int i) {
+    const std::string delivery = new_uuid();
+    const auto& driver = account({"driver", i});
+    db_->exec("INSERT INTO deliveries.drivers (user_id, vehicle, capacity) VALUES ('" + driver.user_id +
+              "', 'bike', 5) ON CONFLICT DO NOTHING;"
+              "INSERT INTO deliveries.deliveries (id, order_id, customer_id, merchant_id, merchant_owner_id, status,"
+              " pickup_name, pickup_phone, pickup_address, pickup_lat, pickup_lng, dropoff_first_name,"
+              " dropoff_address, dropoff_lat, dropoff_lng, pin, driver_id, assigned_at) VALUES ('" + delivery + "', '" +
+              new_uuid() + "', '" + account({"customer", i}).user_id + "', '" + shops_.at(i) + "', '" +
+              account({"merchant", i}).user_id + "', 'assigned', 'Shop', '+33100000000', '1 rue de Rivoli', 48.85, 2.35,"
+              " 'Ann', '2 rue de Rivoli', 48.86, 2.35, '1234', '" + driver.user_id + "', now());"
+              "INSERT INTO deliveries.assignments (id, delivery_id, driver_id) VALUES ('" + new_uuid() + "', '" +
+              delivery + "', '" + driver.user_id + "')");
+    return delivery;
+  }
+
   // --- object kinds: who may own one, the standing ones, and fresh ones ---
 
   struct Kind {
@@ -181,6 +199,10 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     k["offer"] = {{"driver"}, [this](const Slot& s, bool fresh) {
                     return Params{{"id", fresh ? new_offer(account(s)) : offers_.at(s.index)}};
                   }};
+    // Its driver, the order's customer and the shop's owner each call a delivery theirs.
+    k["delivery"] = {{"driver", "customer", "merchant"}, [this](const Slot& s, bool fresh) {
+                       return Params{{"id", fresh ? new_delivery(s.index) : deliveries_.at(s.index)}};
+                     }};
     // An account is its own; a fresh other's is a new account, so that disabling it harms no caller.
     k["user"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
                    if (fresh && s.index == 1) return Params{{"id", account_with_role("customer").user_id}};
@@ -202,6 +224,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     }
     for (int i = 0; i < 2; ++i) orders_.push_back(new_order(i));
     for (int i = 0; i < 2; ++i) offers_.push_back(new_offer(account({"driver", i})));
+    for (int i = 0; i < 2; ++i) deliveries_.push_back(new_delivery(i));
     // A driver's /drivers/me routes answer 404 before the driver's first PUT: each driver has one.
     for (int i = 0; i < 2; ++i) new_driver_profile(account({"driver", i}));
   }
@@ -218,7 +241,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
   HttpClient client_{"127.0.0.1", server_->port(), 15s};
   std::map<std::string, std::vector<TestAccount>> accounts_;
   std::map<std::string, std::vector<std::string>> addresses_;  // by role, per account
-  std::vector<std::string> shops_, products_, orders_, offers_;  // per index
+  std::vector<std::string> shops_, products_, orders_, offers_, deliveries_;  // per index
 };
 TestDatabase* AuthorizationMatrixE2E::db_ = nullptr;
 NeloProcess* AuthorizationMatrixE2E::server_ = nullptr;

@@ -8,6 +8,8 @@
 
 #include <boost/json.hpp>
 
+#include <gmock/gmock.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "core/uuid.hpp"
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
@@ -70,6 +73,14 @@ class DispatchWorld {
     if (who) headers.push_back(bearer(who->access_token));
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
     return client().request(method, target, body, headers);
+  }
+
+  const TestAccount& admin() {
+    if (!admin_) {
+      auto c = client();
+      admin_ = std::make_unique<TestAccount>(make_admin(c, *db_));
+    }
+    return *admin_;
   }
 
   TestAccount account(const std::string& role) {
@@ -131,6 +142,36 @@ class DispatchWorld {
     o.id = std::string(placed.json().at("id").as_string());
     EXPECT_EQ(send("POST", "/api/v1/orders/" + o.id + "/accept", &o.owner).status, 200);
     return o;
+  }
+
+  // The merchant prepares the order and has it ready for the driver.
+  void ready(const Order& o) {
+    EXPECT_EQ(send("POST", "/api/v1/orders/" + o.id + "/preparing", &o.owner).status, 200);
+    EXPECT_EQ(send("POST", "/api/v1/orders/" + o.id + "/ready", &o.owner).status, 200);
+  }
+
+  // The order as its customer sees it, once its status is `status` (or after `timeout`).
+  json::value order_once(const Order& o, const std::string& status, std::chrono::milliseconds timeout = 15s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      auto r = send("GET", "/api/v1/orders/" + o.id, &o.customer);
+      EXPECT_EQ(r.status, 200) << r.body;
+      json::value order = r.json();
+      if (order.at("status").as_string() == status || std::chrono::steady_clock::now() >= deadline) return order;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
+  // `driver` takes the order's delivery from its offer; returns the delivery's id.
+  std::string take(const TestAccount& driver) {
+    const json::array open = offers(driver);
+    if (open.size() != 1) {
+      ADD_FAILURE() << "expected one offer, got " << open.size();
+      return {};
+    }
+    auto r = send("POST", std::string(kOffers) + "/" + std::string(open[0].at("id").as_string()) + "/accept", &driver);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? std::string(r.json().at("id").as_string()) : std::string();
   }
 
   // The driver's open offers, waiting up to `timeout` for at least `at_least` of them.
@@ -210,6 +251,145 @@ TEST(DeliveriesDispatchE2E, AnOfferDeadlineSurvivesARestart) {
   const json::array moved = w.offers(next, 1, 20s);
   ASSERT_EQ(moved.size(), 1u) << "the offer expired while the server was down, and the next driver has it";
   EXPECT_TRUE(w.offers(near, 1, 200ms).empty());
+}
+
+std::string delivery_path(const std::string& id, const std::string& step = {}) {
+  return "/api/v1/deliveries/" + id + (step.empty() ? "" : "/" + step);
+}
+
+TEST(DeliveriesDispatchE2E, TheDriverDeliversWithThePinAndOnlyTheDeliverysPartiesSeeIt) {
+  using ::testing::Contains;
+  DispatchWorld w(std::map<std::string, std::string>{});
+  const double lat = 48.60, lng = 2.50;
+  const TestAccount driver = w.driver(lat, lng, 300);
+  const auto order = w.accepted_order(lat, lng);
+  const std::string id = w.take(driver);
+  ASSERT_FALSE(id.empty());
+  const TestAccount other_driver = w.driver(lat, lng, 900, /*online=*/false);
+  const TestAccount other_customer = w.account("customer");
+  const TestAccount other_merchant = w.account("merchant");
+
+  // The customer reads the PIN in the order's details, and the delivery (with the PIN) itself.
+  json::value details = w.order_once(order, "accepted");
+  const std::string pin(details.at("delivery").at("pin").as_string());
+  ASSERT_EQ(pin.size(), 4u);
+  auto seen = w.send("GET", delivery_path(id), &order.customer);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.json().at("status").as_string(), "assigned");
+  EXPECT_EQ(seen.json().at("pin").as_string(), pin);
+  EXPECT_EQ(seen.json().at("driver").at("id").as_string(), driver.user_id);
+  // The merchant: the status and the driver, never the PIN nor the position.
+  seen = w.send("GET", delivery_path(id), &order.owner);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_FALSE(seen.json().as_object().contains("pin"));
+  auto tracked = w.send("GET", delivery_path(id, "tracking"), &order.owner);
+  ASSERT_EQ(tracked.status, 200) << tracked.body;
+  EXPECT_TRUE(tracked.json().at("position").is_null()) << tracked.body;
+  // The driver: the whole delivery, without the PIN.
+  seen = w.send("GET", delivery_path(id), &driver);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_FALSE(seen.json().as_object().contains("pin"));
+  EXPECT_TRUE(seen.json().at("dropoff").as_object().contains("customer_first_name")) << seen.body;
+  // The customer sees the driver's position while the driver holds the delivery.
+  tracked = w.send("GET", delivery_path(id, "tracking"), &order.customer);
+  ASSERT_EQ(tracked.status, 200) << tracked.body;
+  ASSERT_TRUE(tracked.json().at("position").is_object()) << tracked.body;
+  EXPECT_NEAR(tracked.json().at("position").at("lat").to_number<double>(), lat + 300 / kMetresPerDegree, 1e-5);
+  EXPECT_EQ(tracked.json().at("status").as_string(), "assigned");
+
+  // Strangers to the delivery: as if it did not exist (a role the route does not admit: 403).
+  for (const TestAccount* stranger : {&other_driver, &other_customer, &other_merchant}) {
+    expect_problem(w.send("GET", delivery_path(id), stranger), 404);
+    expect_problem(w.send("GET", delivery_path(id, "tracking"), stranger), 404);
+  }
+  for (const char* step : {"arrived-pickup", "picked-up", "arrived-dropoff"}) {
+    expect_problem(w.send("POST", delivery_path(id, step), &other_driver), 404);
+    expect_problem(w.send("POST", delivery_path(id, step), &order.customer), 403);
+    expect_problem(w.send("POST", delivery_path(id, step), &other_merchant), 403);
+  }
+  expect_problem(w.send("POST", delivery_path(id, "delivered"), &other_driver, R"({"pin": ")" + pin + R"("})"), 404);
+  expect_problem(w.send("POST", delivery_path(id, "failed"), &other_driver, R"({"reason": "mine now"})"), 404);
+  expect_problem(w.send("GET", delivery_path(new_uuid())), 401);
+
+  // Steps out of order are 409s; bad bodies 422s naming their fields.
+  expect_problem(w.send("POST", delivery_path(id, "picked-up"), &driver), 409);
+  auto bad = w.send("POST", delivery_path(id, "failed"), &driver, R"({"reason": "   ", "why": 1})");
+  expect_problem(bad, 422);
+  EXPECT_THAT(error_fields(bad), Contains("reason"));
+  EXPECT_THAT(error_fields(bad), Contains("why"));
+  bad = w.send("POST", delivery_path(id, "delivered"), &driver, R"({"pin": 1234})");
+  expect_problem(bad, 422);
+  EXPECT_THAT(error_fields(bad), Contains("pin"));
+
+  auto r = w.send("POST", delivery_path(id, "arrived-pickup"), &driver);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "at_pickup");
+  w.ready(order);
+  r = w.send("POST", delivery_path(id, "picked-up"), &driver);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "picked_up");
+  EXPECT_EQ(w.order_once(order, "picked_up").at("status").as_string(), "picked_up");
+  r = w.send("POST", delivery_path(id, "arrived-dropoff"), &driver);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "at_dropoff");
+  bad = w.send("POST", delivery_path(id, "delivered"), &driver, R"({"pin": "12a4"})");
+  expect_problem(bad, 422);
+  EXPECT_THAT(error_fields(bad), Contains("pin"));
+
+  r = w.send("POST", delivery_path(id, "delivered"), &driver, R"({"pin": ")" + pin + R"("})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "delivered");
+  EXPECT_FALSE(r.json().at("delivered_at").is_null());
+  EXPECT_EQ(w.order_once(order, "delivered").at("status").as_string(), "delivered");
+  expect_problem(w.send("POST", delivery_path(id, "delivered"), &driver, R"({"pin": ")" + pin + R"("})"), 409);
+
+  // Delivered: the customer no longer sees where the driver is.
+  tracked = w.send("GET", delivery_path(id, "tracking"), &order.customer);
+  ASSERT_EQ(tracked.status, 200) << tracked.body;
+  EXPECT_EQ(tracked.json().at("status").as_string(), "delivered");
+  EXPECT_TRUE(tracked.json().at("position").is_null()) << tracked.body;
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
+}
+
+TEST(DeliveriesDispatchE2E, WrongPinsLockTheHandOverUntilAnAdminConfirmsIt) {
+  using ::testing::Contains;
+  DispatchWorld w(std::map<std::string, std::string>{{"NELO_DELIVERIES_PIN_MAX_ATTEMPTS", "3"}});
+  const double lat = 48.50, lng = 2.60;
+  const TestAccount driver = w.driver(lat, lng, 200);
+  const auto order = w.accepted_order(lat, lng);
+  const std::string id = w.take(driver);
+  ASSERT_FALSE(id.empty());
+  const std::string pin(w.order_once(order, "accepted").at("delivery").at("pin").as_string());
+  const std::string wrong = pin == "0000" ? "1111" : "0000";
+  w.ready(order);
+  for (const char* step : {"arrived-pickup", "picked-up", "arrived-dropoff"}) {
+    auto r = w.send("POST", delivery_path(id, step), &driver);
+    ASSERT_EQ(r.status, 200) << step << ": " << r.body;
+  }
+
+  const std::string wrong_body = R"({"pin": ")" + wrong + R"("})";
+  for (int i = 0; i < 2; ++i) {
+    auto r = w.send("POST", delivery_path(id, "delivered"), &driver, wrong_body);
+    expect_problem(r, 422);
+    EXPECT_THAT(error_fields(r), Contains("pin"));
+  }
+  auto locked = w.send("POST", delivery_path(id, "delivered"), &driver, wrong_body);
+  expect_problem(locked, 409);
+  EXPECT_NE(locked.body.find("pin-locked"), std::string::npos) << locked.body;
+  // Locked: even the right PIN is refused now.
+  locked = w.send("POST", delivery_path(id, "delivered"), &driver, R"({"pin": ")" + pin + R"("})");
+  expect_problem(locked, 409);
+  EXPECT_EQ(w.send("GET", delivery_path(id), &driver).json().at("status").as_string(), "at_dropoff");
+
+  // An admin confirms it, with a reason (required).
+  auto no_reason = w.send("POST", delivery_path(id, "delivered"), &w.admin(), "{}");
+  expect_problem(no_reason, 422);
+  EXPECT_THAT(error_fields(no_reason), Contains("reason"));
+  auto r = w.send("POST", delivery_path(id, "delivered"), &w.admin(), R"({"reason": "Customer showed their ID"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "delivered");
+  EXPECT_EQ(w.order_once(order, "delivered").at("status").as_string(), "delivered");
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
 }
 
 }  // namespace

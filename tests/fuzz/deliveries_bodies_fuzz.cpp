@@ -1,11 +1,12 @@
-// The deliveries module's request readers (modules/deliveries/api/v1/driver_schemas.hpp), fed any
-// JSON object: each returns its value or throws one of Nelo's typed errors (a 4xx), never
-// anything else. The ping window is fixed around the corpus's timestamps.
+// The deliveries module's request readers (modules/deliveries/api/v1/driver_schemas.hpp and
+// step_bodies.hpp), fed any JSON object: each returns its value or throws one of Nelo's typed
+// errors (a 4xx), never anything else. The ping window is fixed around the corpus's timestamps.
 
 #include "body_input.hpp"
 #include "core/time.hpp"
 #include "fuzz_support.hpp"
 #include "modules/deliveries/api/v1/driver_schemas.hpp"
+#include "modules/deliveries/api/v1/step_bodies.hpp"
 
 using namespace nelo::deliveries;
 using nelo::fuzz::only_typed_errors;
@@ -23,5 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     NearbyParameters parameters{query(*body, "lat"), query(*body, "lng"), query(*body, "radius_m"), query(*body, "limit")};
     (void)parse_nearby_query(parameters);
   });
+  only_typed_errors("parse_hand_over", [&] { (void)parse_hand_over(*body); });
+  only_typed_errors("parse_failure", [&] { (void)parse_failure(*body); });
   return 0;
 }

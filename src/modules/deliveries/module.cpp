@@ -7,6 +7,7 @@
 #include "core/db/module_db.hpp"
 #include "core/http/router.hpp"
 #include "modules/deliveries/api/v1/delivery_routes.hpp"
+#include "modules/deliveries/api/v1/delivery_step_routes.hpp"
 #include "modules/deliveries/api/v1/driver_routes.hpp"
 #include "modules/deliveries/live/make_live_locations.hpp"
 #include "modules/deliveries/repositories/delivery_repository.hpp"
@@ -15,6 +16,8 @@
 #include "modules/deliveries/repositories/position_repository.hpp"
 #include "modules/deliveries/services/delivery_directory.hpp"
 #include "modules/deliveries/services/delivery_intake.hpp"
+#include "modules/deliveries/services/delivery_steps.hpp"
+#include "modules/deliveries/services/delivery_views.hpp"
 #include "modules/deliveries/services/delivery_workflow.hpp"
 #include "modules/deliveries/services/dispatch_options.hpp"
 #include "modules/deliveries/services/dispatcher.hpp"
@@ -68,6 +71,8 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
         locator_(*live_, settings_, context.clock),
         dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, options_),
         offer_service_(context.db, deliveries_, offers_, workflow_),
+        steps_(context.db, deliveries_, workflow_, options_.pin_max_attempts),
+        views_(deliveries_, *live_, dependencies.users),
         // Deadlines and the queue live in the database: each pass reads them again, so a restart
         // loses no timeout, and instances share the work (SKIP LOCKED).
         dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", options_.sweep_interval,
@@ -79,6 +84,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   void register_routes(http::Router& router) override {
     register_driver_routes(router, drivers_, pings_, locator_);
     register_delivery_routes(router, DeliveryRouteServices{offer_service_});
+    register_delivery_step_routes(router, steps_, views_);
   }
 
   void register_subscriptions(events::EventBus& bus) override {
@@ -136,6 +142,8 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   DriverLocator locator_;
   Dispatcher dispatcher_;
   OfferService offer_service_;
+  DeliverySteps steps_;
+  DeliveryViews views_;
   std::shared_ptr<PeriodicTask> dispatch_;
 };
 
