@@ -309,7 +309,7 @@ TEST(DeliveriesDispatchE2E, TheDriverDeliversWithThePinAndOnlyTheDeliverysPartie
   }
   expect_problem(w.send("POST", delivery_path(id, "delivered"), &other_driver, R"({"pin": ")" + pin + R"("})"), 404);
   expect_problem(w.send("POST", delivery_path(id, "failed"), &other_driver, R"({"reason": "mine now"})"), 404);
-  expect_problem(w.send("GET", delivery_path(new_uuid())), 401);
+  expect_problem(w.send("GET", delivery_path(new_uuid()), nullptr), 401);
 
   // Steps out of order are 409s; bad bodies 422s naming their fields.
   expect_problem(w.send("POST", delivery_path(id, "picked-up"), &driver), 409);
