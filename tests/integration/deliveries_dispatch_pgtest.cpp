@@ -69,14 +69,6 @@ class DeliveriesDispatch : public DeliveriesDbTest {
  protected:
   void SetUp() override {
     DeliveriesDbTest::SetUp();
-    // The drivers table as the drivers part's migration (0002) writes it (the shared contract):
-    // created here only while that migration is not on this branch.
-    database_.exec(
-        "CREATE TABLE IF NOT EXISTS deliveries.drivers (user_id uuid PRIMARY KEY, vehicle text NOT NULL CHECK"
-        " (vehicle IN ('bike','scooter','car')), capacity smallint NOT NULL DEFAULT 1 CHECK (capacity BETWEEN 1 AND 5),"
-        " online boolean NOT NULL DEFAULT false, online_since timestamptz, created_at timestamptz NOT NULL DEFAULT now(),"
-        " updated_at timestamptz NOT NULL DEFAULT now());"
-        "GRANT ALL ON deliveries.drivers TO nelo_deliveries");
     workflow_ = std::make_unique<dl::DeliveryWorkflow>(*bus_, repo_);
     offer_service_ = std::make_unique<dl::OfferService>(deliveries_db_, repo_, offers_, *workflow_);
     make_dispatcher(1);
@@ -90,10 +82,10 @@ class DeliveriesDispatch : public DeliveriesDbTest {
   }
 
   void make_dispatcher(int fanout) {
-    dl::DispatchOptions options;
-    options.offer_fanout = fanout;
+    dl::DeliveriesSettings settings;
+    settings.offer_fanout = fanout;
     dispatcher_ = std::make_unique<dl::Dispatcher>(deliveries_db_, *bus_, repo_, offers_, *workflow_, live_, eta_,
-                                                   clock_, options);
+                                                   clock_, settings);
   }
 
   // A driver online (or not) at `meters_north` of the merchant.

@@ -23,6 +23,8 @@ TEST(DeliveriesSettings, DefaultsFollowTheContract) {
   EXPECT_EQ(s.search_radius_max_m, 8000);
   EXPECT_EQ(s.dispatch_retry_interval, 15s);
   EXPECT_EQ(s.unassigned_after, 300s);
+  EXPECT_EQ(s.offer_fanout, 1);
+  EXPECT_EQ(s.dispatch_sweep_interval, 500ms);
   EXPECT_EQ(s.pin_max_attempts, 5);
 }
 
@@ -32,7 +34,9 @@ TEST(DeliveriesSettings, VariablesOverrideTheDefaults) {
                                          {"NELO_DELIVERIES_OFFER_TIMEOUT_SECONDS", "45"},
                                          {"NELO_DELIVERIES_PING_MAX_AGE_SECONDS", "120"},
                                          {"NELO_DELIVERIES_PING_MAX_FUTURE_SECONDS", "0"},
-                                         {"NELO_DELIVERIES_SEARCH_RADIUS_MAX_M", "12000"}};
+                                         {"NELO_DELIVERIES_SEARCH_RADIUS_MAX_M", "12000"},
+                                         {"NELO_DELIVERIES_OFFER_FANOUT", "3"},
+                                         {"NELO_DELIVERIES_DISPATCH_SWEEP_MS", "250"}};
   auto s = deliveries_settings_from_environment(&env);
   EXPECT_EQ(s.driver_silence_timeout, 5s);
   EXPECT_EQ(s.position_flush_interval, 100ms);
@@ -40,12 +44,15 @@ TEST(DeliveriesSettings, VariablesOverrideTheDefaults) {
   EXPECT_EQ(s.ping_max_age, 120s);
   EXPECT_EQ(s.ping_max_future, 0s);
   EXPECT_EQ(s.search_radius_max_m, 12000);
+  EXPECT_EQ(s.offer_fanout, 3);
+  EXPECT_EQ(s.dispatch_sweep_interval, 250ms);
 }
 
 TEST(DeliveriesSettings, EveryBadValueIsReported) {
   std::map<std::string, std::string> env{{"NELO_DELIVERIES_DRIVER_SILENCE_SECONDS", "0"},
                                          {"NELO_DELIVERIES_POSITION_FLUSH_MS", "1s"},
-                                         {"NELO_DELIVERIES_SEARCH_RADIUS_START_M", "9000"}};
+                                         {"NELO_DELIVERIES_SEARCH_RADIUS_START_M", "9000"},
+                                         {"NELO_DELIVERIES_OFFER_FANOUT", "0"}};
   try {
     (void)deliveries_settings_from_environment(&env);
     FAIL() << "accepted";
@@ -54,6 +61,7 @@ TEST(DeliveriesSettings, EveryBadValueIsReported) {
     EXPECT_NE(message.find("NELO_DELIVERIES_DRIVER_SILENCE_SECONDS"), std::string::npos) << message;
     EXPECT_NE(message.find("NELO_DELIVERIES_POSITION_FLUSH_MS"), std::string::npos) << message;
     EXPECT_NE(message.find("must not exceed NELO_DELIVERIES_SEARCH_RADIUS_MAX_M"), std::string::npos) << message;
+    EXPECT_NE(message.find("NELO_DELIVERIES_OFFER_FANOUT"), std::string::npos) << message;
   }
 }
 

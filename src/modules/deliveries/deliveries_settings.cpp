@@ -24,6 +24,8 @@ DeliveriesSettings deliveries_settings_from_environment(const std::map<std::stri
   r.integer("NELO_DELIVERIES_SEARCH_RADIUS_MAX_M", s.search_radius_max_m, 1, 100'000);
   r.duration("NELO_DELIVERIES_DISPATCH_RETRY_SECONDS", s.dispatch_retry_interval, 1, 3600);
   r.duration("NELO_DELIVERIES_UNASSIGNED_AFTER_SECONDS", s.unassigned_after, 1, kDay);
+  r.integer("NELO_DELIVERIES_OFFER_FANOUT", s.offer_fanout, 1, 50);
+  r.duration("NELO_DELIVERIES_DISPATCH_SWEEP_MS", s.dispatch_sweep_interval, 10, 60'000);
   r.integer("NELO_DELIVERIES_PIN_MAX_ATTEMPTS", s.pin_max_attempts, 1, 100);
   if (s.search_radius_start_m > s.search_radius_max_m) {
     r.problem("NELO_DELIVERIES_SEARCH_RADIUS_START_M (" + std::to_string(s.search_radius_start_m) +

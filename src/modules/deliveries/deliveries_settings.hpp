@@ -38,6 +38,12 @@ struct DeliveriesSettings {
   // NELO_DELIVERIES_UNASSIGNED_AFTER_SECONDS: after this long without a driver, a delivery is
   // reported unassigned.
   std::chrono::seconds unassigned_after{300};
+  // NELO_DELIVERIES_OFFER_FANOUT: drivers offered a delivery at once. 1 is the sequential flow
+  // (the next driver after a decline or a timeout); more lets several race for it, and the first to
+  // accept takes it.
+  int offer_fanout = 1;
+  // NELO_DELIVERIES_DISPATCH_SWEEP_MS: how often offer deadlines and the queue are looked at.
+  std::chrono::milliseconds dispatch_sweep_interval{500};
   // NELO_DELIVERIES_PIN_MAX_ATTEMPTS: wrong hand-over PINs allowed before the delivery is locked.
   int pin_max_attempts = 5;
 };

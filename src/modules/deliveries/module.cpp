@@ -19,7 +19,6 @@
 #include "modules/deliveries/services/delivery_steps.hpp"
 #include "modules/deliveries/services/delivery_views.hpp"
 #include "modules/deliveries/services/delivery_workflow.hpp"
-#include "modules/deliveries/services/dispatch_options.hpp"
 #include "modules/deliveries/services/dispatcher.hpp"
 #include "modules/deliveries/services/driver_locator.hpp"
 #include "modules/deliveries/services/driver_service.hpp"
@@ -38,23 +37,10 @@ namespace {
 
 namespace asio = boost::asio;
 
-DispatchOptions dispatch_options(const DeliveriesSettings& s) {
-  DispatchOptions o;
-  o.offer_timeout = s.offer_timeout;
-  o.search_radius_start_m = s.search_radius_start_m;
-  o.search_radius_max_m = s.search_radius_max_m;
-  o.retry_interval = s.dispatch_retry_interval;
-  o.unassigned_after = s.unassigned_after;
-  o.driver_silence = s.driver_silence_timeout;
-  o.pin_max_attempts = s.pin_max_attempts;
-  return o;
-}
-
 class DeliveriesModuleImpl final : public DeliveriesModule {
  public:
   DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
       : settings_(std::move(settings)),
-        options_(dispatch_options(settings_)),
         live_(make_live_locations(context.executor, context.config.redis_url)),
         deliveries_(context.db),
         offers_(context.db),
@@ -69,13 +55,13 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
         drivers_(driver_repository_, online_, *live_, held_),
         pings_(online_, *live_, writer_, settings_, context.clock),
         locator_(*live_, settings_, context.clock),
-        dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, options_),
+        dispatcher_(context.db, context.bus, deliveries_, offers_, workflow_, *live_, eta_, context.clock, settings_),
         offer_service_(context.db, deliveries_, offers_, workflow_),
-        steps_(context.db, deliveries_, workflow_, options_.pin_max_attempts),
+        steps_(context.db, deliveries_, workflow_, settings_.pin_max_attempts),
         views_(deliveries_, *live_, dependencies.users),
         // Deadlines and the queue live in the database: each pass reads them again, so a restart
         // loses no timeout, and instances share the work (SKIP LOCKED).
-        dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", options_.sweep_interval,
+        dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", settings_.dispatch_sweep_interval,
                                        [this]() { return dispatcher_.run_once(); })) {}
 
   std::string name() const override { return "deliveries"; }
@@ -124,7 +110,6 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   }
 
   DeliveriesSettings settings_;
-  DispatchOptions options_;
   std::unique_ptr<LiveLocations> live_;
   SpeedEtaEstimator eta_;
   DeliveryRepository deliveries_;

@@ -32,7 +32,7 @@ constexpr std::size_t kCandidatesPerRing = 32;
 
 Dispatcher::Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryRepository& deliveries,
                        OfferRepository& offers, DeliveryWorkflow& workflow, LiveLocations& live, EtaEstimator& eta,
-                       const Clock& clock, DispatchOptions options)
+                       const Clock& clock, DeliveriesSettings settings)
     : db_(db),
       bus_(bus),
       deliveries_(deliveries),
@@ -41,7 +41,7 @@ Dispatcher::Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryReposito
       live_(live),
       eta_(eta),
       clock_(clock),
-      options_(options) {}
+      settings_(std::move(settings)) {}
 
 asio::awaitable<void> Dispatcher::run_once(int max_deliveries) {
   {
@@ -86,11 +86,11 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
   if (!delivery || delivery->status != DeliveryStatus::Pending) co_return false;
   const auto asked = co_await offers_.offered_drivers(tx, delivery_id);
   const std::set<std::string> already(asked.begin(), asked.end());
-  const std::chrono::system_clock::time_point fresher_than = clock_.now() - options_.driver_silence;
+  const std::chrono::system_clock::time_point fresher_than = clock_.now() - settings_.driver_silence_timeout;
   const GeoPoint center{delivery->pickup.point.lat, delivery->pickup.point.lng};
 
-  int radius = std::max(1, options_.search_radius_start_m);
-  const int max_radius = std::max(radius, options_.search_radius_max_m);
+  int radius = std::max(1, settings_.search_radius_start_m);
+  const int max_radius = std::max(radius, settings_.search_radius_max_m);
   while (true) {
     const auto nearby = co_await live_.nearest(center, radius, kCandidatesPerRing, fresher_than);
     std::vector<std::string> ids;
@@ -119,7 +119,7 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
       std::vector<std::size_t> order(candidates.size());
       std::iota(order.begin(), order.end(), std::size_t{0});
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return etas.at(a) < etas.at(b); });
-      const std::size_t count = std::min(order.size(), static_cast<std::size_t>(std::max(1, options_.offer_fanout)));
+      const std::size_t count = std::min(order.size(), static_cast<std::size_t>(std::max(1, settings_.offer_fanout)));
       for (std::size_t i = 0; i < count; ++i) {
         const EtaCandidate& c = candidates[order[i]];
         Offer offer;
@@ -128,7 +128,7 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
         offer.driver_id = c.driver_id;
         offer.distance_m = static_cast<int>(std::lround(c.distance_m));
         offer.eta_seconds = static_cast<int>(etas.at(order[i]).count());
-        co_await offers_.insert(tx, offer, static_cast<int>(options_.offer_timeout.count()));
+        co_await offers_.insert(tx, offer, static_cast<int>(settings_.offer_timeout.count()));
       }
       const Actor system = Actor::system();
       co_await workflow_.apply(tx, *delivery, DeliveryAction::Offer, system);
@@ -139,9 +139,9 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
   }
 
   // Nobody in range: search again later, and say so once it has waited too long.
-  co_await offers_.reschedule(tx, delivery_id, radius, static_cast<int>(options_.retry_interval.count()));
+  co_await offers_.reschedule(tx, delivery_id, radius, static_cast<int>(settings_.dispatch_retry_interval.count()));
   const auto waiting = co_await offers_.waiting(tx, delivery_id);
-  if (!waiting.announced && waiting.waited_seconds >= options_.unassigned_after.count()) {
+  if (!waiting.announced && waiting.waited_seconds >= settings_.unassigned_after.count()) {
     auto payload = delivery_unassigned_payload(*delivery, waiting.waited_seconds, radius);
     co_await bus_.publish(tx, std::string(kDeliveryUnassigned), kDeliveryEventVersion, std::move(payload));
     co_await offers_.mark_announced(tx, delivery_id);

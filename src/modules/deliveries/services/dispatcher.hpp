@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "modules/deliveries/services/dispatch_options.hpp"
+#include "modules/deliveries/deliveries_settings.hpp"
 
 namespace nelo {
 class Clock;
@@ -36,7 +36,7 @@ class Dispatcher {
  public:
   Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryRepository& deliveries, OfferRepository& offers,
              DeliveryWorkflow& workflow, LiveLocations& live, EtaEstimator& eta, const Clock& clock,
-             DispatchOptions options);
+             DeliveriesSettings settings);
 
   // One pass over deadlines and the queue. At most `max_deliveries` searches.
   boost::asio::awaitable<void> run_once(int max_deliveries = 50);
@@ -57,7 +57,7 @@ class Dispatcher {
   LiveLocations& live_;
   EtaEstimator& eta_;
   const Clock& clock_;
-  DispatchOptions options_;
+  DeliveriesSettings settings_;
 };
 
 }  // namespace nelo::deliveries
