@@ -1,10 +1,10 @@
 #include "modules/deliveries/state_machine.hpp"
 
 #include <array>
-#include <stdexcept>
 
 #include "core/errors.hpp"
 #include "modules/deliveries/names.hpp"
+#include "shared/state_diagram.hpp"
 
 namespace nelo::deliveries {
 namespace {
@@ -76,37 +76,18 @@ std::string actor_names(ActorSet actors) {
   return out;
 }
 
-std::string event_or_none(const Transition& t) { return t.event.empty() ? std::string("no event") : std::string(t.event); }
-
-std::string mermaid() {
-  std::string out = "stateDiagram-v2\n";
-  out += "  [*] --> " + std::string(to_string(kInitialStatus)) + "\n";
-  for (const auto& t : kTransitions) {
-    out += "  " + std::string(to_string(t.from)) + " --> " + std::string(to_string(t.to)) + ": " +
-           std::string(to_string(t.action)) + " (" + actor_names(t.actors) + ") / " + event_or_none(t) + "\n";
-  }
+StateDiagram diagram() {
+  StateDiagram d;
+  d.name = "delivery";
+  d.initial = to_string(kInitialStatus);
   for (DeliveryStatus s : kAllStatuses) {
-    if (is_terminal(s)) out += "  " + std::string(to_string(s)) + " --> [*]\n";
+    if (is_terminal(s)) d.terminals.emplace_back(to_string(s));
   }
-  return out;
-}
-
-std::string dot() {
-  std::string out = "digraph delivery {\n";
-  out += "  rankdir=LR;\n";
-  out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
-  out += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
-  out += "  start [shape=point];\n";
-  for (DeliveryStatus s : kAllStatuses) {
-    if (is_terminal(s)) out += "  " + std::string(to_string(s)) + " [peripheries=2];\n";
-  }
-  out += "  start -> " + std::string(to_string(kInitialStatus)) + ";\n";
   for (const auto& t : kTransitions) {
-    out += "  " + std::string(to_string(t.from)) + " -> " + std::string(to_string(t.to)) + " [label=\"" +
-           std::string(to_string(t.action)) + "\\n(" + actor_names(t.actors) + ")\\n" + event_or_none(t) + "\"];\n";
+    d.edges.push_back({std::string(to_string(t.from)), std::string(to_string(t.to)), std::string(to_string(t.action)),
+                       actor_names(t.actors), std::string(t.event)});
   }
-  out += "}\n";
-  return out;
+  return d;
 }
 
 }  // namespace
@@ -147,9 +128,7 @@ bool is_held_by_driver(DeliveryStatus status) noexcept {
 }
 
 std::string render_state_diagram(std::string_view format) {
-  if (format == "mermaid") return mermaid();
-  if (format == "dot") return dot();
-  throw std::invalid_argument("unknown diagram format '" + std::string(format) + "' (expected mermaid or dot)");
+  return nelo::render_state_diagram(diagram(), format);
 }
 
 }  // namespace nelo::deliveries

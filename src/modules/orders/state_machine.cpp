@@ -1,10 +1,10 @@
 #include "modules/orders/state_machine.hpp"
 
 #include <array>
-#include <stdexcept>
 
 #include "core/errors.hpp"
 #include "modules/orders/names.hpp"
+#include "shared/state_diagram.hpp"
 
 namespace nelo::orders {
 namespace {
@@ -74,60 +74,18 @@ std::string actor_names(ActorSet actors) {
   return out;
 }
 
-std::string mermaid() {
-  std::string out = "stateDiagram-v2\n";
-  out += "  [*] --> ";
-  out += to_string(kInitialStatus);
-  out += "\n";
-  for (const auto& t : kTransitions) {
-    out += "  ";
-    out += to_string(t.from);
-    out += " --> ";
-    out += to_string(t.to);
-    out += ": ";
-    out += to_string(t.action);
-    out += " (" + actor_names(t.actors) + ") / ";
-    out += t.event;
-    out += "\n";
-  }
+StateDiagram diagram() {
+  StateDiagram d;
+  d.name = "order";
+  d.initial = to_string(kInitialStatus);
   for (OrderStatus s : kAllStatuses) {
-    if (!is_terminal(s)) continue;
-    out += "  ";
-    out += to_string(s);
-    out += " --> [*]\n";
+    if (is_terminal(s)) d.terminals.emplace_back(to_string(s));
   }
-  return out;
-}
-
-std::string dot() {
-  std::string out = "digraph order {\n";
-  out += "  rankdir=LR;\n";
-  out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
-  out += "  edge [fontname=\"Helvetica\", fontsize=10];\n";
-  out += "  start [shape=point];\n";
-  for (OrderStatus s : kAllStatuses) {
-    if (is_terminal(s)) {
-      out += "  ";
-      out += to_string(s);
-      out += " [peripheries=2];\n";
-    }
-  }
-  out += "  start -> ";
-  out += to_string(kInitialStatus);
-  out += ";\n";
   for (const auto& t : kTransitions) {
-    out += "  ";
-    out += to_string(t.from);
-    out += " -> ";
-    out += to_string(t.to);
-    out += " [label=\"";
-    out += to_string(t.action);
-    out += "\\n(" + actor_names(t.actors) + ")\\n";
-    out += t.event;
-    out += "\"];\n";
+    d.edges.push_back({std::string(to_string(t.from)), std::string(to_string(t.to)), std::string(to_string(t.action)),
+                       actor_names(t.actors), std::string(t.event)});
   }
-  out += "}\n";
-  return out;
+  return d;
 }
 
 }  // namespace
@@ -161,9 +119,7 @@ bool is_terminal(OrderStatus status) noexcept {
 }
 
 std::string render_state_diagram(std::string_view format) {
-  if (format == "mermaid") return mermaid();
-  if (format == "dot") return dot();
-  throw std::invalid_argument("unknown diagram format '" + std::string(format) + "' (expected mermaid or dot)");
+  return nelo::render_state_diagram(diagram(), format);
 }
 
 }  // namespace nelo::orders
