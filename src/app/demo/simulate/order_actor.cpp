@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <random>
 
 #include "app/demo/simulate/city.hpp"
@@ -35,18 +34,6 @@ constexpr int kMaxLines = 4;
 // within milliseconds on a healthy server; these are generous bounds.
 constexpr auto kDeliveryAppearsWithin = 20s;
 constexpr auto kDeliveredWithin = 15s;
-
-std::string uuid_v4(std::mt19937_64& rng) {
-  std::uniform_int_distribution<unsigned> byte(0, 255);
-  unsigned char b[16];
-  for (auto& x : b) x = static_cast<unsigned char>(byte(rng));
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
 
 // A few products that reach the shop's minimum order.
 json::array basket(const Shop& shop, Runtime& runtime) {
@@ -135,7 +122,7 @@ asio::awaitable<void> follow_order(World& world, Pick pick) {
                        {"payment", json::object{{"method", "cash"}}},
                        {"notes", kSimulatedOrderNote}};
   auto placed = co_await world.send("POST", "/api/v1/orders", &pick.customer->session, to_json_text(request),
-                                    uuid_v4(runtime.rng()));
+                                    runtime.unique_key());
   if (placed.status != 201) {
     ++stats.orders.refused;
     world.expect(placed, 201, "POST /api/v1/orders");
@@ -143,6 +130,7 @@ asio::awaitable<void> follow_order(World& world, Pick pick) {
   }
   auto order = world.city.add_order(text_of(parse_body(placed.body), "id"), *pick.customer, *pick.shop);
   ++stats.orders.placed;
+  stats.mark_placed();
 
   if (!co_await runtime.sleep_sim(runtime.uniform(kAcceptMin, kAcceptMax))) co_return;
   if (!co_await merchant_step(world, *order, "accept")) {

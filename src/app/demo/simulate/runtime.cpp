@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "app/demo/simulate/statistics.hpp"
 
@@ -14,7 +15,21 @@ namespace nelo::app::demo::sim {
 namespace asio = boost::asio;
 
 Runtime::Runtime(asio::any_io_executor executor, double speedup, std::uint64_t seed)
-    : executor_(std::move(executor)), speedup_(speedup), rng_(seed) {}
+    : executor_(std::move(executor)), speedup_(speedup), rng_(seed), keys_(std::random_device{}()) {
+  keys_.discard(1);
+}
+
+std::string Runtime::unique_key() {
+  std::uniform_int_distribution<unsigned> byte(0, 255);
+  unsigned char b[16];
+  for (auto& x : b) x = static_cast<unsigned char>(byte(keys_));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
 
 double Runtime::uniform(double low, double high) { return std::uniform_real_distribution<double>(low, high)(rng_); }
 

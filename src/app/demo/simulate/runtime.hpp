@@ -30,6 +30,9 @@ class Runtime {
   std::mt19937_64& rng() noexcept { return rng_; }
   double uniform(double low, double high);
   bool chance(double probability);
+  // A fresh UUID (version 4) for an Idempotency-Key: drawn apart from rng(), which --seed repeats
+  // from run to run (a key seen before would have the server replay its first order).
+  std::string unique_key();
 
   Phase phase() const noexcept { return phase_; }
   bool stopping() const noexcept { return phase_ == Phase::Stopping; }
@@ -47,6 +50,7 @@ class Runtime {
   boost::asio::any_io_executor executor_;
   double speedup_;
   std::mt19937_64 rng_;
+  std::mt19937_64 keys_;
   Phase phase_ = Phase::Running;
   std::set<boost::asio::steady_timer*> sleepers_;
 };
