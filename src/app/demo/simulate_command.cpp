@@ -25,14 +25,20 @@ int run_simulate(const sim::SimulateArguments& arguments, const Config& config) 
 
   ApiClient api(options.url);
   if (!wait_ready(api, std::chrono::seconds(options.wait_seconds), "nelo demo simulate")) return 1;
+  // The seed may make the admin in-process, which reports on standard output: under --json that
+  // line goes to standard error with the rest.
+  std::streambuf* const stdout_buffer = std::cout.rdbuf();
+  if (options.json) std::cout.rdbuf(std::cerr.rdbuf());
   try {
     std::ostringstream quiet;
     seed_city(api, LatLng{options.center_lat, options.center_lng}, password, config,
               options.quiet ? static_cast<std::ostream&>(quiet) : out);
   } catch (const std::exception& e) {
+    std::cout.rdbuf(stdout_buffer);
     std::cerr << "nelo demo simulate: seeding the demo city: " << e.what() << '\n';
     return 1;
   }
+  std::cout.rdbuf(stdout_buffer);
   return sim::run_simulation(options, password, out, std::cout);
 }
 
