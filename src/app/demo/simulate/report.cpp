@@ -42,6 +42,19 @@ json::object samples_json(const Samples& samples, int decimals) {
 
 double per_minute(std::int64_t count, double seconds) { return seconds > 0 ? count * 60.0 / seconds : 0; }
 
+// The last two thirds of the ordering: the first third fills the pipeline (an order takes a while
+// from placement to hand-over). A platform that keeps up hands orders over as fast as they come.
+json::object steady_json(const Statistics& s, const RunFacts& f) {
+  const double from = f.ordering_seconds / 3, to = f.ordering_seconds;
+  const auto placed = s.placed_between(from, to);
+  const auto delivered = s.delivered_between(from, to);
+  return {{"from_seconds", std::stod(fixed(from, 1))},
+          {"to_seconds", std::stod(fixed(to, 1))},
+          {"placed_per_minute", std::stod(fixed(per_minute(placed, to - from), 2))},
+          {"delivered_per_minute", std::stod(fixed(per_minute(delivered, to - from), 2))},
+          {"ratio", std::stod(fixed(placed ? static_cast<double>(delivered) / placed : 0, 4))}};
+}
+
 }  // namespace
 
 std::string progress_line(const Statistics& s, const RunFacts& f) {
@@ -95,6 +108,12 @@ void print_summary(std::ostream& out, const Statistics& s, const RunFacts& f, co
   }
   out << "  delivered   " << fixed(per_minute(o.delivered, f.ordering_seconds), 1) << " per minute of ordering; "
       << fixed(o.placed ? 100.0 * o.delivered / o.placed : 0, 1) << " % of the orders placed\n";
+  if (f.ordering_seconds >= 6) {
+    const auto steady = steady_json(s, f);
+    out << "  keeping up  " << fixed(steady.at("delivered_per_minute").as_double(), 1) << " handed over per minute for "
+        << fixed(steady.at("placed_per_minute").as_double(), 1) << " placed, over the last two thirds of the ordering ("
+        << fixed(steady.at("ratio").as_double(), 2) << ")\n";
+  }
   out << "  offers      " << x.seen << " seen: " << x.accepted << " accepted, " << x.declined << " declined, " << x.lost
       << " expired or taken";
   if (x.foreign) out << ", " << x.foreign << " for deliveries of no order of this run (declined)";
@@ -154,6 +173,7 @@ json::object summary_json(const Statistics& s, const RunFacts& f, const Simulati
       {"placed_per_minute", std::stod(fixed(per_minute(o.placed, f.ordering_seconds), 2))},
       {"delivered_per_minute", std::stod(fixed(per_minute(o.delivered, f.ordering_seconds), 2))},
       {"delivered_share", std::stod(fixed(o.placed ? static_cast<double>(o.delivered) / o.placed : 0, 4))},
+      {"steady_state", steady_json(s, f)},
       {"assign_seconds", samples_json(s.assign_seconds, 3)},
       {"deliver_minutes", samples_json(s.deliver_minutes, 2)},
       {"http", json::object{{"requests", f.requests},

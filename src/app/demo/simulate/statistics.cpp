@@ -36,6 +36,10 @@ std::vector<std::string> Statistics::take_new_errors() {
 
 double Statistics::elapsed_seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
+std::int64_t Statistics::placed_between(double from, double to) const {
+  return std::count_if(placed_at_.begin(), placed_at_.end(), [&](double t) { return t >= from && t < to; });
+}
+
 std::int64_t Statistics::delivered_between(double from, double to) const {
   return std::count_if(delivered_at_.begin(), delivered_at_.end(), [&](double t) { return t >= from && t < to; });
 }

@@ -72,8 +72,11 @@ class Statistics {
   // Elapsed time counts from here (the first order), not from the set-up.
   void restart_clock() { start_ = Clock::now(); }
   double elapsed_seconds() const;
+  void mark_placed() { placed_at_.push_back(elapsed_seconds()); }
   void mark_delivered() { delivered_at_.push_back(elapsed_seconds()); }
-  // Deliveries whose hand-over happened in [from, to) seconds after the start.
+  // Orders placed, and handed over, in [from, to) seconds after the start: a steady window's
+  // rates compare how fast orders leave the city with how fast they come in.
+  std::int64_t placed_between(double from, double to) const;
   std::int64_t delivered_between(double from, double to) const;
   std::vector<std::string> delivered_order_ids;
 
@@ -82,6 +85,7 @@ class Statistics {
   std::int64_t errors_ = 0;
   std::vector<std::string> error_samples_;
   std::size_t errors_printed_ = 0;
+  std::vector<double> placed_at_;
   std::vector<double> delivered_at_;
 };
 
