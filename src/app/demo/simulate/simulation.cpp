@@ -51,6 +51,10 @@ const char* const kStreets[] = {"rue de Rivoli", "rue Saint-Antoine", "boulevard
                                 "rue du Temple", "rue Montorgueil", "rue de Bretagne", "rue Oberkampf",
                                 "boulevard Saint-Germain", "rue Monge", "rue de la Roquette", "quai de la Tournelle"};
 
+std::string counted(std::size_t n, const char* thing) {
+  return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+}
+
 std::string numbered(const char* prefix, int n) {
   char text[64];
   std::snprintf(text, sizeof text, "%s-%04d@%s", prefix, n, kEmailDomain);
@@ -274,14 +278,14 @@ asio::awaitable<void> Simulation::make_drivers() {
   for (auto& d : made) {
     if (d) drivers_.push_back(std::move(d));
   }
-  int bikes = 0, scooters = 0, cars = 0;
+  std::size_t bikes = 0, scooters = 0, cars = 0;
   for (const auto& d : drivers_) {
     const std::string v = d->vehicle.name;
     (v == "bike" ? bikes : v == "scooter" ? scooters : cars) += 1;
   }
-  out_ << "  " << drivers_.size() << " drivers online (" << bikes << " bikes, " << scooters << " scooters, " << cars
-       << " cars; " << desk.registered() << " registered now) within " << kDriverStartRadiusM / 1000
-       << " km of the centre\n";
+  out_ << "  " << counted(drivers_.size(), "driver") << " online (" << counted(bikes, "bike") << ", "
+       << counted(scooters, "scooter") << ", " << counted(cars, "car") << "; " << desk.registered()
+       << " registered now) within " << kDriverStartRadiusM / 1000 << " km of the centre\n";
   if (desk.registration_limited()) {
     out_ << "  the server refused further registrations from this address (" << desk.limit_answer()
          << "; NELO_AUTH_MAX_REGISTRATIONS_PER_ADDRESS, 20 an hour by default), so "
