@@ -59,39 +59,42 @@ int main(int argc, char** argv) {
   auto* demo_simulate = demo->add_subcommand(
       "simulate", "Play a city through the API of a running server: drivers online, moving and delivering, customers "
                   "ordering, merchants preparing; a live progress line, a summary at the end (seeds the demo first)");
-  demo_simulate->add_option("--url", simulate_arguments.url, "Base URL of the running server")->capture_default_str();
-  demo_simulate->add_option("--drivers", simulate_arguments.drivers, "Simulated drivers (1 to 5000)")
+  demo_simulate->add_option("--url", simulate_arguments.url, "Base URL of the running server")
+      ->type_name("URL")
       ->capture_default_str();
+  demo_simulate->add_option("--drivers", simulate_arguments.drivers, "Simulated drivers (1 to 5000)")
+      ->type_name("INT")->capture_default_str();
   demo_simulate->add_option("--customers", simulate_arguments.customers,
                             "Simulated customers besides the demo's three, 5 addresses each (0 to 1000)")
-      ->capture_default_str();
+      ->type_name("INT")->capture_default_str();
   demo_simulate->add_option("--order-rate", simulate_arguments.order_rate,
                             "Orders per minute of wall-clock time (Poisson arrivals)")
-      ->capture_default_str();
+      ->type_name("PER_MINUTE")->capture_default_str();
   demo_simulate->add_option("--speedup", simulate_arguments.speedup,
                             "Simulated seconds per real second (1 to 1000): driving, preparing, waiting; the server's "
                             "own timers (offer deadlines) stay in real time")
-      ->capture_default_str();
+      ->type_name("FACTOR")->capture_default_str();
   demo_simulate->add_option("--duration", simulate_arguments.duration, "Seconds of ordering; 0: until Ctrl-C")
-      ->capture_default_str();
+      ->type_name("SECONDS")->capture_default_str();
   demo_simulate->add_option("--drain", simulate_arguments.drain,
                             "After --duration, at most this many seconds for the orders in flight to be delivered")
-      ->capture_default_str();
+      ->type_name("SECONDS")->capture_default_str();
   demo_simulate->add_option("--decline-probability", simulate_arguments.decline_probability,
                             "Share of offers a driver declines (0 to 0.95)")
-      ->capture_default_str();
+      ->type_name("SHARE")->capture_default_str();
   demo_simulate->add_option("--center", simulate_arguments.center, "Centre of the demo city, LAT,LNG in degrees")
-      ->capture_default_str();
+      ->type_name("LAT,LNG")->capture_default_str();
   demo_simulate->add_option("--password", simulate_arguments.password,
                             std::string("Password of every demo account (default: ") +
-                                nelo::app::demo::kDefaultPassword + ")");
+                                nelo::app::demo::kDefaultPassword + ")")
+      ->type_name("PASSWORD");
   demo_simulate->add_option("--seed", simulate_arguments.seed, "Random seed: the same seed plays the same choices")
-      ->capture_default_str();
+      ->type_name("INT")->capture_default_str();
   demo_simulate->add_option("--connections", simulate_arguments.connections,
                             "Keep-alive connections to the server, at most (requests in flight)")
-      ->capture_default_str();
+      ->type_name("INT")->capture_default_str();
   demo_simulate->add_option("--wait", simulate_arguments.wait, "Seconds to wait for the server to be ready")
-      ->capture_default_str();
+      ->type_name("SECONDS")->capture_default_str();
   demo_simulate->add_flag("--json", simulate_arguments.json,
                           "Print the final summary as JSON on standard output (everything else on standard error)");
   demo_simulate->add_flag("--quiet", simulate_arguments.quiet, "No progress line, only the summary");
