@@ -100,8 +100,9 @@ TEST(DemoSimulateE2E, ACityRunsEndToEndAndTheServerAgreesWithItsSummary) {
   // What the server says: every order it calls delivered is delivered, order and delivery alike.
   const auto ids = delivered_ids(summary);
   ASSERT_EQ(static_cast<std::int64_t>(ids.size()), delivered) << text;
-  EXPECT_EQ(db.value("SELECT count(*) FROM orders.orders WHERE status = 'delivered' AND id = ANY(" + sql_array(ids) + ")"),
-            std::to_string(ids.size()));
+  EXPECT_EQ(
+      db.value("SELECT count(*) FROM orders.orders WHERE status = 'delivered' AND id = ANY(" + sql_array(ids) + ")"),
+      std::to_string(ids.size()));
   EXPECT_EQ(db.value("SELECT count(*) FROM deliveries.deliveries WHERE status = 'delivered' AND order_id = ANY(" +
                      sql_array(ids) + ")"),
             std::to_string(ids.size()));

@@ -67,10 +67,11 @@ std::string recorded_now() {
 double speed_mps(const Driver& d) { return d.vehicle.speed_kmh / 3.6; }
 
 asio::awaitable<bool> ping(World& world, Driver& driver, double speed) {
+  const double heading = std::round(driver.heading * 10) / 10;  // rounding 359.96 up would be out of range
   json::object fix{{"lat", round6(driver.at.lat)},
                    {"lng", round6(driver.at.lng)},
                    {"accuracy_m", 5.0},
-                   {"heading", std::round(driver.heading * 10) / 10 >= 360 ? 0.0 : std::round(driver.heading * 10) / 10},
+                   {"heading", heading >= 360 ? 0.0 : heading},
                    {"speed_mps", std::round(speed * 10) / 10},
                    {"recorded_at", recorded_now()}};
   auto answer = co_await world.send("PUT", "/api/v1/deliveries/drivers/me/location", &driver.session,

@@ -94,7 +94,8 @@ std::variant<SimulationOptions, std::vector<std::string>> check_arguments(const 
     check.problems.push_back("--password must have 12 to 128 characters (the registration rule)");
   }
   if (o.drain_seconds > 0 && o.duration_seconds == 0 && check.problems.empty()) {
-    check.problems.push_back("--drain needs --duration: without one the simulation runs until Ctrl-C, which ends it at once");
+    check.problems.push_back(
+        "--drain needs --duration: without one the simulation runs until Ctrl-C, which ends it at once");
   }
   o.json = a.json;
   o.quiet = a.quiet;

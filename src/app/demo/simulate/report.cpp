@@ -118,12 +118,17 @@ void print_summary(std::ostream& out, const Statistics& s, const RunFacts& f, co
       << " expired or taken";
   if (x.foreign) out << ", " << x.foreign << " for deliveries of no order of this run (declined)";
   out << '\n';
-  out << "  assignment  " << percentiles(s.assign_seconds, 2, " s") << " (real time: merchant accepted -> driver accepted)\n";
+  out << "  assignment  " << percentiles(s.assign_seconds, 2, " s")
+      << " (real time: merchant accepted -> driver accepted)\n";
   out << "  delivery    " << percentiles(s.deliver_minutes, 1, " min") << " (simulated: placed -> handed over)\n";
   out << "  http        " << f.requests << " requests over " << f.connections << " connections, " << s.pings
       << " pings, " << s.errors() << " unexpected answers\n";
-  if (f.leftovers_settled) out << "  settled " << f.leftovers_settled << " orders an earlier simulation left unfinished\n";
-  if (f.stayed_online) out << "  " << f.stayed_online << " drivers stayed online: the server says they still hold a delivery\n";
+  if (f.leftovers_settled) {
+    out << "  settled " << f.leftovers_settled << " orders an earlier simulation left unfinished\n";
+  }
+  if (f.stayed_online) {
+    out << "  " << f.stayed_online << " drivers stayed online: the server says they still hold a delivery\n";
+  }
   for (const auto& e : s.error_samples()) out << "  unexpected: " << e << '\n';
   if (s.errors() > static_cast<std::int64_t>(s.error_samples().size())) {
     out << "  ... and " << s.errors() - static_cast<std::int64_t>(s.error_samples().size()) << " more\n";

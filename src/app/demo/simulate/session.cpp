@@ -21,7 +21,9 @@ namespace json = boost::json;
 void Session::take(const std::string& body) {
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) throw std::runtime_error("signing in as " + email_ + ": not JSON: " + body.substr(0, 200));
+  if (ec || !value.is_object()) {
+    throw std::runtime_error("signing in as " + email_ + ": not JSON: " + body.substr(0, 200));
+  }
   const auto& o = value.as_object();
   const auto* access = o.if_contains("access_token");
   const auto* refresh = o.if_contains("refresh_token");

@@ -123,7 +123,8 @@ class Simulation {
 };
 
 void Simulation::keep_fresh(Session& session) {
-  spawn(runtime_, stats_, sessions_, session.keep_fresh(auth_, runtime_, stats_), "keeping " + session.email() + " signed in");
+  spawn(runtime_, stats_, sessions_, session.keep_fresh(auth_, runtime_, stats_),
+        "keeping " + session.email() + " signed in");
 }
 
 void Simulation::refresh_facts() {
@@ -159,12 +160,15 @@ asio::awaitable<void> Simulation::load_shop(Session& owner) {
       std::string path = "/api/v1/catalog/merchants/" + shop->id + "/products?limit=100";
       if (!cursor.empty()) path += "&cursor=" + cursor;
       auto page = co_await world_.send("GET", path, nullptr);
-      if (page.status != 200) throw std::runtime_error("listing the products of " + shop->name + ": " + page.describe());
+      if (page.status != 200) {
+        throw std::runtime_error("listing the products of " + shop->name + ": " + page.describe());
+      }
       const auto body = parse_body(page.body);
       for (const auto& p : items_of(body)) {
         if (!flag_of(p, "available")) continue;
         const auto* price = field(p, "price");
-        shop->products.push_back({text_of(p, "id"), price ? static_cast<std::int64_t>(number_of(*price, "amount")) : 0});
+        const auto amount = price ? static_cast<std::int64_t>(number_of(*price, "amount")) : 0;
+        shop->products.push_back({text_of(p, "id"), amount});
       }
       cursor = text_of(body, "next_cursor");
     } while (!cursor.empty());
@@ -182,7 +186,9 @@ asio::awaitable<void> Simulation::load_addresses(Customer& customer, bool add_mi
     if (listed.status != 404) break;
     co_await runtime_.sleep_real(200ms);
   }
-  if (listed.status != 200) throw std::runtime_error("listing the addresses of " + customer.session.email() + ": " + listed.describe());
+  if (listed.status != 200) {
+    throw std::runtime_error("listing the addresses of " + customer.session.email() + ": " + listed.describe());
+  }
   for (const auto& a : items_of(parse_body(listed.body))) {
     customer.addresses.push_back({text_of(a, "id"), {number_of(a, "lat"), number_of(a, "lng")}});
   }
@@ -203,7 +209,9 @@ asio::awaitable<void> Simulation::load_addresses(Customer& customer, bool add_mi
       co_await runtime_.sleep_real(200ms);
       continue;
     }
-    if (made.status != 201) throw std::runtime_error("adding an address for " + customer.session.email() + ": " + made.describe());
+    if (made.status != 201) {
+      throw std::runtime_error("adding an address for " + customer.session.email() + ": " + made.describe());
+    }
     const auto address = parse_body(made.body);
     customer.addresses.push_back({text_of(address, "id"), {number_of(address, "lat"), number_of(address, "lng")}});
   }
@@ -265,7 +273,9 @@ asio::awaitable<void> Simulation::make_drivers() {
   const GeoPoint center{options_.center_lat, options_.center_lng};
   std::vector<std::unique_ptr<Driver>> made(static_cast<std::size_t>(options_.drivers));
   std::vector<GeoPoint> starts;
-  for (std::size_t i = 0; i < made.size(); ++i) starts.push_back(random_point(center, kDriverStartRadiusM, runtime_.rng()));
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    starts.push_back(random_point(center, kDriverStartRadiusM, runtime_.rng()));
+  }
   co_await for_each_concurrently(runtime_, made.size(), kSignInWidth, [&](std::size_t i) -> asio::awaitable<void> {
     const int n = static_cast<int>(i) + 1;
     const std::string email = numbered("sim-driver", n);
@@ -312,7 +322,9 @@ asio::awaitable<void> Simulation::play() {
       ordering_end_ = now;
       runtime_.drain();
     }
-    if (runtime_.phase() == Phase::Draining && (city_.in_flight() == 0 || now - ordering_end_ >= drain)) runtime_.stop();
+    if (runtime_.phase() == Phase::Draining && (city_.in_flight() == 0 || now - ordering_end_ >= drain)) {
+      runtime_.stop();
+    }
     refresh_facts();
     if (!options_.quiet && awake) printer_.show(stats_, facts_);
   }
@@ -343,17 +355,20 @@ asio::awaitable<void> Simulation::run() {
   city_.admin = &admin_;
   co_await sign_in_city();
   facts_.leftovers_settled = co_await settle_leftovers(world_);
-  if (facts_.leftovers_settled) out_ << "  settled " << facts_.leftovers_settled << " orders an earlier run left in flight\n";
+  if (facts_.leftovers_settled) {
+    out_ << "  settled " << facts_.leftovers_settled << " orders an earlier run left in flight\n";
+  }
   co_await make_drivers();
   co_await make_customers();
   keep_fresh(admin_);
   for (auto& o : city_.owners) keep_fresh(*o);
   for (auto& c : city_.customers) keep_fresh(c->session);
   for (auto& d : drivers_) keep_fresh(d->session);
-  out_ << "Simulating: customers order " << options_.order_rate << " times a minute, time runs x" << options_.speedup
-       << (options_.duration_seconds ? " for " + std::to_string(options_.duration_seconds) + " s" : std::string(" until Ctrl-C"))
-       << (options_.drain_seconds ? " (then up to " + std::to_string(options_.drain_seconds) + " s for the orders in flight)" : std::string())
-       << '\n';
+  out_ << "Simulating: customers order " << options_.order_rate << " times a minute, time runs x" << options_.speedup;
+  if (options_.duration_seconds) out_ << " for " << options_.duration_seconds << " s";
+  else out_ << " until Ctrl-C";
+  if (options_.drain_seconds) out_ << " (then up to " << options_.drain_seconds << " s for the orders in flight)";
+  out_ << '\n';
   out_.flush();
   ran_ = true;
   co_await play();
