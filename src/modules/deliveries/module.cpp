@@ -41,7 +41,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
  public:
   DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
       : settings_(std::move(settings)),
-        live_(make_live_locations(context.executor, context.config.redis_url)),
+        live_(make_live_locations(context.executor, context.config.redis_url, context.config.redis_key_prefix + ":live")),
         deliveries_(context.db),
         offers_(context.db),
         workflow_(context.bus, deliveries_),
