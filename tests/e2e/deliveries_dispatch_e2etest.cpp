@@ -20,6 +20,7 @@
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "support/auth_client.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
 #include "support/problem_checks.hpp"
@@ -389,6 +390,74 @@ TEST(DeliveriesDispatchE2E, WrongPinsLockTheHandOverUntilAnAdminConfirmsIt) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("status").as_string(), "delivered");
   EXPECT_EQ(w.order_once(order, "delivered").at("status").as_string(), "delivered");
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
+}
+
+// The admins' list: active deliveries newest first, page by page; a state or a driver narrows it;
+// anyone else is refused, and a bad query is a 422 naming the parameter.
+TEST(DeliveriesDispatchE2E, AdminsListActiveDeliveriesPageByPage) {
+  using ::testing::Contains;
+  DispatchWorld w(std::map<std::string, std::string>{});
+  const double lat = 48.40, lng = 2.70;  // nobody drives here: the deliveries wait, pending
+  const auto first = w.accepted_order(lat, lng);
+  const auto second = w.accepted_order(lat, lng);
+  const auto third = w.accepted_order(lat, lng);
+  const std::string list = "/api/v1/deliveries";
+  const auto order_ids = [](const HttpResponse& r) {
+    std::vector<std::string> ids;
+    const json::value body = r.json();
+    for (const auto& item : body.at("items").as_array()) ids.emplace_back(item.at("order_id").as_string());
+    return ids;
+  };
+  // The deliveries appear once order.accepted reached the module.
+  HttpResponse all;
+  eventually_blocking([&] {
+    all = w.send("GET", list, &w.admin());
+    return all.status == 200 && order_ids(all).size() >= 3;
+  }, 15s);
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(order_ids(all), (std::vector<std::string>{third.id, second.id, first.id})) << "newest first";
+  EXPECT_TRUE(all.json().at("next_cursor").is_null());
+  const json::value listed = all.json();
+  const json::value& item = listed.at("items").at(0);
+  EXPECT_EQ(item.at("status").as_string(), "pending");
+  EXPECT_FALSE(item.as_object().contains("pin")) << "the PIN is the customer's";
+
+  // Page by page.
+  auto page = w.send("GET", list + "?limit=2", &w.admin());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(order_ids(page), (std::vector<std::string>{third.id, second.id}));
+  const std::string cursor(page.json().at("next_cursor").as_string());
+  page = w.send("GET", list + "?limit=2&cursor=" + cursor, &w.admin());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(order_ids(page), (std::vector<std::string>{first.id}));
+  EXPECT_TRUE(page.json().at("next_cursor").is_null());
+
+  // A cancelled one leaves the active list and is found by its state.
+  ASSERT_EQ(w.send("POST", "/api/v1/orders/" + second.id + "/cancel", &w.admin(), R"({"reason": "test"})").status, 200);
+  eventually_blocking([&] {
+    all = w.send("GET", list, &w.admin());
+    return order_ids(all).size() == 2;
+  }, 15s);
+  EXPECT_EQ(order_ids(all), (std::vector<std::string>{third.id, first.id}));
+  EXPECT_EQ(order_ids(w.send("GET", list + "?status=cancelled", &w.admin())), (std::vector<std::string>{second.id}));
+  EXPECT_EQ(order_ids(w.send("GET", list + "?status=pending", &w.admin())).size(), 2u);
+  EXPECT_TRUE(order_ids(w.send("GET", list + "?status=delivered", &w.admin())).empty());
+  EXPECT_TRUE(order_ids(w.send("GET", list + "?driver_id=" + first.customer.user_id, &w.admin())).empty());
+
+  // Only admins; a bad query names its parameter.
+  expect_problem(w.send("GET", list, &first.customer), 403);
+  expect_problem(w.send("GET", list, &first.owner), 403);
+  const TestAccount driver = w.account("driver");
+  expect_problem(w.send("GET", list, &driver), 403);
+  expect_problem(w.send("GET", list, nullptr), 401);
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+           {"?status=lost", "status"}, {"?driver_id=nobody", "driver_id"}, {"?limit=0", "limit"},
+           {"?cursor=bm90LWEtY3Vyc29y", "cursor"}}) {
+    auto bad = w.send("GET", list + query, &w.admin());
+    expect_problem(bad, 422);
+    EXPECT_THAT(error_fields(bad), Contains(field)) << query;
+  }
   EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
 }
 
