@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/db/module_db.hpp"
+#include "core/db/newest_first_page.hpp"
 #include "core/db/transaction.hpp"
 #include "modules/deliveries/names.hpp"
 
@@ -70,21 +71,12 @@ struct ListShape {
 
 // Parameters in this order: [status] [driver id] [cursor time, cursor id] limit.
 std::string list_sql(const ListShape& shape) {
-  std::string sql(kListSelect);
   std::vector<std::string> conditions;
   int n = 0;
   conditions.push_back(shape.by_status ? "d.status = $" + std::to_string(++n)
                                        : std::string("d.status NOT IN ('delivered', 'cancelled', 'failed')"));
   if (shape.by_driver) conditions.push_back("d.driver_id = $" + std::to_string(++n) + "::uuid");
-  if (shape.after) {
-    const int at = ++n;
-    const int id = ++n;
-    conditions.push_back("(d.created_at, d.id) < ($" + std::to_string(at) + "::timestamptz, $" + std::to_string(id) +
-                         "::uuid)");
-  }
-  for (std::size_t i = 0; i < conditions.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + conditions[i];
-  sql += " ORDER BY d.created_at DESC, d.id DESC LIMIT $" + std::to_string(++n);
-  return sql;
+  return db::newest_first_page_sql(kListSelect, "d", std::move(conditions), n, shape.after);
 }
 
 const std::string& list_statement(const ListShape& shape) {

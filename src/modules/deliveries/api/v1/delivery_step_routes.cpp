@@ -105,10 +105,10 @@ http::RouteDoc list_doc() {
       "nor failed): what a dispatcher watches. Each item is the delivery as its driver sees it, with its driver.";
   doc.parameters = {
       {"status", "query", false, "`active` (the default) or one state", json::object{{"type", "string"}}},
-      {"driver_id", "query", false, "Only those this driver holds or held", json::object{{"type", "string"}}},
-      {"limit", "query", false, "Page size, at least 1 (default 20; values above 100 are treated as 100)",
-       json::object{{"type", "integer"}, {"minimum", 1}}},
-      {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+      {"driver_id", "query", false, "Only those this driver holds or held", json::object{{"type", "string"}}}};
+  for (auto& page : http::page_parameters(kDefaultDeliveryPageSize, kMaxDeliveryPageSize)) {
+    doc.parameters.push_back(std::move(page));
+  }
   doc.responses = {{200, "A page of deliveries", delivery_page_schema()},
                    http::problem_response(422, "Invalid status, driver_id, limit or cursor")};
   return doc;
