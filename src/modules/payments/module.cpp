@@ -1,5 +1,7 @@
 #include "modules/payments/module.hpp"
 
+#include "modules/payments/state_machine.hpp"
+
 namespace nelo::payments {
 namespace {
 
@@ -14,5 +16,7 @@ class PaymentsModule final : public Module {
 }  // namespace
 
 std::unique_ptr<Module> make_module(const ModuleContext&) { return std::make_unique<PaymentsModule>(); }
+
+std::string state_machine_diagram(std::string_view format) { return render_state_diagram(format); }
 
 }  // namespace nelo::payments
