@@ -156,11 +156,13 @@ TEST_F(PaymentsSchema, FiftyConcurrentRefundsStopAtTheCapturedAmount) {
   insert_payment("captured", 2950);
   // 50 refunds of 1.00 against 29.50 captured, each in its own transaction on its own
   // connection, all at once: the trigger alone (no service, no row lock taken by the caller).
+  // Each transaction lingers after its insert, so that without the trigger's row lock they would
+  // all check the sum before any of them committed (and far more than 29 would pass).
   std::atomic<int> accepted{0}, refused{0}, other{0};
   std::vector<std::thread> clients;
   for (int i = 0; i < 50; ++i) {
     clients.emplace_back([&] {
-      const std::string why = refusal(refund(100));
+      const std::string why = refusal(refund(100) + "; SELECT pg_sleep(0.05)");
       if (why == "committed") ++accepted;
       else if (why.find("more than the 2950 captured") != std::string::npos) ++refused;
       else ++other;
