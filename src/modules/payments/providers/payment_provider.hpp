@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/time.hpp"
+#include "modules/payments/providers/provider_event.hpp"
 #include "modules/payments/providers/webhook_signature.hpp"
 #include "shared/interfaces/money.hpp"
 
@@ -50,20 +51,6 @@ struct OperationOutcome {
   bool succeeded = false;
   std::string reference;  // the provider's id for what was done (a refund's id); may be empty
   std::optional<std::string> failure_message;
-};
-
-// A webhook, once its signature checked: what happened at the provider.
-struct ProviderEvent {
-  std::string id;         // the provider's event id: applied once
-  std::string type;       // payment.authorized | payment.failed | payment.voided | payment.captured
-                          // | refund.succeeded | refund.failed
-  std::string reference;  // the payment's reference at the provider
-  std::optional<std::string> refund_reference;
-  std::optional<std::string> card_brand;
-  std::optional<std::string> card_last4;
-  std::optional<std::string> decline_code;
-  std::optional<std::string> decline_message;
-  std::optional<Timestamp> occurred_at;
 };
 
 struct WebhookVerdict {

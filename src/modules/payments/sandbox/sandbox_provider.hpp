@@ -34,8 +34,4 @@ class SandboxProvider final : public PaymentProvider {
   std::chrono::seconds tolerance_;
 };
 
-// Reads a sandbox event body ({id, type, created, data: {reference, card, decline_*, refund}});
-// nullopt when it is not one.
-std::optional<ProviderEvent> read_sandbox_event(std::string_view body);
-
 }  // namespace nelo::payments
