@@ -1,14 +1,17 @@
 // POST /api/v1/payments/webhooks/{provider} on the real `nelo` binary: a forged, altered,
 // unsigned or stale webhook changes nothing (401, 400); a genuine one (signed with either secret
 // of a rotation) moves its payment once and publishes payment.authorized; replays are duplicates;
-// news that arrives after the payment moved on (out of order) is recorded and ignored.
+// news that arrives after the payment moved on (out of order) is recorded and ignored; the same
+// event sent ten times at once is applied by exactly one request.
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "modules/payments/providers/webhook_signature.hpp"
@@ -30,12 +33,12 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string event(const std::string& id, const std::string& type) {
+std::string event(const std::string& id, const std::string& type, const std::string& reference = "sbx_e2e_1") {
   return json::serialize(json::object{
       {"id", id},
       {"type", type},
       {"created", unix_now()},
-      {"data", json::object{{"reference", "sbx_e2e_1"},
+      {"data", json::object{{"reference", reference},
                             {"card", json::object{{"brand", "visa"}, {"last4", "4242"}}},
                             {"decline_code", "card_declined"},
                             {"decline_message", "Your card was declined."}}}});
@@ -138,6 +141,34 @@ TEST_F(PaymentsWebhooksE2E, AGenuineEventMovesThePaymentOnceAndLateNewsIsIgnored
             "evt_e2e_auth:applied,evt_e2e_late_failure:ignored");
   EXPECT_EQ(count("payments.outbox WHERE name = 'payment.authorized'"), "1") << "published once";
   EXPECT_EQ(count("payments.outbox"), "1");
+}
+
+TEST_F(PaymentsWebhooksE2E, TheSameEventArrivingTenTimesAtOnceIsAppliedOnce) {
+  db_->exec("INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method,"
+            " provider, provider_reference, currency, amount, subtotal, delivery_fee, service_fee, status) VALUES"
+            " (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'card',"
+            " 'sandbox', 'sbx_e2e_2', 'EUR', 1200, 1000, 100, 100, 'requires_authorization')");
+  const std::string declined = event("evt_e2e_race", "payment.failed", "sbx_e2e_2");
+  const std::string header = signature(kCurrent, unix_now(), declined);
+  std::atomic<int> applied{0}, duplicate{0}, other{0};
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 10; ++i) {
+    senders.emplace_back([&] {
+      const auto r = post(kHook, declined, header);
+      const std::string outcome = r.status == 200 ? std::string(r.json().at("outcome").as_string()) : "";
+      if (outcome == "applied") ++applied;
+      else if (outcome == "duplicate") ++duplicate;
+      else ++other;
+    });
+  }
+  for (auto& s : senders) s.join();
+  EXPECT_EQ(applied.load(), 1);
+  EXPECT_EQ(duplicate.load(), 9);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(db_->value("SELECT status || ' ' || failure_code || ' ' || version FROM payments.payments"
+                       " WHERE provider_reference = 'sbx_e2e_2'"),
+            "failed card_declined 2");
+  EXPECT_EQ(count("payments.outbox WHERE name = 'payment.failed'"), "1");
 }
 
 }  // namespace
