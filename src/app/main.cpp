@@ -13,6 +13,7 @@
 #include "core/logging.hpp"
 #include "modules/deliveries/module.hpp"
 #include "modules/orders/module.hpp"
+#include "modules/payments/module.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"Nelo: delivery platform backend (modular monolith)", "nelo"};
@@ -113,6 +114,13 @@ int main(int argc, char** argv) {
   delivery_diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
       ->capture_default_str();
 
+  auto* payments = cli.add_subcommand("payments", "Payments commands");
+  payments->require_subcommand(1);
+  auto* payment_diagram =
+      payments->add_subcommand("diagram", "Print the payment state machine (no database needed)");
+  payment_diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
+      ->capture_default_str();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -122,15 +130,16 @@ int main(int argc, char** argv) {
     return code != 0 && demo_simulate->parsed() ? 2 : code;
   }
 
-  if (*diagram || *delivery_diagram) {
+  if (*diagram || *delivery_diagram || *payment_diagram) {
     // Drawn from the table the module's services enforce; needs no configuration.
     if (diagram_format != "mermaid" && diagram_format != "dot") {
       std::cerr << "nelo: unknown diagram format '" << diagram_format << "' (expected mermaid or dot)\n";
       return 2;
     }
     try {
-      std::cout << (*diagram ? nelo::orders::state_machine_diagram(diagram_format)
-                             : nelo::deliveries::state_machine_diagram(diagram_format));
+      std::cout << (*diagram            ? nelo::orders::state_machine_diagram(diagram_format)
+                    : *delivery_diagram ? nelo::deliveries::state_machine_diagram(diagram_format)
+                                        : nelo::payments::state_machine_diagram(diagram_format));
     } catch (const std::exception& e) {
       std::cerr << "nelo: " << e.what() << '\n';
       return 1;

@@ -183,6 +183,11 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
                                  " (redis://[[user]:password@]host[:port][/db])");
     }
   }
+  r.string("NELO_REDIS_KEY_PREFIX", c.redis_key_prefix);
+  if (c.redis_key_prefix.empty() || c.redis_key_prefix.size() > 64 ||
+      c.redis_key_prefix.find_first_of("{} \t\r\n") != std::string::npos) {
+    r.problem("NELO_REDIS_KEY_PREFIX", "must be 1 to 64 characters without braces or spaces");
+  }
 
   r.string("NELO_JWT_ISSUER", c.jwt_issuer);
   r.string("NELO_JWT_AUDIENCE", c.jwt_audience);

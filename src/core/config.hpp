@@ -53,6 +53,7 @@ struct Config {
   std::vector<std::string> modules;                    // NELO_MODULES (empty: all)
   std::map<std::string, std::string> remote_urls;      // NELO_REMOTE_<MODULE>_URL
   std::string redis_url;                               // REDIS_URL (optional)
+  std::string redis_key_prefix = "nelo";               // NELO_REDIS_KEY_PREFIX: every key starts with it
 
   // Security
   std::string jwt_issuer = "nelo";                     // NELO_JWT_ISSUER

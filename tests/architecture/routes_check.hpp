@@ -33,6 +33,9 @@ inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"GET", "/api/v1/catalog/merchants/{id}"},                             // one merchant
     {"GET", "/api/v1/catalog/merchants/{id}/products"},                    // its menu
     {"GET", "/api/v1/catalog/merchants/{id}/products/{product_id}"},       // one product
+    // A payment provider has no account: the webhook's signature (HMAC, shared secret) is its
+    // credential, checked before anything is read (docs/api/payments.md).
+    {"POST", "/api/v1/payments/webhooks/{provider}"},
 };
 
 inline const std::set<std::string> kRoles = {"customer", "merchant", "driver", "admin"};

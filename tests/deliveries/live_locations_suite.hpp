@@ -239,6 +239,35 @@ TEST_P(LiveLocationsSuite, Remove_ForgetsTheDriverUntilItsNextUpdate) {
   EXPECT_EQ(ids(nearest(kParis, 1000, 10)), (std::vector<std::string>{"leaving", "staying"}));
 }
 
+TEST_P(LiveLocationsSuite, Prune_ForgetsOnlyThoseFixedBeforeTheBound) {
+  // at(n): n seconds ago.
+  ASSERT_TRUE(update(position("silent", offset(kParis, 0, 100), at(40))));
+  ASSERT_TRUE(update(position("at-bound", offset(kParis, 0, 200), at(30))));
+  ASSERT_TRUE(update(position("moving", offset(kParis, 0, 300), at(50))));
+  ASSERT_TRUE(update(position("moving", offset(kParis, 0, 350), at(10))));  // its newer fix counts
+  EXPECT_EQ(sync(store().prune(at(30))), 1u);
+  EXPECT_EQ(get("silent"), std::nullopt);
+  EXPECT_EQ(ids(nearest(kParis, 1000, 10)), (std::vector<std::string>{"at-bound", "moving"}));
+  EXPECT_EQ(sync(store().prune(at(30))), 0u) << "nothing left to forget";
+  // Forgotten, not barred: the next fix brings the driver back.
+  ASSERT_TRUE(update(position("silent", offset(kParis, 0, 100), at(5))));
+  EXPECT_EQ(ids(nearest(kParis, 1000, 10)), (std::vector<std::string>{"silent", "at-bound", "moving"}));
+  // A driver removed (gone offline) is not counted again.
+  sync(store().remove("moving"));
+  EXPECT_EQ(sync(store().prune(at(20))), 1u);
+  EXPECT_EQ(ids(nearest(kParis, 1000, 10)), std::vector<std::string>{"silent"});
+}
+
+TEST_P(LiveLocationsSuite, Prune_OfManyDrivers_ForgetsThemAll) {
+  for (int i = 0; i < 1200; ++i) {  // more than one of the Redis store's batches
+    std::string id = std::to_string(i);  // (not "d" + ...: g++ 12 warns wrongly on it)
+    ASSERT_TRUE(update(position(id, offset(kParis, i % 40 * 10.0, i / 40 * 10.0), at(20 + i % 7))));
+  }
+  ASSERT_TRUE(update(position("fresh", offset(kParis, 0, 0), at(0))));
+  EXPECT_EQ(sync(store().prune(at(10))), 1200u);
+  EXPECT_EQ(ids(nearest(kParis, 5000, 10)), std::vector<std::string>{"fresh"});
+}
+
 TEST_P(LiveLocationsSuite, Update_WithAPointOffTheServedGlobe_IsAValidationError) {
   EXPECT_THROW(update(position("x", GeoPoint{91, 0})), ValidationError);
   EXPECT_THROW(update(position("x", GeoPoint{85.1, 0})), ValidationError);  // past Redis GEO's bound

@@ -2,7 +2,8 @@
 // order, the nearest of several online drivers gets the offer, declines, the next one gets it and
 // accepts, and the order shows its driver; another driver's offer is a 404 and a customer's call a
 // 403. Then an offer's deadline across a server restart: kept in the database, it still expires
-// and the delivery moves to the next driver.
+// and the delivery moves to the next driver. The admins' list; two processes sharing the drivers'
+// positions through a real Redis.
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,8 @@
 #include <gmock/gmock.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +23,7 @@
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "support/auth_client.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
 #include "support/problem_checks.hpp"
@@ -63,16 +67,30 @@ class DispatchWorld {
     server_->start();
   }
 
-  std::string output() const { return server_->output(); }
+  // A second `nelo serve` on the same database (and the same REDIS_URL, if any), started after the
+  // first so that the migrations are done; reached through send_via(1, ...).
+  void start_second() {
+    second_ = std::make_unique<NeloProcess>(std::vector<std::string>{"serve"}, env_);
+    second_->start();
+  }
+
+  std::string output() const { return server_->output() + (second_ ? second_->output() : std::string()); }
 
   HttpClient client() { return HttpClient("127.0.0.1", server_->port(), 15s); }
 
   HttpResponse send(const std::string& method, const std::string& target, const TestAccount* who,
                     const std::string& body = {}, Headers extra = {}) {
+    return send_via(0, method, target, who, body, std::move(extra));
+  }
+
+  // Through the first server (0) or the second (1).
+  HttpResponse send_via(int server, const std::string& method, const std::string& target, const TestAccount* who,
+                        const std::string& body = {}, Headers extra = {}) {
     Headers headers = std::move(extra);
     if (who) headers.push_back(bearer(who->access_token));
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return client().request(method, target, body, headers);
+    const NeloProcess& process = server == 1 && second_ ? *second_ : *server_;
+    return HttpClient("127.0.0.1", process.port(), 15s).request(method, target, body, headers);
   }
 
   const TestAccount& admin() {
@@ -190,6 +208,7 @@ class DispatchWorld {
   std::map<std::string, std::string> env_;
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<NeloProcess> server_;
+  std::unique_ptr<NeloProcess> second_;
   std::unique_ptr<TestAccount> admin_;
 };
 
@@ -389,6 +408,119 @@ TEST(DeliveriesDispatchE2E, WrongPinsLockTheHandOverUntilAnAdminConfirmsIt) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("status").as_string(), "delivered");
   EXPECT_EQ(w.order_once(order, "delivered").at("status").as_string(), "delivered");
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
+}
+
+// The admins' list: active deliveries newest first, page by page; a state or a driver narrows it;
+// anyone else is refused, and a bad query is a 422 naming the parameter.
+TEST(DeliveriesDispatchE2E, AdminsListActiveDeliveriesPageByPage) {
+  using ::testing::Contains;
+  DispatchWorld w(std::map<std::string, std::string>{});
+  const double lat = 48.40, lng = 2.70;  // nobody drives here: the deliveries wait, pending
+  const auto first = w.accepted_order(lat, lng);
+  const auto second = w.accepted_order(lat, lng);
+  const auto third = w.accepted_order(lat, lng);
+  const std::string list = "/api/v1/deliveries";
+  const auto order_ids = [](const HttpResponse& r) {
+    std::vector<std::string> ids;
+    const json::value body = r.json();
+    for (const auto& item : body.at("items").as_array()) ids.emplace_back(item.at("order_id").as_string());
+    return ids;
+  };
+  // The deliveries appear once order.accepted reached the module.
+  HttpResponse all;
+  eventually_blocking([&] {
+    all = w.send("GET", list, &w.admin());
+    return all.status == 200 && order_ids(all).size() >= 3;
+  }, 15s);
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(order_ids(all), (std::vector<std::string>{third.id, second.id, first.id})) << "newest first";
+  EXPECT_TRUE(all.json().at("next_cursor").is_null());
+  const json::value listed = all.json();
+  const json::value& item = listed.at("items").at(0);
+  EXPECT_EQ(item.at("status").as_string(), "pending");
+  EXPECT_FALSE(item.as_object().contains("pin")) << "the PIN is the customer's";
+
+  // Page by page.
+  auto page = w.send("GET", list + "?limit=2", &w.admin());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(order_ids(page), (std::vector<std::string>{third.id, second.id}));
+  const std::string cursor(page.json().at("next_cursor").as_string());
+  page = w.send("GET", list + "?limit=2&cursor=" + cursor, &w.admin());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(order_ids(page), (std::vector<std::string>{first.id}));
+  EXPECT_TRUE(page.json().at("next_cursor").is_null());
+
+  // A cancelled one leaves the active list and is found by its state.
+  ASSERT_EQ(w.send("POST", "/api/v1/orders/" + second.id + "/cancel", &w.admin(), R"({"reason": "test"})").status, 200);
+  eventually_blocking([&] {
+    all = w.send("GET", list, &w.admin());
+    return order_ids(all).size() == 2;
+  }, 15s);
+  EXPECT_EQ(order_ids(all), (std::vector<std::string>{third.id, first.id}));
+  EXPECT_EQ(order_ids(w.send("GET", list + "?status=cancelled", &w.admin())), (std::vector<std::string>{second.id}));
+  EXPECT_EQ(order_ids(w.send("GET", list + "?status=pending", &w.admin())).size(), 2u);
+  EXPECT_TRUE(order_ids(w.send("GET", list + "?status=delivered", &w.admin())).empty());
+  EXPECT_TRUE(order_ids(w.send("GET", list + "?driver_id=" + first.customer.user_id, &w.admin())).empty());
+
+  // Only admins; a bad query names its parameter.
+  expect_problem(w.send("GET", list, &first.customer), 403);
+  expect_problem(w.send("GET", list, &first.owner), 403);
+  const TestAccount driver = w.account("driver");
+  expect_problem(w.send("GET", list, &driver), 403);
+  expect_problem(w.send("GET", list, nullptr), 401);
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+           {"?status=lost", "status"}, {"?driver_id=nobody", "driver_id"}, {"?limit=0", "limit"},
+           {"?cursor=bm90LWEtY3Vyc29y", "cursor"}}) {
+    auto bad = w.send("GET", list + query, &w.admin());
+    expect_problem(bad, 422);
+    EXPECT_THAT(error_fields(bad), Contains(field)) << query;
+  }
+  EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
+}
+
+// Two nelo processes on one database and one Redis (REDIS_URL): a driver pings the first; the
+// second finds them near a merchant, takes their answer to the offer, and shows their next
+// position to the customer tracking through it. With the in-process store, the second process
+// would know nobody.
+TEST(DeliveriesDispatchE2E, TwoProcessesShareTheDriversPositionsThroughRedis) {
+  const char* redis = std::getenv("NELO_TEST_REDIS_URL");
+  if (!redis || !*redis) GTEST_SKIP() << "NELO_TEST_REDIS_URL is not set (./scripts/test starts a redis-server)";
+  DispatchWorld w(std::map<std::string, std::string>{
+      {"REDIS_URL", redis}, {"NELO_REDIS_KEY_PREFIX", "two-processes-" + new_uuid()}});
+  w.start_second();
+  const double lat = 48.30, lng = 2.80;
+  const TestAccount driver = w.driver(lat, lng, 250);  // pinged to the first process
+
+  // The second process finds the driver in the shared index.
+  const std::string nearby = "/api/v1/deliveries/drivers/nearby?lat=" + std::to_string(lat) +
+                             "&lng=" + std::to_string(lng) + "&radius_m=1000";
+  HttpResponse found;
+  EXPECT_TRUE(eventually_blocking([&] {
+    found = w.send_via(1, "GET", nearby, &w.admin());
+    return found.status == 200 && found.body.find(driver.user_id) != std::string::npos;
+  }, 10s)) << found.status << " " << found.body;
+
+  // Either process's dispatcher offers them the delivery; they accept through the second.
+  auto order = w.accepted_order(lat, lng);
+  const json::array offers = w.offers(driver);
+  ASSERT_EQ(offers.size(), 1u) << "the dispatcher found the driver";
+  const std::string offer(offers[0].at("id").as_string());
+  auto accepted = w.send_via(1, "POST", std::string(kOffers) + "/" + offer + "/accept", &driver);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  const std::string delivery(accepted.json().at("id").as_string());
+
+  // The driver moves (a ping to the first process); the customer tracks through the second.
+  const double moved_lat = lat + 100 / kMetresPerDegree;
+  json::object ping{{"lat", moved_lat}, {"lng", lng}, {"heading", 180}, {"recorded_at", now_text()}};
+  ASSERT_LT(w.send("PUT", std::string(kDriverMe) + "/location", &driver, json::serialize(ping)).status, 300);
+  HttpResponse tracking;
+  EXPECT_TRUE(eventually_blocking([&] {
+    tracking = w.send_via(1, "GET", "/api/v1/deliveries/" + delivery + "/tracking", &order.customer);
+    if (tracking.status != 200) return false;
+    const json::value position = tracking.json().at("position");
+    return position.is_object() && std::abs(position.at("lat").to_number<double>() - moved_lat) < 1e-6;
+  }, 10s)) << tracking.status << " " << tracking.body;
   EXPECT_EQ(w.output().find("unhandled"), std::string::npos) << w.output();
 }
 

@@ -38,6 +38,18 @@ TEST_F(FaultTest, DiskUnderTheOutboxFull_PlacementsRefusedWith503_NothingHalfWri
   auto next_key = [&] { return "full-" + std::to_string(n++); };
   for (int i = 0; i < 5; ++i) ASSERT_EQ(place(next_key()).status, 201) << attempts.back().body;
 
+  // Room left inside the outbox's own pages (what a refused placement's rolled-back rows free, for
+  // one) lets a small event fit on a full disk, and the filler table cannot take it: a held
+  // transaction fills it with rows it never commits, before each placement checked for a refusal.
+  HeldTransaction outbox_room(database_url_);
+  const auto take_outbox_room = [&] {
+    for (int size : {1800, 400, 100, 20, 1}) {
+      const std::string row = "INSERT INTO orders.outbox (id, name, version, payload) VALUES (gen_random_uuid(),"
+                              " 'fault.filler', 1, jsonb_build_object('pad', repeat('x', " + std::to_string(size) + ")))";
+      while (outbox_room.try_exec(row)) {
+      }
+    }
+  };
   // Every byte left goes to the filler: its INSERT fails with ENOSPC and the blocks it got stay.
   sql_exec(database_url_, "CREATE TABLE public.fault_filler (n bigint) TABLESPACE fault_outbox");
   std::string fill_error;
@@ -60,10 +72,14 @@ TEST_F(FaultTest, DiskUnderTheOutboxFull_PlacementsRefusedWith503_NothingHalfWri
   }
   const Attempt first_refusal = attempts.back();
   std::vector<Attempt> refusals{first_refusal};
-  for (int i = 1; i < kRefusalsToCheck; ++i) refusals.push_back(place(next_key()));
+  for (int i = 1; i < kRefusalsToCheck; ++i) {
+    take_outbox_room();
+    refusals.push_back(place(next_key()));
+  }
   const auto half_written_when_full = half_written_orders(database_url_, "full");
 
   // Space comes back: placements succeed again, with nothing restarted.
+  outbox_room.release();
   sql_exec(database_url_, "DROP TABLE public.fault_filler");
   bool recovered = eventually_blocking([&] { return place(next_key()).status == 201; }, 15s);
   const auto half_written = half_written_orders(database_url_, "full");

@@ -1,10 +1,11 @@
-// The deliveries module's request readers (modules/deliveries/api/v1/driver_schemas.hpp and
-// step_bodies.hpp), fed any JSON object: each returns its value or throws one of Nelo's typed
-// errors (a 4xx), never anything else. The ping window is fixed around the corpus's timestamps.
+// The deliveries module's request readers (modules/deliveries/api/v1/driver_schemas.hpp,
+// step_bodies.hpp and delivery_list_query.hpp), fed any JSON object: each returns its value or
+// throws one of Nelo's typed errors (a 4xx), never anything else. The ping window is fixed around the corpus's timestamps.
 
 #include "body_input.hpp"
 #include "core/time.hpp"
 #include "fuzz_support.hpp"
+#include "modules/deliveries/api/v1/delivery_list_query.hpp"
 #include "modules/deliveries/api/v1/driver_schemas.hpp"
 #include "modules/deliveries/api/v1/step_bodies.hpp"
 
@@ -23,6 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   only_typed_errors("parse_nearby_query", [&] {
     NearbyParameters parameters{query(*body, "lat"), query(*body, "lng"), query(*body, "radius_m"), query(*body, "limit")};
     (void)parse_nearby_query(parameters);
+  });
+  only_typed_errors("parse_delivery_list_query", [&] {
+    (void)parse_delivery_list_query(query(*body, "status"), query(*body, "driver_id"), query(*body, "limit"),
+                                    query(*body, "cursor"));
   });
   only_typed_errors("parse_hand_over", [&] { (void)parse_hand_over(*body); });
   only_typed_errors("parse_failure", [&] { (void)parse_failure(*body); });

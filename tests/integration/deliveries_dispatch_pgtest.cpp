@@ -8,11 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <map>
-#include <mutex>
 
-#include "core/geo/geodesic.hpp"
-#include "modules/deliveries/live/live_locations.hpp"
+#include "modules/deliveries/live/in_process_live_locations.hpp"
 #include "modules/deliveries/repositories/delivery_repository.hpp"
 #include "modules/deliveries/repositories/offer_repository.hpp"
 #include "modules/deliveries/services/delivery_workflow.hpp"
@@ -25,45 +22,6 @@ namespace nelo::orders::test {
 namespace {
 
 namespace dl = nelo::deliveries;
-
-// Positions in memory (an in-test LiveLocations: the store itself has its own suite).
-class TestLiveLocations final : public dl::LiveLocations {
- public:
-  asio::awaitable<bool> update(dl::DriverPosition position) override {
-    std::lock_guard lock(mutex_);
-    positions_[position.driver_id] = position;
-    co_return true;
-  }
-  asio::awaitable<std::optional<dl::DriverPosition>> get(std::string driver_id) override {
-    std::lock_guard lock(mutex_);
-    auto it = positions_.find(driver_id);
-    if (it == positions_.end()) co_return std::nullopt;
-    co_return it->second;
-  }
-  asio::awaitable<std::vector<dl::NearbyDriver>> nearest(dl::GeoPoint center, double radius_m, std::size_t limit,
-                                                         std::chrono::system_clock::time_point fresher_than) override {
-    std::vector<dl::NearbyDriver> out;
-    {
-      std::lock_guard lock(mutex_);
-      for (const auto& [id, p] : positions_) {
-        const double d = geo::distance_m(center.lat, center.lng, p.point.lat, p.point.lng);
-        if (d <= radius_m && p.recorded_at >= fresher_than) out.push_back({p, d});
-      }
-    }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.distance_m < b.distance_m; });
-    if (out.size() > limit) out.resize(limit);
-    co_return out;
-  }
-  asio::awaitable<void> remove(std::string driver_id) override {
-    std::lock_guard lock(mutex_);
-    positions_.erase(driver_id);
-    co_return;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, dl::DriverPosition> positions_;
-};
 
 class DeliveriesDispatch : public DeliveriesDbTest {
  protected:
@@ -133,7 +91,7 @@ class DeliveriesDispatch : public DeliveriesDbTest {
     return count("SELECT count(*) FROM deliveries.outbox WHERE name = '" + name + "'");
   }
 
-  TestLiveLocations live_;
+  dl::InProcessLiveLocations live_;  // the real store of one server
   dl::SpeedEtaEstimator eta_;
   dl::DeliveryRepository repo_{deliveries_db_};
   dl::OfferRepository offers_{deliveries_db_};

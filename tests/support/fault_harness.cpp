@@ -62,6 +62,32 @@ std::string sql_value(const std::string& conninfo, const std::string& sql) {
   return values.front();
 }
 
+HeldTransaction::HeldTransaction(const std::string& conninfo) {
+  ConnPtr conn(nullptr, &PQfinish);
+  run_sql(conninfo, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1", conn);  // the snapshot is taken here
+  conn_ = conn.release();
+}
+
+HeldTransaction::~HeldTransaction() { release(); }
+
+bool HeldTransaction::try_exec(const std::string& sql) {
+  if (!conn_) return false;
+  auto ok = [&](const char* statement) {
+    ResultPtr r(PQexec(conn_, statement), &PQclear);
+    const auto status = PQresultStatus(r.get());
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  };
+  if (!ok("SAVEPOINT held")) return false;
+  if (ok(sql.c_str())) return ok("RELEASE SAVEPOINT held");
+  ok("ROLLBACK TO SAVEPOINT held");
+  return false;
+}
+
+void HeldTransaction::release() {
+  if (conn_) PQfinish(conn_);  // closing rolls the transaction back
+  conn_ = nullptr;
+}
+
 std::int64_t sql_count(const std::string& conninfo, const std::string& sql) { return std::stoll(sql_value(conninfo, sql)); }
 
 void sql_exec(const std::string& conninfo, const std::string& sql) {

@@ -16,6 +16,8 @@
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 
+struct pg_conn;  // libpq's PGconn
+
 namespace nelo::test {
 
 // --- SQL as the superuser on any conninfo (synchronous libpq; throws std::runtime_error) ---
@@ -24,6 +26,23 @@ std::vector<std::string> sql_column(const std::string& conninfo, const std::stri
 std::string sql_value(const std::string& conninfo, const std::string& sql);
 std::int64_t sql_count(const std::string& conninfo, const std::string& sql);
 void sql_exec(const std::string& conninfo, const std::string& sql);
+
+// A transaction kept open on its own connection until release() (or the destructor) rolls it
+// back: what it wrote takes room nobody else can use, and while it lives PostgreSQL prunes no row
+// version newer than its snapshot.
+class HeldTransaction {
+ public:
+  explicit HeldTransaction(const std::string& conninfo);
+  ~HeldTransaction();
+  HeldTransaction(const HeldTransaction&) = delete;
+  HeldTransaction& operator=(const HeldTransaction&) = delete;
+  // Runs `sql` inside a savepoint: false (and nothing kept) when it fails.
+  bool try_exec(const std::string& sql);
+  void release();
+
+ private:
+  ::pg_conn* conn_ = nullptr;
+};
 
 // --- processes ---
 

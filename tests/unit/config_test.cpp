@@ -192,5 +192,16 @@ TEST(Config, RedisUrl_IsOptional_AndReadWhole) {
   }
 }
 
+TEST(Config, RedisKeyPrefix_DefaultsToNelo_AndRefusesBracesAndSpaces) {
+  Env none;
+  EXPECT_EQ(config_from_environment(&none).redis_key_prefix, "nelo");
+  Env good{{"NELO_REDIS_KEY_PREFIX", "nelo-staging"}};
+  EXPECT_EQ(config_from_environment(&good).redis_key_prefix, "nelo-staging");
+  for (std::string bad : {std::string("a{b"), std::string("a b"), std::string(65, 'x')}) {
+    Env env{{"NELO_REDIS_KEY_PREFIX", bad}};
+    EXPECT_TRUE(mentions(problems_of(env), "NELO_REDIS_KEY_PREFIX")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace nelo

@@ -26,6 +26,7 @@ TEST(DeliveriesSettings, DefaultsFollowTheContract) {
   EXPECT_EQ(s.offer_fanout, 1);
   EXPECT_EQ(s.dispatch_sweep_interval, 500ms);
   EXPECT_EQ(s.pin_max_attempts, 5);
+  EXPECT_EQ(s.live_retention, 3600s);
 }
 
 TEST(DeliveriesSettings, VariablesOverrideTheDefaults) {
@@ -36,7 +37,8 @@ TEST(DeliveriesSettings, VariablesOverrideTheDefaults) {
                                          {"NELO_DELIVERIES_PING_MAX_FUTURE_SECONDS", "0"},
                                          {"NELO_DELIVERIES_SEARCH_RADIUS_MAX_M", "12000"},
                                          {"NELO_DELIVERIES_OFFER_FANOUT", "3"},
-                                         {"NELO_DELIVERIES_DISPATCH_SWEEP_MS", "250"}};
+                                         {"NELO_DELIVERIES_DISPATCH_SWEEP_MS", "250"},
+                                         {"NELO_DELIVERIES_LIVE_RETENTION_SECONDS", "600"}};
   auto s = deliveries_settings_from_environment(&env);
   EXPECT_EQ(s.driver_silence_timeout, 5s);
   EXPECT_EQ(s.position_flush_interval, 100ms);
@@ -46,6 +48,19 @@ TEST(DeliveriesSettings, VariablesOverrideTheDefaults) {
   EXPECT_EQ(s.search_radius_max_m, 12000);
   EXPECT_EQ(s.offer_fanout, 3);
   EXPECT_EQ(s.dispatch_sweep_interval, 250ms);
+  EXPECT_EQ(s.live_retention, 600s);
+}
+
+TEST(DeliveriesSettings, TheLiveRetentionIsAtLeastTheSilenceTimeout) {
+  std::map<std::string, std::string> env{{"NELO_DELIVERIES_DRIVER_SILENCE_SECONDS", "120"},
+                                         {"NELO_DELIVERIES_LIVE_RETENTION_SECONDS", "60"}};
+  try {
+    (void)deliveries_settings_from_environment(&env);
+    FAIL() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("must be at least NELO_DELIVERIES_DRIVER_SILENCE_SECONDS"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(DeliveriesSettings, EveryBadValueIsReported) {

@@ -93,4 +93,12 @@ std::vector<std::string> access_problems(const Route& route) {
   return problems;
 }
 
+std::vector<RouteDoc::ParamDoc> page_parameters(std::size_t default_size, std::size_t max_size) {
+  return {{"limit", "query", false,
+           "Page size, at least 1 (default " + std::to_string(default_size) + "; values above " +
+               std::to_string(max_size) + " are treated as " + std::to_string(max_size) + ")",
+           json::object{{"type", "integer"}, {"minimum", 1}}},
+          {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+}
+
 }  // namespace nelo::http

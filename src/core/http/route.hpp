@@ -119,6 +119,10 @@ inline RouteDoc::ResponseDoc problem_response(int status, std::string descriptio
   return {status, std::move(description), nullptr};
 }
 
+// ?limit= and ?cursor= of a cursor-paginated list, as every list reads them (read_page_limit,
+// TimeIdCursor): the limit at least 1, `default_size` when absent, values above `max_size` clamped.
+std::vector<RouteDoc::ParamDoc> page_parameters(std::size_t default_size, std::size_t max_size);
+
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
 struct Route {

@@ -19,6 +19,7 @@ DeliveriesSettings deliveries_settings_from_environment(const std::map<std::stri
   r.duration("NELO_DELIVERIES_PING_MAX_FUTURE_SECONDS", s.ping_max_future, 0, 3600);
   r.duration("NELO_DELIVERIES_POSITION_FLUSH_MS", s.position_flush_interval, 10, 3'600'000);
   r.duration("NELO_DELIVERIES_ONLINE_CACHE_MS", s.online_cache_ttl, 0, 60'000);
+  r.duration("NELO_DELIVERIES_LIVE_RETENTION_SECONDS", s.live_retention, 1, 30 * kDay);
   r.duration("NELO_DELIVERIES_OFFER_TIMEOUT_SECONDS", s.offer_timeout, 1, 3600);
   r.integer("NELO_DELIVERIES_SEARCH_RADIUS_START_M", s.search_radius_start_m, 1, 100'000);
   r.integer("NELO_DELIVERIES_SEARCH_RADIUS_MAX_M", s.search_radius_max_m, 1, 100'000);
@@ -30,6 +31,11 @@ DeliveriesSettings deliveries_settings_from_environment(const std::map<std::stri
   if (s.search_radius_start_m > s.search_radius_max_m) {
     r.problem("NELO_DELIVERIES_SEARCH_RADIUS_START_M (" + std::to_string(s.search_radius_start_m) +
               ") must not exceed NELO_DELIVERIES_SEARCH_RADIUS_MAX_M (" + std::to_string(s.search_radius_max_m) + ")");
+  }
+  if (s.live_retention < s.driver_silence_timeout) {
+    r.problem("NELO_DELIVERIES_LIVE_RETENTION_SECONDS (" + std::to_string(s.live_retention.count()) +
+              ") must be at least NELO_DELIVERIES_DRIVER_SILENCE_SECONDS (" +
+              std::to_string(s.driver_silence_timeout.count()) + ")");
   }
   r.throw_if_problems("deliveries");
   return s;

@@ -25,6 +25,10 @@ struct DeliveriesSettings {
   // online flag before reading it again (a ping checks it). Going online or offline through this
   // process updates it at once; through another process, within this delay.
   std::chrono::milliseconds online_cache_ttl{2000};
+  // NELO_DELIVERIES_LIVE_RETENTION_SECONDS: a driver whose last fix is older than this leaves the
+  // live index (a phone gone silent without going offline), checked every minute. At least the
+  // silence timeout; tracking shows no position for them afterwards.
+  std::chrono::seconds live_retention{3600};
 
   // --- dispatch ---
   // NELO_DELIVERIES_OFFER_TIMEOUT_SECONDS: how long a driver has to accept an offer.

@@ -2,6 +2,7 @@
 // Domain types of the deliveries module's dispatch side (deliveries, offers; drivers have
 // models.hpp): what its repositories return and its services work on. Points are WGS 84 degrees.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -91,6 +92,21 @@ struct Delivery {
   std::optional<Timestamp> assigned_at;
   std::optional<Timestamp> picked_up_at;
   std::optional<Timestamp> delivered_at;
+};
+
+// Where a page of the delivery list stopped: the list runs newest first on (created_at, id).
+struct DeliveryKey {
+  Timestamp created_at{};
+  std::string id;
+};
+
+// The admin list: `status` nullopt means every active delivery (neither delivered, cancelled nor
+// failed); `driver_id` keeps those one driver holds or held.
+struct DeliveryListQuery {
+  std::optional<DeliveryStatus> status;
+  std::optional<std::string> driver_id;
+  std::size_t limit = 20;
+  std::optional<DeliveryKey> after;
 };
 
 }  // namespace nelo::deliveries

@@ -41,7 +41,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
  public:
   DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
       : settings_(std::move(settings)),
-        live_(make_live_locations(context.executor, context.config.redis_url)),
+        live_(make_live_locations(context.executor, context.config.redis_url, context.config.redis_key_prefix + ":live")),
         deliveries_(context.db),
         offers_(context.db),
         workflow_(context.bus, deliveries_),
@@ -62,7 +62,9 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
         // Deadlines and the queue live in the database: each pass reads them again, so a restart
         // loses no timeout, and instances share the work (SKIP LOCKED).
         dispatch_(PeriodicTask::create(context.executor, "deliveries: dispatch", settings_.dispatch_sweep_interval,
-                                       [this]() { return dispatcher_.run_once(); })) {}
+                                       [this]() { return dispatcher_.run_once(); })),
+        prune_(PeriodicTask::create(context.executor, "deliveries: live index prune", kPruneInterval,
+                                    [this, clock = &context.clock]() { return prune_silent_drivers(*clock); })) {}
 
   std::string name() const override { return "deliveries"; }
   std::span<const db::MigrationFile> migrations() const override { return deliveries::migrations(); }
@@ -89,10 +91,12 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
     if (seeded > 0) spdlog::info("deliveries: {} online drivers back in the live index from their last-known positions", seeded);
     writer_.start();
     dispatch_->start();
+    prune_->start();
   }
 
   // After the server drained: the positions still pending reach the database.
   asio::awaitable<void> stop() override {
+    co_await prune_->stop();
     co_await dispatch_->stop();
     co_await writer_.stop();
   }
@@ -101,6 +105,14 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
 
  private:
   using Reaction = asio::awaitable<void> (DeliveryIntake::*)(db::Transaction&, const events::Event&);
+  static constexpr std::chrono::milliseconds kPruneInterval{60'000};
+
+  // Drivers silent for longer than the retention leave the live index (every instance may do
+  // it: forgetting twice is harmless).
+  asio::awaitable<void> prune_silent_drivers(const Clock& clock) {
+    const std::size_t pruned = co_await live_->prune(clock.now() - settings_.live_retention);
+    if (pruned > 0) spdlog::info("deliveries: {} silent drivers left the live index", pruned);
+  }
 
   void subscribe(events::EventBus& bus, const char* event_name, Reaction reaction) {
     bus.subscribe("deliveries", event_name,
@@ -130,6 +142,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   DeliverySteps steps_;
   DeliveryViews views_;
   std::shared_ptr<PeriodicTask> dispatch_;
+  std::shared_ptr<PeriodicTask> prune_;
 };
 
 }  // namespace

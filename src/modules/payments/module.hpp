@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "core/db/migration.hpp"
 #include "shared/module.hpp"
@@ -14,5 +16,9 @@ namespace nelo::payments {
 std::span<const db::MigrationFile> migrations();
 
 std::unique_ptr<Module> make_module(const ModuleContext& context);
+
+// The payment state machine drawn from the same transition table the services enforce.
+// format: "mermaid" (stateDiagram-v2) or "dot" (Graphviz). Throws std::invalid_argument otherwise.
+std::string state_machine_diagram(std::string_view format);
 
 }  // namespace nelo::payments

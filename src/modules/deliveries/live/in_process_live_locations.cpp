@@ -113,6 +113,24 @@ void InProcessLiveLocations::remove_now(const std::string& driver_id) {
   shard.drivers.erase(found);
 }
 
+std::size_t InProcessLiveLocations::prune_now(std::chrono::system_clock::time_point recorded_before) {
+  std::size_t pruned = 0;
+  for (auto& shard : driver_shards_) {
+    // One shard at a time, in update_now's lock order (the driver's, then cells one by one).
+    std::lock_guard lock(shard.mutex);
+    for (auto it = shard.drivers.begin(); it != shard.drivers.end();) {
+      if (it->second.position->recorded_at < recorded_before) {
+        take_from_cell(it->second.cell, it->first);
+        it = shard.drivers.erase(it);
+        ++pruned;
+      } else {
+        ++it;
+      }
+    }
+  }
+  return pruned;
+}
+
 std::size_t InProcessLiveLocations::size() const {
   std::size_t total = 0;
   for (const auto& shard : driver_shards_) {
@@ -204,6 +222,10 @@ boost::asio::awaitable<std::vector<NearbyDriver>> InProcessLiveLocations::neares
 boost::asio::awaitable<void> InProcessLiveLocations::remove(std::string driver_id) {
   remove_now(driver_id);
   co_return;
+}
+
+boost::asio::awaitable<std::size_t> InProcessLiveLocations::prune(std::chrono::system_clock::time_point recorded_before) {
+  co_return prune_now(recorded_before);
 }
 
 }  // namespace nelo::deliveries

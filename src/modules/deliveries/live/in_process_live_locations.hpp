@@ -26,6 +26,7 @@ class InProcessLiveLocations final : public LiveLocations {
   boost::asio::awaitable<std::vector<NearbyDriver>> nearest(
       GeoPoint center, double radius_m, std::size_t limit, std::chrono::system_clock::time_point fresher_than) override;
   boost::asio::awaitable<void> remove(std::string driver_id) override;
+  boost::asio::awaitable<std::size_t> prune(std::chrono::system_clock::time_point recorded_before) override;
 
   // The same, synchronous: nothing here waits, and benchmarks call them from plain threads.
   bool update_now(DriverPosition position);
@@ -33,6 +34,7 @@ class InProcessLiveLocations final : public LiveLocations {
   std::vector<NearbyDriver> nearest_now(GeoPoint center, double radius_m, std::size_t limit,
                                         std::chrono::system_clock::time_point fresher_than) const;
   void remove_now(const std::string& driver_id);
+  std::size_t prune_now(std::chrono::system_clock::time_point recorded_before);
 
   std::size_t size() const;
 

@@ -58,6 +58,11 @@ class LiveLocations {
 
   // Forgets the driver (gone offline): it is found no more until its next update.
   virtual boost::asio::awaitable<void> remove(std::string driver_id) = 0;
+
+  // Forgets every driver whose position was recorded before `recorded_before`: phones gone
+  // silent without going offline (a dead battery, an uninstalled app), which searches skip but
+  // which would otherwise stay forever. Returns how many were forgotten.
+  virtual boost::asio::awaitable<std::size_t> prune(std::chrono::system_clock::time_point recorded_before) = 0;
 };
 
 }  // namespace nelo::deliveries

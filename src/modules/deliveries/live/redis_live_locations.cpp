@@ -20,16 +20,19 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-// KEYS: geo, details. ARGV: driver id, lng, lat, recorded_at (us), details.
+// Every script gets KEYS geo, details, seen.
+
+// ARGV: driver id, lng, lat, recorded_at (us), details.
 constexpr RedisLiveLocations::Script kUpdate{0, R"lua(
 local held = redis.call('HGET', KEYS[2], ARGV[1])
 if held and tonumber(string.match(held, '^[^|]+')) > tonumber(ARGV[4]) then return 0 end
 redis.call('GEOADD', KEYS[1], ARGV[2], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
 return 1
 )lua"};
 
-// KEYS: geo, details. ARGV: lng, lat, radius (m), fresher than (us), how many fresh ones.
+// ARGV: lng, lat, radius (m), fresher than (us), how many fresh ones.
 // Returns id, details, id, details... nearest first (by Redis' own distances), fresh ones only:
 // asks GEOSEARCH for more while stale ones crowd the nearest.
 constexpr RedisLiveLocations::Script kNearest{1, R"lua(
@@ -52,12 +55,28 @@ while true do
 end
 )lua"};
 
-// KEYS: geo, details. ARGV: driver id.
+// ARGV: driver id.
 constexpr RedisLiveLocations::Script kRemove{2, R"lua(
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 )lua"};
+
+// ARGV: recorded before (us), at most how many. Forgets the oldest drivers fixed before the bound;
+// returns how many. The caller repeats it while it forgets a whole batch, so that Redis is never
+// held long by one script.
+constexpr RedisLiveLocations::Script kPrune{3, R"lua(
+local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+end
+return #ids
+)lua"};
+
+constexpr std::size_t kPruneBatch = 500;
 
 std::string number(double value) {
   char buffer[32];
@@ -114,7 +133,8 @@ DriverPosition decode_details(std::string driver_id, std::string_view text) {
 RedisLiveLocations::RedisLiveLocations(std::shared_ptr<redis::Client> client, std::string key_prefix)
     : client_(std::move(client)),
       geo_key_("{" + key_prefix + "}:geo"),
-      details_key_("{" + key_prefix + "}:details") {}
+      details_key_("{" + key_prefix + "}:details"),
+      seen_key_("{" + key_prefix + "}:seen") {}
 
 boost::asio::awaitable<redis::Reply> RedisLiveLocations::run(const Script& script, std::vector<std::string> args) {
   for (int attempt = 0;; ++attempt) {
@@ -131,7 +151,7 @@ boost::asio::awaitable<redis::Reply> RedisLiveLocations::run(const Script& scrip
       std::lock_guard lock(shas_mutex_);
       shas_[script.index] = sha;
     }
-    std::vector<std::string> command{"EVALSHA", sha, "2", geo_key_, details_key_};
+    std::vector<std::string> command{"EVALSHA", sha, "3", geo_key_, details_key_, seen_key_};
     command.insert(command.end(), args.begin(), args.end());
     auto reply = co_await client_->command(std::move(command));
     // A restarted Redis has forgotten the scripts: load it again, once.
@@ -190,6 +210,17 @@ boost::asio::awaitable<void> RedisLiveLocations::remove(std::string driver_id) {
   std::vector<std::string> args{std::move(driver_id)};
   auto reply = co_await run(kRemove, std::move(args));
   if (reply.is_error()) fail(reply);
+}
+
+boost::asio::awaitable<std::size_t> RedisLiveLocations::prune(Clock::time_point recorded_before) {
+  std::size_t pruned = 0;
+  while (true) {
+    std::vector<std::string> args{std::to_string(micros(recorded_before)), std::to_string(kPruneBatch)};
+    auto reply = co_await run(kPrune, std::move(args));
+    if (reply.type != redis::Reply::Type::Integer || reply.integer < 0) fail(reply);
+    pruned += static_cast<std::size_t>(reply.integer);
+    if (static_cast<std::size_t>(reply.integer) < kPruneBatch) co_return pruned;
+  }
 }
 
 }  // namespace nelo::deliveries

@@ -3,10 +3,13 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "core/db/module_db.hpp"
+#include "core/db/newest_first_page.hpp"
 #include "core/db/transaction.hpp"
 #include "modules/deliveries/names.hpp"
 
@@ -54,8 +57,37 @@ constexpr std::string_view kSelectOne =
     "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.id = $1";
 constexpr std::string_view kSelectByOrder =
     "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.order_id = $1";
+constexpr std::string_view kListSelect = "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d";
 
 #undef NELO_DELIVERIES_COLUMNS
+
+// The admin list's shapes: active (the partial index deliveries_active) or one status, one
+// driver's or everyone's, first page or after a cursor.
+struct ListShape {
+  bool by_status;
+  bool by_driver;
+  bool after;
+};
+
+// Parameters in this order: [status] [driver id] [cursor time, cursor id] limit.
+std::string list_sql(const ListShape& shape) {
+  std::vector<std::string> conditions;
+  int n = 0;
+  conditions.push_back(shape.by_status ? "d.status = $" + std::to_string(++n)
+                                       : std::string("d.status NOT IN ('delivered', 'cancelled', 'failed')"));
+  if (shape.by_driver) conditions.push_back("d.driver_id = $" + std::to_string(++n) + "::uuid");
+  return db::newest_first_page_sql(kListSelect, "d", std::move(conditions), n, shape.after);
+}
+
+const std::string& list_statement(const ListShape& shape) {
+  // Every statement is a fixed, fully parameterised text, built once.
+  static const std::array<std::string, 8> kStatements = [] {
+    std::array<std::string, 8> out;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = list_sql({(i & 4) != 0, (i & 2) != 0, (i & 1) != 0});
+    return out;
+  }();
+  return kStatements[(shape.by_status ? 4 : 0) + (shape.by_driver ? 2 : 0) + (shape.after ? 1 : 0)];
+}
 
 // The move, its history row, and for an end (delivered, cancelled, failed) the release of the
 // driver's assignment and the withdrawal of offers still out, in one statement.
@@ -281,6 +313,23 @@ asio::awaitable<std::optional<Delivery>> DeliveryRepository::find_by_order(std::
 asio::awaitable<bool> DeliveryRepository::driver_has_active(std::string driver_id) {
   auto result = co_await db_.execute(kDriverHasActive, db::params(driver_id));
   co_return result.front().get<bool>(0);
+}
+
+asio::awaitable<std::vector<Delivery>> DeliveryRepository::list(const DeliveryListQuery& query, std::size_t limit) {
+  const ListShape shape{query.status.has_value(), query.driver_id.has_value(), query.after.has_value()};
+  db::Params values;
+  if (query.status) values.push_back(db::to_param(to_string(*query.status)));
+  if (query.driver_id) values.push_back(db::to_param(*query.driver_id));
+  if (query.after) {
+    values.push_back(db::to_param(query.after->created_at));
+    values.push_back(db::to_param(query.after->id));
+  }
+  values.push_back(db::to_param(limit));
+  auto result = co_await db_.execute(list_statement(shape), values);
+  std::vector<Delivery> deliveries;
+  deliveries.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) deliveries.push_back(read_delivery(row));
+  co_return deliveries;
 }
 
 }  // namespace nelo::deliveries

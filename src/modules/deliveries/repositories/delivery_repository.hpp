@@ -4,8 +4,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "modules/deliveries/delivery_models.hpp"
 
@@ -64,6 +66,9 @@ class DeliveryRepository {
   boost::asio::awaitable<std::optional<Delivery>> find_by_order(std::string order_id);
   // Whether the driver holds a delivery now (an active assignment).
   boost::asio::awaitable<bool> driver_has_active(std::string driver_id);
+  // Up to `limit` deliveries matching `query`, newest first, after query.after (its limit is
+  // the caller's page size; `limit` may ask one more to learn whether a next page exists).
+  boost::asio::awaitable<std::vector<Delivery>> list(const DeliveryListQuery& query, std::size_t limit);
 
  private:
   db::ModuleDb& db_;

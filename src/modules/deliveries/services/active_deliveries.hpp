@@ -1,7 +1,6 @@
 #pragma once
 // Whether a driver is carrying a delivery right now: going offline is refused while one is
-// (DriverService::go_offline). Dispatch implements it over its deliveries table; until then
-// module.cpp wires one that answers false.
+// (DriverService::go_offline). HeldDeliveries implements it over dispatch's assignments.
 
 #include <boost/asio/awaitable.hpp>
 

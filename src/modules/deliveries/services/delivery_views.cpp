@@ -1,5 +1,7 @@
 #include "modules/deliveries/services/delivery_views.hpp"
 
+#include <unordered_map>
+
 #include "core/errors.hpp"
 #include "core/uuid.hpp"
 #include "modules/deliveries/repositories/delivery_repository.hpp"
@@ -58,6 +60,37 @@ asio::awaitable<TrackingView> DeliveryViews::tracking(DeliveryViewer viewer, std
   const Delivery& d = out.view.delivery;
   if (d.driver_id && sees_position(out.view.role, d.status)) out.position = co_await live_.get(*d.driver_id);
   co_return out;
+}
+
+asio::awaitable<DeliveryPage> DeliveryViews::list(DeliveryViewer viewer, DeliveryListQuery query) {
+  if (!viewer.admin) throw Forbidden("Only admins list deliveries");
+  DeliveryPage page;
+  if (query.driver_id && !is_uuid(*query.driver_id)) co_return page;
+  const std::size_t limit = query.limit;
+  auto deliveries = co_await deliveries_.list(query, limit + 1);
+  if (deliveries.size() > limit) {
+    deliveries.resize(limit);
+    page.next = DeliveryKey{deliveries.back().created_at, deliveries.back().id};
+  }
+  // Each driver's first name once per page, however many of its deliveries the page shows.
+  std::unordered_map<std::string, std::optional<std::string>> first_names;
+  page.items.reserve(deliveries.size());
+  for (auto& d : deliveries) {
+    DeliveryView view;
+    view.role = ViewerRole::Admin;
+    if (d.driver_id && users_) {
+      auto known = first_names.find(*d.driver_id);
+      if (known == first_names.end()) {
+        std::optional<std::string> name;
+        if (auto user = co_await users_->get_user_by_id(*d.driver_id)) name = first_name(user->name);
+        known = first_names.emplace(*d.driver_id, std::move(name)).first;
+      }
+      view.driver_first_name = known->second;
+    }
+    view.delivery = std::move(d);
+    page.items.push_back(std::move(view));
+  }
+  co_return page;
 }
 
 }  // namespace nelo::deliveries

@@ -3,7 +3,8 @@
 // the PIN), the order's customer the status, the driver's first name and the PIN, the merchant the
 // status and the driver's first name; anyone else gets a 404. Tracking adds the driver's position
 // for the driver themself and admins, and for the customer only between assignment and delivery
-// (the privacy window); never for the merchant.
+// (the privacy window); never for the merchant. Admins also list deliveries (active ones first of
+// all), page by page.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -43,6 +44,11 @@ struct TrackingView {
   std::optional<DriverPosition> position;  // null outside the viewer's window, or before any fix
 };
 
+struct DeliveryPage {
+  std::vector<DeliveryView> items;  // each seen as an admin sees it
+  std::optional<DeliveryKey> next;  // where the next page starts; nullopt on the last
+};
+
 class DeliveryViews {
  public:
   DeliveryViews(DeliveryRepository& deliveries, LiveLocations& live, UserInterface* users)
@@ -50,6 +56,8 @@ class DeliveryViews {
 
   boost::asio::awaitable<DeliveryView> get(DeliveryViewer viewer, std::string delivery_id);
   boost::asio::awaitable<TrackingView> tracking(DeliveryViewer viewer, std::string delivery_id);
+  // Admins only (anyone else: Forbidden). A `driver_id` that is not a UUID matches nothing.
+  boost::asio::awaitable<DeliveryPage> list(DeliveryViewer viewer, DeliveryListQuery query);
 
  private:
   DeliveryRepository& deliveries_;

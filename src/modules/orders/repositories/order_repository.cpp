@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/db/module_db.hpp"
+#include "core/db/newest_first_page.hpp"
 #include "core/db/row_statement.hpp"
 #include "core/db/transaction.hpp"
 #include "core/uuid.hpp"
@@ -109,21 +110,12 @@ struct ListShape {
 // Parameters in this order: [user id] [status] [cursor time, cursor id] limit. Each shape has an
 // index whose leading columns are its equality filters followed by (created_at DESC, id DESC).
 std::string list_sql(const ListShape& shape) {
-  std::string sql(kListSelect);
   std::vector<std::string> conditions;
   int n = 0;
   if (shape.scope == ListScope::Customer) conditions.push_back("o.customer_id = $" + std::to_string(++n));
   if (shape.scope == ListScope::MerchantOwner) conditions.push_back("o.merchant_owner_id = $" + std::to_string(++n));
   if (shape.by_status) conditions.push_back("o.status = $" + std::to_string(++n));
-  if (shape.after) {
-    const int at = ++n;
-    const int id = ++n;
-    conditions.push_back("(o.created_at, o.id) < ($" + std::to_string(at) + "::timestamptz, $" + std::to_string(id) +
-                         "::uuid)");
-  }
-  for (std::size_t i = 0; i < conditions.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + conditions[i];
-  sql += " ORDER BY o.created_at DESC, o.id DESC LIMIT $" + std::to_string(++n);
-  return sql;
+  return db::newest_first_page_sql(kListSelect, "o", std::move(conditions), n, shape.after);
 }
 
 const std::string& list_statement(const ListShape& shape) {

@@ -8,6 +8,7 @@
 
 #include "core/geo/geodesic.hpp"
 #include "core/time.hpp"
+#include "modules/deliveries/api/v1/delivery_cursor.hpp"
 #include "modules/deliveries/names.hpp"
 
 namespace nelo::deliveries {
@@ -240,6 +241,26 @@ json::value tracking_schema() {
                                               {"description", "{lat, lng, heading, speed_mps, recorded_at}: the "
                                                               "driver's last fix, shown to the customer only between "
                                                               "assignment and delivery, never to the merchant"}}}}}};
+}
+
+json::value delivery_page_json(const DeliveryPage& page) {
+  json::array items;
+  items.reserve(page.items.size());
+  for (const auto& view : page.items) items.push_back(delivery_view_json(view));
+  return json::object{{"items", std::move(items)},
+                      {"next_cursor", page.next ? json::value(kDeliveryCursor.encode(*page.next)) : json::value(nullptr)}};
+}
+
+json::value delivery_page_schema() {
+  return json::object{
+      {"type", "object"},
+      {"required", names({"items", "next_cursor"})},
+      {"properties",
+       json::object{{"items", json::object{{"type", "array"},
+                                           {"items", driver_delivery_schema()},
+                                           {"description", "Newest first, each as an admin sees it"}}},
+                    {"next_cursor", json::object{{"type", json::array{"string", "null"}},
+                                                 {"description", "Pass back as ?cursor= ; null on the last page"}}}}}};
 }
 
 }  // namespace nelo::deliveries

@@ -22,9 +22,13 @@ boost::json::value driver_delivery_json(const Delivery& delivery);
 boost::json::value delivery_view_json(const DeliveryView& view);
 boost::json::value tracking_json(const TrackingView& tracking);
 
+// {items: [delivery as an admin sees it...], next_cursor}.
+boost::json::value delivery_page_json(const DeliveryPage& page);
+
 boost::json::value offer_list_schema();
 boost::json::value driver_delivery_schema();
 boost::json::value delivery_view_schema();
 boost::json::value tracking_schema();
+boost::json::value delivery_page_schema();
 
 }  // namespace nelo::deliveries

@@ -1,6 +1,7 @@
 #include "modules/deliveries/api/v1/delivery_step_routes.hpp"
 
 #include "core/http/router.hpp"
+#include "modules/deliveries/api/v1/delivery_list_query.hpp"
 #include "modules/deliveries/api/v1/delivery_schemas.hpp"
 #include "modules/deliveries/api/v1/step_bodies.hpp"
 #include "modules/deliveries/services/delivery_steps.hpp"
@@ -13,6 +14,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 constexpr const char* kModule = "deliveries";
+constexpr const char* kList = "/api/v1/deliveries";
 constexpr const char* kOne = "/api/v1/deliveries/{id}";
 constexpr const char* kNoSuchDelivery =
     "No such delivery among those you may see (its driver, the order's customer and merchant, admins)";
@@ -41,6 +43,13 @@ Actor actor_of(const Principal& p) {
 asio::awaitable<http::Response> get_delivery(DeliveryViews& views, http::Request& request) {
   auto view = co_await views.get(viewer_of(request.user()), std::string(request.param("id")));
   co_return http::Response::json(delivery_view_json(view));
+}
+
+asio::awaitable<http::Response> list_deliveries(DeliveryViews& views, http::Request& request) {
+  auto query = parse_delivery_list_query(request.query("status"), request.query("driver_id"), request.query("limit"),
+                                         request.query("cursor"));
+  auto page = co_await views.list(viewer_of(request.user()), std::move(query));
+  co_return http::Response::json(delivery_page_json(page));
 }
 
 asio::awaitable<http::Response> track_delivery(DeliveryViews& views, http::Request& request) {
@@ -85,6 +94,23 @@ http::RouteDoc step_doc(std::string summary, std::string description, json::valu
                    http::problem_response(409, "The step does not apply in the delivery's current state (the detail "
                                                "names both); type pin-locked: too many wrong PINs")};
   if (!doc.request_body.is_null()) doc.responses.push_back(http::problem_response(422, "Invalid body, by field"));
+  return doc;
+}
+
+http::RouteDoc list_doc() {
+  http::RouteDoc doc;
+  doc.summary = "List deliveries (admins)";
+  doc.description =
+      "Newest first, cursor-paginated on (created_at, id). By default the active ones (neither delivered, cancelled "
+      "nor failed): what a dispatcher watches. Each item is the delivery as its driver sees it, with its driver.";
+  doc.parameters = {
+      {"status", "query", false, "`active` (the default) or one state", json::object{{"type", "string"}}},
+      {"driver_id", "query", false, "Only those this driver holds or held", json::object{{"type", "string"}}}};
+  for (auto& page : http::page_parameters(kDefaultDeliveryPageSize, kMaxDeliveryPageSize)) {
+    doc.parameters.push_back(std::move(page));
+  }
+  doc.responses = {{200, "A page of deliveries", delivery_page_schema()},
+                   http::problem_response(422, "Invalid status, driver_id, limit or cursor")};
   return doc;
 }
 
@@ -135,6 +161,13 @@ void register_delivery_step_routes(http::Router& router, DeliverySteps& steps, D
   auto* s = &steps;
   auto* v = &views;
   const std::string one = kOne;
+  router.add({.method = "GET",
+              .path = kList,
+              .policy = http::Policy::roles({"admin"}),
+              .handler = [v](http::Request& r) { return list_deliveries(*v, r); },
+              .module = kModule,
+              .doc = list_doc(),
+              .access = http::Access::none()});
   router.add({.method = "GET",
               .path = one,
               .policy = http::Policy::roles({"customer", "merchant", "driver", "admin"}),

@@ -1,6 +1,6 @@
 #pragma once
-// The deliveries API's routes on one delivery (docs/api/deliveries.md): reading and tracking it,
-// and its driver's steps.
+// The deliveries API's routes on deliveries (docs/api/deliveries.md): the admins' list, reading and
+// tracking one, and its driver's steps.
 
 namespace nelo::http {
 class Router;

@@ -171,11 +171,9 @@ http::RouteDoc list_doc() {
   doc.summary = "List orders";
   doc.description = "Newest first, cursor-paginated. Customers see their orders, merchants the orders of the "
                     "merchants they own, admins every order.";
-  doc.parameters = {
-      {"status", "query", false, "Only orders in this state", json::object{{"type", "string"}}},
-      {"limit", "query", false, "Page size, at least 1 (default 20; values above 100 are treated as 100)",
-       json::object{{"type", "integer"}, {"minimum", 1}}},
-      {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+  doc.parameters = http::page_parameters(kDefaultPageSize, kMaxPageSize);
+  doc.parameters.insert(doc.parameters.begin(),
+                        {"status", "query", false, "Only orders in this state", json::object{{"type", "string"}}});
   doc.responses = {{200, "A page of orders", order_page_schema()}, http::problem_response(422, "Invalid status, limit or cursor")};
   return doc;
 }

@@ -98,10 +98,7 @@ http::RouteDoc list_addresses_doc() {
   http::RouteDoc doc;
   doc.summary = "List my delivery addresses";
   doc.description = "Newest first, cursor-paginated.";
-  doc.parameters = {
-      {"limit", "query", false, "Page size, at least 1 (default 20; values above 100 are treated as 100)",
-       json::object{{"type", "integer"}, {"minimum", 1}}},
-      {"cursor", "query", false, "next_cursor of the previous page", json::object{{"type", "string"}}}};
+  doc.parameters = http::page_parameters(kDefaultPageSize, kMaxPageSize);
   doc.responses = {{200, "A page of addresses", address_page_schema()},
                    http::problem_response(422, "Invalid limit or cursor")};
   return doc;

@@ -1,0 +1,33 @@
+#pragma once
+// An asynchronous HTTP/1.1 client for the few calls nelo makes to other HTTP services (a payment
+// processor's webhooks, for instance): one request per connection, plain http:// only, a deadline
+// on the whole exchange. Beast stays in the .cpp.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nelo::http {
+
+struct OutboundResponse {
+  int status = 0;
+  std::string body;
+};
+
+// The request could not be made or did not complete in time: no status was received.
+class OutboundError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// POSTs `body` to `url` ("http://host[:port]/path[?query]") with `headers` (a Content-Type among
+// them), reading at most 1 MiB of answer. Throws std::invalid_argument for a URL it cannot use and
+// OutboundError when the server cannot be reached or `timeout` passes first.
+boost::asio::awaitable<OutboundResponse> post(std::string url, std::vector<std::pair<std::string, std::string>> headers,
+                                              std::string body, std::chrono::milliseconds timeout);
+
+}  // namespace nelo::http

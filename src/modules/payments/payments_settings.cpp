@@ -1,0 +1,52 @@
+#include "modules/payments/payments_settings.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "core/env_reader.hpp"
+#include "core/security/tokens.hpp"
+
+namespace nelo::payments {
+namespace {
+
+constexpr std::size_t kMinSecret = 16;
+constexpr std::size_t kMaxSecrets = 8;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+PaymentsSettings payments_settings_from_environment(const std::map<std::string, std::string>* env) {
+  PaymentsSettings s;
+  EnvReader r(env);
+  const std::string secrets_name = "NELO_PAYMENTS_WEBHOOK_SECRETS";
+  if (auto secrets = r.get(secrets_name)) {
+    std::string_view rest = *secrets;
+    std::size_t position = 0;
+    while (true) {
+      ++position;
+      const auto comma = rest.find(',');
+      const std::string_view secret = trim(rest.substr(0, comma));
+      // The value is never echoed: only which one is wrong.
+      if (secret.size() < kMinSecret) {
+        r.problem(secrets_name, "secret " + std::to_string(position) + " must be at least " +
+                                    std::to_string(kMinSecret) + " characters");
+      } else {
+        s.webhook_secrets.emplace_back(secret);
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    if (position > kMaxSecrets) r.problem(secrets_name, "holds more than " + std::to_string(kMaxSecrets) + " secrets");
+  }
+  r.duration("NELO_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", s.webhook_tolerance, 1, 3600);
+  r.throw_if_problems("payments");
+  if (s.webhook_secrets.empty()) s.webhook_secrets.push_back("whsec_" + security::random_token(32));
+  return s;
+}
+
+}  // namespace nelo::payments

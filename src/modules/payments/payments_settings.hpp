@@ -1,0 +1,27 @@
+#pragma once
+// The payments module's settings, from NELO_PAYMENTS_* environment variables
+// (docs/operations.md, "Payments").
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nelo::payments {
+
+struct PaymentsSettings {
+  // NELO_PAYMENTS_WEBHOOK_SECRETS: the secrets webhooks are signed with, comma-separated, at least
+  // 16 characters each, at most 8. A webhook signed with any of them is accepted, so that a secret
+  // can rotate: add the new one, move the sender to it, then remove the old one. Unset: one random
+  // secret made at start, which only a sender in the same process can know.
+  std::vector<std::string> webhook_secrets;
+  // NELO_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS: how far a webhook's signed timestamp may be from
+  // the server's clock, either way, before it is refused as stale (a replay).
+  std::chrono::seconds webhook_tolerance{300};
+};
+
+// Reads the NELO_PAYMENTS_* variables (`env` overrides getenv, for tests). Throws
+// std::invalid_argument listing every bad variable.
+PaymentsSettings payments_settings_from_environment(const std::map<std::string, std::string>* env = nullptr);
+
+}  // namespace nelo::payments

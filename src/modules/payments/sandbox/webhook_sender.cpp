@@ -1,0 +1,112 @@
+#include "modules/payments/sandbox/webhook_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/security/tokens.hpp"
+#include "modules/payments/providers/webhook_signature.hpp"
+
+namespace nelo::payments {
+
+namespace {
+
+std::chrono::microseconds as_micros(std::chrono::milliseconds ms) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(ms);
+}
+
+}  // namespace
+
+WebhookSchedule::WebhookSchedule(WebhookSenderOptions options, std::function<std::uint32_t(std::uint32_t)> random_below)
+    : options_(std::move(options)), random_below_(std::move(random_below)) {}
+
+std::chrono::microseconds WebhookSchedule::jitter(std::chrono::milliseconds up_to) {
+  const auto span = static_cast<std::uint32_t>(std::max<std::int64_t>(1, as_micros(up_to).count()));
+  return std::chrono::microseconds(random_below_(span));
+}
+
+void WebhookSchedule::add(std::vector<SandboxEvent> events, Timestamp now) {
+  for (auto& event : events) {
+    WebhookDelivery delivery{std::move(event), 0, now};
+    if (static_cast<int>(random_below_(1000)) < options_.hold_per_mille) {
+      delivery.due = now + jitter(options_.max_hold);
+      ++stats_.held;
+    }
+    if (static_cast<int>(random_below_(1000)) < options_.duplicate_per_mille) {
+      WebhookDelivery twice = delivery;
+      twice.due = now + jitter(options_.max_hold);
+      pending_.push_back(std::move(twice));
+      ++stats_.duplicated;
+    }
+    pending_.push_back(std::move(delivery));
+  }
+}
+
+std::vector<WebhookDelivery> WebhookSchedule::take_due(Timestamp now) {
+  // Stable: deliveries due at the same moment go in the order they were added.
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const WebhookDelivery& a, const WebhookDelivery& b) { return a.due < b.due; });
+  const auto end = std::find_if(pending_.begin(), pending_.end(), [&](const WebhookDelivery& d) { return d.due > now; });
+  std::vector<WebhookDelivery> due(std::make_move_iterator(pending_.begin()), std::make_move_iterator(end));
+  pending_.erase(pending_.begin(), end);
+  return due;
+}
+
+void WebhookSchedule::succeeded(const WebhookDelivery&) { ++stats_.delivered; }
+
+void WebhookSchedule::failed(WebhookDelivery delivery, Timestamp now) {
+  if (delivery.attempts >= options_.max_attempts) {
+    ++stats_.abandoned;
+    spdlog::warn("sandbox: webhook {} ({}) abandoned after {} attempts", delivery.event.id, delivery.event.type,
+                 delivery.attempts);
+    return;
+  }
+  auto backoff = options_.first_retry;
+  for (int i = 1; i < delivery.attempts && backoff < options_.max_backoff; ++i) backoff *= 2;
+  backoff = std::min(backoff, options_.max_backoff);
+  delivery.due = now + as_micros(backoff);
+  ++stats_.retried;
+  pending_.push_back(std::move(delivery));
+}
+
+WebhookSender::WebhookSender(SandboxProcessor& processor, const Clock& clock, boost::asio::any_io_executor executor,
+                             WebhookSenderOptions options, WebhookTransport transport)
+    : processor_(processor),
+      clock_(clock),
+      schedule_(std::move(options), [](std::uint32_t n) { return security::random_below(n); }),
+      transport_(std::move(transport)) {
+  task_ = PeriodicTask::create(std::move(executor), "sandbox: webhooks", schedule_.options().poll_interval,
+                               [this]() { return pass(); });
+}
+
+void WebhookSender::start() { task_->start(); }
+
+boost::asio::awaitable<void> WebhookSender::stop() { co_await task_->stop(); }
+
+boost::asio::awaitable<void> WebhookSender::pass() {
+  processor_.settle_due();
+  schedule_.add(processor_.take_events(), clock_.now());
+  auto due = schedule_.take_due(clock_.now());
+  const auto& options = schedule_.options();
+  for (auto& delivery : due) {
+    ++delivery.attempts;
+    const auto timestamp =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Content-Type", "application/json"},
+        {"Sandbox-Signature", sign_webhook(options.secrets, timestamp, delivery.event.body)}};
+    int status = 0;
+    try {
+      status = co_await transport_(options.url, std::move(headers), delivery.event.body, options.request_timeout);
+    } catch (const std::exception& e) {
+      spdlog::warn("sandbox: webhook {} not delivered: {}", delivery.event.id, e.what());
+    }
+    if (status >= 200 && status < 300) {
+      schedule_.succeeded(delivery);
+    } else {
+      schedule_.failed(std::move(delivery), clock_.now());
+    }
+  }
+}
+
+}  // namespace nelo::payments

@@ -1,0 +1,114 @@
+#pragma once
+// Sends the sandbox processor's events to nelo's webhook endpoint as a real processor would:
+// signed (Stripe's scheme, every secret it holds), retried with exponential backoff until the
+// endpoint answers 2xx or the attempts run out, and, as real processors sometimes do, sending some
+// events twice and holding some back so that a later one overtakes them (out of order). The
+// endpoint must apply each event once and never move a payment backwards whatever it receives.
+//
+// WebhookSchedule is the bookkeeping (no I/O, testable with a clock); WebhookSender runs it on an
+// executor: it settles slow charges, takes new events, and POSTs what is due.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time.hpp"
+#include "shared/periodic_task.hpp"
+#include "modules/payments/sandbox/sandbox_processor.hpp"
+
+namespace nelo::payments {
+
+struct WebhookSenderOptions {
+  std::string url;                   // e.g. http://127.0.0.1:8000/api/v1/payments/webhooks/sandbox
+  std::vector<std::string> secrets;  // the header carries one v1 per secret
+  std::chrono::milliseconds first_retry{500};
+  std::chrono::milliseconds max_backoff{30'000};
+  int max_attempts = 12;
+  // Out of every 1000 events, how many are sent twice, and how many are held back by up to
+  // max_hold (a later event may then arrive first).
+  int duplicate_per_mille = 50;
+  int hold_per_mille = 100;
+  std::chrono::milliseconds max_hold{2000};
+  std::chrono::milliseconds request_timeout{5000};
+  std::chrono::milliseconds poll_interval{50};
+};
+
+// Delivers one webhook: POSTs `body` with `headers` to `url` and answers the HTTP status, 0 when
+// no answer came within `timeout`. The HTTP one is sandbox/api/webhook_transport.hpp; tests may
+// pass their own.
+using WebhookTransport = std::function<boost::asio::awaitable<int>(
+    std::string url, std::vector<std::pair<std::string, std::string>> headers, std::string body,
+    std::chrono::milliseconds timeout)>;
+
+struct WebhookDelivery {
+  SandboxEvent event;
+  int attempts = 0;  // made so far
+  Timestamp due{};
+};
+
+struct WebhookStats {
+  std::uint64_t delivered = 0;    // answered 2xx
+  std::uint64_t retried = 0;      // attempts that failed and were scheduled again
+  std::uint64_t duplicated = 0;   // events sent twice on purpose
+  std::uint64_t held = 0;         // events held back on purpose
+  std::uint64_t abandoned = 0;    // ran out of attempts
+};
+
+class WebhookSchedule {
+ public:
+  // `random_below(n)`: a number in [0, n); the CSPRNG in production, fixed in tests.
+  WebhookSchedule(WebhookSenderOptions options, std::function<std::uint32_t(std::uint32_t)> random_below);
+
+  // New events, in the order they happened: each due now, or held back; some twice.
+  void add(std::vector<SandboxEvent> events, Timestamp now);
+  // Deliveries due at `now`, earliest first, removed from the schedule.
+  std::vector<WebhookDelivery> take_due(Timestamp now);
+  void succeeded(const WebhookDelivery& delivery);
+  // Schedules the next attempt (first_retry, doubling, capped at max_backoff), or abandons it.
+  void failed(WebhookDelivery delivery, Timestamp now);
+
+  std::size_t pending() const noexcept { return pending_.size(); }
+  const WebhookStats& stats() const noexcept { return stats_; }
+  const WebhookSenderOptions& options() const noexcept { return options_; }
+
+ private:
+  std::chrono::microseconds jitter(std::chrono::milliseconds up_to);
+
+  WebhookSenderOptions options_;
+  std::function<std::uint32_t(std::uint32_t)> random_below_;
+  std::vector<WebhookDelivery> pending_;
+  WebhookStats stats_;
+};
+
+// Runs on a PeriodicTask (one pass at a time, every poll_interval): start() from the module's
+// start(), co_await stop() from its stop().
+class WebhookSender {
+ public:
+  WebhookSender(SandboxProcessor& processor, const Clock& clock, boost::asio::any_io_executor executor,
+                WebhookSenderOptions options, WebhookTransport transport);
+
+  void start();
+  boost::asio::awaitable<void> stop();
+
+  // One pass: settle what is due, take new events, POST every delivery that is due.
+  boost::asio::awaitable<void> pass();
+  // Read between passes (the task's strand): approximate from another thread.
+  WebhookStats stats() const { return schedule_.stats(); }
+  std::size_t pending() const { return schedule_.pending(); }
+
+ private:
+  SandboxProcessor& processor_;
+  const Clock& clock_;
+  WebhookSchedule schedule_;
+  WebhookTransport transport_;
+  std::shared_ptr<PeriodicTask> task_;
+};
+
+}  // namespace nelo::payments

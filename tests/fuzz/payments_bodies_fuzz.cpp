@@ -1,0 +1,38 @@
+// The payments module's readers of what a provider sends (modules/payments/providers/
+// webhook_signature.hpp, modules/payments/sandbox/sandbox_event.hpp), fed any bytes: the first
+// line is a signature header, the rest a body. The check never throws and never says Valid for a
+// header it did not sign; the header it signs for the body is Valid; the event reader never
+// throws and returns an event within the schema's limits or nothing.
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "modules/payments/providers/webhook_signature.hpp"
+#include "modules/payments/sandbox/sandbox_event.hpp"
+
+using namespace nelo::payments;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const auto newline = input.find('\n');
+  const std::string_view header = input.substr(0, newline);
+  const std::string_view body = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+  static const std::vector<std::string> kSecrets = {"whsec_fuzz_secret_0123456789"};
+  constexpr std::int64_t kNow = 1'765'000'000;
+  const auto seen = check_webhook_signature(header, body, kSecrets, kNow, std::chrono::seconds(300));
+  // A random header matching the MAC is a 2^-256 event: Valid here means the checker is broken.
+  if (seen == SignatureCheck::Valid || seen == SignatureCheck::Stale) std::abort();
+  if (check_webhook_signature(sign_webhook(kSecrets, kNow, body), body, kSecrets, kNow, std::chrono::seconds(300)) !=
+      SignatureCheck::Valid) {
+    std::abort();
+  }
+  const auto event = read_sandbox_event(body);
+  if (event && (event->id.empty() || event->id.size() > 200 || event->type.empty() || event->type.size() > 100)) {
+    std::abort();
+  }
+  return 0;
+}
