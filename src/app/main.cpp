@@ -7,6 +7,7 @@
 
 #include "app/application.hpp"
 #include "app/demo/demo_command.hpp"
+#include "app/demo/simulate_command.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
@@ -54,6 +55,50 @@ int main(int argc, char** argv) {
                             nelo::app::demo::kDefaultPassword + ")");
   demo_seed->add_option("--wait", seed_command.wait_seconds, "Seconds to wait for the server to be ready")
       ->capture_default_str();
+  // Every value is taken as text and checked by check_arguments: one clear line and exit code 2.
+  nelo::app::demo::sim::SimulateArguments simulate_arguments;
+  auto* demo_simulate = demo->add_subcommand(
+      "simulate", "Play a city through the API of a running server: drivers online, moving and delivering, customers "
+                  "ordering, merchants preparing; a live progress line, a summary at the end (seeds the demo first)");
+  demo_simulate->add_option("--url", simulate_arguments.url, "Base URL of the running server")
+      ->type_name("URL")
+      ->capture_default_str();
+  demo_simulate->add_option("--drivers", simulate_arguments.drivers, "Simulated drivers (1 to 5000)")
+      ->type_name("INT")->capture_default_str();
+  demo_simulate->add_option("--customers", simulate_arguments.customers,
+                            "Simulated customers besides the demo's three, 5 addresses each (0 to 1000)")
+      ->type_name("INT")->capture_default_str();
+  demo_simulate->add_option("--order-rate", simulate_arguments.order_rate,
+                            "Orders per minute of wall-clock time (Poisson arrivals)")
+      ->type_name("PER_MINUTE")->capture_default_str();
+  demo_simulate->add_option("--speedup", simulate_arguments.speedup,
+                            "Simulated seconds per real second (1 to 1000): driving, preparing, waiting; the server's "
+                            "own timers (offer deadlines) stay in real time")
+      ->type_name("FACTOR")->capture_default_str();
+  demo_simulate->add_option("--duration", simulate_arguments.duration, "Seconds of ordering; 0: until Ctrl-C")
+      ->type_name("SECONDS")->capture_default_str();
+  demo_simulate->add_option("--drain", simulate_arguments.drain,
+                            "After --duration, at most this many seconds for the orders in flight to be delivered")
+      ->type_name("SECONDS")->capture_default_str();
+  demo_simulate->add_option("--decline-probability", simulate_arguments.decline_probability,
+                            "Share of offers a driver declines (0 to 0.95)")
+      ->type_name("SHARE")->capture_default_str();
+  demo_simulate->add_option("--center", simulate_arguments.center, "Centre of the demo city, LAT,LNG in degrees")
+      ->type_name("LAT,LNG")->capture_default_str();
+  demo_simulate->add_option("--password", simulate_arguments.password,
+                            std::string("Password of every demo account (default: ") +
+                                nelo::app::demo::kDefaultPassword + ")")
+      ->type_name("PASSWORD");
+  demo_simulate->add_option("--seed", simulate_arguments.seed, "Random seed: the same seed plays the same choices")
+      ->type_name("INT")->capture_default_str();
+  demo_simulate->add_option("--connections", simulate_arguments.connections,
+                            "Keep-alive connections to the server, at most (requests in flight)")
+      ->type_name("INT")->capture_default_str();
+  demo_simulate->add_option("--wait", simulate_arguments.wait, "Seconds to wait for the server to be ready")
+      ->type_name("SECONDS")->capture_default_str();
+  demo_simulate->add_flag("--json", simulate_arguments.json,
+                          "Print the final summary as JSON on standard output (everything else on standard error)");
+  demo_simulate->add_flag("--quiet", simulate_arguments.quiet, "No progress line, only the summary");
 
   auto* orders = cli.add_subcommand("orders", "Orders commands");
   orders->require_subcommand(1);
@@ -76,7 +121,14 @@ int main(int argc, char** argv) {
   payment_diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
       ->capture_default_str();
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    // `nelo demo simulate` promises exit code 2 for any bad argument (a missing value, an unknown
+    // option), like the values its own checks refuse.
+    return code != 0 && demo_simulate->parsed() ? 2 : code;
+  }
 
   if (*diagram || *delivery_diagram || *payment_diagram) {
     // Drawn from the table the module's services enforce; needs no configuration.
@@ -108,6 +160,11 @@ int main(int argc, char** argv) {
   try {
     if (*demo_seed) {
       code = nelo::app::demo::run_seed(seed_command, config);
+      nelo::logging::shutdown();
+      return code;
+    }
+    if (*demo_simulate) {
+      code = nelo::app::demo::run_simulate(simulate_arguments, config);
       nelo::logging::shutdown();
       return code;
     }

@@ -27,40 +27,19 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
-// /health/ready answers 200 once the server is up with its migrations applied.
-bool wait_ready(const ApiClient& api, std::chrono::seconds patience) {
-  const auto deadline = std::chrono::steady_clock::now() + patience;
-  std::string last;
-  while (true) {
-    try {
-      auto response = api.get("/health/ready");
-      if (response.status == 200) return true;
-      last = response.describe();
-    } catch (const std::runtime_error& e) {
-      last = e.what();
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      std::cerr << "nelo demo seed: no ready Nelo server at " << api.base_url() << " (" << last
-                << "); start one with ./scripts/run, or pass --url\n";
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-}
-
 // Kept when it exists (it logs in with the demo password); otherwise created in-process like
 // `nelo admin create`, which needs the server's database. Returns its row of the report.
 SeededAccount ensure_admin(const ApiClient& api, const DemoCity& city, const std::string& password,
-                           const Config& config) {
+                           const Config& config, std::ostream& out) {
   const std::string email = city.admin.account + "@" + kEmailDomain;
   SeededAccount row{"admin", email, city.admin.name, "", false};
   json::object credentials{{"email", email}, {"password", password}};
   if (api.post("/api/v1/auth/login", credentials).status == 200) {
-    std::cout << "  admin     " << email << " already there\n";
+    out << "  admin     " << email << " already there\n";
     return row;
   }
   if (config.database_url.empty()) {
-    std::cout << "  admin     skipped: set DATABASE_URL (the server's database) to create it in-process\n";
+    out << "  admin     skipped: set DATABASE_URL (the server's database) to create it in-process\n";
     row.detail = "not created (no DATABASE_URL)";
     return row;
   }
@@ -72,7 +51,7 @@ SeededAccount ensure_admin(const ApiClient& api, const DemoCity& city, const std
     row.created = true;
   } catch (const Conflict&) {
     // Exists, but the demo password does not open it: someone changed it. Keep it as it is.
-    std::cout << "  admin     " << email << " exists with another password; kept as is\n";
+    out << "  admin     " << email << " exists with another password; kept as is\n";
     row.detail = "password changed since; kept";
   }
   return row;
@@ -90,6 +69,38 @@ std::string admin_token(const ApiClient& api, const DemoCity& city, const std::s
 }
 
 }  // namespace
+
+// /health/ready answers 200 once the server is up with its migrations applied.
+bool wait_ready(const ApiClient& api, std::chrono::seconds patience, const std::string& command) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  std::string last;
+  while (true) {
+    try {
+      auto response = api.get("/health/ready");
+      if (response.status == 200) return true;
+      last = response.describe();
+    } catch (const std::runtime_error& e) {
+      last = e.what();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::cerr << command << ": no ready Nelo server at " << api.base_url() << " (" << last
+                << "); start one with ./scripts/run, or pass --url\n";
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+void seed_city(const ApiClient& api, LatLng center, const std::string& password, const Config& config,
+               std::ostream& out) {
+  const auto& city = demo_city();
+  out << "Seeding the demo city around " << center.lat << "," << center.lng << " through " << api.base_url() << '\n';
+  auto admin = ensure_admin(api, city, password, config, out);
+  Seeder seeder(api, city, Point{center.lat, center.lng}, password, admin_token(api, city, password), out);
+  auto report = seeder.run();
+  report.accounts.insert(report.accounts.begin(), std::move(admin));
+  print_report(out, report, password, api.base_url());
+}
 
 std::optional<LatLng> parse_center(const std::string& text) {
   const auto comma = text.find(',');
@@ -119,17 +130,10 @@ int run_seed(const SeedCommand& command, const Config& config) {
     std::cerr << "nelo demo seed: --url: " << e.what() << '\n';
     return 2;
   }
-  if (!wait_ready(*api, std::chrono::seconds(std::max(0, command.wait_seconds)))) return 1;
+  if (!wait_ready(*api, std::chrono::seconds(std::max(0, command.wait_seconds)), "nelo demo seed")) return 1;
 
-  const auto& city = demo_city();
-  std::cout << "Seeding the demo city around " << center->lat << "," << center->lng << " through " << command.url
-            << '\n';
   try {
-    auto admin = ensure_admin(*api, city, password, config);
-    Seeder seeder(*api, city, Point{center->lat, center->lng}, password, admin_token(*api, city, password), std::cout);
-    auto report = seeder.run();
-    report.accounts.insert(report.accounts.begin(), std::move(admin));
-    print_report(std::cout, report, password, command.url);
+    seed_city(*api, *center, password, config, std::cout);
   } catch (const std::exception& e) {
     std::cerr << "nelo demo seed: " << e.what() << '\n';
     return 1;
