@@ -1,7 +1,8 @@
 // Dispatch against PostgreSQL: the nearest online driver with free capacity gets the offer, a
 // decline or a deadline passed (kept in the database) moves it to the next, nobody in range
 // widens the search and then says delivery.unassigned once, twenty drivers accepting at once give
-// one assignment and nineteen conflicts (the unique partial index decides), and capacity holds.
+// one assignment and nineteen conflicts (the unique partial index decides), and capacity holds;
+// a free driver behind dozens of busy ones is still found.
 
 #include <gtest/gtest.h>
 
@@ -205,6 +206,22 @@ TEST_F(DeliveriesDispatch, TwentyDriversAcceptingAtOnceGiveOneAssignment) {
   EXPECT_EQ(offered_to(id, "withdrawn").size(), 19u);
   EXPECT_EQ(d(id, "driver_id"), offered_to(id, "accepted").at(0));
   EXPECT_EQ(published("delivery.assigned"), 1);
+}
+
+// Around a busy shop the nearest drivers are all busy (waiting for food, or offered other orders):
+// more of them than one look at the live store returns. A free driver just past them is still found.
+TEST_F(DeliveriesDispatch, AFreeDriverBehindMoreBusyOnesThanOneLookReturnsIsFound) {
+  for (int i = 0; i < 40; ++i) {
+    driver(10 + i * 10);
+    const std::string taken = pending_delivery();
+    dispatch();
+    ASSERT_EQ(offered_to(taken).size(), 1u) << "delivery " << i << " takes the nearest free driver";
+  }
+  const std::string free_driver = driver(900);  // inside the first ring, the 41st nearest
+  const std::string id = pending_delivery();
+  dispatch();
+  EXPECT_EQ(offered_to(id), (std::vector<std::string>{free_driver}));
+  EXPECT_EQ(d(id, "status"), "offered");
 }
 
 TEST_F(DeliveriesDispatch, ADriverAtCapacityIsNeitherOfferedNorAssignedMore) {

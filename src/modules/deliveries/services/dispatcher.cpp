@@ -25,8 +25,12 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Drivers asked of the live store per ring: enough to skip the busy and the already-asked.
+// Drivers asked of the live store per ring at first; when every one of them is busy or was asked
+// already, the same ring is searched deeper (x4, up to kMaxCandidates) before it widens: around a
+// busy shop the nearest drivers are those waiting there for food, and a wider ring's nearest are
+// the same drivers.
 constexpr std::size_t kCandidatesPerRing = 32;
+constexpr std::size_t kMaxCandidates = 2048;
 
 }  // namespace
 
@@ -91,8 +95,9 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
 
   int radius = std::max(1, settings_.search_radius_start_m);
   const int max_radius = std::max(radius, settings_.search_radius_max_m);
+  std::size_t wanted = kCandidatesPerRing;
   while (true) {
-    const auto nearby = co_await live_.nearest(center, radius, kCandidatesPerRing, fresher_than);
+    const auto nearby = co_await live_.nearest(center, radius, wanted, fresher_than);
     std::vector<std::string> ids;
     for (const auto& n : nearby) {
       if (!already.contains(n.position.driver_id)) ids.push_back(n.position.driver_id);
@@ -133,6 +138,11 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
       const Actor system = Actor::system();
       co_await workflow_.apply(tx, *delivery, DeliveryAction::Offer, system);
       co_return true;
+    }
+    // A full answer with nobody free: the ring may hold free drivers past the `wanted` nearest.
+    if (nearby.size() >= wanted && wanted < kMaxCandidates) {
+      wanted = std::min(wanted * 4, kMaxCandidates);
+      continue;
     }
     if (radius >= max_radius) break;
     radius = std::min(radius * 2, max_radius);
