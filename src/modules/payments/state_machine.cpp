@@ -58,28 +58,8 @@ std::string_view by(ActorKind actor) noexcept {
   return "";
 }
 
-std::string actor_names(ActorSet actors) {
-  std::string out;
-  for (ActorKind kind : kAllActorKinds) {
-    if (!(actors & actor_bit(kind))) continue;
-    if (!out.empty()) out += ", ";
-    out += to_string(kind);
-  }
-  return out;
-}
-
 StateDiagram diagram() {
-  StateDiagram d;
-  d.name = "payment";
-  d.initial = to_string(kInitialStatus);
-  for (PaymentStatus s : kAllStatuses) {
-    if (is_terminal(s)) d.terminals.emplace_back(to_string(s));
-  }
-  for (const auto& t : kTransitions) {
-    d.edges.push_back({std::string(to_string(t.from)), std::string(to_string(t.to)), std::string(to_string(t.action)),
-                       actor_names(t.actors), std::string(t.event)});
-  }
-  return d;
+  return make_state_diagram("payment", kInitialStatus, kAllStatuses, kTransitions, kAllActorKinds);
 }
 
 }  // namespace
@@ -100,7 +80,7 @@ const Transition& resolve_transition(PaymentStatus from, PaymentAction action, A
   if (!t) throw Conflict(detail + " (action '" + std::string(to_string(action)) + "')");
   if (!t->allows(actor)) {
     throw Conflict(detail + " " + std::string(by(actor)) + " (action '" + std::string(to_string(action)) +
-                   "' is for: " + actor_names(t->actors) + ")");
+                   "' is for: " + nelo::actor_names(t->actors, kAllActorKinds) + ")");
   }
   return *t;
 }
