@@ -18,6 +18,7 @@
 #include "modules/payments/sandbox/sandbox_provider.hpp"
 #include "modules/payments/services/payment_directory.hpp"
 #include "modules/payments/services/payment_saga.hpp"
+#include "modules/payments/services/webhook_intake.hpp"
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/module.hpp"
 #include "support/test_bus_options.hpp"
@@ -275,6 +276,36 @@ TEST_F(PaymentsSaga, ACashOrderIsCollectedOnDeliveryIntoTheDriversFloat) {
   deliver(&PaymentSaga::on_order_ended, order_event("order.cancelled", other, "cash"));
   EXPECT_EQ(status(other.order_id)->status, "voided");
   EXPECT_EQ(ledger_of(other.order_id), "");
+}
+
+// The server stopped after the provider authorized and before the answer was recorded: the
+// provider's webhook, which echoes the payment id, finds the payment, gives it its reference and
+// authorizes it; the sweep then has nothing to fail.
+TEST_F(PaymentsSaga, AWebhookFindsAPaymentWhoseAnswerWasNeverRecorded) {
+  const auto o = order();
+  deliver(&PaymentSaga::on_order_created, order_event("order.created", o, "card"));
+  const std::string payment_id = value("SELECT id FROM payments.payments");
+  database.exec("UPDATE payments.payments SET authorization_requested_at = now() - interval '2 minutes',"
+                " created_at = now() - interval '2 minutes'");
+  const auto answer = processor.authorize({payment_id, Money{2950, "EUR"}, "tok_visa"});  // lost with the server
+  WebhookIntake intake(module, *bus, payments, clock);
+  intake.add_provider(sandbox);
+  const auto events = processor.take_events();
+  ASSERT_EQ(events.size(), 1u);
+  const auto t = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+  const std::string signature = sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, events[0].body);
+  const auto receipt = run(intake.receive("sandbox", signature, events[0].body));
+  EXPECT_EQ(receipt.outcome, WebhookReceipt::Outcome::Applied);
+  EXPECT_EQ(value("SELECT status || ' ' || provider_reference FROM payments.payments"), "authorized " + answer.reference);
+  EXPECT_EQ(events_of(o.order_id), "payment.authorized");
+  EXPECT_EQ(run(saga->sweep()), 0);
+  // A webhook naming an unknown payment id, or one that is no UUID, finds nothing.
+  for (const std::string& id : {new_uuid(), std::string("not-a-uuid")}) {
+    const std::string body = R"({"id": "evt_x)" + id + R"(", "type": "payment.authorized", "created": 1, "data":)"
+                             R"( {"reference": "sbx_other", "payment_id": ")" + id + R"("}})";
+    EXPECT_EQ(run(intake.receive("sandbox", sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, body), body)).outcome,
+              WebhookReceipt::Outcome::Ignored);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/db/params.hpp"
+#include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
 
 namespace nelo::payments {
@@ -20,6 +21,14 @@ constexpr std::string_view kMarkEvent =
 constexpr std::string_view kLockByReference =
     "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
     " WHERE provider = $1 AND provider_reference = $2 FOR UPDATE";
+
+constexpr std::string_view kLockUnreferenced =
+    "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
+    " WHERE provider = $1 AND id = $2::uuid AND provider_reference IS NULL FOR UPDATE";
+
+constexpr std::string_view kAdoptReference =
+    "UPDATE payments.payments SET provider_reference = $2, updated_at = now()"
+    " WHERE id = $1 AND provider_reference IS NULL";
 
 constexpr std::string_view kRecordColumns =
     "id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider, provider_reference, status,"
@@ -153,6 +162,32 @@ asio::awaitable<void> PaymentRepository::mark_event(db::Transaction& tx, const s
                                                     const std::optional<std::string>& payment_id) {
   db::Params p = db::params(provider, event_id, std::string(applied ? "applied" : "ignored"), payment_id);
   co_await tx.execute(kMarkEvent, p);
+}
+
+asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_unreferenced(db::Transaction& tx,
+                                                                                   const std::string& provider,
+                                                                                   const std::string& payment_id) {
+  if (!is_uuid(payment_id)) co_return std::nullopt;
+  db::Params p = db::params(provider, payment_id);
+  auto r = co_await tx.execute(kLockUnreferenced, p);
+  if (r.empty()) co_return std::nullopt;
+  const auto row = r.front();
+  LockedPayment out;
+  out.id = row.get<std::string>(0);
+  out.order_id = row.get<std::string>(1);
+  const auto status = parse_payment_status(row.text(2));
+  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
+  out.status = *status;
+  out.amount = row.get<std::int64_t>(3);
+  out.currency = row.get<std::string>(4);
+  out.version = row.get<std::int32_t>(5);
+  co_return out;
+}
+
+asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, const std::string& id,
+                                                         const std::string& reference) {
+  db::Params p = db::params(id, reference);
+  co_await tx.execute(kAdoptReference, p);
 }
 
 asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_by_reference(db::Transaction& tx,

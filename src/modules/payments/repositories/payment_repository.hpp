@@ -125,6 +125,15 @@ class PaymentRepository {
                                                                                Timestamp unconfirmed_before,
                                                                                int limit);
 
+  // A payment of `provider` with no reference yet, by id, locked: the one a webhook names by its
+  // payment id when the provider's answer was never recorded. nullopt otherwise (or for a bad id).
+  boost::asio::awaitable<std::optional<LockedPayment>> lock_unreferenced(db::Transaction& tx,
+                                                                         const std::string& provider,
+                                                                         const std::string& payment_id);
+  // Records the provider's reference of a payment that had none.
+  boost::asio::awaitable<void> adopt_reference(db::Transaction& tx, const std::string& id,
+                                               const std::string& reference);
+
   // from -> to, with the change; returns the new version. Throws std::logic_error when the
   // payment was not in `from` (the caller holds its lock, so that is a bug).
   boost::asio::awaitable<int> move(db::Transaction& tx, const std::string& id, PaymentStatus from, PaymentStatus to,
