@@ -21,6 +21,7 @@
 #include "modules/notifications/repositories/preference_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
 #include "modules/notifications/services/device_service.hpp"
+#include "modules/notifications/services/inbox_purge.hpp"
 #include "modules/notifications/services/inbox_service.hpp"
 #include "modules/notifications/services/notifier.hpp"
 #include "modules/notifications/services/preference_service.hpp"
@@ -318,6 +319,26 @@ TEST_F(NotificationsDb, ThePushSenderDeliversRetriesFailsAndDropsInvalidTokens) 
   EXPECT_EQ(failures[0].device_id, tablet.id);
   EXPECT_EQ(failures[0].attempt_log.size(), 2u);
   EXPECT_EQ(failures[0].last_http_status, 503);
+}
+
+TEST_F(NotificationsDb, NotificationsPastTheRetentionArePurgedWithTheirPushes) {
+  nf::DeviceService devices(notifications_db_, devices_);
+  run(devices.register_device(customer_, nf::NewDevice{"ios", "purge-token"}));
+  place_ok();
+  place_ok();
+  with_bus([&]() -> asio::awaitable<void> { co_await settled(); });
+  ASSERT_EQ(titles_of(customer_).size(), 2u);
+  ASSERT_EQ(count("SELECT count(*) FROM notifications.pushes"), 2);
+  const std::string old_id = value("SELECT id FROM notifications.notifications WHERE recipient_id = '" + customer_ +
+                                   "' ORDER BY created_at LIMIT 1");
+  database_.exec("UPDATE notifications.notifications SET created_at = now() - interval '91 days' WHERE id = '" +
+                 old_id + "'");
+  nf::InboxPurge purge(notifications_, clock_, std::chrono::hours(24 * 90), io_.get_executor());
+  EXPECT_EQ(run(purge.run_once()), 1);
+  EXPECT_EQ(run(purge.run_once()), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications.notifications WHERE id = '" + old_id + "'"), 0);
+  EXPECT_EQ(titles_of(customer_).size(), 1u) << "the recent one stays";
+  EXPECT_EQ(count("SELECT count(*) FROM notifications.pushes"), 1) << "its push went with it";
 }
 
 }  // namespace

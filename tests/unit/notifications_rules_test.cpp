@@ -172,6 +172,12 @@ TEST(NotificationSettings, DefaultsAndTheWebhookRequirements) {
   EXPECT_EQ(s.push_provider, "log");
   EXPECT_EQ(s.push_max_attempts, 6);
   EXPECT_EQ(s.push_poll_interval, 500ms);
+  EXPECT_EQ(s.retention, std::chrono::hours(24 * 90));
+  env["NELO_NOTIFICATIONS_RETENTION_DAYS"] = "7";
+  EXPECT_EQ(notifications_settings_from_environment(&env).retention, std::chrono::hours(24 * 7));
+  env["NELO_NOTIFICATIONS_RETENTION_DAYS"] = "0";
+  EXPECT_THROW(notifications_settings_from_environment(&env), std::invalid_argument);
+  env.erase("NELO_NOTIFICATIONS_RETENTION_DAYS");
   env["NELO_NOTIFICATIONS_PUSH_PROVIDER"] = "webhook";
   try {
     (void)notifications_settings_from_environment(&env);

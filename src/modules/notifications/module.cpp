@@ -14,6 +14,7 @@
 #include "modules/notifications/repositories/preference_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
 #include "modules/notifications/services/device_service.hpp"
+#include "modules/notifications/services/inbox_purge.hpp"
 #include "modules/notifications/services/inbox_service.hpp"
 #include "modules/notifications/services/notifier.hpp"
 #include "modules/notifications/services/preference_service.hpp"
@@ -51,7 +52,8 @@ class NotificationsModule final : public Module {
         device_service_(context.db, devices_),
         failures_(pushes_),
         provider_(make_provider(settings_, context.clock)),
-        sender_(context.db, pushes_, devices_, *provider_, settings_, context.executor) {}
+        sender_(context.db, pushes_, devices_, *provider_, settings_, context.executor),
+        purge_(notifications_, context.clock, settings_.retention, context.executor) {}
 
   std::string name() const override { return "notifications"; }
   std::span<const db::MigrationFile> migrations() const override { return notifications::migrations(); }
@@ -74,10 +76,14 @@ class NotificationsModule final : public Module {
   asio::awaitable<void> start() override {
     spdlog::info("notifications: push provider '{}'", provider_->name());
     sender_.start();
+    purge_.start();
     co_return;
   }
 
-  asio::awaitable<void> stop() override { co_await sender_.stop(); }
+  asio::awaitable<void> stop() override {
+    co_await purge_.stop();
+    co_await sender_.stop();
+  }
 
  private:
   NotificationsSettings settings_;
@@ -93,6 +99,7 @@ class NotificationsModule final : public Module {
   PushFailureList failures_;
   std::unique_ptr<PushProvider> provider_;
   PushSender sender_;
+  InboxPurge purge_;
 };
 
 }  // namespace

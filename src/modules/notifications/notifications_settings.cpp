@@ -1,5 +1,7 @@
 #include "modules/notifications/notifications_settings.hpp"
 
+#include <algorithm>
+
 #include "core/env_reader.hpp"
 
 namespace nelo::notifications {
@@ -16,6 +18,9 @@ NotificationsSettings notifications_settings_from_environment(const std::map<std
   r.integer("NELO_NOTIFICATIONS_PUSH_MAX_ATTEMPTS", s.push_max_attempts, 1, 50);
   r.duration("NELO_NOTIFICATIONS_PUSH_RETRY_BASE_MS", s.push_retry_base, 10, 3'600'000);
   r.duration("NELO_NOTIFICATIONS_PUSH_RETRY_CAP_MS", s.push_retry_cap, 10, 86'400'000);
+  long long retention_days = s.retention.count() / 24;
+  r.integer("NELO_NOTIFICATIONS_RETENTION_DAYS", retention_days, 1, 3650);
+  s.retention = std::chrono::hours(retention_days * 24);
   if (s.push_provider == "webhook") {
     if (!s.push_webhook_url.starts_with("http://")) {
       r.problem("NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL", "must be an http:// URL when NELO_NOTIFICATIONS_PUSH_PROVIDER=webhook");

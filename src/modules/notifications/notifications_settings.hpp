@@ -17,6 +17,8 @@ struct NotificationsSettings {
   int push_max_attempts = 6;
   std::chrono::milliseconds push_retry_base{2000};
   std::chrono::milliseconds push_retry_cap{300'000};
+  // Notifications (and their pushes) older than this are deleted, read or not.
+  std::chrono::hours retention{24 * 90};
   // A claimed push is hidden from other senders this long: longer than a request's timeout.
   std::chrono::milliseconds push_lease{60'000};
 };

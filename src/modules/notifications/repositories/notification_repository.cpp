@@ -36,6 +36,10 @@ constexpr std::string_view kMarkAllRead =
     "UPDATE notifications.notifications SET read_at = now()"
     " WHERE recipient_id = $1 AND in_app AND read_at IS NULL";
 
+constexpr std::string_view kPurge =
+    "DELETE FROM notifications.notifications WHERE id IN ("
+    " SELECT id FROM notifications.notifications WHERE created_at < $1 ORDER BY created_at LIMIT $2)";
+
 #undef NELO_NOTIFICATION_COLUMNS
 
 // Parameters: user id, [cursor time, cursor id], limit. Both shapes are served by the partial
@@ -109,6 +113,15 @@ asio::awaitable<std::optional<Notification>> NotificationRepository::mark_read(s
 
 asio::awaitable<std::int64_t> NotificationRepository::mark_all_read(std::string user_id) {
   auto result = co_await db_.execute(kMarkAllRead, db::params(user_id));
+  co_return result.affected_rows();
+}
+
+}  // namespace nelo::notifications
+
+namespace nelo::notifications {
+
+boost::asio::awaitable<std::int64_t> NotificationRepository::purge_older_than(Timestamp before, std::int64_t batch) {
+  auto result = co_await db_.execute(kPurge, db::params(before, batch));
   co_return result.affected_rows();
 }
 

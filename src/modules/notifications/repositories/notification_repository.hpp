@@ -35,6 +35,9 @@ class NotificationRepository {
   // Marks every unread one read; how many were.
   boost::asio::awaitable<std::int64_t> mark_all_read(std::string user_id);
 
+  // Deletes up to `batch` notifications created before `before` (with their pushes); how many.
+  boost::asio::awaitable<std::int64_t> purge_older_than(Timestamp before, std::int64_t batch);
+
  private:
   db::ModuleDb& db_;
 };
