@@ -18,6 +18,7 @@
 #include "modules/notifications/push/push_sender.hpp"
 #include "modules/notifications/repositories/device_repository.hpp"
 #include "modules/notifications/repositories/notification_repository.hpp"
+#include "modules/notifications/repositories/order_progress_repository.hpp"
 #include "modules/notifications/repositories/preference_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
 #include "modules/notifications/services/device_service.hpp"
@@ -65,7 +66,7 @@ class NotificationsDb : public OrdersDbTest {
     notification_module_ = nf::make_module(context, dependencies, nf::NotificationsSettings{});
     notification_module_->register_subscriptions(*bus_);
     lookup_ = std::make_unique<nf::RecipientLookup>(dependencies, clock_);
-    notifier_ = std::make_unique<nf::Notifier>(*bus_, notifications_, preferences_, pushes_, *lookup_);
+    notifier_ = std::make_unique<nf::Notifier>(*bus_, notifications_, preferences_, pushes_, progress_, *lookup_);
   }
 
   void TearDown() override {
@@ -122,6 +123,7 @@ class NotificationsDb : public OrdersDbTest {
   nf::PreferenceRepository preferences_{notifications_db_};
   nf::DeviceRepository devices_{notifications_db_};
   nf::PushRepository pushes_{notifications_db_};
+  nf::OrderProgressRepository progress_{notifications_db_};
   std::unique_ptr<nf::RecipientLookup> lookup_;
   std::unique_ptr<nf::Notifier> notifier_;
   std::unique_ptr<Module> notification_module_;
@@ -150,28 +152,47 @@ TEST_F(NotificationsDb, APlacedOrderTellsItsCustomerAndMerchantInTheirLanguage) 
 TEST_F(NotificationsDb, TheSameEventHandledTwiceNotifiesOnce) {
   const std::string id = place_ok();
   std::size_t first = 0, second = 0, before_republish = 0;
+  json::object failed{{"delivery_id", new_uuid()}, {"order_id", id},       {"customer_id", customer_},
+                      {"merchant_id", merchant_},  {"merchant_owner_id", owner_}, {"status", "failed"}};
   with_bus([&]() -> asio::awaitable<void> {
+    co_await publish("deliveries", "delivery.failed", failed);
     co_await settled();
     // Past the bus's inbox (a replay by hand): the (event, recipient) key keeps it to one.
-    const events::Event placed = stored_event("orders", "order.placed", id);
+    const events::Event event = stored_event("deliveries", "delivery.failed", id);
     auto tx = co_await notifications_db_.begin();
-    first = co_await notifier_->on_event(tx, placed);
+    first = co_await notifier_->on_event(tx, event);
     co_await tx.commit();
     auto again = co_await notifications_db_.begin();
-    second = co_await notifier_->on_event(again, placed);
+    second = co_await notifier_->on_event(again, event);
     co_await again.commit();
     before_republish = titles_of(customer_).size();
-    // Published again through the bus (a new event id saying the same): a new event, told once more.
+    // order.placed published again (a new event id, the same version of the order): stale news.
+    const events::Event placed = stored_event("orders", "order.placed", id);
     co_await publish("orders", "order.placed", placed.payload);
     co_await settled();
   });
   EXPECT_EQ(first, 0u);
   EXPECT_EQ(second, 0u);
-  EXPECT_EQ(before_republish, 1u);
+  EXPECT_EQ(before_republish, 2u) << "order confirmed, delivery failed";
   EXPECT_EQ(titles_of(customer_).size(), 2u);
-  EXPECT_EQ(count("SELECT count(*) FROM notifications.notifications WHERE recipient_id = '" + customer_ +
-                  "' AND event_name = 'order.placed'"),
-            2);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications.notifications WHERE event_name = 'delivery.failed'"), 3)
+      << "customer, merchant, admin: once each";
+}
+
+TEST_F(NotificationsDb, AnOrderEventOlderThanOneAlreadyHandledTellsNobody) {
+  const std::string id = place_ok();
+  act(id, Action::Accept, actor(ActorKind::Merchant, owner_));
+  act(id, Action::StartPreparing, actor(ActorKind::Merchant, owner_));
+  with_bus([&]() -> asio::awaitable<void> {
+    co_await settled();
+    // order.accepted (version 3) again, after order.preparing (version 4): a late retry.
+    const events::Event accepted = stored_event("orders", "order.accepted", id);
+    co_await publish("orders", "order.accepted", accepted.payload);
+    co_await settled();
+  });
+  EXPECT_EQ(titles_of(customer_),
+            (std::vector<std::string>{"Commande confirmée", "Commande acceptée", "Commande en préparation"}));
+  EXPECT_EQ(value("SELECT version FROM notifications.order_progress WHERE order_id = '" + id + "'"), "4");
 }
 
 TEST_F(NotificationsDb, TheWholeLifeOfAnOrderReachesItsCustomer) {
@@ -333,7 +354,7 @@ TEST_F(NotificationsDb, NotificationsPastTheRetentionArePurgedWithTheirPushes) {
                                    "' ORDER BY created_at LIMIT 1");
   database_.exec("UPDATE notifications.notifications SET created_at = now() - interval '91 days' WHERE id = '" +
                  old_id + "'");
-  nf::InboxPurge purge(notifications_, clock_, std::chrono::hours(24 * 90), io_.get_executor());
+  nf::InboxPurge purge(notifications_, progress_, clock_, std::chrono::hours(24 * 90), io_.get_executor());
   EXPECT_EQ(run(purge.run_once()), 1);
   EXPECT_EQ(run(purge.run_once()), 0);
   EXPECT_EQ(count("SELECT count(*) FROM notifications.notifications WHERE id = '" + old_id + "'"), 0);

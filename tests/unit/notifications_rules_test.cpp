@@ -100,7 +100,7 @@ TEST(NotificationEvents, FactsAreReadFromEachFamilyOfPayload) {
   auto order = json::parse(R"({"order_id": "01A213B4-0776-7566-9E35-5D8CEBDFB898",
       "customer_id": "01a213b4-0295-777d-a9b1-8c341bc7a5a9", "merchant_id": "01a213b4-0710-705b-afac-383928c00034",
       "merchant_owner_id": "01a213b3-ffd2-7c11-8a35-2d41bb0e9c70", "payment_method": "card",
-      "total": {"amount": 2950, "currency": "EUR"}, "reason": null, "pickup": {"name": "Chez Léon"}})").as_object();
+      "total": {"amount": 2950, "currency": "EUR"}, "reason": null, "pickup": {"name": "Chez Léon"}, "version": 1})").as_object();
   auto f = read_event_facts("order.created", order);
   EXPECT_EQ(f.order_id, "01a213b4-0776-7566-9e35-5d8cebdfb898");
   EXPECT_EQ(f.merchant_owner_id, "01a213b3-ffd2-7c11-8a35-2d41bb0e9c70");
@@ -108,6 +108,7 @@ TEST(NotificationEvents, FactsAreReadFromEachFamilyOfPayload) {
   EXPECT_EQ(f.amount, (Money{2950, "EUR"}));
   EXPECT_EQ(f.merchant_name, "Chez Léon");
   EXPECT_FALSE(f.reason.has_value());
+  EXPECT_EQ(f.order_version, 1);
 
   auto payment = json::parse(R"({"payment_id": "01a213b4-0776-7566-9e35-5d8cebdfb899",
       "order_id": "01a213b4-0776-7566-9e35-5d8cebdfb898", "amount": {"amount": 1000, "currency": "EUR"},
@@ -116,6 +117,8 @@ TEST(NotificationEvents, FactsAreReadFromEachFamilyOfPayload) {
   EXPECT_EQ(f.amount, (Money{1000, "EUR"}));
   EXPECT_EQ(f.reason, "Your card was declined");
   EXPECT_FALSE(f.customer_id.has_value());
+  payment["version"] = 3;
+  EXPECT_FALSE(read_event_facts("payment.failed", payment).order_version.has_value()) << "a payment's own version";
   payment["refund_amount"] = json::object{{"amount", 400}, {"currency", "EUR"}};
   EXPECT_EQ(read_event_facts("payment.refunded", payment).amount, (Money{400, "EUR"}));
 

@@ -11,6 +11,7 @@
 #include "modules/notifications/push/webhook_push_provider.hpp"
 #include "modules/notifications/repositories/device_repository.hpp"
 #include "modules/notifications/repositories/notification_repository.hpp"
+#include "modules/notifications/repositories/order_progress_repository.hpp"
 #include "modules/notifications/repositories/preference_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
 #include "modules/notifications/services/device_service.hpp"
@@ -45,15 +46,16 @@ class NotificationsModule final : public Module {
         preferences_(context.db),
         devices_(context.db),
         pushes_(context.db),
+        progress_(context.db),
         lookup_(dependencies, context.clock),
-        notifier_(context.bus, notifications_, preferences_, pushes_, lookup_),
+        notifier_(context.bus, notifications_, preferences_, pushes_, progress_, lookup_),
         inbox_(notifications_),
         preference_service_(context.db, preferences_),
         device_service_(context.db, devices_),
         failures_(pushes_),
         provider_(make_provider(settings_, context.clock)),
         sender_(context.db, pushes_, devices_, *provider_, settings_, context.executor),
-        purge_(notifications_, context.clock, settings_.retention, context.executor) {}
+        purge_(notifications_, progress_, context.clock, settings_.retention, context.executor) {}
 
   std::string name() const override { return "notifications"; }
   std::span<const db::MigrationFile> migrations() const override { return notifications::migrations(); }
@@ -91,6 +93,7 @@ class NotificationsModule final : public Module {
   PreferenceRepository preferences_;
   DeviceRepository devices_;
   PushRepository pushes_;
+  OrderProgressRepository progress_;
   RecipientLookup lookup_;
   Notifier notifier_;
   InboxService inbox_;

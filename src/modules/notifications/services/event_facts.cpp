@@ -54,6 +54,9 @@ EventFacts read_event_facts(std::string_view event_name, const json::object& pay
   }
   if (event_name.starts_with("order.")) {
     facts.amount = money_field(payload, "total");
+    if (const json::value* v = payload.if_contains("version"); v && v->is_int64() && v->get_int64() >= 1) {
+      facts.order_version = v->get_int64();
+    }
   } else if (event_name.starts_with("payment.")) {
     // A refund names what it gave back when it is not the whole amount.
     facts.amount = money_field(payload, "refund_amount");

@@ -26,6 +26,7 @@ struct EventFacts {
   std::optional<Money> amount;                // order total, payment amount, refund
   std::optional<std::string> reason;
   std::optional<std::int64_t> waited_seconds;  // delivery.unassigned
+  std::optional<std::int64_t> order_version;   // order events: the order's version after the change
 };
 
 // Throws std::invalid_argument when the payload has no valid order_id (a broken contract: the bus

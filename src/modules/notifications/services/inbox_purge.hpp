@@ -1,7 +1,7 @@
 #pragma once
 // Keeps the inbox from growing for ever: every hour, any instance deletes the notifications older
-// than NELO_NOTIFICATIONS_RETENTION_DAYS (90), read or not, with their pushes and attempts, in
-// bounded batches. Deleting twice from two instances is harmless.
+// than NELO_NOTIFICATIONS_RETENTION_DAYS (90), read or not, with their pushes and attempts, and
+// the orders' progress not moved for as long, in bounded batches. Deleting twice from two instances is harmless.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -16,12 +16,14 @@
 namespace nelo::notifications {
 
 class NotificationRepository;
+class OrderProgressRepository;
 
 class InboxPurge {
  public:
   static constexpr std::int64_t kBatch = 1000;
 
-  InboxPurge(NotificationRepository& notifications, const Clock& clock, std::chrono::hours retention,
+  InboxPurge(NotificationRepository& notifications, OrderProgressRepository& progress, const Clock& clock,
+             std::chrono::hours retention,
              boost::asio::any_io_executor executor, std::chrono::milliseconds interval = std::chrono::hours(1));
 
   void start();
@@ -33,6 +35,7 @@ class InboxPurge {
   boost::asio::awaitable<void> pass();
 
   NotificationRepository& notifications_;
+  OrderProgressRepository& progress_;
   const Clock& clock_;
   std::chrono::hours retention_;
   std::shared_ptr<PeriodicTask> task_;

@@ -9,6 +9,7 @@
 #include "modules/notifications/categories.hpp"
 #include "modules/notifications/models.hpp"
 #include "modules/notifications/repositories/notification_repository.hpp"
+#include "modules/notifications/repositories/order_progress_repository.hpp"
 #include "modules/notifications/repositories/preference_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
 #include "modules/notifications/templates/formatting.hpp"
@@ -43,8 +44,13 @@ std::map<std::string, std::string> template_values(const EventFacts& facts, cons
 }
 
 Notifier::Notifier(events::EventBus& bus, NotificationRepository& notifications, PreferenceRepository& preferences,
-                   PushRepository& pushes, RecipientLookup& lookup)
-    : bus_(bus), notifications_(notifications), preferences_(preferences), pushes_(pushes), lookup_(lookup) {}
+                   PushRepository& pushes, OrderProgressRepository& progress, RecipientLookup& lookup)
+    : bus_(bus),
+      notifications_(notifications),
+      preferences_(preferences),
+      pushes_(pushes),
+      progress_(progress),
+      lookup_(lookup) {}
 
 asio::awaitable<std::vector<Recipient>> Notifier::recipients(const events::Event& event, EventFacts& facts) {
   std::vector<Recipient> out;
@@ -90,6 +96,15 @@ asio::awaitable<std::vector<Recipient>> Notifier::recipients(const events::Event
 
 asio::awaitable<std::size_t> Notifier::on_event(db::Transaction& tx, const events::Event& event) {
   EventFacts facts = read_event_facts(event.name, event.payload);
+  // Events of one order may arrive out of order (a retry, another instance): one older than what
+  // was already told would take the customer backwards ("being prepared" after "delivered").
+  bool fresh = true;
+  if (facts.order_version) fresh = co_await progress_.advance(tx, facts.order_id, *facts.order_version);
+  if (!fresh) {
+    spdlog::info("notifications: {} {} of order {} (version {}) is older than one already handled: nobody told",
+                 event.name, event.id, facts.order_id, *facts.order_version);
+    co_return 0;
+  }
   const auto recipients_of_event = co_await recipients(event, facts);
   if (recipients_of_event.empty()) co_return 0;
   std::string merchant_name = facts.merchant_name.value_or("");

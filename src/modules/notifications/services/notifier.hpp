@@ -26,6 +26,7 @@ class EventBus;
 namespace nelo::notifications {
 
 class NotificationRepository;
+class OrderProgressRepository;
 class PreferenceRepository;
 class PushRepository;
 
@@ -42,9 +43,10 @@ std::map<std::string, std::string> template_values(const EventFacts& facts, cons
 class Notifier {
  public:
   Notifier(events::EventBus& bus, NotificationRepository& notifications, PreferenceRepository& preferences,
-           PushRepository& pushes, RecipientLookup& lookup);
+           PushRepository& pushes, OrderProgressRepository& progress, RecipientLookup& lookup);
 
-  // How many notifications it wrote (0 for a redelivered event, or one nobody is told about).
+  // How many notifications it wrote (0 for a redelivered event, one nobody is told about, or an
+  // order event older than one already handled for that order: stale news tells nobody).
   boost::asio::awaitable<std::size_t> on_event(db::Transaction& tx, const events::Event& event);
 
  private:
@@ -54,6 +56,7 @@ class Notifier {
   NotificationRepository& notifications_;
   PreferenceRepository& preferences_;
   PushRepository& pushes_;
+  OrderProgressRepository& progress_;
   RecipientLookup& lookup_;
 };
 
