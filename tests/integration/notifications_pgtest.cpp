@@ -89,16 +89,16 @@ class NotificationsDb : public OrdersDbTest {
     co_return id;
   }
 
-  // Every event published so far reached notifications.
+  // Every event published so far reached every subscriber (notifications, and orders, whose
+  // reactions publish more: payment.failed rejects the order), and notifications handled it.
   asio::awaitable<void> settled() {
     co_await eventually(
         [&] {
-          return count("SELECT (SELECT count(*) FROM orders.outbox_deliveries WHERE subscriber = 'notifications'"
-                       " AND status <> 'delivered') + (SELECT count(*) FROM payments.outbox_deliveries WHERE"
-                       " subscriber = 'notifications' AND status <> 'delivered') + (SELECT count(*) FROM"
-                       " deliveries.outbox_deliveries WHERE subscriber = 'notifications' AND status <> 'delivered')") == 0;
+          return count("SELECT (SELECT count(*) FROM orders.outbox_deliveries WHERE status <> 'delivered')"
+                       " + (SELECT count(*) FROM payments.outbox_deliveries WHERE status <> 'delivered')"
+                       " + (SELECT count(*) FROM deliveries.outbox_deliveries WHERE status <> 'delivered')") == 0;
         },
-        "events delivered to notifications");
+        "events delivered to their subscribers");
   }
 
   std::vector<std::string> titles_of(const std::string& user) {
@@ -319,13 +319,18 @@ TEST_F(NotificationsDb, ThePushSenderDeliversRetriesFailsAndDropsInvalidTokens) 
     if (m.device_id == old_phone.id) o = {nf::PushOutcome::Kind::InvalidToken, 410, "gone"};
     return o;
   };
-  nf::PushSender sender(notifications_db_, pushes_, devices_, provider, settings, io_.get_executor());
+  nf::PushSender sender(notifications_db_, pushes_, devices_, provider, settings, io_.get_executor(), registry_);
   EXPECT_EQ(run(sender.run_once()), 3u);
   // The retry is due a millisecond later; a claimed push is hidden for the lease meanwhile.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(run(sender.run_once()), 1u);
   EXPECT_EQ(run(sender.run_once()), 0u);
   EXPECT_EQ(provider.sent, 4);
+  auto& attempts = registry_.counter("nelo_notifications_push_attempts_total", "", {"outcome"});
+  EXPECT_EQ(attempts.with({"delivered"}).value(), 1);
+  EXPECT_EQ(attempts.with({"retry"}).value(), 1);
+  EXPECT_EQ(attempts.with({"failed"}).value(), 1);
+  EXPECT_EQ(attempts.with({"invalid_token"}).value(), 1);
   EXPECT_EQ(value("SELECT status FROM notifications.pushes WHERE device_id = '" + phone.id + "'"), "sent");
   EXPECT_EQ(value("SELECT status || ':' || attempts FROM notifications.pushes WHERE device_id = '" + tablet.id + "'"),
             "failed:2");

@@ -54,7 +54,7 @@ class NotificationsModule final : public Module {
         device_service_(context.db, devices_),
         failures_(pushes_),
         provider_(make_provider(settings_, context.clock)),
-        sender_(context.db, pushes_, devices_, *provider_, settings_, context.executor),
+        sender_(context.db, pushes_, devices_, *provider_, settings_, context.executor, context.metrics),
         purge_(notifications_, progress_, context.clock, settings_.retention, context.executor) {}
 
   std::string name() const override { return "notifications"; }

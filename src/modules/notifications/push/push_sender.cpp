@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/db/module_db.hpp"
+#include "core/metrics/registry.hpp"
 #include "modules/notifications/push/push_policy.hpp"
 #include "modules/notifications/repositories/device_repository.hpp"
 #include "modules/notifications/repositories/push_repository.hpp"
@@ -12,8 +13,16 @@ namespace nelo::notifications {
 namespace asio = boost::asio;
 
 PushSender::PushSender(db::ModuleDb& db, PushRepository& pushes, DeviceRepository& devices, PushProvider& provider,
-                       const NotificationsSettings& settings, asio::any_io_executor executor)
-    : db_(db), pushes_(pushes), devices_(devices), provider_(provider), settings_(settings) {
+                       const NotificationsSettings& settings, asio::any_io_executor executor,
+                       metrics::Registry& metrics)
+    : db_(db),
+      pushes_(pushes),
+      devices_(devices),
+      provider_(provider),
+      settings_(settings),
+      attempts_(metrics.counter("nelo_notifications_push_attempts_total",
+                                "Push attempts recorded, by outcome (delivered, retry, failed, invalid_token, dropped)",
+                                {"outcome"})) {
   task_ = PeriodicTask::create(std::move(executor), "notifications: push sender", settings_.push_poll_interval,
                                [this]() { return drain(); });
 }
@@ -78,6 +87,7 @@ asio::awaitable<void> PushSender::deliver(const PushMessage& push) {
   if (remove_device) co_await devices_.remove_invalid(tx, push.device_id);
   co_await pushes_.record(tx, push, result);
   co_await tx.commit();
+  attempts_.with({result.outcome}).inc();
   if (result.status == "failed") {
     spdlog::warn("notifications: push {} to device {} failed after {} attempt(s): {}", push.push_id, push.device_id,
                  push.attempt, result.error.value_or("?"));

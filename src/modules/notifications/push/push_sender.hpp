@@ -19,6 +19,12 @@
 namespace nelo::db {
 class ModuleDb;
 }
+namespace nelo::metrics {
+class Counter;
+template <class Metric>
+class Family;
+class Registry;
+}  // namespace nelo::metrics
 
 namespace nelo::notifications {
 
@@ -27,8 +33,10 @@ class PushRepository;
 
 class PushSender {
  public:
+  // Counts attempts in nelo_notifications_push_attempts_total{outcome} of `metrics`.
   PushSender(db::ModuleDb& db, PushRepository& pushes, DeviceRepository& devices, PushProvider& provider,
-             const NotificationsSettings& settings, boost::asio::any_io_executor executor);
+             const NotificationsSettings& settings, boost::asio::any_io_executor executor,
+             metrics::Registry& metrics);
 
   void start();
   boost::asio::awaitable<void> stop();
@@ -45,6 +53,7 @@ class PushSender {
   DeviceRepository& devices_;
   PushProvider& provider_;
   const NotificationsSettings& settings_;
+  metrics::Family<metrics::Counter>& attempts_;
   std::shared_ptr<PeriodicTask> task_;
 };
 
