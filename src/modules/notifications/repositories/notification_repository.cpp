@@ -116,11 +116,7 @@ asio::awaitable<std::int64_t> NotificationRepository::mark_all_read(std::string 
   co_return result.affected_rows();
 }
 
-}  // namespace nelo::notifications
-
-namespace nelo::notifications {
-
-boost::asio::awaitable<std::int64_t> NotificationRepository::purge_older_than(Timestamp before, std::int64_t batch) {
+asio::awaitable<std::int64_t> NotificationRepository::purge_older_than(Timestamp before, std::int64_t batch) {
   auto result = co_await db_.execute(kPurge, db::params(before, batch));
   co_return result.affected_rows();
 }
