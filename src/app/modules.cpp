@@ -35,9 +35,12 @@ ModuleSet make_modules(const Platform& platform) {
     return ModuleContext{*set.databases.back(), platform.bus,    platform.config,
                          platform.clock,         platform.metrics, platform.executor};
   };
+  // What notifications asks of the others (who to tell, in which language): filled as they are made.
+  notifications::NotificationDependencies notification_dependencies;
   if (enabled("auth")) {
     auto auth = auth::make_module(context_for("auth"));
     set.auth = auth.get();
+    notification_dependencies.accounts = &auth->account_interface();
     set.verifier = &auth->token_verifier();
     modules.push_back(std::move(auth));
   }
@@ -76,10 +79,18 @@ ModuleSet make_modules(const Platform& platform) {
     payment_module = payments::make_module(*payments_context, payment_dependencies);
     order_dependencies.payments = &payment_module->payment_interface();
   }
-  if (orders_context) modules.push_back(orders::make_module(*orders_context, order_dependencies));
+  notification_dependencies.users = order_dependencies.users;
+  notification_dependencies.catalog = order_dependencies.catalog;
+  if (orders_context) {
+    auto orders = orders::make_module(*orders_context, order_dependencies);
+    notification_dependencies.orders = &orders->order_interface();
+    modules.push_back(std::move(orders));
+  }
   if (delivery_module) modules.push_back(std::move(delivery_module));
   if (payment_module) modules.push_back(std::move(payment_module));
-  if (enabled("notifications")) modules.push_back(notifications::make_module(context_for("notifications")));
+  if (enabled("notifications")) {
+    modules.push_back(notifications::make_module(context_for("notifications"), notification_dependencies));
+  }
   if (enabled("ai")) modules.push_back(ai::make_module(context_for("ai")));
   // Each module was made with the handle made just before it: its role is its own name.
   for (std::size_t i = 0; i < modules.size(); ++i) {

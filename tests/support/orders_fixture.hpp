@@ -202,7 +202,7 @@ class OrdersDbTest : public ::testing::Test {
     run(migrate());
     bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
                                                     nelo::test::fast_bus_options("orders-test"),
-                                                    registry_, std::vector<std::string>{"orders", "payments", "deliveries"});
+                                                    registry_, bus_modules());
     ModuleContext context{module_db_, *bus_, config_, clock_, registry_, io_.get_executor()};
     OrdersDependencies dependencies{&users_, &catalog_, nullptr};
     module_ = make_module(context, dependencies, settings());
@@ -212,6 +212,9 @@ class OrdersDbTest : public ::testing::Test {
         std::make_unique<OrderPlacement>(placements_, *bus_, checkout_, orders_, *workflow_, &payments_, clock_);
     seed_world();
   }
+
+  // The modules the bus serves: a suite that adds a subscribing module names it too.
+  virtual std::vector<std::string> bus_modules() const { return {"orders", "payments", "deliveries"}; }
 
   void TearDown() override {
     placement_.reset();
