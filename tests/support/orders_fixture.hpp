@@ -124,6 +124,10 @@ class FakeDeliveries final : public DeliveryInterface {
     if (down) throw db::Unavailable("deliveries unreachable (test)");
     co_return delivery;
   }
+  asio::awaitable<std::optional<PositionWatchDto>> position_watch(std::string, std::string,
+                                                                  std::vector<std::string>) override {
+    co_return std::nullopt;
+  }
 };
 
 // Publishes through the real bus, except the event named `fail_on`, which throws: a failure in
