@@ -36,6 +36,10 @@ inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     // A payment provider has no account: the webhook's signature (HMAC, shared secret) is its
     // credential, checked before anything is read (docs/api/payments.md).
     {"POST", "/api/v1/payments/webhooks/{provider}"},
+    // The real-time WebSocket: a browser cannot set the Authorization header on an upgrade, so the
+    // connection authenticates itself (header, or a first "auth" message) and closes with 4000
+    // without a valid token (docs/realtime.md).
+    {"GET", "/api/v1/realtime"},
 };
 
 inline const std::set<std::string> kRoles = {"customer", "merchant", "driver", "admin"};
