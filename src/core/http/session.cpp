@@ -262,6 +262,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                        if (connection) finish(request.method, route_label(so_far), request.path, so_far.route, 101,
                                               so_far.started, request.principal ? request.principal->user_id : "");
                      }};
+    // What HTTP needed per connection is not needed for the socket's lifetime (which may be hours).
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    std::string().swap(head_);
     co_await serve_websocket(hand_off);
     if (request_active_) end_request();
     co_return false;  // the socket was moved into the WebSocket stream, which closed it
