@@ -51,7 +51,8 @@ WebSocketClient::Headers bearer_header(const TestAccount& who) {
   return {{"Authorization", "Bearer " + who.access_token}};
 }
 
-// The next event of `channel` named `event`, checking that the channel's numbers follow each other.
+// The next event of `channel` named `event`, numbered after the last one seen (whether the events
+// in between were looked at or not: the test checks the whole numbering at the end).
 json::object expect_event(WebSocketClient& c, const std::string& channel, const std::string& event,
                           std::int64_t& last_seq) {
   auto m = c.wait_for([&](const json::object& x) { return text(x, "type") == "event" && text(x, "channel") == channel &&
@@ -59,7 +60,7 @@ json::object expect_event(WebSocketClient& c, const std::string& channel, const 
                       kWait);
   EXPECT_TRUE(m.has_value()) << "no " << event << " on " << channel << "; received:\n" << all_frames(c);
   if (!m) return {};
-  EXPECT_EQ(seq_of(*m), last_seq + 1) << "seq of " << event << " on " << channel << "\n" << all_frames(c);
+  EXPECT_GT(seq_of(*m), last_seq) << "seq of " << event << " on " << channel << "\n" << all_frames(c);
   last_seq = seq_of(*m);
   return *m;
 }
@@ -83,7 +84,8 @@ TEST(RealtimeE2E, ACustomerWatchesAnOrderFromPlacedToDeliveredAndSeesTheDriverMo
   ASSERT_EQ(text(subscribed, "type"), "subscribed") << json::serialize(subscribed);
   EXPECT_EQ(seq_of(subscribed), 0);
 
-  // The merchant's steps and the driver's, each heard once, in order, numbered 1, 2, 3...
+  // The merchant's steps and the driver's, each heard once, in order, numbered 1, 2, 3... (the
+  // placement itself is heard too when its event is delivered after the subscription)
   std::int64_t seq = 0;
   ASSERT_EQ(w.send("POST", "/api/v1/orders/" + order.id + "/accept", &order.owner).status, 200);
   auto accepted = expect_event(customer, order_channel, "order.accepted", seq);
@@ -146,7 +148,8 @@ TEST(RealtimeE2E, ACustomerWatchesAnOrderFromPlacedToDeliveredAndSeesTheDriverMo
   customer.next(500ms);  // whatever is still on its way
   std::optional<json::object> ended;
   for (const auto& frame : customer.frames()) {
-    for (const auto& m : json::parse(frame).as_array()) {
+    const json::value parsed = json::parse(frame);
+    for (const auto& m : parsed.as_array()) {
       if (text(m.as_object(), "type") == "unsubscribed" && text(m.as_object(), "channel") == position_channel) {
         ended = m.as_object();
       }
@@ -158,7 +161,8 @@ TEST(RealtimeE2E, ACustomerWatchesAnOrderFromPlacedToDeliveredAndSeesTheDriverMo
   // Every event of the order channel was numbered without a gap.
   std::vector<std::int64_t> numbers;
   for (const auto& frame : customer.frames()) {
-    for (const auto& m : json::parse(frame).as_array()) {
+    const json::value parsed = json::parse(frame);
+    for (const auto& m : parsed.as_array()) {
       if (text(m.as_object(), "channel") == order_channel && text(m.as_object(), "type") == "event") {
         numbers.push_back(seq_of(m.as_object()));
       }

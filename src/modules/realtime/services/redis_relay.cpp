@@ -75,15 +75,18 @@ void RedisRelay::stop() {
 }
 
 void RedisRelay::send(const HubMessage& message) {
-  std::lock_guard lock(state_->mutex);
-  if (state_->stopped) return;
-  if (state_->pending.size() >= kMaxPending) {
-    if (state_->dropped++ % 10'000 == 0) spdlog::warn("realtime: Redis is not keeping up; cross-process messages dropped");
-    return;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->stopped) return;
+    if (state_->pending.size() >= kMaxPending) {
+      if (state_->dropped++ % 10'000 == 0) spdlog::warn("realtime: Redis is not keeping up; cross-process messages dropped");
+      return;
+    }
+    state_->pending.push_back(message);
+    if (state_->flushing) return;
+    state_->flushing = true;
   }
-  state_->pending.push_back(message);
-  if (state_->flushing) return;
-  state_->flushing = true;
+  // Outside the lock: co_spawn may run the flush inline (dispatch) on an io_context thread.
   asio::co_spawn(state_->executor, flush(state_), asio::detached);
 }
 
