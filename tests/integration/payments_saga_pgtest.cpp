@@ -38,6 +38,10 @@ class OneDriver final : public DeliveryInterface {
     co_return DeliverySummaryDto{new_uuid(), order_id, "delivered", DriverSummaryDto{driver_id, "Dee", std::nullopt},
                                  std::nullopt, std::nullopt};
   }
+  asio::awaitable<std::optional<PositionWatchDto>> position_watch(std::string, std::string,
+                                                                  std::vector<std::string>) override {
+    co_return std::nullopt;
+  }
 };
 
 class PaymentsSaga : public DbTest {
