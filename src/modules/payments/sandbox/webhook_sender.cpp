@@ -101,10 +101,21 @@ boost::asio::awaitable<void> WebhookSender::pass() {
     } catch (const std::exception& e) {
       spdlog::warn("sandbox: webhook {} not delivered: {}", delivery.event.id, e.what());
     }
-    if (status >= 200 && status < 300) {
+    const std::string event_id = delivery.event.id;
+    bool settled = status >= 200 && status < 300;
+    if (settled) {
       schedule_.succeeded(delivery);
     } else {
+      const auto abandoned = schedule_.stats().abandoned;
       schedule_.failed(std::move(delivery), clock_.now());
+      settled = schedule_.stats().abandoned != abandoned;
+    }
+    if (settled && options.on_settled) {
+      try {
+        options.on_settled(event_id);
+      } catch (const std::exception& e) {
+        spdlog::error("sandbox: webhook {} delivered but not recorded as such: {}", event_id, e.what());
+      }
     }
   }
 }
