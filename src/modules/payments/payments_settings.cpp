@@ -44,6 +44,13 @@ PaymentsSettings payments_settings_from_environment(const std::map<std::string, 
     if (position > kMaxSecrets) r.problem(secrets_name, "holds more than " + std::to_string(kMaxSecrets) + " secrets");
   }
   r.duration("NELO_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", s.webhook_tolerance, 1, 3600);
+  if (auto url = r.get("NELO_PAYMENTS_SANDBOX_URL"); url && !url->empty()) {
+    if (!url->starts_with("http://")) r.problem("NELO_PAYMENTS_SANDBOX_URL", "must start with http://");
+    s.sandbox_url = *url;
+    while (!s.sandbox_url.empty() && s.sandbox_url.back() == '/') s.sandbox_url.pop_back();
+  }
+  if (auto key = r.get("NELO_PAYMENTS_SANDBOX_API_KEY")) s.sandbox_api_key = *key;
+  if (auto journal = r.get("NELO_PAYMENTS_SANDBOX_JOURNAL")) s.sandbox_journal = *journal;
   r.throw_if_problems("payments");
   if (s.webhook_secrets.empty()) s.webhook_secrets.push_back("whsec_" + security::random_token(32));
   return s;
