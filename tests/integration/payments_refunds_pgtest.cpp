@@ -82,8 +82,9 @@ class PaymentsRefunds : public DbTest {
     const auto posting = method == "cash" ? payments::cash_collection_posting(parties, "EUR", split)
                                           : payments::capture_posting(parties, "EUR", split);
     run([&]() -> asio::awaitable<void> {
+      const std::optional<std::string> no_refund;
       auto tx = co_await module_db.begin();
-      co_await ledger.post(tx, id, std::nullopt, posting);
+      co_await ledger.post(tx, id, no_refund, posting);
       co_await tx.commit();
     }());
   }

@@ -31,7 +31,8 @@ constexpr std::string_view kTransactions =
 }  // namespace
 
 asio::awaitable<LedgerBalances> LedgerReportRepository::balances() {
-  auto tx = co_await db_.begin({.isolation = db::Isolation::RepeatableRead, .read_only = true});
+  const db::TxOptions options{.isolation = db::Isolation::RepeatableRead, .read_only = true};
+  auto tx = co_await db_.begin(options);
   LedgerBalances out;
   auto r = co_await tx.execute(kBalances);
   for (const auto row : r) {
@@ -46,7 +47,8 @@ asio::awaitable<LedgerBalances> LedgerReportRepository::balances() {
 }
 
 asio::awaitable<PaymentsSnapshot> LedgerReportRepository::snapshot() {
-  auto tx = co_await db_.begin({.isolation = db::Isolation::RepeatableRead, .read_only = true});
+  const db::TxOptions options{.isolation = db::Isolation::RepeatableRead, .read_only = true};
+  auto tx = co_await db_.begin(options);
   PaymentsSnapshot out;
   std::map<std::string, std::size_t> index;
   auto payments = co_await tx.execute(kPayments);

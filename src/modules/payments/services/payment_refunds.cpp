@@ -102,8 +102,10 @@ asio::awaitable<RefundResult> PaymentRefunds::refund(std::string payment_id, Ref
   const auto split = co_await ledger_.capture_split(tx, payment.id);
   if (!split) throw std::logic_error("payments: captured payment " + payment.id + " has no capture in the ledger");
   const LedgerParties parties{payment.customer_id, payment.merchant_id, std::nullopt};
-  co_await ledger_.post(tx, payment.id, refund.id,
-                        refund_posting(parties, payment.currency, *split, payment.refunded_amount, refund.amount));
+  const LedgerPosting posting =
+      refund_posting(parties, payment.currency, *split, payment.refunded_amount, refund.amount);
+  const std::optional<std::string> refund_id = refund.id;
+  co_await ledger_.post(tx, payment.id, refund_id, posting);
 
   const auto applied = co_await refunds_.apply(tx, payment.id, payment.status, move.to, refund.amount);
   payment.status = move.to;
