@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -168,6 +169,17 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*sandbox) {
+    // A third party of its own: none of nelo's settings (database, keys) apply to it, only its
+    // own and the logs'.
+    const char* level = std::getenv("NELO_LOG_LEVEL");
+    const char* format = std::getenv("NELO_LOG_FORMAT");
+    nelo::logging::setup(level ? level : "info", format ? format : "json");
+    const int sandbox_code = nelo::app::run_sandbox_processor(sandbox_arguments);
+    nelo::logging::shutdown();
+    return sandbox_code;
+  }
+
   nelo::Config config;
   try {
     config = nelo::config_from_environment();
@@ -176,11 +188,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   nelo::logging::setup(config.log_level, config.log_format);
-  if (*sandbox) {
-    const int sandbox_code = nelo::app::run_sandbox_processor(sandbox_arguments);
-    nelo::logging::shutdown();
-    return sandbox_code;
-  }
 
   int code = 1;
   try {

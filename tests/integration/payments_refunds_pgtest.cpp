@@ -147,7 +147,7 @@ TEST_F(PaymentsRefunds, APartialRefundThenTheRestMoveStateLedgerEventAndProcesso
             "customer=0,merchant_payable=0,platform_fees=0");
   // The events, in the transaction of each refund.
   EXPECT_EQ(value("SELECT string_agg(payload->>'status' || ':' || (payload->'refund'->'amount'->>'amount'), ','"
-                  " ORDER BY created_at) FROM payments.outbox WHERE name = 'payment.refunded'"),
+                  " ORDER BY (payload->>'version')::int) FROM payments.outbox WHERE name = 'payment.refunded'"),
             "partially_refunded:1000,refunded:1950");
   // The processor's own records agree.
   const auto charge = processor.charge(payment(id, "provider_reference"));
