@@ -96,22 +96,23 @@ asio::awaitable<http::Response> confirmation_page(Context& c, http::Request& req
   co_return page("Confirm your payment",
                  "<p>" + escape_html(amount) + " " + escape_html(charge->amount.currency) + " with your " +
                      escape_html(charge->card_brand) + " card ending in " + escape_html(charge->card_last4) +
-                     ".</p><form method=\"post\"><button name=\"decision\" value=\"approve\">Confirm</button> "
-                     "<button name=\"decision\" value=\"refuse\">Refuse</button></form>");
+                     ".</p><form method=\"post\" action=\"/3ds/" + escape_html(reference) +
+                     "/approve\"><button>Confirm</button></form><form method=\"post\" action=\"/3ds/" +
+                     escape_html(reference) + "/refuse\"><button>Refuse</button></form>");
 }
 
-// The form's answer (application/x-www-form-urlencoded "decision=approve" or "decision=refuse").
-asio::awaitable<http::Response> confirm(Context& c, http::Request& request) {
+// The customer's answer: one of the page's two forms, posted without a body (a browser's form
+// with no field sends none, which the server accepts whatever its Content-Type).
+asio::awaitable<http::Response> decide(Context& c, http::Request& request, bool approve) {
   const std::string reference(request.param("reference"));
-  const bool approve = request.body.find("decision=approve") != std::string::npos;
-  const bool refuse = request.body.find("decision=refuse") != std::string::npos;
-  if (approve == refuse) co_return page("Choose one", "<p>Confirm or refuse the payment.</p>", 400);
   if (!c.processor.confirm(reference, approve)) {
     co_return page("Nothing to confirm", "<p>This payment awaits no confirmation.</p>", 404);
   }
   co_return page(approve ? "Payment confirmed" : "Payment refused",
                  approve ? "<p>You may close this page.</p>" : "<p>The payment was not made.</p>");
 }
+asio::awaitable<http::Response> approve(Context& c, http::Request& request) { return decide(c, request, true); }
+asio::awaitable<http::Response> refuse(Context& c, http::Request& request) { return decide(c, request, false); }
 
 http::RouteDoc doc(std::string summary) {
   http::RouteDoc d;
@@ -141,7 +142,8 @@ void register_sandbox_routes(http::Router& router, SandboxProcessor& processor, 
   add("POST", "/v1/charges/{reference}/void", "Release an authorization", void_charge);
   add("POST", "/v1/charges/{reference}/refunds", "Refund a captured payment (idempotent by refund_id)", refund);
   add("GET", "/3ds/{reference}", "The 3-D Secure confirmation page", confirmation_page);
-  add("POST", "/3ds/{reference}", "The customer's 3-D Secure answer", confirm);
+  add("POST", "/3ds/{reference}/approve", "The customer confirms the payment (3-D Secure)", approve);
+  add("POST", "/3ds/{reference}/refuse", "The customer refuses the payment (3-D Secure)", refuse);
 }
 
 }  // namespace nelo::payments

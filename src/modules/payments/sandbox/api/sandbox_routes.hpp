@@ -2,7 +2,7 @@
 // The HTTP API of `nelo sandbox-processor` (sandbox_wire.hpp), on its own port: a payment
 // provider's API (authorize, capture, void, refund, the list of its records) for nelo, with an
 // API key when one is set, and the 3-D Secure confirmation page a customer's browser opens
-// (GET /3ds/{reference}, the form posts back to the same path).
+// (GET /3ds/{reference}; its two forms post to .../approve and .../refuse).
 
 #include <string>
 
