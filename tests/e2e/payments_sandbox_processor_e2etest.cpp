@@ -99,16 +99,39 @@ class SandboxProcessorE2E : public ::testing::Test {
              id + "', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'card', 'sandbox', '" +
              reference + "', 'EUR', 2950, 2620, 199, 131, 'requires_authorization')");
   }
+  // What the saga does on delivery, by hand: captured in nelo, with its capture in the ledger.
+  void mark_captured(const std::string& id) {
+  const std::string tx = new_uuid();
+  db_.exec("BEGIN; UPDATE payments.payments SET status = 'captured', captured_amount = 2950, captured_at = now()"
+           " WHERE id = '" + id + "'; INSERT INTO payments.ledger_transactions (id, payment_id, kind, currency) VALUES ('" +
+           tx + "', '" + id + "', 'capture', 'EUR'); INSERT INTO payments.ledger_lines (transaction_id, line_no, account,"
+           " amount) VALUES ('" + tx + "', 1, 'customer', 2950), ('" + tx + "', 2, 'merchant_payable', -2620), ('" + tx +
+           "', 3, 'platform_fees', -330); COMMIT");
+  }
+  HttpResponse refund_through_nelo(const TestAccount& admin, const std::string& id, std::int64_t amount) {
+    HttpClient api("127.0.0.1", nelo_port_, 15s);
+    return api.request("POST", "/api/v1/payments/" + id + "/refunds",
+                       json::serialize(json::object{{"amount", json::object{{"amount", amount}, {"currency", "EUR"}}},
+                                                    {"reason", "Late delivery"}}),
+                       {{"Content-Type", "application/json"}, bearer(admin.access_token), {"Idempotency-Key", new_uuid()}});
+  }
   std::string status_of(const std::string& id) {
     return db_.value("SELECT status FROM payments.payments WHERE id = '" + id + "'");
   }
   bool becomes(const std::string& id, const std::string& status) {
     return eventually_blocking([&] { return status_of(id) == status; }, 20s);
   }
-  std::pair<int, std::string> reconcile() {
-    auto env = nelo_env();
+  std::pair<int, std::string> reconcile(bool in_process = false) {
+    auto env = in_process ? in_process_env() : nelo_env();
     env.erase("NELO_HTTP_PORT");
     return run_nelo({"payments", "reconcile"}, env);
+  }
+  // nelo with the sandbox inside it, keeping its records in the same journal file.
+  std::map<std::string, std::string> in_process_env() const {
+    auto env = nelo_env();
+    env.erase("NELO_PAYMENTS_SANDBOX_URL");
+    env["NELO_PAYMENTS_SANDBOX_JOURNAL"] = journal_.string();
+    return env;
   }
 
   TestDatabase db_;
@@ -154,12 +177,7 @@ TEST_F(SandboxProcessorE2E, ThreeDSecureRefundAndReconcileAcrossTwoProcesses) {
   ASSERT_EQ(to_sandbox("POST", "/v1/charges/" + reference + "/capture", R"({"amount": {"amount": 2950, "currency": "EUR"}})")
                 .status,
             200);
-  const std::string tx = new_uuid();
-  db_.exec("BEGIN; UPDATE payments.payments SET status = 'captured', captured_amount = 2950, captured_at = now()"
-           " WHERE id = '" + id + "'; INSERT INTO payments.ledger_transactions (id, payment_id, kind, currency) VALUES ('" +
-           tx + "', '" + id + "', 'capture', 'EUR'); INSERT INTO payments.ledger_lines (transaction_id, line_no, account,"
-           " amount) VALUES ('" + tx + "', 1, 'customer', 2950), ('" + tx + "', 2, 'merchant_payable', -2620), ('" + tx +
-           "', 3, 'platform_fees', -330); COMMIT");
+  mark_captured(id);
   HttpClient api("127.0.0.1", nelo_port_, 15s);
   const auto admin = make_admin(api, db_);
   const auto refunded = api.request(
@@ -202,6 +220,42 @@ TEST_F(SandboxProcessorE2E, AWebhookUnsentWhenTheProcessorDiedIsSentAfterItsRest
   EXPECT_EQ(status_of(id), "requires_authorization");
   start_sandbox();  // reads its journal: the event is still unsent
   ASSERT_TRUE(becomes(id, "authorized")) << status_of(id) << "\n" << sandbox_->output();
+}
+
+TEST_F(SandboxProcessorE2E, InProcessTheSandboxKeepsItsRecordsInItsJournalAcrossRestarts) {
+  // A captured charge, made by the separate processor, which then stops: its journal holds it.
+  const std::string id = new_uuid();
+  const std::string reference = authorize_at_sandbox(id, "tok_visa");
+  insert_payment(id, reference);
+  ASSERT_TRUE(becomes(id, "authorized"));
+  ASSERT_EQ(to_sandbox("POST", "/v1/charges/" + reference + "/capture", R"({"amount": {"amount": 2950, "currency": "EUR"}})")
+                .status,
+            200);
+  mark_captured(id);
+  sandbox_->stop();
+  // nelo now runs the sandbox in process, on that journal.
+  nelo_->stop();
+  nelo_ = std::make_unique<NeloProcess>(std::vector<std::string>{"serve"}, in_process_env());
+  nelo_->start();
+  HttpClient api("127.0.0.1", nelo_port_, 15s);
+  const auto admin = make_admin(api, db_);
+  const auto part = refund_through_nelo(admin, id, 700);
+  ASSERT_EQ(part.status, 201) << part.body << "\n" << nelo_->output();
+  auto [code, out] = reconcile(true);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("sandbox records: 1 charge(s) from " + journal_.string()), std::string::npos) << out;
+
+  // A crash: the refund the in-process processor made is still in its records afterwards.
+  nelo_->kill();
+  nelo_ = std::make_unique<NeloProcess>(std::vector<std::string>{"serve"}, in_process_env());
+  nelo_->start();
+  const auto again = make_admin(api, db_);
+  EXPECT_EQ(refund_through_nelo(again, id, 2251).status, 409) << "700 of 2950 went back already";
+  const auto rest = refund_through_nelo(again, id, 2250);
+  ASSERT_EQ(rest.status, 201) << rest.body;
+  EXPECT_EQ(status_of(id), "refunded");
+  auto [after_code, after] = reconcile(true);
+  EXPECT_EQ(after_code, 0) << after;
 }
 
 }  // namespace
