@@ -35,9 +35,12 @@ ModuleSet make_modules(const Platform& platform) {
     return ModuleContext{*set.databases.back(), platform.bus,    platform.config,
                          platform.clock,         platform.metrics, platform.executor};
   };
+  // What notifications asks of the others (who to tell, in which language): filled as they are made.
+  notifications::NotificationDependencies notification_dependencies;
   if (enabled("auth")) {
     auto auth = auth::make_module(context_for("auth"));
     set.auth = auth.get();
+    notification_dependencies.accounts = &auth->account_interface();
     set.verifier = &auth->token_verifier();
     modules.push_back(std::move(auth));
   }
@@ -54,11 +57,14 @@ ModuleSet make_modules(const Platform& platform) {
     order_dependencies.catalog = &catalog->catalog_interface();
     modules.push_back(std::move(catalog));
   }
-  // orders shows an order's delivery, so deliveries is made first; both keep the list's order in
-  // `modules` and `databases` (each handle made in that order, each module given its own).
-  std::optional<ModuleContext> orders_context, deliveries_context;
+  // orders shows an order's delivery and hands card tokens to payments, and payments asks
+  // deliveries who collected cash, so deliveries is made first, then payments, then orders; all
+  // three keep the list's order in `modules` and `databases` (each handle made in that order, each
+  // module given its own).
+  std::optional<ModuleContext> orders_context, deliveries_context, payments_context;
   if (enabled("orders")) orders_context.emplace(context_for("orders"));
   if (enabled("deliveries")) deliveries_context.emplace(context_for("deliveries"));
+  if (enabled("payments")) payments_context.emplace(context_for("payments"));
   std::unique_ptr<deliveries::DeliveriesModule> delivery_module;
   if (deliveries_context) {
     deliveries::DeliveriesDependencies delivery_dependencies;
@@ -66,10 +72,25 @@ ModuleSet make_modules(const Platform& platform) {
     delivery_module = deliveries::make_module(*deliveries_context, delivery_dependencies);
     order_dependencies.deliveries = &delivery_module->delivery_interface();
   }
-  if (orders_context) modules.push_back(orders::make_module(*orders_context, order_dependencies));
+  std::unique_ptr<payments::PaymentsModule> payment_module;
+  if (payments_context) {
+    payments::PaymentsDependencies payment_dependencies;
+    payment_dependencies.deliveries = order_dependencies.deliveries;
+    payment_module = payments::make_module(*payments_context, payment_dependencies);
+    order_dependencies.payments = &payment_module->payment_interface();
+  }
+  notification_dependencies.users = order_dependencies.users;
+  notification_dependencies.catalog = order_dependencies.catalog;
+  if (orders_context) {
+    auto orders = orders::make_module(*orders_context, order_dependencies);
+    notification_dependencies.orders = &orders->order_interface();
+    modules.push_back(std::move(orders));
+  }
   if (delivery_module) modules.push_back(std::move(delivery_module));
-  if (enabled("payments")) modules.push_back(payments::make_module(context_for("payments")));
-  if (enabled("notifications")) modules.push_back(notifications::make_module(context_for("notifications")));
+  if (payment_module) modules.push_back(std::move(payment_module));
+  if (enabled("notifications")) {
+    modules.push_back(notifications::make_module(context_for("notifications"), notification_dependencies));
+  }
   if (enabled("ai")) modules.push_back(ai::make_module(context_for("ai")));
   // Each module was made with the handle made just before it: its role is its own name.
   for (std::size_t i = 0; i < modules.size(); ++i) {

@@ -36,6 +36,10 @@ inline const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     // A payment provider has no account: the webhook's signature (HMAC, shared secret) is its
     // credential, checked before anything is read (docs/api/payments.md).
     {"POST", "/api/v1/payments/webhooks/{provider}"},
+    // The simulated card processor's 3-D Secure page: the customer's browser opens it as the bank's
+    // page, outside nelo's API; the unguessable reference in its URL is the only key, as at a bank.
+    {"GET", "/api/v1/payments/sandbox/3ds/{reference}"},
+    {"POST", "/api/v1/payments/sandbox/3ds/{reference}"},
 };
 
 inline const std::set<std::string> kRoles = {"customer", "merchant", "driver", "admin"};

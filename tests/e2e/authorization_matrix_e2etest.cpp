@@ -141,6 +141,23 @@ class AuthorizationMatrixE2E : public ::testing::Test {
 
   // A delivery offered to `driver` (written as dispatch would: the matrix is about who may answer
   // an offer, not about how it was matched).
+  // A notification in the inbox of `who` (written as the notifier leaves one).
+  std::string new_notification(const TestAccount& who) {
+    const std::string id = new_uuid();
+    db_->exec("INSERT INTO notifications.notifications (id, event_id, event_name, recipient_id, audience, category,"
+              " locale, title, body, in_app) VALUES ('" + id + "', '" + new_uuid() + "', 'order.placed', '" +
+              who.user_id + "', 'customer', 'order_status', 'fr', 'Commande confirmée', 'Votre commande', true)");
+    return id;
+  }
+
+  // A push device of `who`.
+  std::string new_device(const TestAccount& who) {
+    const std::string id = new_uuid();
+    db_->exec("INSERT INTO notifications.devices (id, user_id, platform, token) VALUES ('" + id + "', '" +
+              who.user_id + "', 'ios', 'token-" + id + "')");
+    return id;
+  }
+
   std::string new_offer(const TestAccount& driver) {
     const std::string delivery = new_uuid();
     const std::string offer = new_uuid();
@@ -207,6 +224,13 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     k["payment"] = {{"customer", "merchant"}, [this](const Slot& s, bool fresh) {
                       return Params{{"id", fresh ? new_payment(s.index) : payments_.at(s.index)}};
                     }};
+    // Everyone has an inbox and devices.
+    k["notification"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
+                           return Params{{"id", fresh ? new_notification(account(s)) : notifications_.at(s.role).at(s.index)}};
+                         }};
+    k["device"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
+                     return Params{{"id", fresh ? new_device(account(s)) : devices_.at(s.role).at(s.index)}};
+                   }};
     // An account is its own; a fresh other's is a new account, so that disabling it harms no caller.
     k["user"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
                    if (fresh && s.index == 1) return Params{{"id", account_with_role("customer").user_id}};
@@ -222,6 +246,8 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     for (int i = 0; i < 2; ++i) {
       for (const char* role : {"customer", "merchant", "driver", "admin"}) {
         addresses_[role].push_back(new_address(account({role, i})));
+        notifications_[role].push_back(new_notification(account({role, i})));
+        devices_[role].push_back(new_device(account({role, i})));
       }
       shops_.push_back(new_merchant(account({"merchant", i})));
       products_.push_back(new_product(account({"merchant", i}), shops_.back()));
@@ -258,6 +284,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
   HttpClient client_{"127.0.0.1", server_->port(), 15s};
   std::map<std::string, std::vector<TestAccount>> accounts_;
   std::map<std::string, std::vector<std::string>> addresses_;  // by role, per account
+  std::map<std::string, std::vector<std::string>> notifications_, devices_;  // by role, per account
   std::vector<std::string> shops_, products_, orders_, offers_, deliveries_, payments_;  // per index
 };
 TestDatabase* AuthorizationMatrixE2E::db_ = nullptr;

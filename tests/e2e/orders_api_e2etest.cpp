@@ -324,8 +324,9 @@ TEST_F(OrdersE2E, EveryIllegalTransitionIsA409NamingTheState) {
   EXPECT_EQ(row("SELECT status FROM orders.orders WHERE id = '" + id + "'"), "ready_for_pickup");
 
   // A card order waits for its payment: the merchant cannot accept it; its customer may cancel.
+  // (tok_3ds: the sandbox waits for the customer's confirmation, so the order stays unpaid.)
   json::object card = order_body(shop, me.home);
-  card["payment"] = json::object{{"method", "card"}, {"token", "tok_visa"}};
+  card["payment"] = json::object{{"method", "card"}, {"token", "tok_3ds"}};
   auto pending = post_order(me.account, json::serialize(card), new_key());
   ASSERT_EQ(pending.status, 201) << pending.body;
   EXPECT_EQ(pending.json().at("status").as_string(), "pending_payment");

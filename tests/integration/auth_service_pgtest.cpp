@@ -449,6 +449,73 @@ TEST_F(AuthServiceTest, Throttle_ConcurrentGuessesCannotExceedTheLimit) {
   EXPECT_EQ(other.load(), 0);
 }
 
+// A household or an office signs in at once: the attempts beyond the allowance were counted as
+// failures until the first ones were checked, and refused (5 of 8 correct logins got a 429).
+// Now they wait for those to end, and all pass, while concurrent guesses still stop at the
+// allowance (the test above).
+TEST_F(AuthServiceTest, Throttle_ConcurrentCorrectLoginsAreAllAllowed) {
+  auto settings = test_settings();
+  settings.max_failures_per_account_and_address = 3;
+  auto& s = ready_stack(settings);
+  register_user(s, "joy@example.com");
+  std::atomic<int> signed_in{0}, refused{0};
+  auto sign_in = [&](int) -> asio::awaitable<void> {
+    try {
+      co_await s.service.login("joy@example.com", kPassword, "192.0.2.51");
+      ++signed_in;
+    } catch (...) {
+      ++refused;
+    }
+  };
+  run_parallel(10, sign_in);
+  EXPECT_EQ(signed_in.load(), 10);
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM auth.login_throttle WHERE key LIKE 'pair:joy@example.com %'"), 0);
+  EXPECT_EQ(scalar("SELECT failures FROM auth.login_throttle WHERE key = 'account:joy@example.com'"), "0")
+      << "every success gave its attempt back";
+}
+
+TEST_F(AuthServiceTest, Throttle_ConcurrentCorrectLoginsOfManyAccountsFromOneAddressAreAllAllowed) {
+  auto settings = test_settings();
+  settings.max_failures_per_address = 3;
+  auto& s = ready_stack(settings);
+  for (int i = 0; i < 10; ++i) register_user(s, "fleet" + std::to_string(i) + "@example.com");
+  std::atomic<int> signed_in{0}, refused{0};
+  auto sign_in = [&](int i) -> asio::awaitable<void> {
+    try {
+      co_await s.service.login("fleet" + std::to_string(i) + "@example.com", kPassword, "192.0.2.52");
+      ++signed_in;
+    } catch (...) {
+      ++refused;
+    }
+  };
+  run_parallel(10, sign_in);
+  EXPECT_EQ(signed_in.load(), 10);
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(scalar("SELECT failures FROM auth.login_throttle WHERE key = 'address:192.0.2.52'"), "0");
+  // And the address still stops guessing at its allowance.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THROW(login(s, "fleet" + std::to_string(i) + "@example.com", "wrong password 1", "192.0.2.52"),
+                 Unauthorized);
+  }
+  EXPECT_THROW(login(s, "fleet9@example.com", kPassword, "192.0.2.52"), TooManyRequests);
+}
+
+// A wait owed only to an attempt that was then given back is lifted with it.
+TEST_F(AuthServiceTest, Throttle_AGivenBackAttemptLeavesNoWaitBehind) {
+  auto settings = test_settings();
+  settings.max_failures_per_address = 2;
+  auto& s = ready_stack(settings);
+  register_user(s, "amy@example.com");
+  register_user(s, "bob@example.com");
+  EXPECT_THROW(login(s, "amy@example.com", "wrong password 1", "192.0.2.53"), Unauthorized);
+  // The second attempt reaches the allowance (a wait is set), then succeeds and is given back.
+  EXPECT_NO_THROW(login(s, "bob@example.com", kPassword, "192.0.2.53"));
+  EXPECT_NO_THROW(login(s, "bob@example.com", kPassword, "192.0.2.53")) << "no wait left by a success";
+  EXPECT_THROW(login(s, "amy@example.com", "wrong password 2", "192.0.2.53"), Unauthorized);
+  EXPECT_THROW(login(s, "bob@example.com", kPassword, "192.0.2.53"), TooManyRequests);
+}
+
 // ---- refresh -----------------------------------------------------------------------------
 
 TEST_F(AuthServiceTest, Refresh_RotatesTheTokenWithinTheSameSession) {

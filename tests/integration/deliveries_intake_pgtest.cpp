@@ -109,7 +109,7 @@ TEST_F(DeliveriesIntake, ARejectedOrCancelledOrderLeavesNothingBehind) {
 TEST_F(DeliveriesIntake, OrdersShowTheDeliveryAndItsPinToTheCustomerOnly) {
   const std::string id = accepted_order();
   with_bus([&]() -> asio::awaitable<void> { co_await settled(); });
-  OrderQueries queries(orders_, &users_, &catalog_, &delivery_module_->delivery_interface(), clock_);
+  OrderQueries queries(orders_, &users_, &catalog_, &delivery_module_->delivery_interface(), &payments_, clock_);
   const OrderDetails mine = run(queries.get(viewer(customer_, true), id));
   ASSERT_TRUE(mine.delivery.has_value());
   EXPECT_EQ(mine.delivery->status, "pending");

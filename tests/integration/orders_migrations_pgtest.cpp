@@ -71,5 +71,21 @@ TEST_F(OrdersMigrations, LinesHistoryAndPointsMoveIntoTheOrderRow) {
             "0");
 }
 
+// order.created events written while they carried the card token lose it (and nothing else).
+TEST_F(OrdersMigrations, CardTokensLeaveTheOutbox) {
+  migrate_orders(5);
+  database.exec(
+      "INSERT INTO orders.outbox (id, name, version, payload) VALUES"
+      " (gen_random_uuid(), 'order.created', 1, '{\"order_id\": \"a\", \"payment\": {\"method\": \"card\","
+      " \"token\": \"tok_visa\"}}'),"
+      " (gen_random_uuid(), 'order.created', 1, '{\"order_id\": \"b\", \"payment\": {\"method\": \"cash\","
+      " \"token\": null}}'),"
+      " (gen_random_uuid(), 'order.placed', 1, '{\"order_id\": \"c\"}')");
+  migrate_orders(6);
+  EXPECT_EQ(database.column("SELECT payload::text FROM orders.outbox ORDER BY seq"),
+            (std::vector<std::string>{R"({"payment": {"method": "card"}, "order_id": "a"})",
+                                      R"({"payment": {"method": "cash"}, "order_id": "b"})", R"({"order_id": "c"})"}));
+}
+
 }  // namespace
 }  // namespace nelo::test

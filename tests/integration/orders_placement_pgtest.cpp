@@ -106,7 +106,7 @@ TEST_F(OrdersPlacement, TheDatabaseRefusesAStatusChangeWithoutItsHistoryEntry) {
   EXPECT_EQ(value("SELECT status FROM orders.orders" + where), "accepted") << "with its entry, the change is accepted";
 }
 
-TEST_F(OrdersPlacement, CardOrderWaitsForThePaymentAndCarriesTheToken) {
+TEST_F(OrdersPlacement, CardOrderHandsItsTokenToPaymentsAndKeepsItNowhere) {
   const Placed placed = place(request(PaymentMethod::Card));
   ASSERT_EQ(placed.response.status, 201) << placed.response.body;
   const std::string id = placed.id();
@@ -115,8 +115,31 @@ TEST_F(OrdersPlacement, CardOrderWaitsForThePaymentAndCarriesTheToken) {
   EXPECT_EQ(placed.response.body.find("tok_visa"), std::string::npos) << "the token is never echoed";
   EXPECT_EQ(history_of(id), (std::vector<std::string>{"->pending_payment:customer"}));
   EXPECT_EQ(events_of(id), (std::vector<std::string>{"order.created"}));
-  EXPECT_EQ(value("SELECT payload->'payment'->>'token' FROM orders.outbox WHERE name = 'order.created'"),
-            "tok_visa_4242");
+  // Handed over once the order was committed, with what payments needs to take the money.
+  ASSERT_EQ(payments_.authorizations.size(), 1u);
+  const auto& [summary, token] = payments_.authorizations.front();
+  EXPECT_EQ(token, "tok_visa_4242");
+  EXPECT_EQ(summary.order_id, id);
+  EXPECT_EQ(summary.customer_id, customer_);
+  EXPECT_EQ(summary.merchant_id, merchant_);
+  EXPECT_EQ(summary.merchant_owner_id, owner_);
+  EXPECT_EQ(summary.total.amount, summary.subtotal + summary.delivery_fee + summary.service_fee);
+  EXPECT_EQ(std::to_string(summary.total.amount), value("SELECT total FROM orders.orders WHERE id = '" + id + "'"));
+  // ...and nowhere else: not in order.created, not in any row of the orders schema.
+  EXPECT_EQ(value("SELECT payload->'payment'::text FROM orders.outbox WHERE name = 'order.created'"),
+            "{\"method\": \"card\"}");
+  EXPECT_EQ(value("SELECT count(*) FROM orders.outbox o WHERE o::text LIKE '%tok_visa%'"), "0");
+  EXPECT_EQ(value("SELECT count(*) FROM orders.orders o WHERE o::text LIKE '%tok_visa%'"), "0");
+  EXPECT_EQ(value("SELECT count(*) FROM orders.idempotency_keys k WHERE k::text LIKE '%tok_visa%'"), "0");
+}
+
+TEST_F(OrdersPlacement, CashOrdersHandNothingOverAndAPaymentsOutageStillPlacesTheCardOrder) {
+  ASSERT_EQ(place(request(PaymentMethod::Cash)).response.status, 201);
+  EXPECT_TRUE(payments_.authorizations.empty());
+  payments_.down = true;
+  const Placed placed = place(request(PaymentMethod::Card));
+  EXPECT_EQ(placed.response.status, 201) << "committed before the hand-over: payments' sweep settles it";
+  EXPECT_EQ(placed.body().at("status").as_string(), "pending_payment");
 }
 
 TEST_F(OrdersPlacement, LaterCatalogChangesDoNotRewriteThePlacedOrder) {
@@ -138,7 +161,7 @@ TEST_F(OrdersPlacement, AFailureHalfWayLeavesNothingAndFreesTheKey) {
   // order.created are already in the transaction when it fails.
   FailingBus failing(*bus_, "order.placed");
   OrderWorkflow workflow(module_db_, failing, orders_, registry_);
-  OrderPlacement placement(placements_, failing, checkout_, orders_, workflow, clock_);
+  OrderPlacement placement(placements_, failing, checkout_, orders_, workflow, nullptr, clock_);
   const std::string key = new_uuid();
   EXPECT_THROW(run(place_async(request(), key, customer_, &placement)), std::runtime_error);
   for (const char* table : {"orders.orders", "orders.outbox",

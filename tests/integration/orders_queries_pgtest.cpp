@@ -49,24 +49,38 @@ TEST_F(OrdersQueries, AFailingModuleCostsItsPartNotTheAnswer) {
   catalog_.down = true;
   users_.down = true;
   deliveries_.delivery = DeliverySummaryDto{"d1", id, "assigned", std::nullopt, std::nullopt, std::nullopt};
-  OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, clock_);
+  payments_.down = true;
+  OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, &payments_, clock_);
   const OrderDetails d = run(with_deliveries.get(viewer(customer_, true), id));
   EXPECT_EQ(d.order.id, id);
   EXPECT_FALSE(d.customer.has_value());
   EXPECT_FALSE(d.merchant.has_value());
+  EXPECT_FALSE(d.payment.has_value());
   ASSERT_TRUE(d.delivery.has_value());
   EXPECT_EQ(d.delivery->status, "assigned");
-  EXPECT_EQ(d.unavailable, (std::vector<std::string>{"customer", "merchant"}));
+  EXPECT_EQ(d.unavailable, (std::vector<std::string>{"customer", "merchant", "payment"}));
 
-  OrderQueries bare(orders_, nullptr, nullptr, nullptr, clock_);
+  OrderQueries bare(orders_, nullptr, nullptr, nullptr, nullptr, clock_);
   EXPECT_EQ(run(bare.get(viewer(customer_, true), id)).unavailable,
-            (std::vector<std::string>{"customer", "merchant", "delivery"}));
+            (std::vector<std::string>{"customer", "merchant", "delivery", "payment"}));
+}
+
+TEST_F(OrdersQueries, ThePaymentStatusIsShownWithTheOrder) {
+  const std::string id = place_ok();
+  EXPECT_TRUE(json::parse(to_json_text(run(queries_.get(viewer(customer_, true), id)))).at("payment").is_null())
+      << "none yet";
+  payments_.status = PaymentStatusDto{"p1", "failed", "card", "visa", "9995", "insufficient_funds",
+                                      "Your card has insufficient funds.", std::nullopt};
+  const json::value body = json::parse(to_json_text(run(queries_.get(viewer(customer_, true), id))));
+  EXPECT_EQ(body.at("payment"), json::parse(R"({"id": "p1", "status": "failed", "method": "card", "card_brand": "visa",
+      "card_last4": "9995", "failure_code": "insufficient_funds", "failure_reason": "Your card has insufficient funds.",
+      "action_url": null})"));
 }
 
 TEST_F(OrdersQueries, TheDeliveryPinIsShownToTheOrdersCustomerOnly) {
   const std::string id = place_ok();
   deliveries_.delivery = DeliverySummaryDto{"d1", id, "pending", std::nullopt, std::nullopt, std::string("0427")};
-  OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, clock_);
+  OrderQueries with_deliveries(orders_, &users_, &catalog_, &deliveries_, nullptr, clock_);
   const OrderDetails mine = run(with_deliveries.get(viewer(customer_, true), id));
   ASSERT_TRUE(mine.delivery.has_value());
   EXPECT_EQ(mine.delivery->pin, std::optional<std::string>("0427"));
@@ -82,7 +96,7 @@ TEST_F(OrdersQueries, TheDeliveryPinIsShownToTheOrdersCustomerOnly) {
 
 TEST_F(OrdersQueries, RemembersCustomerAndMerchantForTheTtlButNeverAFailure) {
   const std::string id = place_ok();
-  OrderQueries cached(orders_, &users_, &catalog_, nullptr, clock_, std::chrono::seconds(60));
+  OrderQueries cached(orders_, &users_, &catalog_, nullptr, &payments_, clock_, std::chrono::seconds(60));
   // A failure is not remembered: the next read asks again.
   users_.down = true;
   EXPECT_EQ(run(cached.get(viewer(customer_, true), id)).unavailable,

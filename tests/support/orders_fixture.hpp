@@ -38,6 +38,7 @@
 #include "core/metrics/registry.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
+#include "shared/interfaces/payment_interface.hpp"
 #include "modules/orders/api/v1/schemas.hpp"
 #include "modules/orders/models.hpp"
 #include "modules/orders/module.hpp"
@@ -126,6 +127,24 @@ class FakeDeliveries final : public DeliveryInterface {
   }
 };
 
+// Records the card tokens handed over (what payments would authorize) and answers a fixed status.
+class FakePayments final : public PaymentInterface {
+ public:
+  std::vector<std::pair<PaymentOrderDto, std::string>> authorizations;
+  std::optional<PaymentStatusDto> status;
+  std::atomic<bool> down{false};
+
+  asio::awaitable<void> authorize_card(PaymentOrderDto order, std::string card_token) override {
+    if (down) throw db::Unavailable("payments unreachable (test)");
+    authorizations.emplace_back(std::move(order), std::move(card_token));
+    co_return;
+  }
+  asio::awaitable<std::optional<PaymentStatusDto>> get_payment_for_order(std::string) override {
+    if (down) throw db::Unavailable("payments unreachable (test)");
+    co_return status;
+  }
+};
+
 // Publishes through the real bus, except the event named `fail_on`, which throws: a failure in
 // the middle of a business transaction.
 class FailingBus final : public events::EventBus {
@@ -183,16 +202,19 @@ class OrdersDbTest : public ::testing::Test {
     run(migrate());
     bus_ = std::make_unique<events::OutboxEventBus>(*pool_, io_.get_executor(),
                                                     nelo::test::fast_bus_options("orders-test"),
-                                                    registry_, std::vector<std::string>{"orders", "payments", "deliveries"});
+                                                    registry_, bus_modules());
     ModuleContext context{module_db_, *bus_, config_, clock_, registry_, io_.get_executor()};
     OrdersDependencies dependencies{&users_, &catalog_, nullptr};
     module_ = make_module(context, dependencies, settings());
     module_->register_subscriptions(*bus_);
     workflow_ = std::make_unique<OrderWorkflow>(module_db_, *bus_, orders_, registry_);
     placement_ =
-        std::make_unique<OrderPlacement>(placements_, *bus_, checkout_, orders_, *workflow_, clock_);
+        std::make_unique<OrderPlacement>(placements_, *bus_, checkout_, orders_, *workflow_, &payments_, clock_);
     seed_world();
   }
+
+  // The modules the bus serves: a suite that adds a subscribing module names it too.
+  virtual std::vector<std::string> bus_modules() const { return {"orders", "payments", "deliveries"}; }
 
   void TearDown() override {
     placement_.reset();
@@ -473,6 +495,7 @@ class OrdersDbTest : public ::testing::Test {
   FakeUsers users_;
   FakeCatalog catalog_;
   FakeDeliveries deliveries_;
+  FakePayments payments_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
   db::ModuleDb module_db_{*pool_, "orders"};  // what the composition root hands the module
   std::unique_ptr<events::OutboxEventBus> bus_;
@@ -480,7 +503,7 @@ class OrdersDbTest : public ::testing::Test {
   idempotency::IdempotencyStore keys_{module_db_, clock_};
   db::GroupCommit placements_{module_db_, io_.get_executor(), {.name = "orders.placements"}, &registry_};
   OrderCheckout checkout_{&users_, &catalog_, settings().pricing, clock_};
-  OrderQueries queries_{orders_, &users_, &catalog_, nullptr, clock_};
+  OrderQueries queries_{orders_, &users_, &catalog_, nullptr, &payments_, clock_};
   OrderDirectory directory_{orders_};
   std::unique_ptr<OrderWorkflow> workflow_;
   std::unique_ptr<OrderPlacement> placement_;

@@ -56,7 +56,7 @@ TEST(PaymentSchemas, OrderIdMustBeAUuid) {
 }
 
 TEST(PaymentSchemas, APaymentShowsItsAmountsCardAndRefundsButNoToken) {
-  PaymentRecord p;
+  PaymentView p;
   p.id = "p";
   p.order_id = "o";
   p.currency = "EUR";

@@ -12,8 +12,8 @@
 namespace nelo::payments {
 namespace {
 
-PaymentRecord captured(const std::string& id, std::int64_t amount, std::int64_t refunded = 0) {
-  PaymentRecord p;
+PaymentView captured(const std::string& id, std::int64_t amount, std::int64_t refunded = 0) {
+  PaymentView p;
   p.id = id;
   p.order_id = "order-" + id;
   p.provider = "sandbox";
@@ -34,7 +34,7 @@ LedgerTransactionSummary tx(const std::string& id, const std::string& payment, c
   return LedgerTransactionSummary{id, payment, std::move(refund), kind, "EUR", 3, 0, debits};
 }
 
-ProviderRecord charge_of(const PaymentRecord& p, const std::string& status = "captured") {
+ProviderRecord charge_of(const PaymentView& p, const std::string& status = "captured") {
   ProviderRecord r{*p.provider_reference, p.id, status, p.amount, p.currency, p.captured_amount, p.refunded_amount, {}};
   for (const auto& refund : p.refunds) r.refunds.push_back({refund.id, refund.amount});
   return r;

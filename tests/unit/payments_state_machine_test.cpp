@@ -31,6 +31,8 @@ std::map<std::tuple<S, A, K>, std::pair<S, std::string>> rules() {
   std::map<std::tuple<S, A, K>, std::pair<S, std::string>> r;
   r[{S::RequiresAuthorization, A::Authorize, K::Provider}] = {S::Authorized, "payment.authorized"};
   r[{S::RequiresAuthorization, A::Fail, K::Provider}] = {S::Failed, "payment.failed"};
+  // The saga's sweep: the provider was never asked (the token was lost) or never answered in time.
+  r[{S::RequiresAuthorization, A::Fail, K::System}] = {S::Failed, "payment.failed"};
   r[{S::RequiresAuthorization, A::Collect, K::System}] = {S::Captured, "payment.captured"};
   r[{S::RequiresAuthorization, A::Void, K::System}] = {S::Voided, "payment.voided"};
   r[{S::Authorized, A::Capture, K::System}] = {S::Captured, "payment.captured"};

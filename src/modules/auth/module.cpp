@@ -15,6 +15,7 @@
 #include "modules/auth/repositories/signing_key_repository.hpp"
 #include "modules/auth/repositories/throttle_repository.hpp"
 #include "modules/auth/repositories/user_repository.hpp"
+#include "modules/auth/services/account_directory.hpp"
 #include "modules/auth/services/auth_service.hpp"
 #include "modules/auth/services/auth_settings.hpp"
 #include "modules/auth/services/key_ring.hpp"
@@ -57,6 +58,7 @@ class AuthModuleImpl final : public AuthModule {
                                  revocations_, hasher_, settings_, context.clock, context.metrics}),
         admin_(db_, users_, refresh_tokens_, revocations_),
         applications_(db_, users_, applications_repository_),
+        accounts_(users_),
         executor_(context.executor) {}
 
   std::string name() const override { return "auth"; }
@@ -89,6 +91,7 @@ class AuthModuleImpl final : public AuthModule {
   }
 
   const AccessTokenVerifier& token_verifier() const override { return verifier_; }
+  AccountInterface& account_interface() override { return accounts_; }
 
   asio::awaitable<std::string> create_admin(std::string email, std::string name, std::string password) override {
     auto user = co_await service_.create_admin(std::move(email), std::move(name), std::move(password));
@@ -148,6 +151,7 @@ class AuthModuleImpl final : public AuthModule {
   AuthService service_;
   UserAdminService admin_;
   RoleApplicationService applications_;
+  AccountDirectory accounts_;
 
   asio::any_io_executor executor_;
   std::shared_ptr<PeriodicTask> refresh_;

@@ -11,6 +11,7 @@
 #include "core/db/migration.hpp"
 #include "core/security/token_verifier.hpp"
 #include "modules/auth/services/auth_settings.hpp"
+#include "shared/interfaces/account_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -24,6 +25,9 @@ class AuthModule : public Module {
   // Verifies bearer access tokens for the HTTP server: signature (ES256, keys of this module),
   // claims, and revoked sessions. Valid from construction; knows keys once start() has run.
   virtual const AccessTokenVerifier& token_verifier() const = 0;
+  // The in-process AccountInterface (who holds a role), for notifications. Lives as long as the
+  // module.
+  virtual AccountInterface& account_interface() = 0;
   // `nelo admin create --email E --name N` (password read from stdin by the CLI); returns the
   // user id. Throws ValidationError on a bad e-mail, name or password and Conflict if the e-mail
   // exists. Needs migrations, not start().

@@ -29,9 +29,9 @@ class OrdersModuleImpl final : public OrdersModule {
         workflow_(context.db, context.bus, orders_, context.metrics),
         placements_(context.db, context.executor,
                     {.max_group = settings_.placement_group_max, .name = "orders.placements"}, &context.metrics),
-        placement_(placements_, context.bus, checkout_, orders_, workflow_, context.clock),
-        queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, context.clock,
-                 settings_.details_cache_ttl),
+        placement_(placements_, context.bus, checkout_, orders_, workflow_, dependencies.payments, context.clock),
+        queries_(orders_, dependencies.users, dependencies.catalog, dependencies.deliveries, dependencies.payments,
+                 context.clock, settings_.details_cache_ttl),
         directory_(orders_) {}
 
   std::string name() const override { return "orders"; }

@@ -11,6 +11,7 @@
 #include "shared/interfaces/catalog_interface.hpp"
 #include "shared/interfaces/delivery_interface.hpp"
 #include "shared/interfaces/order_interface.hpp"
+#include "shared/interfaces/payment_interface.hpp"
 #include "shared/interfaces/user_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
@@ -27,6 +28,9 @@ struct OrdersDependencies {
   UserInterface* users = nullptr;
   CatalogInterface* catalog = nullptr;
   DeliveryInterface* deliveries = nullptr;
+  // Takes a card order's token during its placement request; null: a card order waits until the
+  // payments module's sweep fails it (the token cannot reach it).
+  PaymentInterface* payments = nullptr;
 };
 
 class OrdersModule : public Module {

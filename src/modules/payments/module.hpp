@@ -14,6 +14,8 @@
 #include "core/db/migration.hpp"
 #include "core/db/module_db.hpp"
 #include "core/time.hpp"
+#include "shared/interfaces/delivery_interface.hpp"
+#include "shared/interfaces/payment_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
 
@@ -26,7 +28,19 @@ namespace nelo::payments {
 // Embedded migrations/*.sql (generated at build time).
 std::span<const db::MigrationFile> migrations();
 
-std::unique_ptr<Module> make_module(const ModuleContext& context);
+// What payments asks of other modules; null when this process does not serve them.
+struct PaymentsDependencies {
+  DeliveryInterface* deliveries = nullptr;  // who collected a cash payment (the ledger's driver line)
+};
+
+class PaymentsModule : public Module {
+ public:
+  // The in-process PaymentInterface, for orders.
+  virtual PaymentInterface& payment_interface() = 0;
+};
+
+// Reads the NELO_PAYMENTS_* settings (throws std::invalid_argument on a bad value).
+std::unique_ptr<PaymentsModule> make_module(const ModuleContext& context, PaymentsDependencies dependencies = {});
 
 // The payment state machine drawn from the same transition table the services enforce.
 // format: "mermaid" (stateDiagram-v2) or "dot" (Graphviz). Throws std::invalid_argument otherwise.

@@ -24,7 +24,7 @@ struct RefundRecord {
   Timestamp created_at{};
 };
 
-struct PaymentRecord {
+struct PaymentView {
   std::string id;
   std::string order_id;
   std::string customer_id;
@@ -58,7 +58,7 @@ struct PaymentRecord {
 // What a refund made: the refund, and its payment after it (its `refunds` left empty).
 struct RefundResult {
   RefundRecord refund;
-  PaymentRecord payment;
+  PaymentView payment;
 };
 
 }  // namespace nelo::payments

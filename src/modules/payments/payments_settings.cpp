@@ -44,6 +44,13 @@ PaymentsSettings payments_settings_from_environment(const std::map<std::string, 
     if (position > kMaxSecrets) r.problem(secrets_name, "holds more than " + std::to_string(kMaxSecrets) + " secrets");
   }
   r.duration("NELO_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", s.webhook_tolerance, 1, 3600);
+  r.string("NELO_PAYMENTS_CARD_PROVIDER", s.card_provider);
+  r.integer("NELO_PAYMENTS_COMMISSION_BPS", s.commission_bps, 0, 10000);
+  r.duration("NELO_PAYMENTS_AUTHORIZATION_TIMEOUT_SECONDS", s.authorization_timeout, 1, 86400);
+  r.duration("NELO_PAYMENTS_ACTION_TIMEOUT_SECONDS", s.action_timeout, 1, 7 * 86400);
+  r.duration("NELO_PAYMENTS_SWEEP_INTERVAL_MS", s.sweep_interval, 10, 3'600'000);
+  r.duration("NELO_PAYMENTS_SANDBOX_SLOW_MS", s.sandbox_slow_delay, 0, 600'000);
+  r.string("NELO_PAYMENTS_SANDBOX_WEBHOOK_URL", s.sandbox_webhook_url);
   if (auto url = r.get("NELO_PAYMENTS_SANDBOX_URL"); url && !url->empty()) {
     if (!url->starts_with("http://")) r.problem("NELO_PAYMENTS_SANDBOX_URL", "must start with http://");
     s.sandbox_url = *url;

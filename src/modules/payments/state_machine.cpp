@@ -26,8 +26,9 @@ constexpr std::array<Transition, 10> kTransitions = {{
     {S::PartiallyRefunded,     A::RefundPart,  S::PartiallyRefunded,   kAdmin | kSystem,     "payment.refunded"},
     {S::PartiallyRefunded,     A::RefundRest,  S::Refunded,            kAdmin | kSystem,     "payment.refunded"},
     {S::Captured,              A::RefundRest,  S::Refunded,            kAdmin | kSystem,     "payment.refunded"},
-    // the provider declines (card), with a reason the customer can read
-    {S::RequiresAuthorization, A::Fail,        S::Failed,              kProvider,            "payment.failed"},
+    // the provider declines (card), with a reason the customer can read; or the platform, when the
+    // provider was never asked (the token was lost) or never answered in time (the sweep)
+    {S::RequiresAuthorization, A::Fail,        S::Failed,              kProvider | kSystem,  "payment.failed"},
     // cash: nothing to authorize; the driver collects it on delivery
     {S::RequiresAuthorization, A::Collect,     S::Captured,            kSystem,              "payment.captured"},
     // the order did not happen before any capture (the platform), or the hold expired (provider)

@@ -42,8 +42,8 @@ class ThrottleRepository {
   boost::asio::awaitable<ThrottleVerdict> record_attempt(const std::vector<ThrottleRule>& rules);
   // Deletes these keys (a successful login starts its account-and-address counter afresh).
   boost::asio::awaitable<void> reset(const std::vector<std::string>& keys);
-  // Gives one attempt back to each of these keys.
-  boost::asio::awaitable<void> give_back(const std::vector<std::string>& keys);
+  // Gives one attempt back to each of these rules' keys; one back below its allowance waits no more.
+  boost::asio::awaitable<void> give_back(const std::vector<ThrottleRule>& rules);
   // Deletes counters whose window is over and whose wait has passed (they would restart anyway).
   boost::asio::awaitable<std::int64_t> purge(std::chrono::seconds longest_window);
 

@@ -114,8 +114,9 @@ asio::awaitable<TokenPair> AuthService::login(std::string email, std::string pas
   // counted, so an overload never turns into failed logins against the account.
   std::optional<security::PasswordHasher::Reservation> hashing;
   if (checkable) hashing.emplace(d_.hasher.reserve());
+  std::optional<LoginThrottle::InFlight> counted;
   try {
-    co_await d_.throttle.count_attempt(email, client_address);
+    counted.emplace(co_await d_.throttle.count_attempt(email, client_address));
   } catch (const TooManyRequests&) {
     logins_throttled_->inc();
     security::wipe(password);
@@ -300,7 +301,7 @@ asio::awaitable<void> AuthService::change_password(const Principal& caller, Pass
   // Hashing place first (a 503 counts nothing), then the attempt: guessing the current password
   // with a stolen access token is throttled like a login.
   auto hashing = d_.hasher.reserve();
-  co_await d_.throttle.count_attempt(credentials->user.email, client_address);
+  auto counted = co_await d_.throttle.count_attempt(credentials->user.email, client_address);
   bool verified = false;
   if (utf8_length(change.current_password) <= kMaxPasswordLength) {
     verified = co_await d_.hasher.verify(std::move(hashing), credentials->password_hash,

@@ -1,8 +1,13 @@
 #include "modules/auth/services/login_throttle.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <sodium.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -71,8 +76,9 @@ std::vector<ThrottleRule> LoginThrottle::login_rules(const AuthSettings& setting
   };
 }
 
-asio::awaitable<void> LoginThrottle::count_attempt(std::string_view email, std::string_view address) {
-  co_await check(login_rules(settings_, email, address), kLoginRefusal);
+asio::awaitable<LoginThrottle::InFlight> LoginThrottle::count_attempt(std::string_view email,
+                                                                       std::string_view address) {
+  co_return co_await check(login_rules(settings_, email, address), kLoginRefusal, true);
 }
 
 asio::awaitable<void> LoginThrottle::count_registration(std::string_view address) {
@@ -80,19 +86,65 @@ asio::awaitable<void> LoginThrottle::count_registration(std::string_view address
   // would still let an address create (or probe) a few dozen accounts an hour.
   std::vector<ThrottleRule> rules{{registration_key(address), settings_.max_registrations_per_address,
                                    settings_.registration_window, settings_.registration_window, true}};
-  co_await check(rules, kRegistrationRefusal);
+  // Registrations are never given back: waiting for the others would change nothing.
+  auto counted = co_await check(rules, kRegistrationRefusal, false);
 }
 
-asio::awaitable<void> LoginThrottle::check(const std::vector<ThrottleRule>& rules, const char* refusal) {
-  if (auto until = waiting_until(rules)) {
-    refuse(std::chrono::ceil<std::chrono::seconds>(*until - SteadyClock::now()), refusal);
+asio::awaitable<LoginThrottle::InFlight> LoginThrottle::check(const std::vector<ThrottleRule>& rules,
+                                                               const char* refusal, bool wait_for_others) {
+  const auto give_up_at = SteadyClock::now() + kLongestWaitForOthers;
+  for (;;) {
+    if (auto until = waiting_until(rules)) {
+      refuse(std::chrono::ceil<std::chrono::seconds>(*until - SteadyClock::now()), refusal);
+    }
+    // In flight from before the database is asked: an attempt it lets through is seen by the
+    // others it then refuses, even before this coroutine resumes.
+    InFlight attempt(*this, rules);
+    auto verdict = co_await repository_.record_attempt(rules);
+    if (verdict.allowed) co_return std::move(attempt);
+    {
+      InFlight refused = std::move(attempt);
+    }
+    const auto now = SteadyClock::now();
+    if (wait_for_others && in_flight(verdict.refused_key) > 0 && now < give_up_at) {
+      // Their outcome decides: a success gives its attempt back, a failure leaves the wait.
+      // Jittered, so that attempts refused together do not keep asking together.
+      const auto pause = std::chrono::milliseconds(10 + randombytes_uniform(20));
+      asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+      co_await timer.async_wait(asio::use_awaitable);
+      continue;
+    }
+    const auto until = now + verdict.retry_after;
+    waiting_.put_until(verdict.refused_key, until, until, now);
+    refuse(verdict.retry_after, refusal);
   }
-  auto verdict = co_await repository_.record_attempt(rules);
-  if (verdict.allowed) co_return;
-  const auto now = SteadyClock::now();
-  const auto until = now + verdict.retry_after;
-  waiting_.put_until(verdict.refused_key, until, until, now);
-  refuse(verdict.retry_after, refusal);
+}
+
+LoginThrottle::InFlight::InFlight(LoginThrottle& owner, const std::vector<ThrottleRule>& rules) : owner_(&owner) {
+  for (const auto& rule : rules) keys_.push_back(rule.key);
+  owner_->add_in_flight(keys_, 1);
+}
+
+LoginThrottle::InFlight::InFlight(InFlight&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)), keys_(std::move(other.keys_)) {}
+
+LoginThrottle::InFlight::~InFlight() {
+  if (owner_) owner_->add_in_flight(keys_, -1);
+}
+
+void LoginThrottle::add_in_flight(const std::vector<std::string>& keys, int delta) {
+  std::lock_guard lock(in_flight_mutex_);
+  for (const auto& key : keys) {
+    auto& count = in_flight_[key];
+    count += delta;
+    if (count <= 0) in_flight_.erase(key);
+  }
+}
+
+int LoginThrottle::in_flight(const std::string& key) const {
+  std::lock_guard lock(in_flight_mutex_);
+  auto found = in_flight_.find(key);
+  return found == in_flight_.end() ? 0 : found->second;
 }
 
 std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::waiting_until(
@@ -108,13 +160,13 @@ std::optional<LoginThrottle::SteadyClock::time_point> LoginThrottle::waiting_unt
 asio::awaitable<void> LoginThrottle::succeeded(std::string_view email, std::string_view address) {
   std::vector<std::string> pair{pair_key(email, address)};
   co_await repository_.reset(pair);
-  std::vector<std::string> wider{address_key(address), account_key(email)};
+  auto wider = login_rules(settings_, email, address);
+  wider.erase(wider.begin());
   co_await repository_.give_back(wider);
 }
 
 asio::awaitable<void> LoginThrottle::not_checked(std::string_view email, std::string_view address) {
-  std::vector<std::string> keys{pair_key(email, address), address_key(address), account_key(email)};
-  co_await repository_.give_back(keys);
+  co_await repository_.give_back(login_rules(settings_, email, address));
 }
 
 asio::awaitable<std::int64_t> LoginThrottle::purge() {

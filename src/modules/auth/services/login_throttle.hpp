@@ -1,7 +1,12 @@
 #pragma once
 // Brute-force protection for password checks and registrations. Every login attempt is counted
 // *before* the password is verified, so concurrent guesses cannot slip past a limit; a success
-// gives the attempt back. Three counters, so that no limit can be turned against a victim:
+// gives the attempt back. An attempt the database refuses only because others on the same counter
+// are still being checked here waits for their outcome instead of being refused: concurrent
+// *correct* logins (a household, an office behind one address, a fleet app signing drivers in)
+// all get through, while concurrent guesses still stop at the allowance. (Attempts in flight on
+// another instance are not seen: there the refusal stands, as before.)
+// Three counters, so that no limit can be turned against a victim:
 //   - the account from this address: the limit a guesser meets; it only slows that address;
 //   - this address across accounts: password spraying from one place;
 //   - the account from everywhere: a much higher ceiling against distributed guessing, with
@@ -15,9 +20,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/cache/expiring_cache.hpp"
@@ -31,9 +38,25 @@ class LoginThrottle {
   LoginThrottle(ThrottleRepository& repository, const AuthSettings& settings)
       : repository_(repository), settings_(settings), waiting_(settings.throttle_max_delay, kMaxRememberedWaits) {}
 
+  // A counted attempt whose password check has not ended yet. Keep it alive until the outcome
+  // is recorded (succeeded(), not_checked(), or simply the failure): attempts refused meanwhile
+  // on its counters wait for it.
+  class InFlight {
+   public:
+    InFlight(InFlight&& other) noexcept;
+    InFlight& operator=(InFlight&&) = delete;
+    ~InFlight();
+
+   private:
+    friend class LoginThrottle;
+    InFlight(LoginThrottle& owner, const std::vector<ThrottleRule>& rules);
+    LoginThrottle* owner_;
+    std::vector<std::string> keys_;
+  };
+
   // Counts a login attempt; throws TooManyRequests (Retry-After: until the counter that refused
   // it accepts the next attempt) when one of the three is still waiting.
-  boost::asio::awaitable<void> count_attempt(std::string_view email, std::string_view address);
+  [[nodiscard]] boost::asio::awaitable<InFlight> count_attempt(std::string_view email, std::string_view address);
   // The password was right: the account-and-address counter restarts, the two others get this
   // attempt back.
   boost::asio::awaitable<void> succeeded(std::string_view email, std::string_view address);
@@ -58,9 +81,16 @@ class LoginThrottle {
 
  private:
   static constexpr std::size_t kMaxRememberedWaits = 100'000;
+  // How long a refused attempt waits, at most, for the attempts in flight on its counter.
+  static constexpr std::chrono::seconds kLongestWaitForOthers{5};
   using SteadyClock = cache::ExpiringCache<std::string, int>::Clock;
 
-  boost::asio::awaitable<void> check(const std::vector<ThrottleRule>& rules, const char* refusal);
+  // Counts the attempt against `rules` (see count_attempt). With `wait_for_others`, a refusal
+  // while other attempts on the refusing counter are in flight here is retried after they end.
+  boost::asio::awaitable<InFlight> check(const std::vector<ThrottleRule>& rules, const char* refusal,
+                                         bool wait_for_others);
+  void add_in_flight(const std::vector<std::string>& keys, int delta);
+  int in_flight(const std::string& key) const;
   // The latest end of a known wait among `rules`' keys, if one is still running.
   std::optional<SteadyClock::time_point> waiting_until(const std::vector<ThrottleRule>& rules) const;
 
@@ -68,6 +98,9 @@ class LoginThrottle {
   const AuthSettings& settings_;
   // key -> end of its wait. Bounded: forgetting one only costs the database round trip again.
   cache::ExpiringCache<std::string, SteadyClock::time_point> waiting_;
+  // key -> attempts on it asking the database or being checked, in this process.
+  mutable std::mutex in_flight_mutex_;
+  std::unordered_map<std::string, int> in_flight_;
 };
 
 }  // namespace nelo::auth

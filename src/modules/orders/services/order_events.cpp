@@ -47,7 +47,9 @@ json::object order_created_payload(const Order& o, const Payment& payment) {
                                     {"delivery_fee", money(o.pricing.delivery_fee, o.pricing.currency)},
                                     {"service_fee", money(o.pricing.service_fee, o.pricing.currency)},
                                     {"total", money(o.pricing.total, o.pricing.currency)}};
-  payload["payment"] = json::object{{"method", to_string(payment.method)}, {"token", nullable(payment.token)}};
+  // The card token is not here: it goes to payments through PaymentInterface::authorize_card and
+  // nowhere else, so that it never rests in orders.outbox.
+  payload["payment"] = json::object{{"method", to_string(payment.method)}};
   payload["distance_m"] = o.distance_m;
   const auto& a = o.delivery_address;
   payload["delivery_address"] = json::object{{"address_id", a.address_id},

@@ -6,7 +6,10 @@
 #include <optional>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
 #include "core/db/group_commit.hpp"
+#include "core/security/tokens.hpp"
 #include "core/uuid.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
 #include "modules/orders/services/order_checkout.hpp"
@@ -54,8 +57,51 @@ asio::awaitable<Order> OrderPlacement::place(std::string customer_id, OrderReque
   auto& [customer_result, check_result] = both;
   if (customer_result.failure) std::rethrow_exception(customer_result.failure);
   if (check_result.failure) std::rethrow_exception(check_result.failure);
-  co_return co_await write(std::move(customer_id), std::move(request), std::move(*check_result.value),
+  // The token leaves the request here: nothing written below can carry it.
+  std::string token = request.payment->token.value_or("");
+  if (request.payment->token) security::wipe(*request.payment->token);
+  request.payment->token.reset();
+  Order order;
+  try {
+    order = co_await write(std::move(customer_id), std::move(request), std::move(*check_result.value),
                            std::move(*customer_result.value), std::move(commit));
+  } catch (...) {
+    security::wipe(token);
+    throw;
+  }
+  if (order.payment_method == PaymentMethod::Card) co_await hand_over_token(order, std::move(token));
+  co_return order;
+}
+
+asio::awaitable<void> OrderPlacement::hand_over_token(const Order& order, std::string token) {
+  if (!payments_) {
+    security::wipe(token);
+    spdlog::warn("orders: card order {} placed while this process serves no payments: it will fail when the "
+                 "authorization times out",
+                 order.id);
+    co_return;
+  }
+  PaymentOrderDto summary{order.id,
+                          order.customer_id,
+                          order.merchant_id,
+                          order.merchant_owner_id,
+                          Money{order.pricing.total, order.pricing.currency},
+                          order.pricing.subtotal,
+                          order.pricing.delivery_fee,
+                          order.pricing.service_fee};
+  std::string failure;
+  try {
+    co_await payments_->authorize_card(std::move(summary), std::move(token));
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  security::wipe(token);
+  // The error names the order, never the token (which no error message of payments carries).
+  if (!failure.empty()) {
+    spdlog::warn("orders: card order {} could not be handed to payments ({}): it fails when the authorization "
+                 "times out",
+                 order.id, failure);
+  }
 }
 
 asio::awaitable<Order> OrderPlacement::write(std::string customer_id, OrderRequest request, CheckedOrder checked,

@@ -76,6 +76,19 @@ asio::awaitable<OrderDetails> OrderQueries::get(Viewer viewer, std::string order
     if (failure) spdlog::warn("orders: delivery of order {} unavailable: {}", o.id, error_text(failure));
     details.unavailable.push_back("delivery");
   }
+
+  failure = nullptr;
+  if (payments_) {
+    try {
+      details.payment = co_await payments_->get_payment_for_order(o.id);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (!payments_ || failure) {
+    if (failure) spdlog::warn("orders: payment of order {} unavailable: {}", o.id, error_text(failure));
+    details.unavailable.push_back("payment");
+  }
   co_return details;
 }
 

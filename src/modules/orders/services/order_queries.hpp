@@ -17,6 +17,7 @@
 #include "modules/orders/models.hpp"
 #include "shared/interfaces/catalog_interface.hpp"
 #include "shared/interfaces/delivery_interface.hpp"
+#include "shared/interfaces/payment_interface.hpp"
 #include "shared/interfaces/user_interface.hpp"
 
 namespace nelo::orders {
@@ -29,7 +30,8 @@ struct OrderDetails {
   std::optional<UserDto> customer;              // the customer's current profile
   std::optional<MerchantDto> merchant;          // the merchant now (open now, current phone...)
   std::optional<DeliverySummaryDto> delivery;   // null until a delivery exists
-  std::vector<std::string> unavailable;         // among "customer", "merchant", "delivery"
+  std::optional<PaymentStatusDto> payment;      // null until payments created it
+  std::vector<std::string> unavailable;         // among "customer", "merchant", "delivery", "payment"
 };
 
 // Whether `viewer` may read `order`.
@@ -38,11 +40,12 @@ bool can_view(const Order& order, const Viewer& viewer) noexcept;
 class OrderQueries {
  public:
   OrderQueries(OrderRepository& orders, UserInterface* users, CatalogInterface* catalog, DeliveryInterface* deliveries,
-               const Clock& clock, std::chrono::milliseconds details_cache_ttl = {})
+               PaymentInterface* payments, const Clock& clock, std::chrono::milliseconds details_cache_ttl = {})
       : orders_(orders),
         users_(users),
         catalog_(catalog),
         deliveries_(deliveries),
+        payments_(payments),
         clock_(clock),
         customers_(details_cache_ttl, kDetailsCacheCapacity),
         merchants_(details_cache_ttl, kDetailsCacheCapacity) {}
@@ -64,6 +67,7 @@ class OrderQueries {
   UserInterface* users_;
   CatalogInterface* catalog_;
   DeliveryInterface* deliveries_;
+  PaymentInterface* payments_;
   const Clock& clock_;
   cache::ExpiringCache<std::string, std::optional<UserDto>> customers_;
   cache::ExpiringCache<std::string, std::optional<MerchantDto>> merchants_;

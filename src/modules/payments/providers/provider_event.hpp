@@ -15,6 +15,9 @@ struct ProviderEvent {
   std::string type;       // payment.authorized | payment.failed | payment.voided | payment.captured
                           // | refund.succeeded | refund.failed
   std::string reference;  // the payment's reference at the provider
+  // nelo's payment id as the provider echoes it (the idempotency key it was given), when it does:
+  // finds the payment whose reference was lost (a stop between the provider's answer and its record).
+  std::optional<std::string> payment_id;
   std::optional<std::string> refund_reference;
   std::optional<std::string> card_brand;
   std::optional<std::string> card_last4;

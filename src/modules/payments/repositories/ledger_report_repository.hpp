@@ -15,7 +15,7 @@ namespace nelo::payments {
 
 // Everything reconciliation compares: every payment with its refunds, every ledger transaction.
 struct PaymentsSnapshot {
-  std::vector<PaymentRecord> payments;
+  std::vector<PaymentView> payments;
   std::vector<LedgerTransactionSummary> transactions;
 };
 

@@ -16,25 +16,25 @@ const std::string kRefunds = "SELECT " + std::string(kRefundColumns) +
 
 }  // namespace
 
-asio::awaitable<std::optional<PaymentRecord>> PaymentReadRepository::find(std::string id) {
+asio::awaitable<std::optional<PaymentView>> PaymentReadRepository::find(std::string id) {
   const db::Params p = db::params(id);
   auto r = co_await db_.execute(kById, p);
   if (r.empty()) co_return std::nullopt;
-  PaymentRecord payment = read_payment(r.front());
+  PaymentView payment = read_payment(r.front());
   co_await add_refunds(payment);
   co_return payment;
 }
 
-asio::awaitable<std::vector<PaymentRecord>> PaymentReadRepository::find_by_order(std::string order_id) {
+asio::awaitable<std::vector<PaymentView>> PaymentReadRepository::find_by_order(std::string order_id) {
   const db::Params p = db::params(order_id);
   auto r = co_await db_.execute(kByOrder, p);
-  std::vector<PaymentRecord> out;
+  std::vector<PaymentView> out;
   for (const auto row : r) out.push_back(read_payment(row));
   for (auto& payment : out) co_await add_refunds(payment);
   co_return out;
 }
 
-asio::awaitable<void> PaymentReadRepository::add_refunds(PaymentRecord& payment) {
+asio::awaitable<void> PaymentReadRepository::add_refunds(PaymentView& payment) {
   const db::Params p = db::params(payment.id);
   auto r = co_await db_.execute(kRefunds, p);
   for (const auto row : r) payment.refunds.push_back(read_refund(row));

@@ -18,12 +18,12 @@ class PaymentReadRepository {
   explicit PaymentReadRepository(db::ModuleDb& db) : db_(db) {}
 
   // The payment `id` (a canonical UUID) with its refunds; nullopt when there is none.
-  boost::asio::awaitable<std::optional<PaymentRecord>> find(std::string id);
+  boost::asio::awaitable<std::optional<PaymentView>> find(std::string id);
   // The payments of an order (a canonical UUID; one at most today), with their refunds.
-  boost::asio::awaitable<std::vector<PaymentRecord>> find_by_order(std::string order_id);
+  boost::asio::awaitable<std::vector<PaymentView>> find_by_order(std::string order_id);
 
  private:
-  boost::asio::awaitable<void> add_refunds(PaymentRecord& payment);
+  boost::asio::awaitable<void> add_refunds(PaymentView& payment);
 
   db::ModuleDb& db_;
 };

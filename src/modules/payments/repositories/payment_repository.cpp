@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/db/params.hpp"
+#include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
 
 namespace nelo::payments {
@@ -21,9 +22,38 @@ constexpr std::string_view kLockByReference =
     "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
     " WHERE provider = $1 AND provider_reference = $2 FOR UPDATE";
 
-// $1 id, $2 from, $3 to, $4 brand, $5 last4, $6 failure code, $7 failure message.
+constexpr std::string_view kLockUnreferenced =
+    "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
+    " WHERE provider = $1 AND id = $2::uuid AND provider_reference IS NULL FOR UPDATE";
+
+constexpr std::string_view kAdoptReference =
+    "UPDATE payments.payments SET provider_reference = $2, updated_at = now()"
+    " WHERE id = $1 AND provider_reference IS NULL";
+
+constexpr std::string_view kRecordColumns =
+    "id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider, provider_reference, status,"
+    " currency, amount, subtotal, delivery_fee, service_fee, captured_amount, refunded_amount, version, card_brand,"
+    " card_last4, failure_code, failure_message, action_url, authorization_requested_at";
+
+constexpr std::string_view kInsertIfMissing =
+    "INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider,"
+    " currency, amount, subtotal, delivery_fee, service_fee, status)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requires_authorization')"
+    " ON CONFLICT (order_id) DO NOTHING RETURNING 1";
+
+constexpr std::string_view kMarkRequested =
+    "UPDATE payments.payments SET authorization_requested_at = now(), updated_at = now() WHERE id = $1";
+
+constexpr std::string_view kRecordAnswer =
+    "UPDATE payments.payments SET provider_reference = $2, card_brand = COALESCE($3, card_brand),"
+    " card_last4 = COALESCE($4, card_last4), action_url = $5, updated_at = now() WHERE id = $1";
+
+// $1 id, $2 from, $3 to, $4 brand, $5 last4, $6 failure code, $7 failure message, $8 captured.
 constexpr std::string_view kMove =
     "UPDATE payments.payments SET status = $3, version = version + 1, updated_at = now(),"
+    " captured_amount = COALESCE($8::bigint, captured_amount),"
+    " captured_at = CASE WHEN $3 = 'captured' THEN now() ELSE captured_at END,"
+    " action_url = CASE WHEN $3 = 'requires_authorization' THEN action_url END,"
     " card_brand = COALESCE($4, card_brand), card_last4 = COALESCE($5, card_last4),"
     " failure_code = CASE WHEN $3 = 'failed' THEN $6 ELSE failure_code END,"
     " failure_message = CASE WHEN $3 = 'failed' THEN $7 ELSE failure_message END,"
@@ -32,7 +62,92 @@ constexpr std::string_view kMove =
     " failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END"
     " WHERE id = $1 AND status = $2 RETURNING version";
 
+std::string select_record(std::string_view where) {
+  return "SELECT " + std::string(kRecordColumns) + " FROM payments.payments WHERE " + std::string(where);
+}
+
+PaymentRecord read_record(const db::Row& row) {
+  PaymentRecord p;
+  p.id = row.get<std::string>(0);
+  p.order_id = row.get<std::string>(1);
+  p.customer_id = row.get<std::string>(2);
+  p.merchant_id = row.get<std::string>(3);
+  p.merchant_owner_id = row.get<std::string>(4);
+  const auto method = parse_payment_method(row.text(5));
+  const auto status = parse_payment_status(row.text(8));
+  if (!method || !status) throw std::logic_error("payments: unknown method or status in the database");
+  p.method = *method;
+  p.provider = row.get<std::string>(6);
+  p.provider_reference = row.get<std::optional<std::string>>(7);
+  p.status = *status;
+  p.currency = row.get<std::string>(9);
+  p.amount = row.get<std::int64_t>(10);
+  p.subtotal = row.get<std::int64_t>(11);
+  p.delivery_fee = row.get<std::int64_t>(12);
+  p.service_fee = row.get<std::int64_t>(13);
+  p.captured_amount = row.get<std::int64_t>(14);
+  p.refunded_amount = row.get<std::int64_t>(15);
+  p.version = row.get<std::int32_t>(16);
+  p.card_brand = row.get<std::optional<std::string>>(17);
+  p.card_last4 = row.get<std::optional<std::string>>(18);
+  p.failure_code = row.get<std::optional<std::string>>(19);
+  p.failure_message = row.get<std::optional<std::string>>(20);
+  p.action_url = row.get<std::optional<std::string>>(21);
+  p.authorization_requested_at = row.get<std::optional<Timestamp>>(22);
+  return p;
+}
+
 }  // namespace
+
+asio::awaitable<bool> PaymentRepository::insert_if_missing(db::Transaction& tx, const NewPayment& n) {
+  db::Params p = db::params(n.id, n.order_id, n.customer_id, n.merchant_id, n.merchant_owner_id,
+                            std::string(to_string(n.method)), n.provider, n.currency, n.amount, n.subtotal,
+                            n.delivery_fee, n.service_fee);
+  auto r = co_await tx.execute(kInsertIfMissing, p);
+  co_return !r.empty();
+}
+
+asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::lock_by_order(db::Transaction& tx,
+                                                                               const std::string& order_id) {
+  static const std::string kSql = select_record("order_id = $1::uuid FOR UPDATE");
+  db::Params p = db::params(order_id);
+  auto r = co_await tx.execute(kSql, p);
+  if (r.empty()) co_return std::nullopt;
+  co_return read_record(r.front());
+}
+
+asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(db::ModuleDb& db,
+                                                                               const std::string& order_id) {
+  static const std::string kSql = select_record("order_id = $1::uuid");
+  db::Params p = db::params(order_id);
+  auto r = co_await db.execute(kSql, p);
+  if (r.empty()) co_return std::nullopt;
+  co_return read_record(r.front());
+}
+
+asio::awaitable<void> PaymentRepository::mark_authorization_requested(db::Transaction& tx, const std::string& id) {
+  db::Params p = db::params(id);
+  co_await tx.execute(kMarkRequested, p);
+}
+
+asio::awaitable<void> PaymentRepository::record_provider_answer(db::Transaction& tx, const std::string& id,
+                                                                const ProviderAnswer& answer) {
+  db::Params p = db::params(id, answer.reference, answer.card_brand, answer.card_last4, answer.action_url);
+  co_await tx.execute(kRecordAnswer, p);
+}
+
+asio::awaitable<std::vector<PaymentRecord>> PaymentRepository::lock_stale_authorizations(
+    db::Transaction& tx, Timestamp unanswered_before, Timestamp unconfirmed_before, int limit) {
+  static const std::string kSql = select_record(
+      "status = 'requires_authorization' AND method = 'card' AND"
+      " ((provider_reference IS NULL AND created_at < $1::timestamptz) OR created_at < $2::timestamptz)"
+      " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED");
+  db::Params p = db::params(unanswered_before, unconfirmed_before, limit);
+  auto r = co_await tx.execute(kSql, p);
+  std::vector<PaymentRecord> out;
+  for (const auto& row : r) out.push_back(read_record(row));
+  co_return out;
+}
 
 asio::awaitable<bool> PaymentRepository::record_event(db::Transaction& tx, const std::string& provider,
                                                       const std::string& event_id, const std::string& type,
@@ -47,6 +162,32 @@ asio::awaitable<void> PaymentRepository::mark_event(db::Transaction& tx, const s
                                                     const std::optional<std::string>& payment_id) {
   db::Params p = db::params(provider, event_id, std::string(applied ? "applied" : "ignored"), payment_id);
   co_await tx.execute(kMarkEvent, p);
+}
+
+asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_unreferenced(db::Transaction& tx,
+                                                                                   const std::string& provider,
+                                                                                   const std::string& payment_id) {
+  if (!is_uuid(payment_id)) co_return std::nullopt;
+  db::Params p = db::params(provider, payment_id);
+  auto r = co_await tx.execute(kLockUnreferenced, p);
+  if (r.empty()) co_return std::nullopt;
+  const auto row = r.front();
+  LockedPayment out;
+  out.id = row.get<std::string>(0);
+  out.order_id = row.get<std::string>(1);
+  const auto status = parse_payment_status(row.text(2));
+  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
+  out.status = *status;
+  out.amount = row.get<std::int64_t>(3);
+  out.currency = row.get<std::string>(4);
+  out.version = row.get<std::int32_t>(5);
+  co_return out;
+}
+
+asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, const std::string& id,
+                                                         const std::string& reference) {
+  db::Params p = db::params(id, reference);
+  co_await tx.execute(kAdoptReference, p);
 }
 
 asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_by_reference(db::Transaction& tx,
@@ -75,6 +216,7 @@ asio::awaitable<int> PaymentRepository::move(db::Transaction& tx, const std::str
   p.push_back(change.card_last4);
   p.push_back(change.failure_code);
   p.push_back(change.failure_message);
+  p.push_back(db::to_param(change.captured_amount));
   auto r = co_await tx.execute(kMove, p);
   if (r.empty()) throw std::logic_error("payments: payment " + id + " was not " + std::string(to_string(from)));
   co_return r.front().get<std::int32_t>(0);

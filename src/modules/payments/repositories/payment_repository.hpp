@@ -1,13 +1,15 @@
 #pragma once
-// Every SQL statement on payments.payments and payments.provider_events that the webhook path
-// needs, run in the caller's transaction.
+// Every SQL statement on payments.payments and payments.provider_events that the webhook path and
+// the saga need, run in the caller's transaction.
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "core/time.hpp"
 #include "modules/payments/payment_models.hpp"
@@ -30,6 +32,58 @@ struct PaymentChange {
   std::optional<std::string> card_last4;
   std::optional<std::string> failure_code;
   std::optional<std::string> failure_message;
+  std::optional<std::int64_t> captured_amount;  // capture, collect
+};
+
+// A payment as the saga works on it.
+struct PaymentRecord {
+  std::string id;
+  std::string order_id;
+  std::string customer_id;
+  std::string merchant_id;
+  std::string merchant_owner_id;
+  PaymentMethod method = PaymentMethod::Card;
+  std::string provider;
+  std::optional<std::string> provider_reference;
+  PaymentStatus status = PaymentStatus::RequiresAuthorization;
+  std::string currency;
+  std::int64_t amount = 0;
+  std::int64_t subtotal = 0;
+  std::int64_t delivery_fee = 0;
+  std::int64_t service_fee = 0;
+  std::int64_t captured_amount = 0;
+  std::int64_t refunded_amount = 0;
+  int version = 1;
+  std::optional<std::string> card_brand;
+  std::optional<std::string> card_last4;
+  std::optional<std::string> failure_code;
+  std::optional<std::string> failure_message;
+  std::optional<std::string> action_url;
+  std::optional<Timestamp> authorization_requested_at;
+};
+
+// A payment to create with its order (status requires_authorization).
+struct NewPayment {
+  std::string id;
+  std::string order_id;
+  std::string customer_id;
+  std::string merchant_id;
+  std::string merchant_owner_id;
+  PaymentMethod method = PaymentMethod::Card;
+  std::string provider;
+  std::string currency;
+  std::int64_t amount = 0;
+  std::int64_t subtotal = 0;
+  std::int64_t delivery_fee = 0;
+  std::int64_t service_fee = 0;
+};
+
+// What the provider said to an authorization that is not final yet (or final: brand and last4).
+struct ProviderAnswer {
+  std::string reference;
+  std::optional<std::string> card_brand;
+  std::optional<std::string> card_last4;
+  std::optional<std::string> action_url;
 };
 
 class PaymentRepository {
@@ -47,6 +101,38 @@ class PaymentRepository {
   boost::asio::awaitable<std::optional<LockedPayment>> lock_by_reference(db::Transaction& tx,
                                                                          const std::string& provider,
                                                                          const std::string& reference);
+
+  // The order's payment, unless it exists already (a redelivered order.created, or the placement
+  // request got there first): true when this call created it.
+  boost::asio::awaitable<bool> insert_if_missing(db::Transaction& tx, const NewPayment& payment);
+
+  // The order's payment, locked (FOR UPDATE); nullopt when none exists.
+  boost::asio::awaitable<std::optional<PaymentRecord>> lock_by_order(db::Transaction& tx, const std::string& order_id);
+  // The order's payment, read on a shared connection (no lock).
+  boost::asio::awaitable<std::optional<PaymentRecord>> find_by_order(db::ModuleDb& db, const std::string& order_id);
+
+  // Records that the provider is about to be asked (before the call, committed).
+  boost::asio::awaitable<void> mark_authorization_requested(db::Transaction& tx, const std::string& id);
+  // Keeps the provider's reference (and what else it said) while the answer is not final.
+  boost::asio::awaitable<void> record_provider_answer(db::Transaction& tx, const std::string& id,
+                                                      const ProviderAnswer& answer);
+
+  // Card payments still requires_authorization, locked, skipping those locked elsewhere: with no
+  // provider reference and created before `unanswered_before` (the token was lost, or the call
+  // never answered), or with one and created before `unconfirmed_before` (3-D Secure never done).
+  boost::asio::awaitable<std::vector<PaymentRecord>> lock_stale_authorizations(db::Transaction& tx,
+                                                                               Timestamp unanswered_before,
+                                                                               Timestamp unconfirmed_before,
+                                                                               int limit);
+
+  // A payment of `provider` with no reference yet, by id, locked: the one a webhook names by its
+  // payment id when the provider's answer was never recorded. nullopt otherwise (or for a bad id).
+  boost::asio::awaitable<std::optional<LockedPayment>> lock_unreferenced(db::Transaction& tx,
+                                                                         const std::string& provider,
+                                                                         const std::string& payment_id);
+  // Records the provider's reference of a payment that had none.
+  boost::asio::awaitable<void> adopt_reference(db::Transaction& tx, const std::string& id,
+                                               const std::string& reference);
 
   // from -> to, with the change; returns the new version. Throws std::logic_error when the
   // payment was not in `from` (the caller holds its lock, so that is a bug).

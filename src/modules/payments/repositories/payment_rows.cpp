@@ -7,8 +7,8 @@
 
 namespace nelo::payments {
 
-PaymentRecord read_payment(const db::Row& row) {
-  PaymentRecord p;
+PaymentView read_payment(const db::Row& row) {
+  PaymentView p;
   p.id = row.get<std::string>(0);
   p.order_id = row.get<std::string>(1);
   p.customer_id = row.get<std::string>(2);

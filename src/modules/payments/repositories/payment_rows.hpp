@@ -21,7 +21,7 @@ inline constexpr std::string_view kRefundColumns =
     "id, payment_id, amount, reason, status, provider_reference, failure_message, requested_by, created_at";
 
 // Throws std::logic_error on a status or method the module does not know (a schema drift).
-PaymentRecord read_payment(const db::Row& row);
+PaymentView read_payment(const db::Row& row);
 RefundRecord read_refund(const db::Row& row);
 
 }  // namespace nelo::payments

@@ -26,7 +26,7 @@ constexpr std::string_view kApply =
 
 }  // namespace
 
-asio::awaitable<std::optional<PaymentRecord>> RefundRepository::lock_payment(db::Transaction& tx,
+asio::awaitable<std::optional<PaymentView>> RefundRepository::lock_payment(db::Transaction& tx,
                                                                             const std::string& id) {
   const db::Params p = db::params(id);
   auto r = co_await tx.execute(kLock, p);

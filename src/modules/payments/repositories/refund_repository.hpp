@@ -17,7 +17,7 @@ class RefundRepository {
  public:
   // The payment (without its refunds), locked FOR UPDATE until the transaction ends: concurrent
   // refunds of one payment run one after the other. nullopt when there is no such payment.
-  boost::asio::awaitable<std::optional<PaymentRecord>> lock_payment(db::Transaction& tx, const std::string& id);
+  boost::asio::awaitable<std::optional<PaymentView>> lock_payment(db::Transaction& tx, const std::string& id);
 
   // The refund with this id, if any (the id is the idempotency key at the provider).
   boost::asio::awaitable<std::optional<RefundRecord>> find(db::Transaction& tx, const std::string& refund_id);

@@ -43,6 +43,7 @@ std::optional<ProviderEvent> read_sandbox_event(std::string_view body) {
     e.card_brand = string_at(card->as_object(), "brand");
     e.card_last4 = string_at(card->as_object(), "last4");
   }
+  e.payment_id = string_at(data, "payment_id");
   e.decline_code = string_at(data, "decline_code");
   e.decline_message = string_at(data, "decline_message");
   if (const auto* refund = data.if_contains("refund"); refund && refund->is_object()) {

@@ -15,14 +15,14 @@ namespace asio = boost::asio;
 
 }  // namespace
 
-bool can_view(const PaymentRecord& payment, const PaymentViewer& viewer) noexcept {
+bool can_view(const PaymentView& payment, const PaymentViewer& viewer) noexcept {
   if (viewer.user_id.empty()) return false;
   if (viewer.admin) return true;
   if (viewer.merchant && payment.merchant_owner_id == viewer.user_id) return true;
   return viewer.customer && payment.customer_id == viewer.user_id;
 }
 
-asio::awaitable<PaymentRecord> PaymentQueries::get(PaymentViewer viewer, std::string payment_id) {
+asio::awaitable<PaymentView> PaymentQueries::get(PaymentViewer viewer, std::string payment_id) {
   const auto id = canonical_uuid(payment_id);
   if (!id) payment_not_found(payment_id);
   auto found = co_await payments_.find(*id);
@@ -30,11 +30,11 @@ asio::awaitable<PaymentRecord> PaymentQueries::get(PaymentViewer viewer, std::st
   co_return std::move(*found);
 }
 
-asio::awaitable<std::vector<PaymentRecord>> PaymentQueries::of_order(PaymentViewer viewer, std::string order_id) {
+asio::awaitable<std::vector<PaymentView>> PaymentQueries::of_order(PaymentViewer viewer, std::string order_id) {
   const auto id = canonical_uuid(order_id);
   if (!id) throw ValidationError("order_id", "must be a UUID");
   auto all = co_await payments_.find_by_order(*id);
-  std::vector<PaymentRecord> out;
+  std::vector<PaymentView> out;
   for (auto& p : all) {
     if (can_view(p, viewer)) out.push_back(std::move(p));
   }

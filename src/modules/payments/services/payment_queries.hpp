@@ -25,17 +25,17 @@ struct PaymentViewer {
 };
 
 // Whether `viewer` may read `payment`.
-bool can_view(const PaymentRecord& payment, const PaymentViewer& viewer) noexcept;
+bool can_view(const PaymentView& payment, const PaymentViewer& viewer) noexcept;
 
 class PaymentQueries {
  public:
   explicit PaymentQueries(PaymentReadRepository& payments) : payments_(payments) {}
 
   // NotFound (404) when there is no such payment or the viewer may not see it.
-  boost::asio::awaitable<PaymentRecord> get(PaymentViewer viewer, std::string payment_id);
+  boost::asio::awaitable<PaymentView> get(PaymentViewer viewer, std::string payment_id);
   // The order's payments the viewer may see (none for an order that is not theirs, unknown
   // orders included). ValidationError (field order_id) for a malformed id.
-  boost::asio::awaitable<std::vector<PaymentRecord>> of_order(PaymentViewer viewer, std::string order_id);
+  boost::asio::awaitable<std::vector<PaymentView>> of_order(PaymentViewer viewer, std::string order_id);
 
  private:
   PaymentReadRepository& payments_;

@@ -22,7 +22,7 @@ json::object money(std::int64_t amount, const std::string& currency) {
   return json::object{{"amount", amount}, {"currency", currency}};
 }
 
-json::object refunded_payload(const PaymentRecord& p, const RefundRecord& r) {
+json::object refunded_payload(const PaymentView& p, const RefundRecord& r) {
   return json::object{{"payment_id", p.id},
                       {"order_id", p.order_id},
                       {"status", std::string(to_string(p.status))},
@@ -57,7 +57,7 @@ asio::awaitable<RefundResult> PaymentRefunds::refund(std::string payment_id, Ref
   auto tx = co_await db_.begin();
   auto locked = co_await refunds_.lock_payment(tx, *id);
   if (!locked) throw NotFound("Payment " + *id + " does not exist");
-  PaymentRecord payment = std::move(*locked);
+  PaymentView payment = std::move(*locked);
 
   // The state first (a payment never captured cannot be refunded, whatever the amount), then the
   // amount against what is left.

@@ -44,7 +44,7 @@ class Checker {
   }
 
   void transactions(const std::vector<LedgerTransactionSummary>& all,
-                    const std::map<std::string, const PaymentRecord*>& payments) {
+                    const std::map<std::string, const PaymentView*>& payments) {
     for (const auto& t : all) {
       const std::string subject = "ledger transaction " + t.id;
       if (t.lines < 2 || t.sum != 0) {
@@ -59,7 +59,7 @@ class Checker {
     }
   }
 
-  void payment(const PaymentRecord& p, const std::vector<const LedgerTransactionSummary*>& ledger) {
+  void payment(const PaymentView& p, const std::vector<const LedgerTransactionSummary*>& ledger) {
     const std::string subject = "payment " + p.id;
     const std::string status(to_string(p.status));
     // The state and the amounts.
@@ -143,7 +143,7 @@ class Checker {
     }
   }
 
-  void provider(const std::vector<PaymentRecord>& payments, const ProviderRecords& records) {
+  void provider(const std::vector<PaymentView>& payments, const ProviderRecords& records) {
     std::map<std::string, const ProviderRecord*> by_reference;
     for (const auto& r : records.records) by_reference.emplace(r.reference, &r);
     std::set<std::string> matched;
@@ -211,7 +211,7 @@ ReconciliationReport reconcile(const PaymentsSnapshot& snapshot, const std::opti
   report.payments = snapshot.payments.size();
   report.transactions = snapshot.transactions.size();
   Checker check(report);
-  std::map<std::string, const PaymentRecord*> payments;
+  std::map<std::string, const PaymentView*> payments;
   for (const auto& p : snapshot.payments) {
     payments.emplace(p.id, &p);
     report.refunds += p.refunds.size();

@@ -95,6 +95,13 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
   }
   receipt.outcome = WebhookReceipt::Outcome::Ignored;
   auto payment = co_await payments_.lock_by_reference(tx, provider_name, event.reference);
+  // A payment whose reference was never recorded (the server stopped between the provider's
+  // answer and its record, or this webhook overtook the record): found by the id the provider
+  // echoes, and given its reference, so that the provider's news still reaches it.
+  if (!payment && event.payment_id && !event.reference.empty() && event.reference.size() <= 200) {
+    payment = co_await payments_.lock_unreferenced(tx, provider_name, *event.payment_id);
+    if (payment) co_await payments_.adopt_reference(tx, payment->id, event.reference);
+  }
   const auto action = action_for(event.type);
   const Transition* move = payment && action ? find_transition(payment->status, *action) : nullptr;
   if (move && move->allows(ActorKind::Provider)) {

@@ -153,7 +153,9 @@ http::RouteDoc place_doc() {
       "Requires an Idempotency-Key header (Stripe semantics, per customer): the same key with the same body replays "
       "the first response (status and body, header Idempotent-Replayed: true), including a 422; with another body it "
       "is a 422; while the first request runs it is a 409. A cash order is placed at once (status placed); a card "
-      "order waits for the payment (pending_payment).";
+      "order waits for the payment (pending_payment): once it is committed, this request hands the card token to "
+      "the payments module, which asks the provider; the order is then placed (authorized) or rejected (declined, "
+      "with the reason in `payment.failure_reason` of GET /api/v1/orders/{id}). The token is stored nowhere.";
   doc.request_body = order_request_schema(RequestKind::Place);
   doc.parameters = {{"Idempotency-Key", "header", true,
                      "A unique value per order you mean to place (1 to 255 visible ASCII characters), e.g. a UUID",
@@ -183,8 +185,9 @@ http::RouteDoc get_doc() {
   doc.summary = "Get an order with its details";
   doc.description =
       "The order as placed (lines, prices, snapshots), its status history, and, composed at read time, the customer, "
-      "the merchant as it is now and the delivery. A part whose module cannot answer is null and listed in "
-      "`unavailable`.";
+      "the merchant as it is now, the delivery and the payment (status, method, card brand and last four digits, "
+      "the reason a card was declined, the 3-D Secure page to open while it waits). A part whose module cannot "
+      "answer is null and listed in `unavailable`.";
   doc.responses = {{200, "The order", order_details_schema()}, http::problem_response(404, kNoSuchOrder)};
   return doc;
 }

@@ -263,6 +263,23 @@ void write_delivery(JsonWriter& w, const std::optional<DeliverySummaryDto>& d) {
   w.key("estimated_arrival").nullable(d->estimated_arrival).key("pin").nullable(d->pin).end_object();
 }
 
+void write_payment(JsonWriter& w, const std::optional<PaymentStatusDto>& p) {
+  if (!p) {
+    w.null();
+    return;
+  }
+  w.begin_object()
+      .key("id").string(p->payment_id)
+      .key("status").string(p->status)
+      .key("method").string(p->method)
+      .key("card_brand").nullable(p->card_brand)
+      .key("card_last4").nullable(p->card_last4)
+      .key("failure_code").nullable(p->failure_code)
+      .key("failure_reason").nullable(p->failure_reason)
+      .key("action_url").nullable(p->action_url)
+      .end_object();
+}
+
 void write_history_entry(JsonWriter& w, const StatusChange& c) {
   w.begin_object().key("from");
   if (c.from) {
@@ -496,6 +513,8 @@ std::string to_json_text(const OrderDetails& d) {
     write_merchant(w, d.merchant);
     w.key("delivery");
     write_delivery(w, d.delivery);
+    w.key("payment");
+    write_payment(w, d.payment);
     w.key("unavailable").begin_array();
     for (const auto& part : d.unavailable) w.string(part);
     w.end_array().end_object();
@@ -598,12 +617,33 @@ json::value order_details_schema() {
   properties["delivery"] = json::object{{"type", json::array{"object", "null"}},
                                         {"description", "The delivery and its driver (deliveries); null until there is one. Its `pin` (4 digits, "
                                          "given to the driver at the door) is shown to the order's customer only, null for anyone else"}};
+  json::object nullable_text{{"type", json::array{"string", "null"}}};
+  properties["payment"] = json::object{
+      {"type", json::array{"object", "null"}},
+      {"description", "The order's payment (payments); null until it exists. `failure_reason` says, in words the "
+                      "customer can read, why a card was declined; `action_url` is the page to open while the card "
+                      "waits for the customer's confirmation (3-D Secure). Never a card token or number"},
+      {"required", json::array{"id", "status", "method", "card_brand", "card_last4", "failure_code", "failure_reason",
+                               "action_url"}},
+      {"properties",
+       json::object{{"id", uuid_schema()},
+                    {"status", json::object{{"enum", json::array{"requires_authorization", "authorized", "captured",
+                                                                 "partially_refunded", "refunded", "failed",
+                                                                 "voided"}}}},
+                    {"method", json::object{{"enum", json::array{"card", "cash"}}}},
+                    {"card_brand", nullable_text},
+                    {"card_last4", nullable_text},
+                    {"failure_code", nullable_text},
+                    {"failure_reason", nullable_text},
+                    {"action_url", nullable_text}}}};
   properties["unavailable"] = json::object{
       {"type", "array"},
-      {"items", json::object{{"enum", json::array{"customer", "merchant", "delivery"}}}},
+      {"items", json::object{{"enum", json::array{"customer", "merchant", "delivery", "payment"}}}},
       {"description", "Parts that could not be read this time (their module is down or not served here)"}};
   json::array required = order_required();
-  for (const char* name : {"history", "customer", "merchant", "delivery", "unavailable"}) required.push_back(json::string(name));
+  for (const char* name : {"history", "customer", "merchant", "delivery", "payment", "unavailable"}) {
+    required.push_back(json::string(name));
+  }
   return json::object{{"type", "object"}, {"required", std::move(required)}, {"properties", std::move(properties)}};
 }
 

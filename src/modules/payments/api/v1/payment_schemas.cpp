@@ -117,7 +117,7 @@ json::object refund_json(const RefundRecord& r, const std::string& currency) {
                       {"created_at", to_rfc3339_millis(r.created_at)}};
 }
 
-json::object payment_json(const PaymentRecord& p) {
+json::object payment_json(const PaymentView& p) {
   json::array refunds;
   for (const auto& r : p.refunds) refunds.push_back(refund_json(r, p.currency));
   json::object card;
@@ -151,7 +151,7 @@ json::object payment_json(const PaymentRecord& p) {
 }
 
 json::object refund_result_json(const RefundResult& result) {
-  const PaymentRecord& p = result.payment;
+  const PaymentView& p = result.payment;
   json::object out = refund_json(result.refund, p.currency);
   out["payment"] = json::object{{"id", p.id},
                                 {"status", std::string(to_string(p.status))},

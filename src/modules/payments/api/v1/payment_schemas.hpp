@@ -34,7 +34,7 @@ RefundBody parse_refund_body(const boost::json::object& body);
 std::string parse_order_id_query(std::optional<std::string_view> order_id);
 
 // Responses. A payment never shows a token (there is none to show), only brand and last four.
-boost::json::object payment_json(const PaymentRecord& payment);
+boost::json::object payment_json(const PaymentView& payment);
 boost::json::object refund_json(const RefundRecord& refund, const std::string& currency);
 boost::json::object refund_result_json(const RefundResult& result);
 boost::json::object balances_json(const LedgerBalances& balances);
