@@ -13,6 +13,7 @@
 #include "modules/notifications/module.hpp"
 #include "modules/orders/module.hpp"
 #include "modules/payments/module.hpp"
+#include "modules/realtime/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace nelo::app {
@@ -65,10 +66,15 @@ ModuleSet make_modules(const Platform& platform) {
   if (enabled("orders")) orders_context.emplace(context_for("orders"));
   if (enabled("deliveries")) deliveries_context.emplace(context_for("deliveries"));
   if (enabled("payments")) payments_context.emplace(context_for("payments"));
+  // The real-time fan-out comes first: deliveries tells it every accepted position and offer; the
+  // gateway module, made last, asks orders and deliveries who may watch what.
+  std::shared_ptr<realtime::Fanout> fanout;
+  if (enabled("realtime")) fanout = realtime::make_fanout(platform.executor, platform.config);
   std::unique_ptr<deliveries::DeliveriesModule> delivery_module;
   if (deliveries_context) {
     deliveries::DeliveriesDependencies delivery_dependencies;
     delivery_dependencies.users = order_dependencies.users;
+    delivery_dependencies.live_feed = fanout ? &fanout->live_feed() : nullptr;
     delivery_module = deliveries::make_module(*deliveries_context, delivery_dependencies);
     order_dependencies.deliveries = &delivery_module->delivery_interface();
   }
@@ -81,15 +87,24 @@ ModuleSet make_modules(const Platform& platform) {
   }
   notification_dependencies.users = order_dependencies.users;
   notification_dependencies.catalog = order_dependencies.catalog;
+  OrderInterface* order_interface = nullptr;
   if (orders_context) {
-    auto orders = orders::make_module(*orders_context, order_dependencies);
-    notification_dependencies.orders = &orders->order_interface();
-    modules.push_back(std::move(orders));
+    auto orders_module = orders::make_module(*orders_context, order_dependencies);
+    order_interface = &orders_module->order_interface();
+    notification_dependencies.orders = order_interface;
+    modules.push_back(std::move(orders_module));
   }
   if (delivery_module) modules.push_back(std::move(delivery_module));
   if (payment_module) modules.push_back(std::move(payment_module));
   if (enabled("notifications")) {
     modules.push_back(notifications::make_module(context_for("notifications"), notification_dependencies));
+  }
+  if (fanout) {
+    realtime::RealtimeDependencies realtime_dependencies;
+    realtime_dependencies.orders = order_interface;
+    realtime_dependencies.deliveries = order_dependencies.deliveries;
+    realtime_dependencies.verifier = set.verifier;
+    modules.push_back(realtime::make_module(context_for("realtime"), fanout, realtime_dependencies));
   }
   if (enabled("ai")) modules.push_back(ai::make_module(context_for("ai")));
   // Each module was made with the handle made just before it: its role is its own name.

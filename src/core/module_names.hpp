@@ -17,7 +17,7 @@
 namespace nelo {
 
 inline constexpr auto kModuleNames = std::to_array<std::string_view>({
-    "auth", "users", "catalog", "orders", "deliveries", "payments", "notifications", "ai",
+    "auth", "users", "catalog", "orders", "deliveries", "payments", "notifications", "realtime", "ai",
 });
 
 constexpr bool is_module_name(std::string_view name) {

@@ -37,7 +37,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-
 TEST(DeliveriesDispatchE2E, NearestDriverDeclinesTheNextAcceptsAndTheOrderShowsThem) {
   DispatchWorld w(std::map<std::string, std::string>{});
   const double lat = 48.80, lng = 2.30;

@@ -1,8 +1,8 @@
 #pragma once
 // A city for black-box tests of the order-to-door flow on the real `nelo` binary: one server and
 // its database, accounts of each role, drivers online at a point, a shop with a product, orders
-// placed (cash or card) and accepted, and the driver's side of a delivery. Used by the dispatch
-// and the payments e2e suites.
+// placed (cash or card) and accepted, and the driver's side of a delivery; a second server on the
+// same database and Redis on demand. Used by the dispatch, payments and real-time e2e suites.
 
 #include <gtest/gtest.h>
 
@@ -63,6 +63,7 @@ class DispatchWorld {
   }
 
   TestDatabase& database() { return *db_; }
+  const NeloProcess& process(int server = 0) const { return server == 1 && second_ ? *second_ : *server_; }
   std::string output() const { return server_->output() + (second_ ? second_->output() : std::string()); }
 
   HttpClient client() { return HttpClient("127.0.0.1", server_->port(), std::chrono::seconds(15)); }
@@ -124,7 +125,8 @@ class DispatchWorld {
   }
   // The same order, not accepted yet, paid by `payment` ({"method": "card", "token": ...} or cash):
   // a card order is pending_payment until its payment is authorized.
-  Order placed_order(double lat, double lng, const boost::json::object& payment) {
+  Order placed_order(double lat, double lng,
+                     const boost::json::object& payment = boost::json::object{{"method", "cash"}}) {
     Order o;
     o.owner = account("merchant");
     boost::json::object shop = shop_body("Dispatch " + o.owner.email, {.min_order_cents = 500});

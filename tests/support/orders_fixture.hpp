@@ -125,6 +125,10 @@ class FakeDeliveries final : public DeliveryInterface {
     if (down) throw db::Unavailable("deliveries unreachable (test)");
     co_return delivery;
   }
+  asio::awaitable<std::optional<PositionWatchDto>> position_watch(std::string, std::string,
+                                                                  std::vector<std::string>) override {
+    co_return std::nullopt;
+  }
 };
 
 // Records the card tokens handed over (what payments would authorize) and answers a fixed status.

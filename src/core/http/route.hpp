@@ -14,6 +14,7 @@
 
 #include "core/http/request.hpp"
 #include "core/http/response.hpp"
+#include "core/http/websocket.hpp"
 
 namespace nelo::http {
 
@@ -133,7 +134,11 @@ struct Route {
   std::string module;  // metrics label and default OpenAPI tag
   RouteDoc doc;
   std::size_t body_limit = 0;  // 0: server default
-  Access access = Access::undeclared();  // last, so that positional test routes need not name it
+  Access access = Access::undeclared();  // after the positional fields test routes name
+  // Set on a GET route that upgrades to a WebSocket: an upgrade request is handed to it (after
+  // the policy admitted the caller); any other request runs `handler` as usual.
+  WebSocketHandler websocket{};
+  WebSocketOptions websocket_options{};
 };
 
 // Why a route's Access declaration is wrong (empty: fine): undeclared; self with a path

@@ -30,6 +30,7 @@
 #include "core/http/problem.hpp"
 #include "core/http/request_id.hpp"
 #include "core/http/request_reader.hpp"
+#include "core/http/websocket_session.hpp"
 #include "core/http/wire.hpp"
 #include "core/logging.hpp"
 
@@ -93,6 +94,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     asio::post(strand_, [self = shared_from_this(), force] {
       if (self->closed_) return;
       self->stop_requested_ = true;
+      if (self->upgraded_) {
+        self->upgraded_->request_stop(force);
+        return;
+      }
       if (force) {
         self->force_close();
       } else if (self->phase_ == Phase::Idle) {
@@ -191,6 +196,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       co_return co_await answer_before_body(answer, request, so_far, framing, *parser, limit);
     }
 
+    // ---- a WebSocket route asked to upgrade: the connection is the route's from here on
+    if (route->websocket && parser->is_done() && is_websocket_upgrade(message)) {
+      co_return co_await upgrade(*route, request, *parser, so_far);
+    }
+
     // ---- body, bounded by the route's limit
     if (auto length = parser->content_length(); length && *length > limit) {
       co_return co_await fail(body_too_large(limit), so_far);
@@ -241,6 +251,30 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   };
 
   enum class Part { Header, Body };
+
+  // Hands the connection to the route's WebSocket handler. The upgrade is logged and counted as
+  // a 101 request when the handshake is done; the connection then lives until the handler ends.
+  asio::awaitable<bool> upgrade(const Route& route, Request& request, Parser& parser, const RequestSoFar& so_far) {
+    phase_ = Phase::Handling;
+    clear_deadline();
+    Upgrade hand_off{socket_, parser.release(), route, request, [this, &so_far, &request](auto connection) {
+                       upgraded_ = connection;
+                       if (connection) finish(request.method, route_label(so_far), request.path, so_far.route, 101,
+                                              so_far.started, request.principal ? request.principal->user_id : "");
+                     }};
+    // What HTTP needed per connection is not needed for the socket's lifetime (which may be hours).
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    std::string().swap(head_);
+    co_await serve_websocket(hand_off);
+    if (request_active_) end_request();
+    co_return false;  // the socket was moved into the WebSocket stream, which closed it
+  }
+
+  static std::string_view route_label(const RequestSoFar& so_far) {
+    return so_far.route ? std::string_view(so_far.route->path) : std::string_view("unmatched");
+  }
+
 
   void limit_header(Parser& parser) const { detail::limit_header(parser, options_.header_limit); }
 
@@ -488,6 +522,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool request_active_ = false;
   bool holds_slot_ = false;  // one of the server's max_in_flight slots
   ServerState::Admission admission_ = ServerState::Admission::Drop;
+  std::shared_ptr<UpgradedConnection> upgraded_;  // set while the connection is a WebSocket
   DeadlineReads reads_{socket_, timed_out_, beast::error::timeout};  // the socket, for Beast's reads
 };
 

@@ -9,6 +9,7 @@
 #include "core/db/migration.hpp"
 #include "modules/deliveries/deliveries_settings.hpp"
 #include "shared/interfaces/delivery_interface.hpp"
+#include "shared/interfaces/live_feed.hpp"
 #include "shared/interfaces/user_interface.hpp"
 #include "shared/module.hpp"
 #include "shared/module_context.hpp"
@@ -22,6 +23,8 @@ std::span<const db::MigrationFile> migrations();
 // this process: a delivery's driver is then shown by id, without a name.
 struct DeliveriesDependencies {
   UserInterface* users = nullptr;
+  // Told every accepted position and every offer made (the real-time gateway); null: nobody.
+  LiveFeed* live_feed = nullptr;
 };
 
 class DeliveriesModule : public Module {

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nelo {
 
@@ -33,12 +34,29 @@ struct DeliverySummaryDto {
   bool operator==(const DeliverySummaryDto&) const = default;
 };
 
+// Who a viewer may watch live: the driver holding the delivery.
+struct PositionWatchDto {
+  std::string delivery_id;
+  std::string order_id;
+  std::string driver_id;
+
+  bool operator==(const PositionWatchDto&) const = default;
+};
+
 class DeliveryInterface {
  public:
   virtual ~DeliveryInterface() = default;
 
   // The delivery of an order, or nullopt when none was created yet.
   virtual boost::asio::awaitable<std::optional<DeliverySummaryDto>> get_delivery_for_order(std::string order_id) = 0;
+
+  // Whether the user `viewer_id` (holding `roles`) may see the position of the delivery's driver
+  // now, by the tracking rules (docs/api/deliveries.md: its customer, its driver and admins, only
+  // while a driver holds it; its merchant never): the driver to watch, or nullopt (unknown
+  // delivery, someone else's, or outside the privacy window).
+  virtual boost::asio::awaitable<std::optional<PositionWatchDto>> position_watch(std::string delivery_id,
+                                                                                std::string viewer_id,
+                                                                                std::vector<std::string> roles) = 0;
 };
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const DeliverySummaryDto& delivery);

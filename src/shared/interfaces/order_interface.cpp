@@ -34,6 +34,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const OrderSummar
   out = json::object{{"id", order.id},
                      {"customer_id", order.customer_id},
                      {"merchant_id", order.merchant_id},
+                     {"merchant_owner_id", order.merchant_owner_id},
                      {"status", order.status},
                      {"payment_method", order.payment_method},
                      {"total", json::value_from(order.total)},
@@ -48,6 +49,7 @@ OrderSummaryDto tag_invoke(const json::value_to_tag<OrderSummaryDto>&, const jso
   order.id = f.string("id");
   order.customer_id = f.string("customer_id");
   order.merchant_id = f.string("merchant_id");
+  order.merchant_owner_id = f.optional_string("merchant_owner_id").value_or("");
   order.status = f.string("status");
   order.payment_method = f.string("payment_method");
   order.total = f.nested<Money>("total");

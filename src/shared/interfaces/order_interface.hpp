@@ -25,6 +25,7 @@ struct OrderSummaryDto {
   std::string id;
   std::string customer_id;
   std::string merchant_id;
+  std::string merchant_owner_id;  // the merchant user who owns the shop (sees the order)
   std::string status;          // pending_payment | placed | accepted | preparing | ready_for_pickup
                                // | picked_up | delivered | rejected | cancelled
   std::string payment_method;  // "card" | "cash"

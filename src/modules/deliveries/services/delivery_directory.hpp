@@ -20,6 +20,9 @@ class DeliveryDirectory final : public DeliveryInterface {
   // The delivery with its PIN (the caller shows it to the order's customer only) and, once one
   // holds it, the driver's id and first name.
   boost::asio::awaitable<std::optional<DeliverySummaryDto>> get_delivery_for_order(std::string order_id) override;
+  // By role_for() and sees_position(), the rules of GET /deliveries/{id}/tracking.
+  boost::asio::awaitable<std::optional<PositionWatchDto>> position_watch(std::string delivery_id, std::string viewer_id,
+                                                                        std::vector<std::string> roles) override;
 
  private:
   DeliveryRepository& deliveries_;

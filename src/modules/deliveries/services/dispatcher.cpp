@@ -36,7 +36,7 @@ constexpr std::size_t kMaxCandidates = 2048;
 
 Dispatcher::Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryRepository& deliveries,
                        OfferRepository& offers, DeliveryWorkflow& workflow, LiveLocations& live, EtaEstimator& eta,
-                       const Clock& clock, DeliveriesSettings settings)
+                       const Clock& clock, DeliveriesSettings settings, LiveFeed* feed)
     : db_(db),
       bus_(bus),
       deliveries_(deliveries),
@@ -45,7 +45,8 @@ Dispatcher::Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryReposito
       live_(live),
       eta_(eta),
       clock_(clock),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)),
+      feed_(feed) {}
 
 asio::awaitable<void> Dispatcher::run_once(int max_deliveries) {
   {
@@ -77,11 +78,17 @@ asio::awaitable<bool> Dispatcher::requeue_one_orphan() {
 }
 
 asio::awaitable<bool> Dispatcher::search_one_due() {
+  made_offers_.clear();  // a search() of a caller's transaction, not known to have committed
   auto tx = co_await db_.begin();
   const auto id = co_await offers_.claim_due(tx);
   if (!id) co_return false;
   co_await search(tx, *id);
   co_await tx.commit();
+  // Committed: the drivers hear of their offers now, without polling (the real-time gateway).
+  if (feed_) {
+    for (const auto& offer : made_offers_) feed_->offer_made(offer);
+  }
+  made_offers_.clear();
   co_return true;
 }
 
@@ -134,6 +141,18 @@ asio::awaitable<bool> Dispatcher::search(db::Transaction& tx, const std::string&
         offer.distance_m = static_cast<int>(std::lround(c.distance_m));
         offer.eta_seconds = static_cast<int>(etas.at(order[i]).count());
         co_await offers_.insert(tx, offer, static_cast<int>(settings_.offer_timeout.count()));
+        if (feed_) {
+          LiveOfferDto live;
+          live.offer_id = offer.id;
+          live.delivery_id = delivery_id;
+          live.driver_id = offer.driver_id;
+          live.distance_m = offer.distance_m;
+          live.eta_seconds = offer.eta_seconds;
+          live.expires_at = to_rfc3339_millis(clock_.now() + settings_.offer_timeout);
+          live.pickup_name = delivery->pickup.name;
+          live.pickup_address = delivery->pickup.address;
+          made_offers_.push_back(std::move(live));
+        }
       }
       const Actor system = Actor::system();
       co_await workflow_.apply(tx, *delivery, DeliveryAction::Offer, system);

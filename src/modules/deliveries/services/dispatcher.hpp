@@ -10,6 +10,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <string>
+#include <vector>
+
+#include "shared/interfaces/live_feed.hpp"
 
 #include "modules/deliveries/deliveries_settings.hpp"
 
@@ -36,7 +39,7 @@ class Dispatcher {
  public:
   Dispatcher(db::ModuleDb& db, events::EventBus& bus, DeliveryRepository& deliveries, OfferRepository& offers,
              DeliveryWorkflow& workflow, LiveLocations& live, EtaEstimator& eta, const Clock& clock,
-             DeliveriesSettings settings);
+             DeliveriesSettings settings, LiveFeed* feed = nullptr);
 
   // One pass over deadlines and the queue. At most `max_deliveries` searches.
   boost::asio::awaitable<void> run_once(int max_deliveries = 50);
@@ -58,6 +61,8 @@ class Dispatcher {
   EtaEstimator& eta_;
   const Clock& clock_;
   DeliveriesSettings settings_;
+  LiveFeed* feed_;
+  std::vector<LiveOfferDto> made_offers_;  // by search(), told to feed_ once their transaction committed
 };
 
 }  // namespace nelo::deliveries

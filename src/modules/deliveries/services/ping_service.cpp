@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/errors.hpp"
+#include "core/time.hpp"
 #include "modules/deliveries/services/online_drivers.hpp"
 #include "modules/deliveries/services/position_writer.hpp"
 
@@ -13,8 +14,8 @@ namespace nelo::deliveries {
 namespace asio = boost::asio;
 
 PingService::PingService(OnlineDrivers& online, LiveLocations& live, PositionWriter& writer,
-                         const DeliveriesSettings& settings, const Clock& clock)
-    : online_(online), live_(live), writer_(writer), settings_(settings), clock_(clock) {}
+                         const DeliveriesSettings& settings, const Clock& clock, LiveFeed* feed)
+    : online_(online), live_(live), writer_(writer), settings_(settings), clock_(clock), feed_(feed) {}
 
 PingWindow PingService::window() const {
   const std::chrono::system_clock::time_point now = clock_.now();
@@ -34,7 +35,20 @@ asio::awaitable<PingResult> PingService::record(std::string driver_id, DriverPos
   writer_.add(position);
   // Gone offline while this ping was on its way (its removal ran before the update above): the
   // driver must not stay in the index.
-  if (online_.known_offline(driver_id)) co_await live_.remove(driver_id);
+  if (online_.known_offline(driver_id)) {
+    co_await live_.remove(driver_id);
+    co_return result;
+  }
+  if (feed_) {
+    LivePositionDto live;
+    live.driver_id = position.driver_id;
+    live.lat = position.point.lat;
+    live.lng = position.point.lng;
+    live.heading_deg = position.heading_deg;
+    live.speed_mps = position.speed_mps;
+    live.recorded_at = to_rfc3339_millis(std::chrono::time_point_cast<std::chrono::microseconds>(position.recorded_at));
+    feed_->driver_moved(live);
+  }
   co_return result;
 }
 

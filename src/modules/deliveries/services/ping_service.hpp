@@ -13,6 +13,7 @@
 #include "modules/deliveries/deliveries_settings.hpp"
 #include "modules/deliveries/live/live_locations.hpp"
 #include "modules/deliveries/models.hpp"
+#include "shared/interfaces/live_feed.hpp"
 
 namespace nelo::deliveries {
 
@@ -22,7 +23,7 @@ class PositionWriter;
 class PingService {
  public:
   PingService(OnlineDrivers& online, LiveLocations& live, PositionWriter& writer, const DeliveriesSettings& settings,
-              const Clock& clock);
+              const Clock& clock, LiveFeed* feed = nullptr);
 
   // The recorded_at a ping may have now (ping_max_age back, ping_max_future ahead).
   PingWindow window() const;
@@ -41,6 +42,7 @@ class PingService {
   PositionWriter& writer_;
   const DeliveriesSettings& settings_;
   const Clock& clock_;
+  LiveFeed* feed_;  // told every applied position (the real-time gateway); may be null
 };
 
 }  // namespace nelo::deliveries

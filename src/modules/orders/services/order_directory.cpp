@@ -14,6 +14,7 @@ boost::asio::awaitable<std::optional<OrderSummaryDto>> OrderDirectory::get_order
   dto.id = order->id;
   dto.customer_id = order->customer_id;
   dto.merchant_id = order->merchant_id;
+  dto.merchant_owner_id = order->merchant_owner_id;
   dto.status = std::string(to_string(order->status));
   dto.payment_method = std::string(to_string(order->payment_method));
   dto.total.amount = order->pricing.total;

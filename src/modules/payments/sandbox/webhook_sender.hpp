@@ -100,13 +100,20 @@ class WebhookSender {
   void start();
   boost::asio::awaitable<void> stop();
 
-  // One pass: settle what is due, take new events, POST every delivery that is due.
+  // One pass: settle what is due, take new events, POST every delivery that is due, up to
+  // kDeliveriesInFlight at once.
   boost::asio::awaitable<void> pass();
+
+  static constexpr std::size_t kDeliveriesInFlight = 8;
   // Read between passes (the task's strand): approximate from another thread.
   WebhookStats stats() const { return schedule_.stats(); }
   std::size_t pending() const { return schedule_.pending(); }
 
  private:
+  // Sends due[first], due[first + kDeliveriesInFlight], ... one after the other.
+  boost::asio::awaitable<void> deliver_share(std::vector<WebhookDelivery>& due, std::size_t first);
+  boost::asio::awaitable<void> deliver(WebhookDelivery delivery);
+
   SandboxProcessor& processor_;
   const Clock& clock_;
   WebhookSchedule schedule_;

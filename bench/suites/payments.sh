@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Card payments end to end, against the cash orders of the same run:
+#   1. POST /api/v1/orders paying cash, at saturation (the orders suite's request): cash orders
+#      placed per second (a cash order is placed by its own request).
+#   2. The same POST paying by card (tok_visa), at saturation for the same time; then the suite
+#      waits until no card order of the phase is still pending_payment. Complete card orders per
+#      second = card orders placed / (end of the last placement - start of the phase): the
+#      authorization, the sandbox's signed webhook over HTTP to nelo, its intake, the
+#      payment.authorized event and the order's placement all count. Target: >= 0.5 of the cash
+#      rate.
+#   3. Webhooks handled per second over the same span: the webhook requests nelo answered (its
+#      own HTTP metric, duplicates the sandbox sends on purpose included) per second.
+# The sandbox runs in process (the default) and posts its webhooks to this nelo over loopback
+# HTTP, on the port wrk is saturating: the webhooks queue behind the orders, as they would.
+
+BENCH_TARGET_RATIO="${BENCH_TARGET_RATIO:-0.5}"
+BENCH_DB_CONNECTIONS="${BENCH_DB_CONNECTIONS:-16}"
+# shellcheck source=bench/suites/orders.sh
+source "$BENCH_DIR/suites/orders.sh"
+
+suite_describe() {
+  echo "complete card orders per second (created -> authorized by webhook -> placed) vs cash orders, webhooks per second"
+}
+
+# payments_sql SQL: one value from the benchmark database.
+payments_sql() { psql -At -v ON_ERROR_STOP=1 -c "$1" "$BENCH_DATABASE_URL" || nelo_die "query failed: $1"; }
+
+# payments_webhook_requests: webhook requests nelo has answered so far.
+payments_webhook_requests() {
+  curl -fsS "http://127.0.0.1:$NELO_ADMIN_PORT/metrics" 2>/dev/null |
+    awk '$1 ~ /^nelo_http_requests_total\{/ && $1 ~ /webhooks/ { sum += $NF } END { printf "%.0f", sum }'
+}
+
+# payments_drain_bus: waits until every event delivery of every module is done (the cash phase
+# leaves tens of thousands for deliveries and notifications), so that the card phase is not
+# measured behind them.
+payments_drain_bus() {
+  local schemas pending waited=0
+  schemas="$(payments_sql "SELECT string_agg(format('SELECT count(*) FROM %I.outbox_deliveries WHERE status = ''pending''',
+                             table_schema), ' UNION ALL ') FROM information_schema.tables WHERE table_name = 'outbox_deliveries'")"
+  while :; do
+    pending="$(payments_sql "SELECT sum(count) FROM ($schemas) AS p (count)")"
+    [ "${pending:-0}" -gt 0 ] && [ "$waited" -lt 1200 ] || break
+    sleep 0.5; waited=$((waited + 1))
+  done
+  nelo_say "event bus drained ($((waited / 2)) s; ${pending:-0} deliveries pending)"
+}
+
+suite_run() {
+  command -v jq >/dev/null || nelo_die "jq is missing (scripts/lib/deps.sh installs it)"
+  bench_build nelo
+  bench_start_pg
+  bench_start_nelo NELO_DB_POOL_SIZE="$BENCH_DB_CONNECTIONS"
+  orders_setup
+  local cash_body="$ORDER_BODY" card_body
+  card_body="$(jq -c '.payment = {"method":"card","token":"tok_visa"}' <<<"$ORDER_BODY")"
+  local script="$BENCH_DIR/suites/orders/place_order.lua"
+  local wrk_settings="-t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d$BENCH_WRK_DURATION"
+  nelo_say "wrk $wrk_settings; best of $BENCH_ROUNDS rounds"
+  local cash_rps=0 card_rps=0 card_requests_rps=0 card_p99=0 webhook_rps=0 span=0 errors=0 stuck=0 round
+  for round in $(seq 1 "$BENCH_ROUNDS"); do
+    nelo_say "round $round"
+    ORDER_BODY="$cash_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (cash)" \
+      "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
+    errors=$((errors + WRK_ERRORS))
+    if [ "$WRK_RPS" -gt "$cash_rps" ]; then cash_rps=$WRK_RPS; fi
+
+    payments_drain_bus
+    psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
+    local started hooks0 hooks1 waited=0 pending placed seconds rate hooks_rate
+    started="$(payments_sql "SELECT clock_timestamp()")"
+    hooks0="$(payments_webhook_requests)"
+    ORDER_BODY="$card_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (card)" \
+      "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
+    errors=$((errors + WRK_ERRORS))
+    # Every card order of the phase leaves pending_payment once its webhook is in.
+    while :; do
+      pending="$(payments_sql "SELECT count(*) FROM orders.orders WHERE payment_method = 'card'
+                               AND status = 'pending_payment' AND created_at >= '$started'")"
+      [ "$pending" -gt 0 ] && [ "$waited" -lt 600 ] || break
+      sleep 0.5; waited=$((waited + 1))
+    done
+    stuck=$((stuck + pending))
+    hooks1="$(payments_webhook_requests)"
+    read -r placed seconds < <(payments_sql "SELECT count(*), extract(epoch FROM max(updated_at) - '$started'::timestamptz)
+      FROM orders.orders WHERE payment_method = 'card' AND status = 'placed' AND created_at >= '$started'" | tr '|' ' ')
+    rate="$(awk -v n="$placed" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+    hooks_rate="$(awk -v n="$((hooks1 - hooks0))" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+    printf '    %-28s %10s placed in %s s: %s complete card orders/s, %s webhooks/s, %s left pending\n' \
+      "card orders end to end" "$placed" "$seconds" "$rate" "$hooks_rate" "$pending" >&2
+    if [ "$rate" -gt "$card_rps" ]; then
+      card_rps=$rate card_requests_rps=$WRK_RPS card_p99=$WRK_P99_MS webhook_rps=$hooks_rate span=$seconds
+    fi
+  done
+
+  local ratio verdict=PASS
+  ratio="$(bench_ratio "$card_rps" "$cash_rps")"
+  bench_at_least "$ratio" "$BENCH_TARGET_RATIO" || verdict=BELOW_TARGET
+  [ "$errors" -eq 0 ] || verdict="$verdict(errors=$errors)"
+  [ "$stuck" -eq 0 ] || verdict="$verdict(pending=$stuck)"
+  echo
+  printf '%-44s %12s %12s\n' "" "per second" "p99 (ms)"
+  printf '%-44s %12s %12s\n' "cash orders placed (POST /orders)" "$cash_rps" "-"
+  printf '%-44s %12s %12s\n' "card orders accepted (POST /orders, 201)" "$card_requests_rps" "$card_p99"
+  printf '%-44s %12s %12s\n' "complete card orders (placed after webhook)" "$card_rps" "-"
+  printf '%-44s %12s %12s\n' "webhooks handled" "$webhook_rps" "-"
+  printf 'ratio card/cash: %s (target >= %s): %s\n\n' "$ratio" "$BENCH_TARGET_RATIO" "$verdict"
+
+  bench_record "wrk=\"$wrk_settings\" rounds=$BENCH_ROUNDS" "cash_rps=$cash_rps card_requests_rps=$card_requests_rps" \
+    "card_p99_ms=$card_p99 card_complete_rps=$card_rps span_s=$span webhook_rps=$webhook_rps ratio=$ratio $verdict"
+  if [ "$verdict" != PASS ] && [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
+  return 0
+}

@@ -1,0 +1,60 @@
+#include "modules/realtime/services/hub.hpp"
+
+#include <algorithm>
+
+namespace nelo::realtime {
+
+void Hub::subscribe(const std::string& topic, const std::shared_ptr<Subscriber>& subscriber, const std::string& channel) {
+  std::lock_guard lock(mutex_);
+  Snapshot& current = topics_[topic];
+  auto next = current ? std::make_shared<std::vector<Entry>>(*current) : std::make_shared<std::vector<Entry>>();
+  for (const auto& e : *next) {
+    if (e.subscriber.get() == subscriber.get() && e.channel == channel) return;
+  }
+  next->push_back({subscriber, channel});
+  current = std::move(next);
+}
+
+void Hub::unsubscribe(const std::string& topic, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return;
+  auto next = std::make_shared<std::vector<Entry>>();
+  next->reserve(it->second->size());
+  for (const auto& e : *it->second) {
+    if (e.subscriber.get() != subscriber) next->push_back(e);
+  }
+  if (next->empty()) topics_.erase(it);
+  else it->second = std::move(next);
+}
+
+Hub::Snapshot Hub::snapshot(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  return it == topics_.end() ? nullptr : it->second;
+}
+
+void Hub::send(const HubMessage& message) {
+  receive(message);
+  if (relay_) relay_->send(message);
+}
+
+void Hub::receive(const HubMessage& message) {
+  const Snapshot subscribers = snapshot(message.topic);
+  if (!subscribers) return;
+  for (const auto& e : *subscribers) {
+    switch (message.kind) {
+      case HubMessage::Kind::Publish: e.subscriber->deliver(e.channel, message); break;
+      case HubMessage::Kind::End: e.subscriber->end(e.channel, message.reason); break;
+      case HubMessage::Kind::Recheck: e.subscriber->recheck(e.channel); break;
+    }
+  }
+  delivered_.fetch_add(subscribers->size(), std::memory_order_relaxed);
+}
+
+std::size_t Hub::topics() const {
+  std::lock_guard lock(mutex_);
+  return topics_.size();
+}
+
+}  // namespace nelo::realtime
