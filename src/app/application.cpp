@@ -19,6 +19,7 @@
 #include "app/readiness.hpp"
 #include "core/security/token_verifier.hpp"
 #include "modules/auth/module.hpp"
+#include "modules/payments/module.hpp"
 #include "core/db/migrator.hpp"
 #include "core/db/pool.hpp"
 #include "core/http/openapi.hpp"
@@ -296,6 +297,24 @@ int Application::rotate_keys() {
 
 int Application::revoke_key(const std::string& kid) {
   return impl_->run_auth_command([&](auto& auth) { return auth.revoke_key(kid); });
+}
+
+int Application::reconcile_payments() {
+  auto& impl = *impl_;
+  db::ModuleDb* payments = nullptr;
+  for (auto& d : impl.module_dbs) {
+    if (d->module() == "payments") payments = d.get();
+  }
+  if (impl.config.database_url.empty() || !payments) {
+    std::cerr << "nelo: DATABASE_URL is required and the payments module must be enabled\n";
+    return 2;
+  }
+  impl.start_threads();
+  impl.run_migrations();
+  const auto outcome = impl.run_sync(payments::reconcile(*payments));
+  std::cout << outcome.text << std::flush;
+  impl.pool->close();
+  return outcome.clean ? 0 : 1;
 }
 
 int Application::print_routes(bool as_json) {

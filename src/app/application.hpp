@@ -25,6 +25,9 @@ class Application {
   int rotate_keys();
   // `nelo auth revoke-key KID`
   int revoke_key(const std::string& kid);
+  // `nelo payments reconcile`: prints every difference between payments, refunds, the ledger and
+  // the sandbox processor's records; 0 when there is none, 1 otherwise, 2 without a database.
+  int reconcile_payments();
   // `nelo routes [--json]`
   int print_routes(bool as_json);
   // `nelo openapi`

@@ -2,12 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "app/application.hpp"
 #include "app/demo/demo_command.hpp"
 #include "app/demo/simulate_command.hpp"
+#include "app/sandbox_processor_command.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
@@ -120,6 +122,26 @@ int main(int argc, char** argv) {
       payments->add_subcommand("diagram", "Print the payment state machine (no database needed)");
   payment_diagram->add_option("--format", diagram_format, "mermaid (stateDiagram-v2) or dot (Graphviz)")
       ->capture_default_str();
+  auto* payment_reconcile = payments->add_subcommand(
+      "reconcile", "Check payments, refunds and the ledger against each other and against the sandbox processor's "
+                   "records; print every difference (exit code 0: none, 1: some)");
+
+  nelo::app::SandboxProcessorArguments sandbox_arguments;
+  auto* sandbox = cli.add_subcommand(
+      "sandbox-processor", "Run the sandbox card processor on its own port (nelo reaches it with "
+                           "NELO_PAYMENTS_SANDBOX_URL); its webhooks are signed with NELO_PAYMENTS_WEBHOOK_SECRETS");
+  sandbox->add_option("--port", sandbox_arguments.port, "Port to listen on")->capture_default_str();
+  sandbox->add_option("--address", sandbox_arguments.address, "Address to listen on")->capture_default_str();
+  sandbox->add_option("--public-url", sandbox_arguments.public_url,
+                      "How browsers reach it, for the 3-D Secure page (default http://ADDRESS:PORT)");
+  sandbox->add_option("--journal", sandbox_arguments.journal,
+                      "File of its records, kept across restarts ('' : in memory only)")
+      ->capture_default_str();
+  sandbox->add_flag("--no-sync", sandbox_arguments.no_sync, "Do not fdatasync the journal after each change");
+  sandbox->add_option("--webhook-url", sandbox_arguments.webhook_url,
+                      "nelo's webhook endpoint, e.g. http://127.0.0.1:8000/api/v1/payments/webhooks/sandbox");
+  sandbox->add_option("--slow-delay-ms", sandbox_arguments.slow_delay_ms, "How much later tok_slow is answered")
+      ->capture_default_str();
 
   try {
     cli.parse(argc, argv);
@@ -145,6 +167,17 @@ int main(int argc, char** argv) {
       return 1;
     }
     return 0;
+  }
+
+  if (*sandbox) {
+    // A third party of its own: none of nelo's settings (database, keys) apply to it, only its
+    // own and the logs'.
+    const char* level = std::getenv("NELO_LOG_LEVEL");
+    const char* format = std::getenv("NELO_LOG_FORMAT");
+    nelo::logging::setup(level ? level : "info", format ? format : "json");
+    const int sandbox_code = nelo::app::run_sandbox_processor(sandbox_arguments);
+    nelo::logging::shutdown();
+    return sandbox_code;
   }
 
   nelo::Config config;
@@ -179,7 +212,8 @@ int main(int argc, char** argv) {
       std::getline(std::cin, password);
       if (!password.empty() && password.back() == '\r') password.pop_back();
       code = app.create_admin(admin_email, admin_name, password);
-    } else if (*rotate) code = app.rotate_keys();
+    } else if (*payment_reconcile) code = app.reconcile_payments();
+    else if (*rotate) code = app.rotate_keys();
     else if (*revoke) code = app.revoke_key(revoke_kid);
   } catch (const nelo::ValidationError& e) {
     std::cerr << "nelo: " << e.what() << '\n';

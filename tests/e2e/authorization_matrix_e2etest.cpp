@@ -220,6 +220,10 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     k["delivery"] = {{"driver", "customer", "merchant"}, [this](const Slot& s, bool fresh) {
                        return Params{{"id", fresh ? new_delivery(s.index) : deliveries_.at(s.index)}};
                      }};
+    // The order's customer and the shop's owner each call its payment theirs.
+    k["payment"] = {{"customer", "merchant"}, [this](const Slot& s, bool fresh) {
+                      return Params{{"id", fresh ? new_payment(s.index) : payments_.at(s.index)}};
+                    }};
     // Everyone has an inbox and devices.
     k["notification"] = {{"customer", "merchant", "driver", "admin"}, [this](const Slot& s, bool fresh) {
                            return Params{{"id", fresh ? new_notification(account(s)) : notifications_.at(s.role).at(s.index)}};
@@ -251,8 +255,21 @@ class AuthorizationMatrixE2E : public ::testing::Test {
     for (int i = 0; i < 2; ++i) orders_.push_back(new_order(i));
     for (int i = 0; i < 2; ++i) offers_.push_back(new_offer(account({"driver", i})));
     for (int i = 0; i < 2; ++i) deliveries_.push_back(new_delivery(i));
+    for (int i = 0; i < 2; ++i) payments_.push_back(new_payment(i));
     // A driver's /drivers/me routes answer 404 before the driver's first PUT: each driver has one.
     for (int i = 0; i < 2; ++i) new_driver_profile(account({"driver", i}));
+  }
+
+  // Customer i's captured cash payment to merchant i's shop, written as the superuser (the saga
+  // that creates payments is not this test's subject).
+  std::string new_payment(int i) {
+    const std::string id = new_uuid();
+    db_->exec("INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method,"
+              " provider, provider_reference, currency, amount, subtotal, delivery_fee, service_fee, status) VALUES ('" +
+              id + "', gen_random_uuid(), '" + account({"customer", i}).user_id + "', '" + shops_.at(i) + "', '" +
+              account({"merchant", i}).user_id + "', 'cash', 'cash', 'cash_" + id +
+              "', 'EUR', 950, 950, 0, 0, 'authorized')");
+    return id;
   }
 
   void new_driver_profile(const TestAccount& driver) {
@@ -268,7 +285,7 @@ class AuthorizationMatrixE2E : public ::testing::Test {
   std::map<std::string, std::vector<TestAccount>> accounts_;
   std::map<std::string, std::vector<std::string>> addresses_;  // by role, per account
   std::map<std::string, std::vector<std::string>> notifications_, devices_;  // by role, per account
-  std::vector<std::string> shops_, products_, orders_, offers_, deliveries_;  // per index
+  std::vector<std::string> shops_, products_, orders_, offers_, deliveries_, payments_;  // per index
 };
 TestDatabase* AuthorizationMatrixE2E::db_ = nullptr;
 NeloProcess* AuthorizationMatrixE2E::server_ = nullptr;

@@ -40,6 +40,14 @@ Target parse_target(const std::string& url) {
 
 asio::awaitable<OutboundResponse> post(std::string url, std::vector<std::pair<std::string, std::string>> headers,
                                        std::string body, std::chrono::milliseconds timeout) {
+  co_return co_await send("POST", std::move(url), std::move(headers), std::move(body), timeout);
+}
+
+asio::awaitable<OutboundResponse> send(std::string method, std::string url,
+                                       std::vector<std::pair<std::string, std::string>> headers, std::string body,
+                                       std::chrono::milliseconds timeout) {
+  const bhttp::verb verb = bhttp::string_to_verb(method);
+  if (verb == bhttp::verb::unknown) throw std::invalid_argument("outbound: unknown method " + method);
   const Target target = parse_target(url);
   auto executor = co_await asio::this_coro::executor;
   std::string failure;
@@ -49,12 +57,14 @@ asio::awaitable<OutboundResponse> post(std::string url, std::vector<std::pair<st
     stream.expires_after(timeout);  // the whole exchange: connect, write and read
     const auto endpoints = co_await resolver.async_resolve(target.host, target.port, asio::use_awaitable);
     co_await stream.async_connect(endpoints, asio::use_awaitable);
-    bhttp::request<bhttp::string_body> request(bhttp::verb::post, target.path, 11);
+    bhttp::request<bhttp::string_body> request(verb, target.path, 11);
     request.set(bhttp::field::host, target.host + ":" + target.port);
     request.set(bhttp::field::user_agent, "nelo");
     for (const auto& [name, value] : headers) request.set(name, value);
-    request.body() = std::move(body);
-    request.prepare_payload();
+    if (verb != bhttp::verb::get || !body.empty()) {
+      request.body() = std::move(body);
+      request.prepare_payload();
+    }
     co_await bhttp::async_write(stream, request, asio::use_awaitable);
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;

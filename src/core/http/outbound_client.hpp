@@ -30,4 +30,9 @@ class OutboundError : public std::runtime_error {
 boost::asio::awaitable<OutboundResponse> post(std::string url, std::vector<std::pair<std::string, std::string>> headers,
                                               std::string body, std::chrono::milliseconds timeout);
 
+// The same with another method ("GET", "PUT", ...); a GET without a body sends none.
+boost::asio::awaitable<OutboundResponse> send(std::string method, std::string url,
+                                              std::vector<std::pair<std::string, std::string>> headers,
+                                              std::string body, std::chrono::milliseconds timeout);
+
 }  // namespace nelo::http

@@ -1,22 +1,33 @@
 #include "modules/payments/module.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "core/http/router.hpp"
+#include "modules/payments/api/v1/payment_routes.hpp"
 #include "modules/payments/api/v1/webhook_routes.hpp"
 #include "modules/payments/payments_settings.hpp"
 #include "modules/payments/providers/cash_provider.hpp"
 #include "modules/payments/providers/provider_directory.hpp"
+#include "modules/payments/repositories/ledger_report_repository.hpp"
 #include "modules/payments/repositories/ledger_repository.hpp"
+#include "modules/payments/repositories/payment_read_repository.hpp"
 #include "modules/payments/repositories/payment_repository.hpp"
+#include "modules/payments/repositories/refund_repository.hpp"
 #include "modules/payments/sandbox/api/confirmation_routes.hpp"
+#include "modules/payments/sandbox/api/remote_sandbox_provider.hpp"
 #include "modules/payments/sandbox/api/webhook_transport.hpp"
+#include "modules/payments/sandbox/sandbox_journal.hpp"
 #include "modules/payments/sandbox/sandbox_processor.hpp"
 #include "modules/payments/sandbox/sandbox_provider.hpp"
 #include "modules/payments/sandbox/webhook_sender.hpp"
 #include "modules/payments/services/payment_directory.hpp"
+#include "modules/payments/services/payment_queries.hpp"
+#include "modules/payments/services/payment_refunds.hpp"
 #include "modules/payments/services/payment_saga.hpp"
 #include "modules/payments/services/webhook_intake.hpp"
 #include "modules/payments/state_machine.hpp"
 #include "shared/events/event_bus.hpp"
+#include "shared/idempotency/module_keys.hpp"
 #include "shared/periodic_task.hpp"
 
 namespace nelo::payments {
@@ -29,8 +40,14 @@ std::string own_url(const Config& config, std::string_view path) {
   return "http://127.0.0.1:" + std::to_string(config.http_port) + std::string(path);
 }
 
-WebhookSenderOptions sender_options(const Config& config, const PaymentsSettings& settings) {
+// `journal`: where the in-process processor's journal will be once start() opened it, if ever; a
+// delivered webhook is marked there, so that a restart sends only the others again.
+WebhookSenderOptions sender_options(const Config& config, const PaymentsSettings& settings,
+                                    const std::unique_ptr<SandboxJournal>* journal) {
   WebhookSenderOptions options;
+  options.on_settled = [journal](const std::string& event_id) {
+    if (*journal) (*journal)->event_settled(event_id);
+  };
   options.url = settings.sandbox_webhook_url.empty() ? own_url(config, "/api/v1/payments/webhooks/sandbox")
                                                      : settings.sandbox_webhook_url;
   options.secrets = settings.webhook_secrets;
@@ -49,17 +66,35 @@ class PaymentsModuleImpl final : public PaymentsModule {
         sandbox_processor_(context.clock, settings_.sandbox_slow_delay,
                            own_url(context.config, "/api/v1/payments/sandbox/3ds")),
         sandbox_(sandbox_processor_, settings_.webhook_secrets, settings_.webhook_tolerance),
-        sender_(sandbox_processor_, context.clock, context.executor, sender_options(context.config, settings_),
+        sender_(sandbox_processor_, context.clock, context.executor, sender_options(context.config, settings_, &sandbox_journal_),
                 http_webhook_transport()),
         webhooks_(context.db, context.bus, payments_, context.clock),
         saga_(context.db, context.bus, payments_, ledger_, providers_, saga_settings(settings_), context.clock,
               dependencies.deliveries),
-        directory_(context.db, payments_, saga_) {
-    webhooks_.add_provider(sandbox_);
+        directory_(context.db, payments_, saga_),
+        reads_(context.db),
+        queries_(reads_),
+        refunds_(context.db, context.bus, refund_rows_, ledger_),
+        ledger_report_(context.db),
+        keys_(context.db, context.clock, context.executor) {
+    // The sandbox processor in this process, or `nelo sandbox-processor` over HTTP
+    // (NELO_PAYMENTS_SANDBOX_URL): either way the provider named "sandbox".
+    if (!settings_.sandbox_url.empty()) {
+      remote_sandbox_ = std::make_unique<RemoteSandboxProvider>(settings_.sandbox_url, settings_.sandbox_api_key,
+                                                                settings_.webhook_secrets, settings_.webhook_tolerance);
+    }
+    webhooks_.add_provider(sandbox_provider());
     webhooks_.add_provider(cash_);
-    providers_.add(sandbox_);
+    providers_.add(sandbox_provider());
     providers_.add(cash_);
     providers_.choose_card_provider(settings_.card_provider);
+    refunds_.add_provider(sandbox_provider());
+    refunds_.add_provider(cash_);
+  }
+
+  PaymentProvider& sandbox_provider() {
+    if (remote_sandbox_) return *remote_sandbox_;
+    return sandbox_;
   }
 
   std::string name() const override { return "payments"; }
@@ -68,6 +103,7 @@ class PaymentsModuleImpl final : public PaymentsModule {
   void register_routes(http::Router& router) override {
     register_webhook_routes(router, webhooks_);
     register_sandbox_confirmation_routes(router, sandbox_processor_);
+    register_payment_routes(router, {queries_, refunds_, ledger_report_, keys_.store()});
   }
 
   void register_subscriptions(events::EventBus& bus) override {
@@ -78,7 +114,20 @@ class PaymentsModuleImpl final : public PaymentsModule {
   }
 
   asio::awaitable<void> start() override {
-    sender_.start();
+    keys_.start();
+    if (settings_.sandbox_url.empty() && !settings_.sandbox_journal.empty()) {
+      // The in-process processor's records, read back (its unsent webhooks queued again).
+      auto contents = SandboxJournal::read(settings_.sandbox_journal);
+      sandbox_journal_ = std::make_unique<SandboxJournal>(settings_.sandbox_journal, contents);
+      spdlog::info("payments: sandbox records read back from {}: {} charge(s), {} unsent webhook(s)",
+                   settings_.sandbox_journal, contents.charges.size(), contents.unsent.size());
+      sandbox_processor_.restore(std::move(contents.charges), std::move(contents.unsent));
+      sandbox_processor_.record_with([journal = sandbox_journal_.get()](const SandboxCharge& c, const SandboxEvent* e) {
+        journal->charge_changed(c, e);
+      });
+    }
+    // With the processor elsewhere, it sends its own webhooks.
+    if (!remote_sandbox_) sender_.start();
     sweep_ = PeriodicTask::create(executor_, "payments: authorization sweep", settings_.sweep_interval,
                                   [this]() -> asio::awaitable<void> { co_await saga_.sweep(); });
     sweep_->start();
@@ -87,7 +136,8 @@ class PaymentsModuleImpl final : public PaymentsModule {
 
   asio::awaitable<void> stop() override {
     if (sweep_) co_await sweep_->stop();
-    co_await sender_.stop();
+    if (!remote_sandbox_) co_await sender_.stop();
+    co_await keys_.stop();
   }
 
   PaymentInterface& payment_interface() override { return directory_; }
@@ -114,6 +164,14 @@ class PaymentsModuleImpl final : public PaymentsModule {
   PaymentSaga saga_;
   PaymentDirectory directory_;
   std::shared_ptr<PeriodicTask> sweep_;
+  std::unique_ptr<RemoteSandboxProvider> remote_sandbox_;
+  std::unique_ptr<SandboxJournal> sandbox_journal_;
+  PaymentReadRepository reads_;
+  PaymentQueries queries_;
+  RefundRepository refund_rows_;
+  PaymentRefunds refunds_;
+  LedgerReportRepository ledger_report_;
+  idempotency::ModuleKeys keys_;
 };
 
 }  // namespace

@@ -51,6 +51,13 @@ PaymentsSettings payments_settings_from_environment(const std::map<std::string, 
   r.duration("NELO_PAYMENTS_SWEEP_INTERVAL_MS", s.sweep_interval, 10, 3'600'000);
   r.duration("NELO_PAYMENTS_SANDBOX_SLOW_MS", s.sandbox_slow_delay, 0, 600'000);
   r.string("NELO_PAYMENTS_SANDBOX_WEBHOOK_URL", s.sandbox_webhook_url);
+  if (auto url = r.get("NELO_PAYMENTS_SANDBOX_URL"); url && !url->empty()) {
+    if (!url->starts_with("http://")) r.problem("NELO_PAYMENTS_SANDBOX_URL", "must start with http://");
+    s.sandbox_url = *url;
+    while (!s.sandbox_url.empty() && s.sandbox_url.back() == '/') s.sandbox_url.pop_back();
+  }
+  if (auto key = r.get("NELO_PAYMENTS_SANDBOX_API_KEY")) s.sandbox_api_key = *key;
+  if (auto journal = r.get("NELO_PAYMENTS_SANDBOX_JOURNAL")) s.sandbox_journal = *journal;
   r.throw_if_problems("payments");
   if (s.webhook_secrets.empty()) s.webhook_secrets.push_back("whsec_" + security::random_token(32));
   return s;

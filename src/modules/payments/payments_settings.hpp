@@ -38,6 +38,14 @@ struct PaymentsSettings {
   // NELO_PAYMENTS_SANDBOX_WEBHOOK_URL: where the in-process sandbox posts its webhooks; unset:
   // this server's own endpoint on 127.0.0.1 and NELO_HTTP_PORT.
   std::string sandbox_webhook_url;
+  // NELO_PAYMENTS_SANDBOX_URL: where `nelo sandbox-processor` runs (http://host:port); empty: the
+  // sandbox processor runs inside this process.
+  std::string sandbox_url;
+  // NELO_PAYMENTS_SANDBOX_API_KEY: the key nelo presents to it (its --api-key), if it asks for one.
+  std::string sandbox_api_key;
+  // NELO_PAYMENTS_SANDBOX_JOURNAL: the in-process sandbox's records file (sandbox_journal.hpp),
+  // which `nelo payments reconcile` reads too; empty: in memory only.
+  std::string sandbox_journal;
 };
 
 // Reads the NELO_PAYMENTS_* variables (`env` overrides getenv, for tests). Throws

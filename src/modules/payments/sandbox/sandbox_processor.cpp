@@ -101,6 +101,7 @@ AuthorizationOutcome SandboxProcessor::authorize(const AuthorizationRequest& req
   auto& stored = charges_.emplace(reference, std::move(c)).first->second;
   if (stored.status == "authorized") emit(stored, "payment.authorized");
   if (stored.status == "declined") emit(stored, "payment.failed");
+  if (recorder_ && (stored.status == "processing" || stored.status == "requires_action")) recorder_(stored, nullptr);
   return outcome_of(stored);
 }
 
@@ -239,6 +240,19 @@ void SandboxProcessor::emit(const SandboxCharge& c, const std::string& type, con
   const auto created = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   e.body = json::serialize(json::object{{"id", e.id}, {"type", e.type}, {"created", created}, {"data", std::move(data)}});
   events_.push_back(std::move(e));
+  if (recorder_) recorder_(c, &events_.back());
+}
+
+void SandboxProcessor::record_with(Recorder recorder) { recorder_ = std::move(recorder); }
+
+void SandboxProcessor::restore(std::vector<SandboxCharge> charges, std::vector<SandboxEvent> unsent) {
+  std::lock_guard lock(mutex_);
+  for (auto& c : charges) {
+    reference_by_payment_[c.payment_id] = c.reference;
+    const std::string reference = c.reference;
+    charges_.insert_or_assign(reference, std::move(c));
+  }
+  for (auto& e : unsent) events_.push_back(std::move(e));
 }
 
 }  // namespace nelo::payments

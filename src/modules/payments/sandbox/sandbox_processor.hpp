@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -85,6 +86,15 @@ class SandboxProcessor {
   // Events not yet handed to the sender, oldest first; handing them over empties the queue.
   std::vector<SandboxEvent> take_events();
 
+  // Called, under the processor's lock, with every charge that changed and the event the change
+  // produced (null when none: a charge waiting for its answer), before the call that changed it
+  // returns: the journal (sandbox_journal.hpp) writes it there. Set during start-up only.
+  using Recorder = std::function<void(const SandboxCharge&, const SandboxEvent*)>;
+  void record_with(Recorder recorder);
+  // Puts back what a journal kept: the charges, and the events not yet sent (queued for the
+  // sender again). During start-up only, before any call.
+  void restore(std::vector<SandboxCharge> charges, std::vector<SandboxEvent> unsent);
+
   // Every charge, by reference (reconciliation); one charge, if known.
   std::vector<SandboxCharge> charges() const;
   std::optional<SandboxCharge> charge(const std::string& reference) const;
@@ -100,6 +110,7 @@ class SandboxProcessor {
   std::map<std::string, SandboxCharge> charges_;             // by reference
   std::map<std::string, std::string> reference_by_payment_;  // payment id -> reference
   std::deque<SandboxEvent> events_;
+  Recorder recorder_;
 };
 
 }  // namespace nelo::payments

@@ -115,10 +115,22 @@ boost::asio::awaitable<void> WebhookSender::deliver(WebhookDelivery delivery) {
   } catch (const std::exception& e) {
     spdlog::warn("sandbox: webhook {} not delivered: {}", delivery.event.id, e.what());
   }
-  if (status >= 200 && status < 300) {
+  const std::string event_id = delivery.event.id;
+  bool settled = status >= 200 && status < 300;
+  if (settled) {
     schedule_.succeeded(delivery);
   } else {
+    // No co_await between the two reads: on this strand no other delivery moves the count.
+    const auto abandoned = schedule_.stats().abandoned;
     schedule_.failed(std::move(delivery), clock_.now());
+    settled = schedule_.stats().abandoned != abandoned;
+  }
+  if (settled && options.on_settled) {
+    try {
+      options.on_settled(event_id);
+    } catch (const std::exception& e) {
+      spdlog::error("sandbox: webhook {} delivered but not recorded as such: {}", event_id, e.what());
+    }
   }
 }
 

@@ -38,6 +38,9 @@ struct WebhookSenderOptions {
   std::chrono::milliseconds max_hold{2000};
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds poll_interval{50};
+  // Called with an event's id once it is delivered (2xx) or given up on: the journal's "settled"
+  // (an event never settled is sent again after a restart). May be empty.
+  std::function<void(const std::string& event_id)> on_settled;
 };
 
 // Delivers one webhook: POSTs `body` with `headers` to `url` and answers the HTTP status, 0 when
