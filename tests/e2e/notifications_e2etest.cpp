@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "modules/notifications/push/push_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
@@ -367,8 +367,14 @@ TEST_F(NotificationsE2E, DevicesAndTheWebhookProvider) {
   EXPECT_EQ(message.at("user_id").as_string(), c.user_id);
   EXPECT_EQ(message.at("data").at("order_id").as_string(), order_id);
   const std::string signature = header_of(push.head, "Nelo-Signature");
-  EXPECT_TRUE(notifications::push_signature_matches(signature, push.body, kSecret)) << signature;
-  EXPECT_FALSE(notifications::push_signature_matches(signature, push.body, "another secret entirely"));
+  const auto signed_with = [&](const std::string& secret) {
+    const std::vector<std::string> secrets = {secret};
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    return security::check_webhook_signature(signature, push.body, secrets, now, std::chrono::seconds(300));
+  };
+  EXPECT_EQ(signed_with(kSecret), security::SignatureCheck::Valid) << signature;
+  EXPECT_EQ(signed_with("another secret entirely"), security::SignatureCheck::Mismatch);
   EXPECT_EQ(header_of(push.head, "Idempotency-Key"), std::string(message.at("push_id").as_string()));
 
   // 410: the device is removed.

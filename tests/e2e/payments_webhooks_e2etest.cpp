@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 #include "support/http_client.hpp"
 #include "support/nelo_process.hpp"
 #include "support/test_database.hpp"
@@ -45,7 +45,7 @@ std::string event(const std::string& id, const std::string& type, const std::str
 }
 
 std::string signature(const std::string& secret, std::int64_t t, const std::string& body) {
-  return payments::sign_webhook(std::vector<std::string>{secret}, t, body);
+  return security::sign_webhook(std::vector<std::string>{secret}, t, body);
 }
 
 class PaymentsWebhooksE2E : public ::testing::Test {

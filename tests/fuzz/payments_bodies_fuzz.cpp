@@ -18,7 +18,7 @@
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "modules/payments/api/v1/payment_schemas.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 #include "modules/payments/sandbox/api/sandbox_wire.hpp"
 #include "modules/payments/sandbox/sandbox_event.hpp"
 

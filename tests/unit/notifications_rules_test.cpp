@@ -15,7 +15,7 @@
 #include "modules/notifications/categories.hpp"
 #include "modules/notifications/notifications_settings.hpp"
 #include "modules/notifications/push/push_policy.hpp"
-#include "modules/notifications/push/push_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 #include "modules/notifications/services/event_facts.hpp"
 
 namespace nelo::notifications {
@@ -160,13 +160,21 @@ TEST(NotificationPush, BackoffDoublesUpToTheCap) {
 }
 
 TEST(NotificationPush, TheSignatureIsCheckedAgainstBodyAndSecret) {
-  const std::string header = sign_push("a-shared-secret-0123", 1'765'000'000, R"({"a":1})");
+  // The payments webhooks' scheme (core/security/webhook_signature), with the push's one secret.
+  const std::vector<std::string> secret = {"a-shared-secret-0123"};
+  const std::vector<std::string> another = {"another-secret-0123"};
+  constexpr std::int64_t now = 1'765'000'000;
+  const auto matches = [&](const std::string& header, const std::string& body, const std::vector<std::string>& s) {
+    return security::check_webhook_signature(header, body, s, now, std::chrono::seconds(300)) ==
+           security::SignatureCheck::Valid;
+  };
+  const std::string header = security::sign_webhook(secret, now, R"({"a":1})");
   EXPECT_TRUE(header.starts_with("t=1765000000,v1="));
-  EXPECT_TRUE(push_signature_matches(header, R"({"a":1})", "a-shared-secret-0123"));
-  EXPECT_FALSE(push_signature_matches(header, R"({"a":2})", "a-shared-secret-0123"));
-  EXPECT_FALSE(push_signature_matches(header, R"({"a":1})", "another-secret-0123"));
-  EXPECT_FALSE(push_signature_matches("t=1,v1=00", R"({"a":1})", "a-shared-secret-0123"));
-  EXPECT_FALSE(push_signature_matches("", "", "a-shared-secret-0123"));
+  EXPECT_TRUE(matches(header, R"({"a":1})", secret));
+  EXPECT_FALSE(matches(header, R"({"a":2})", secret));
+  EXPECT_FALSE(matches(header, R"({"a":1})", another));
+  EXPECT_FALSE(matches("t=1,v1=00", R"({"a":1})", secret));
+  EXPECT_FALSE(matches("", "", secret));
 }
 
 TEST(NotificationSettings, DefaultsAndTheWebhookRequirements) {

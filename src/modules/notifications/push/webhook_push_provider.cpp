@@ -3,8 +3,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <span>
+
 #include "modules/notifications/push/push_policy.hpp"
-#include "modules/notifications/push/push_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 
 namespace nelo::notifications {
 namespace {
@@ -39,7 +41,7 @@ asio::awaitable<PushOutcome> WebhookPushProvider::send(const PushMessage& messag
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", "application/json"},
-      {std::string(kPushSignatureHeader), sign_push(options_.secret, now, body)},
+      {std::string(kPushSignatureHeader), security::sign_webhook(std::span(&options_.secret, 1), now, body)},
       {"Idempotency-Key", message.push_id}};
   PushOutcome outcome;
   try {

@@ -1,12 +1,14 @@
 #pragma once
 // The `webhook` push provider: POSTs each message as JSON to a configured URL (a push gateway of
-// your own, or a relay to APNs/FCM), signed with HMAC-SHA256 (push_signature.hpp) and carrying
+// your own, or a relay to APNs/FCM), signed in `Nelo-Signature` with the payment webhooks' scheme (core/security/webhook_signature.hpp:
+// Stripe's `t=...,v1=<HMAC-SHA256>`) and carrying
 // `Idempotency-Key: <push id>` so that a receiver can drop the duplicates at-least-once delivery
 // may bring. The answer is classified by push_policy.hpp.
 
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +16,8 @@
 #include "modules/notifications/push/push_provider.hpp"
 
 namespace nelo::notifications {
+
+inline constexpr std::string_view kPushSignatureHeader = "Nelo-Signature";
 
 struct WebhookPushOptions {
   std::string url;     // http://host[:port]/path

@@ -17,10 +17,15 @@
 
 #include "core/time.hpp"
 #include "modules/payments/providers/provider_event.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 #include "shared/interfaces/money.hpp"
 
 namespace nelo::payments {
+
+// The scheme lives in core/security (notifications signs its pushes with it too).
+using security::check_webhook_signature;
+using security::sign_webhook;
+using security::SignatureCheck;
 
 struct AuthorizationRequest {
   // Also the idempotency key at the provider: the same payment authorized twice (a retry after a

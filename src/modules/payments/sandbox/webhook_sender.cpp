@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "core/security/tokens.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 
 namespace nelo::payments {
 
@@ -108,7 +108,7 @@ boost::asio::awaitable<void> WebhookSender::deliver(WebhookDelivery delivery) {
   const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", "application/json"},
-      {"Sandbox-Signature", sign_webhook(options.secrets, timestamp, delivery.event.body)}};
+      {"Sandbox-Signature", security::sign_webhook(options.secrets, timestamp, delivery.event.body)}};
   int status = 0;
   try {
     status = co_await transport_(options.url, std::move(headers), delivery.event.body, options.request_timeout);

@@ -1,6 +1,7 @@
 #pragma once
-// Stripe's webhook signature scheme, which the sandbox processor signs with and the webhook
-// endpoint checks: a header `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">[,v1=...]`.
+// Stripe's webhook signature scheme, for every signed HTTP message nelo sends or receives (the
+// sandbox processor's payment webhooks, the payments webhook endpoint, notifications' push
+// webhook): a header `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">[,v1=...]`.
 // Several v1 values may come at once (the sender signs with every secret it holds while one
 // rotates), and several secrets may be accepted (the receiver's side of the rotation): one match
 // of any v1 with any secret is enough. Comparisons take constant time.
@@ -11,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace nelo::payments {
+namespace nelo::security {
 
 enum class SignatureCheck {
   Valid,
@@ -31,4 +32,4 @@ SignatureCheck check_webhook_signature(std::string_view header, std::string_view
                                        std::span<const std::string> secrets, std::int64_t now,
                                        std::chrono::seconds tolerance);
 
-}  // namespace nelo::payments
+}  // namespace nelo::security

@@ -1,4 +1,4 @@
-// Stripe's webhook signature scheme as the payments module signs and checks it: a known vector,
+// Stripe's webhook signature scheme as payments and notifications sign and check it: a known vector,
 // the body and the timestamp both covered, secrets rotating on either side, the tolerance in
 // both directions, and headers that are not signatures at all.
 
@@ -9,9 +9,9 @@
 
 #include "core/security/hmac.hpp"
 #include "core/security/tokens.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 
-namespace nelo::payments {
+namespace nelo::security {
 namespace {
 
 using namespace std::chrono_literals;
@@ -101,4 +101,4 @@ TEST(WebhookSignature, HeadersThatAreNotSignaturesAreMalformed) {
 }
 
 }  // namespace
-}  // namespace nelo::payments
+}  // namespace nelo::security

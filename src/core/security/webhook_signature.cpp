@@ -1,4 +1,4 @@
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "core/security/webhook_signature.hpp"
 
 #include <charconv>
 #include <optional>
@@ -7,7 +7,7 @@
 #include "core/security/hmac.hpp"
 #include "core/security/tokens.hpp"
 
-namespace nelo::payments {
+namespace nelo::security {
 namespace {
 
 // A header is a few dozen bytes per signature: anything this long is not one of ours, and
@@ -94,4 +94,4 @@ SignatureCheck check_webhook_signature(std::string_view header, std::string_view
   return SignatureCheck::Valid;
 }
 
-}  // namespace nelo::payments
+}  // namespace nelo::security
