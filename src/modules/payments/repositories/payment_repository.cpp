@@ -66,6 +66,20 @@ std::string select_record(std::string_view where) {
   return "SELECT " + std::string(kRecordColumns) + " FROM payments.payments WHERE " + std::string(where);
 }
 
+// A row of kLockUnreferenced or kLockByReference: id, order_id, status, amount, currency, version.
+LockedPayment read_locked(const db::Row& row) {
+  LockedPayment out;
+  out.id = row.get<std::string>(0);
+  out.order_id = row.get<std::string>(1);
+  const auto status = parse_payment_status(row.text(2));
+  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
+  out.status = *status;
+  out.amount = row.get<std::int64_t>(3);
+  out.currency = row.get<std::string>(4);
+  out.version = row.get<std::int32_t>(5);
+  return out;
+}
+
 PaymentRecord read_record(const db::Row& row) {
   PaymentRecord p;
   p.id = row.get<std::string>(0);
@@ -171,17 +185,7 @@ asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_unreferenc
   db::Params p = db::params(provider, payment_id);
   auto r = co_await tx.execute(kLockUnreferenced, p);
   if (r.empty()) co_return std::nullopt;
-  const auto row = r.front();
-  LockedPayment out;
-  out.id = row.get<std::string>(0);
-  out.order_id = row.get<std::string>(1);
-  const auto status = parse_payment_status(row.text(2));
-  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
-  out.status = *status;
-  out.amount = row.get<std::int64_t>(3);
-  out.currency = row.get<std::string>(4);
-  out.version = row.get<std::int32_t>(5);
-  co_return out;
+  co_return read_locked(r.front());
 }
 
 asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, const std::string& id,
@@ -196,17 +200,7 @@ asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_by_referen
   db::Params p = db::params(provider, reference);
   auto r = co_await tx.execute(kLockByReference, p);
   if (r.empty()) co_return std::nullopt;
-  const auto row = r.front();
-  LockedPayment out;
-  out.id = row.get<std::string>(0);
-  out.order_id = row.get<std::string>(1);
-  const auto status = parse_payment_status(row.text(2));
-  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
-  out.status = *status;
-  out.amount = row.get<std::int64_t>(3);
-  out.currency = row.get<std::string>(4);
-  out.version = row.get<std::int32_t>(5);
-  co_return out;
+  co_return read_locked(r.front());
 }
 
 asio::awaitable<int> PaymentRepository::move(db::Transaction& tx, const std::string& id, PaymentStatus from,
