@@ -55,11 +55,14 @@ class RealtimeModule final : public Module {
 
   void register_subscriptions(events::EventBus& bus) override {
     // The event reaches one process (the bus delivers it once); the hub sends it on to the
-    // others through Redis. The inbox row makes a redelivery after a crash harmless for the
-    // bus; a client may then see the event twice (with the next seq), which re-reading absorbs.
+    // others through Redis, once the inbox row is committed: a delivery the bus rolls back (and
+    // runs again) sends nothing. A redelivery after a crash between the commit and the bus's
+    // bookkeeping finds the inbox row and sends nothing either.
     for (const auto& name : followed_events()) {
-      bus.subscribe("realtime", name, [this](db::Transaction&, const events::Event& event) -> asio::awaitable<void> {
-        for (const auto& message : hub_messages_for(event.name, event.payload)) fanout_->hub().send(message);
+      bus.subscribe("realtime", name, [this](db::Transaction& tx, const events::Event& event) -> asio::awaitable<void> {
+        tx.on_commit([this, messages = hub_messages_for(event.name, event.payload)] {
+          for (const auto& message : messages) fanout_->hub().send(message);
+        });
         co_return;
       });
     }
