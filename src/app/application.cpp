@@ -71,6 +71,8 @@ struct Application::Impl {
     bus_options.retry_base = config.outbox_retry_base;
     bus_options.lease = config.outbox_lease;
     bus_options.retention = config.outbox_retention;
+    bus_options.batch_size = static_cast<std::size_t>(config.outbox_batch_size);
+    bus_options.max_in_flight = static_cast<std::size_t>(config.outbox_max_in_flight);
     bus = std::make_shared<events::OutboxEventBus>(*pool, io.get_executor(), bus_options, registry, enabled);
 
     auto set = make_modules({*pool, *bus, config, clock, registry, io.get_executor()});

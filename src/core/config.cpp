@@ -139,6 +139,8 @@ Config config_from_environment(const std::map<std::string, std::string>* env) {
   r.duration("NELO_OUTBOX_RETRY_BASE_MS", c.outbox_retry_base, 1, 3600000);
   r.duration("NELO_OUTBOX_LEASE_SECONDS", c.outbox_lease, 1, 3600);
   r.duration("NELO_OUTBOX_RETENTION_HOURS", c.outbox_retention, 1, 24 * 365);
+  r.integer("NELO_OUTBOX_BATCH_SIZE", c.outbox_batch_size, 1, 10000);
+  r.integer("NELO_OUTBOX_MAX_IN_FLIGHT", c.outbox_max_in_flight, 1, 256);
 
   if (auto modules = r.get("NELO_MODULES")) {
     std::string item;

@@ -22,8 +22,9 @@ OutboxOptions checked(OutboxOptions o) {
   if (o.retention.count() <= 0 || o.purge_interval.count() <= 0) {
     throw std::invalid_argument("events: retention and purge_interval must be positive");
   }
-  if (o.batch_size == 0 || o.max_in_flight == 0 || o.purge_batch == 0) {
-    throw std::invalid_argument("events: batch_size, max_in_flight and purge_batch must be positive");
+  if (o.batch_size == 0 || o.max_in_flight == 0 || o.purge_batch == 0 || o.deliveries_per_transaction == 0) {
+    throw std::invalid_argument(
+        "events: batch_size, max_in_flight, deliveries_per_transaction and purge_batch must be positive");
   }
   if (o.instance_id.empty()) o.instance_id = default_instance_id();
   return o;

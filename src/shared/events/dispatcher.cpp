@@ -26,19 +26,13 @@ void log_loop_exception(const char* loop, std::exception_ptr error) {
 }  // namespace
 
 // The deliveries of one (publisher, subscriber) pair from one claim, in seq order. A lane runs
-// on one worker, one delivery after the other: that is what keeps a subscriber's view of a
-// publisher in order on the happy path.
+// its deliveries one after the other: that is what keeps a subscriber's view of a publisher in
+// order on the happy path.
 struct Dispatcher::Lane {
+  std::string publisher;
+  std::string subscriber;
   std::vector<ClaimedDelivery> deliveries;
-};
-
-struct Dispatcher::LaneQueue {
-  explicit LaneQueue(const asio::any_io_executor& executor) : done(executor) {}
-  std::vector<Lane> lanes;
-  std::size_t next = 0;
-  std::size_t running = 0;
   SteadyClock::time_point lease_end;
-  WakeSignal done;
 };
 
 Dispatcher::Dispatcher(std::shared_ptr<BusState> state, asio::any_io_executor executor)
@@ -115,22 +109,29 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
   const auto poll = state_->options.poll_interval;
   auto next_poll = SteadyClock::now();  // the first round scans everything: restart recovery
   while (!stopping_) {
-    const auto now = SteadyClock::now();
-    const bool all_publishers = now >= next_poll;
-    if (all_publishers) next_poll = now + poll;
-    bool more = false;
-    try {
-      more = co_await dispatch_round(all_publishers);
-    } catch (...) {
-      // Never let the loop die: the next poll tries again.
-      spdlog::error("events: dispatch round failed: {}", error_text(std::current_exception()));
+    // Every slot taken: a finished lane wakes us (and dirties its publisher if it missed a claim).
+    if (running_ < state_->options.max_in_flight) {
+      const auto now = SteadyClock::now();
+      const bool all_publishers = now >= next_poll;
+      if (all_publishers) next_poll = now + poll;
+      if (all_publishers || !dirty_.empty()) {
+        try {
+          co_await claim_round(all_publishers);
+        } catch (...) {
+          // Never let the loop die: the next poll tries again.
+          spdlog::error("events: dispatch round failed: {}", error_text(std::current_exception()));
+        }
+        start_lanes();
+      }
     }
     if (stopping_) break;
-    if (!more && dirty_.empty()) co_await wake_.wait_until(next_poll);
+    if (dirty_.empty() || running_ >= state_->options.max_in_flight) {
+      co_await wake_.wait_until(next_poll);
+    }
   }
 }
 
-asio::awaitable<bool> Dispatcher::dispatch_round(bool all_publishers) {
+asio::awaitable<void> Dispatcher::claim_round(bool all_publishers) {
   std::vector<std::string> publishers;
   if (all_publishers) {
     publishers = state_->modules;
@@ -138,79 +139,143 @@ asio::awaitable<bool> Dispatcher::dispatch_round(bool all_publishers) {
     publishers.assign(dirty_.begin(), dirty_.end());
   }
   dirty_.clear();
-  const auto& subscribers = state_->subscriptions.subscribers();
-  if (subscribers.empty()) co_return false;  // no handler in this process: nothing to claim
-
-  const auto& options = state_->options;
-  // Measured before claiming, so our view of the lease ends no later than the database's.
-  const auto claimed_at = SteadyClock::now();
-  std::map<std::pair<std::string, std::string>, Lane> lanes;
-  bool more = false;
+  if (state_->subscriptions.subscribers().empty()) co_return;  // no handler in this process
   for (const auto& publisher : publishers) {
     if (stopping_) break;
-    std::vector<ClaimedDelivery> batch;
-    bool claimed = false;
-    try {
-      state_->metrics.claimed(publisher);
-      batch = co_await state_->outbox.claim(publisher, subscribers, options.batch_size, options.instance_id,
-                                            options.lease);
-      claimed = true;
-    } catch (...) {
-      // Logged on the first failure and then every 100th, not at every poll of an outage.
-      if (consecutive_claim_failures_++ % 100 == 0) {
-        spdlog::warn("events: claiming deliveries of {} failed ({} in a row): {}", publisher,
-                     consecutive_claim_failures_, error_text(std::current_exception()));
-      }
-    }
-    if (!claimed) continue;
-    if (consecutive_claim_failures_ > 0) {
-      spdlog::info("events: claiming works again after {} failures", consecutive_claim_failures_);
-      consecutive_claim_failures_ = 0;
-    }
-    if (batch.size() >= options.batch_size) {
-      more = true;
-      dirty_.insert(publisher);
-    }
-    for (auto& d : batch) lanes[{publisher, d.subscriber}].deliveries.push_back(std::move(d));
+    co_await claim_publisher(publisher);
   }
-
-  std::vector<Lane> work;
-  work.reserve(lanes.size());
-  for (auto& [key, lane] : lanes) work.push_back(std::move(lane));
-  // Leave a tenth of the lease as a margin for clock drift and the final UPDATE.
-  co_await run_lanes(std::move(work), claimed_at + options.lease - options.lease / 10);
-  co_return more;
 }
 
-asio::awaitable<void> Dispatcher::run_lanes(std::vector<Lane> lanes, SteadyClock::time_point lease_end) {
-  if (lanes.empty()) co_return;
-  auto queue = std::make_shared<LaneQueue>(strand_);
-  queue->lanes = std::move(lanes);
-  queue->lease_end = lease_end;
-  queue->running = std::min(state_->options.max_in_flight, queue->lanes.size());
-  const auto workers = queue->running;
-  for (std::size_t i = 0; i < workers; ++i) {
-    asio::co_spawn(strand_, run_worker(queue),
-                   asio::bind_executor(strand_, [self = shared_from_this(), queue](std::exception_ptr e) {
-                     log_loop_exception("delivery worker", e);
-                     if (--queue->running == 0) queue->done.notify();
+asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) {
+  const auto& options = state_->options;
+  // A subscriber whose lane of this publisher is still running is left out: its lane claims
+  // again when it ends, so the rows stay in order and nothing is claimed twice here.
+  std::vector<std::string> subscribers;
+  for (const auto& subscriber : state_->subscriptions.subscribers()) {
+    if (busy_.contains({publisher, subscriber})) {
+      missed_.insert({publisher, subscriber});
+    } else {
+      subscribers.push_back(subscriber);
+    }
+  }
+  if (subscribers.empty()) co_return;
+
+  // Measured before claiming, so our view of the lease ends no later than the database's.
+  const auto claimed_at = SteadyClock::now();
+  std::vector<ClaimedDelivery> batch;
+  try {
+    state_->metrics.claimed(publisher);
+    batch = co_await state_->outbox.claim(publisher, subscribers, options.batch_size, options.instance_id,
+                                          options.lease);
+  } catch (...) {
+    // Logged on the first failure and then every 100th, not at every poll of an outage.
+    if (consecutive_claim_failures_++ % 100 == 0) {
+      spdlog::warn("events: claiming deliveries of {} failed ({} in a row): {}", publisher,
+                   consecutive_claim_failures_, error_text(std::current_exception()));
+    }
+    co_return;
+  }
+  if (consecutive_claim_failures_ > 0) {
+    spdlog::info("events: claiming works again after {} failures", consecutive_claim_failures_);
+    consecutive_claim_failures_ = 0;
+  }
+  if (batch.size() >= options.batch_size) dirty_.insert(publisher);  // more is waiting
+
+  // Leave a tenth of the lease as a margin for clock drift and the final UPDATE.
+  const auto lease_end = claimed_at + options.lease - options.lease / 10;
+  std::map<std::string, std::shared_ptr<Lane>> lanes;
+  for (auto& d : batch) {
+    auto& lane = lanes[d.subscriber];
+    if (!lane) lane = std::make_shared<Lane>(Lane{publisher, d.subscriber, {}, lease_end});
+    lane->deliveries.push_back(std::move(d));
+  }
+  for (auto& [subscriber, lane] : lanes) {
+    busy_.insert({publisher, subscriber});
+    waiting_.push_back(std::move(lane));
+  }
+}
+
+void Dispatcher::start_lanes() {
+  while (!waiting_.empty() && running_ < state_->options.max_in_flight && !stopping_) {
+    auto lane = std::move(waiting_.front());
+    waiting_.pop_front();
+    ++running_;
+    ++loops_running_;
+    asio::co_spawn(strand_, run_lane(lane),
+                   asio::bind_executor(strand_, [self = shared_from_this(), lane](std::exception_ptr e) {
+                     log_loop_exception("delivery lane", e);
+                     self->lane_finished(*lane);
                    }));
   }
-  while (queue->running > 0) co_await queue->done.wait_until(SteadyClock::time_point::max());
 }
 
-asio::awaitable<void> Dispatcher::run_worker(std::shared_ptr<LaneQueue> queue) {
-  while (queue->next < queue->lanes.size()) {
-    const auto& lane = queue->lanes[queue->next++];
-    for (const auto& delivery : lane.deliveries) {
-      // Past our lease another instance may own these rows; stopping leaves them to expire.
-      if (stopping_ || SteadyClock::now() >= queue->lease_end) co_return;
-      co_await deliver(delivery);
+void Dispatcher::lane_finished(const Lane& lane) {
+  --running_;
+  const LaneKey key{lane.publisher, lane.subscriber};
+  busy_.erase(key);
+  // A claim left this lane out while it ran, or the lease ran out before its end: claim again.
+  if (missed_.erase(key) > 0) dirty_.insert(lane.publisher);
+  start_lanes();
+  wake_.notify();
+  loop_finished();
+}
+
+asio::awaitable<void> Dispatcher::run_lane(std::shared_ptr<Lane> lane) {
+  const auto per_transaction = state_->options.deliveries_per_transaction;
+  const auto& deliveries = lane->deliveries;
+  std::vector<std::string> handled;
+  handled.reserve(deliveries.size());
+  for (std::size_t first = 0; first < deliveries.size();) {
+    // Past our lease another instance may own these rows; stopping leaves them to expire.
+    if (stopping_ || SteadyClock::now() >= lane->lease_end) {
+      missed_.insert({lane->publisher, lane->subscriber});
+      break;
+    }
+    const auto count = std::min(per_transaction, deliveries.size() - first);
+    const std::span<const ClaimedDelivery> chunk(deliveries.data() + first, count);
+    first += count;
+    if (count > 1 && co_await deliver_together(chunk)) {
+      for (const auto& d : chunk) handled.push_back(d.event.id);
+      continue;
+    }
+    // One at a time: a single delivery, or a chunk one of whose handlers failed (its transaction
+    // rolled back whole), so that only the failing delivery is retried.
+    for (const auto& d : chunk) {
+      if (co_await deliver(d)) handled.push_back(d.event.id);
     }
   }
+  co_await mark_delivered(*lane, handled);
 }
 
-asio::awaitable<void> Dispatcher::deliver(const ClaimedDelivery& d) {
+asio::awaitable<bool> Dispatcher::deliver_together(std::span<const ClaimedDelivery> chunk) {
+  const auto& subscriber = chunk.front().subscriber;
+  const auto started = SteadyClock::now();
+  std::size_t handled_now = 0;
+  try {
+    auto tx = co_await state_->pool.begin(subscriber);
+    for (const auto& d : chunk) {
+      const Handler* handler = state_->subscriptions.find(subscriber, d.event.name);
+      if (handler == nullptr) co_return false;  // the one-at-a-time path records why
+      if (co_await state_->inbox.record(tx, d.event)) {
+        co_await (*handler)(tx, d.event);
+        ++handled_now;
+      }
+    }
+    co_await tx.commit();
+  } catch (...) {
+    spdlog::debug("events: {} deliveries to {} failed together, retrying one at a time: {}", chunk.size(),
+                  subscriber, error_text(std::current_exception()));
+    co_return false;
+  }
+  if (handled_now > 0) {
+    const double each = std::chrono::duration<double>(SteadyClock::now() - started).count() /
+                        static_cast<double>(handled_now);
+    for (std::size_t i = 0; i < handled_now; ++i) state_->metrics.handler_duration(subscriber, each);
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Dispatcher::deliver(const ClaimedDelivery& d) {
   const auto& event = d.event;
   const Handler* handler = state_->subscriptions.find(d.subscriber, event.name);
   std::exception_ptr failure;
@@ -232,7 +297,7 @@ asio::awaitable<void> Dispatcher::deliver(const ClaimedDelivery& d) {
   }
   if (failure) {
     co_await record_failure(d, error_text(failure));
-    co_return;
+    co_return false;
   }
   if (handled_now) {
     state_->metrics.handler_duration(
@@ -240,15 +305,20 @@ asio::awaitable<void> Dispatcher::deliver(const ClaimedDelivery& d) {
   } else {
     spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", event.name, event.id, d.subscriber);
   }
-  bool marked = false;
+  co_return true;
+}
+
+asio::awaitable<void> Dispatcher::mark_delivered(const Lane& lane, const std::vector<std::string>& event_ids) {
+  if (event_ids.empty()) co_return;
+  std::int64_t marked = 0;
   try {
-    marked = co_await state_->outbox.mark_delivered(event.publisher, event.id, d.subscriber);
+    marked = co_await state_->outbox.mark_delivered(lane.publisher, lane.subscriber, event_ids);
   } catch (...) {
-    // The subscriber's work is committed; the lease will expire and the retry finds the inbox row.
-    spdlog::warn("events: {} {} handled by {} but not marked delivered: {}", event.name, event.id, d.subscriber,
-                 error_text(std::current_exception()));
+    // The subscriber's work is committed; the leases will expire and the retries find the inbox rows.
+    spdlog::warn("events: {} events of {} handled by {} but not marked delivered: {}", event_ids.size(),
+                 lane.publisher, lane.subscriber, error_text(std::current_exception()));
   }
-  if (marked) state_->metrics.delivered(event.publisher, d.subscriber);
+  state_->metrics.delivered(lane.publisher, lane.subscriber, static_cast<double>(marked));
 }
 
 asio::awaitable<void> Dispatcher::record_failure(const ClaimedDelivery& d, std::string error) {

@@ -1,8 +1,12 @@
 #pragma once
 // Delivers pending outbox rows to this process's subscribers. One dispatch loop per process,
-// woken by commits (wake()) and by a periodic poll; it leases due deliveries per publisher,
-// runs them with bounded concurrency, and records the outcome. A purge loop deletes what the
-// retention period no longer needs. All mutable state lives on one strand.
+// woken by commits (wake()), by finished lanes and by a periodic poll, leases due deliveries per
+// publisher and hands them to lanes, one per (publisher, subscriber), that run on their own: a
+// slow subscriber holds back only its own lane, never another subscriber's. At most
+// options.max_in_flight lanes run at once; a lane's deliveries run one after the other (that keeps
+// a subscriber's view of a publisher in order) and are marked delivered together when it ends. A
+// purge loop deletes what the retention period no longer needs. All mutable state lives on one
+// strand.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -10,14 +14,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shared/events/admin_types.hpp"
 #include "shared/events/bus_state.hpp"
+#include "shared/events/outbox_repository.hpp"
 #include "shared/events/wake_signal.hpp"
 
 namespace nelo::events {
@@ -44,16 +52,24 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
  private:
   struct Lane;
-  struct LaneQueue;
+  using LaneKey = std::pair<std::string, std::string>;  // (publisher, subscriber)
 
   boost::asio::awaitable<void> stop_on_strand();
   boost::asio::awaitable<void> dispatch_loop();
   boost::asio::awaitable<void> purge_loop();
-  // One claim-and-deliver round; true when a batch came back full (more is waiting).
-  boost::asio::awaitable<bool> dispatch_round(bool all_publishers);
-  boost::asio::awaitable<void> run_lanes(std::vector<Lane> lanes, std::chrono::steady_clock::time_point lease_end);
-  boost::asio::awaitable<void> run_worker(std::shared_ptr<LaneQueue> queue);
-  boost::asio::awaitable<void> deliver(const ClaimedDelivery& delivery);
+  // Claims for the publishers due (all of them at a poll) and queues what came back as lanes.
+  boost::asio::awaitable<void> claim_round(bool all_publishers);
+  boost::asio::awaitable<void> claim_publisher(const std::string& publisher);
+  void start_lanes();
+  boost::asio::awaitable<void> run_lane(std::shared_ptr<Lane> lane);
+  void lane_finished(const Lane& lane);
+  // Runs the chunk's handlers in one transaction of the subscriber (one BEGIN, one COMMIT), in
+  // order; false, with nothing committed, when any of them failed.
+  boost::asio::awaitable<bool> deliver_together(std::span<const ClaimedDelivery> chunk);
+  // True when the event is handled (now, or before: a redelivery), so it may be marked delivered.
+  // A failure is recorded (retry later, or dead).
+  boost::asio::awaitable<bool> deliver(const ClaimedDelivery& delivery);
+  boost::asio::awaitable<void> mark_delivered(const Lane& lane, const std::vector<std::string>& event_ids);
   boost::asio::awaitable<void> record_failure(const ClaimedDelivery& delivery, std::string error);
   void loop_finished();
 
@@ -63,6 +79,10 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   WakeSignal purge_wake_;
   WakeSignal stopped_;
   std::set<std::string> dirty_;  // publishers with fresh commits since the last round
+  std::set<LaneKey> busy_;       // lanes claimed and not finished: left out of claims meanwhile
+  std::set<LaneKey> missed_;     // busy lanes a claim left out: claimed again when they finish
+  std::deque<std::shared_ptr<Lane>> waiting_;  // claimed lanes waiting for a free slot
+  std::size_t running_ = 0;      // lanes running now
   bool started_ = false;
   std::atomic<bool> start_requested_{false};
   std::atomic<bool> stopping_{false};

@@ -21,8 +21,8 @@ OutboxMetrics::OutboxMetrics(metrics::Registry& registry)
 
 void OutboxMetrics::claimed(const std::string& publisher) { claims_.with({publisher}).inc(); }
 
-void OutboxMetrics::delivered(const std::string& publisher, const std::string& subscriber) {
-  delivered_.with({publisher, subscriber}).inc();
+void OutboxMetrics::delivered(const std::string& publisher, const std::string& subscriber, double count) {
+  delivered_.with({publisher, subscriber}).inc(count);
 }
 
 void OutboxMetrics::retried(const std::string& publisher, const std::string& subscriber) {

@@ -15,7 +15,7 @@ class OutboxMetrics {
   explicit OutboxMetrics(metrics::Registry& registry);
 
   void claimed(const std::string& publisher);  // one claim query of the publisher's outbox
-  void delivered(const std::string& publisher, const std::string& subscriber);
+  void delivered(const std::string& publisher, const std::string& subscriber, double count = 1);
   void retried(const std::string& publisher, const std::string& subscriber);
   void dead(const std::string& publisher, const std::string& subscriber);
   void handler_duration(const std::string& subscriber, double seconds);

@@ -21,8 +21,11 @@ struct OutboxOptions {
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds purge_interval{std::chrono::minutes(10)};
   std::size_t purge_batch = 1000;                      // rows per DELETE, to keep locks short
-  std::size_t batch_size = 100;                        // deliveries claimed per publisher and round
-  std::size_t max_in_flight = 4;                       // handlers running at once (each holds a connection)
+  std::size_t batch_size = 100;                        // deliveries claimed per publisher and claim
+  std::size_t max_in_flight = 8;                       // lanes running at once (each holds a connection)
+  // A lane runs this many deliveries in one transaction of the subscriber (one BEGIN and COMMIT
+  // for all); when one of them fails, that chunk is run again one delivery at a time.
+  std::size_t deliveries_per_transaction = 16;
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // stop() waits this long for handlers
   std::string instance_id;                             // lease owner; empty: "<host>:<pid>:<random>"
 };

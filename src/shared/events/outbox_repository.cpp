@@ -66,7 +66,7 @@ SET status = 'delivered',
     last_error = NULL,
     lease_owner = NULL,
     lease_until = NULL
-WHERE event_id = $1 AND subscriber = $2 AND status = 'pending'
+WHERE event_id = ANY ($1::uuid[]) AND subscriber = $2 AND status = 'pending'
 )sql";
 
 constexpr std::string_view kRecordFailure = R"sql(
@@ -173,11 +173,12 @@ asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std:
   co_return claimed;
 }
 
-asio::awaitable<bool> OutboxRepository::mark_delivered(const std::string& publisher, const std::string& event_id,
-                                                       const std::string& subscriber) {
+asio::awaitable<std::int64_t> OutboxRepository::mark_delivered(const std::string& publisher,
+                                                               const std::string& subscriber,
+                                                               const std::vector<std::string>& event_ids) {
   auto result = co_await pool_.execute(publisher, render_sql(kMarkDelivered, publisher),
-                                       db::params(event_id, subscriber));
-  co_return result.affected_rows() > 0;
+                                       db::params(event_ids, subscriber));
+  co_return result.affected_rows();
 }
 
 asio::awaitable<std::optional<FailureOutcome>> OutboxRepository::record_failure(

@@ -46,9 +46,10 @@ class OutboxRepository {
                                                              std::size_t limit, const std::string& owner,
                                                              std::chrono::milliseconds lease);
 
-  // False when the delivery was no longer pending (another instance finished it first).
-  boost::asio::awaitable<bool> mark_delivered(const std::string& publisher, const std::string& event_id,
-                                              const std::string& subscriber);
+  // Marks the subscriber's deliveries of these events delivered, in one statement; returns how
+  // many were still pending (the others another instance finished first).
+  boost::asio::awaitable<std::int64_t> mark_delivered(const std::string& publisher, const std::string& subscriber,
+                                                      const std::vector<std::string>& event_ids);
 
   // Counts a failed attempt and schedules the next one (or parks it as dead) if `owner` still
   // holds the lease; nullopt when it does not (the lease expired and someone else took over).
