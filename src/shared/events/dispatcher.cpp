@@ -3,6 +3,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -115,6 +116,15 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
       const bool all_publishers = now >= next_poll;
       if (all_publishers) next_poll = now + poll;
       if (all_publishers || !dirty_.empty()) {
+        // Under load, commits wake the loop far more often than a claim is worth: claiming at
+        // most every claim_linger lets the events of many commits share one claim and one
+        // transaction per lane. After a quiet spell the first event is claimed at once.
+        const auto linger_end = last_claim_ + state_->options.claim_linger;
+        if (!all_publishers && now < linger_end) {
+          asio::steady_timer linger(strand_, linger_end);
+          co_await linger.async_wait(asio::use_awaitable);
+        }
+        last_claim_ = SteadyClock::now();
         try {
           co_await claim_round(all_publishers);
         } catch (...) {

@@ -83,6 +83,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::set<LaneKey> missed_;     // busy lanes a claim left out: claimed again when they finish
   std::deque<std::shared_ptr<Lane>> waiting_;  // claimed lanes waiting for a free slot
   std::size_t running_ = 0;      // lanes running now
+  std::chrono::steady_clock::time_point last_claim_{};  // start of the last claim round
   bool started_ = false;
   std::atomic<bool> start_requested_{false};
   std::atomic<bool> stopping_{false};

@@ -26,6 +26,8 @@ struct OutboxOptions {
   // A lane runs this many deliveries in one transaction of the subscriber (one BEGIN and COMMIT
   // for all); when one of them fails, that chunk is run again one delivery at a time.
   std::size_t deliveries_per_transaction = 16;
+  // Claim rounds woken by commits start at most this often (a poll is never held back).
+  std::chrono::milliseconds claim_linger{5};
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // stop() waits this long for handlers
   std::string instance_id;                             // lease owner; empty: "<host>:<pid>:<random>"
 };
