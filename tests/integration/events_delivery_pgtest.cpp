@@ -21,11 +21,7 @@ TEST_F(EventsTest, PublishAndCommit_RunsEachSubscriberOnceAndRecordsItsInbox) {
   run([&]() -> asio::awaitable<void> {
     bus->start();
     id = co_await publish_thing(*bus, "first");
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") == 2;
-        },
-        "both deliveries delivered");
+    co_await until_delivered(2, "both deliveries delivered");
     co_await pause(200ms);  // a second delivery would show up here
     co_await bus->stop();
   }());
@@ -173,12 +169,7 @@ TEST_F(EventsTest, Deliveries_FollowPublishOrderPerSubscriber) {
       co_await publish_thing(*bus, published.back());
     }
     bus->start();
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") ==
-              kEvents;
-        },
-        "all delivered");
+    co_await until_delivered(kEvents, "all delivered");
     co_await bus->stop();
   }());
   std::lock_guard lock(mutex);

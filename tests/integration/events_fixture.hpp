@@ -145,6 +145,16 @@ class EventsTest : public ::testing::Test {
     co_return text.empty() ? 0 : std::stoll(text);
   }
 
+  // Waits (failing the test after `timeout`) until `n` of alpha's deliveries are delivered.
+  asio::awaitable<void> until_delivered(std::int64_t n, const char* what,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+    co_await eventually(
+        [this, n]() -> asio::awaitable<bool> {
+          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") == n;
+        },
+        what, timeout);
+  }
+
   asio::awaitable<std::string> delivery_status(const std::string& event_id, const std::string& subscriber) {
     co_return co_await scalar("SELECT status FROM alpha.outbox_deliveries WHERE event_id = $1 AND subscriber = $2",
                               db::params(event_id, subscriber));

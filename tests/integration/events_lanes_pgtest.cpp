@@ -72,12 +72,7 @@ TEST_F(EventsTest, FailingHandlerInAChunk_RollsBackOnlyItself_AndTheOthersCommit
     // Published before the start, so the ten come in one claim, hence one chunk.
     for (int i = 0; i < kEvents; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
     bus->start();
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") ==
-              kEvents - 1;
-        },
-        "the nine others delivered");
+    co_await until_delivered(kEvents - 1, "the nine others delivered");
     const auto n4_status = co_await delivery_status(ids[4], "beta");
     const auto n4_error =
         co_await scalar("SELECT last_error FROM alpha.outbox_deliveries WHERE event_id = $1", db::params(ids[4]));
@@ -121,12 +116,7 @@ TEST_F(EventsTest, ChunkedDeliveries_CommitTogether_InPublishOrder) {
       co_await publish_thing(*bus, published.back());
     }
     bus->start();
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") ==
-              kEvents;
-        },
-        "all delivered");
+    co_await until_delivered(kEvents, "all delivered");
     co_await bus->stop();
   }());
   std::lock_guard lock(mutex);

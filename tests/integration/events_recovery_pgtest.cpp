@@ -25,12 +25,7 @@ TEST_F(EventsTest, CommittedBeforeACrash_IsDeliveredOnceByTheNextInstance) {
   restarted->subscribe("beta", "thing.created", recording_handler(runs));
   run([&]() -> asio::awaitable<void> {
     restarted->start();
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") ==
-              kEvents;
-        },
-        "backlog delivered after restart");
+    co_await until_delivered(kEvents, "backlog delivered after restart");
     co_await pause(200ms);
     co_await restarted->stop();
   }());
@@ -197,12 +192,7 @@ TEST_F(EventsTest, TwoInstancesDispatchingConcurrently_DeliverEveryEventOncePerS
     }
     boost::system::error_code ec;
     co_await all_published.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") ==
-              2 * kEvents;
-        },
-        "every delivery delivered", 60s);
+    co_await until_delivered(2 * kEvents, "every delivery delivered", 60s);
     co_await pause(300ms);
     for (auto& b : buses) co_await b->stop();
   }());
