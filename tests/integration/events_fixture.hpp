@@ -126,6 +126,16 @@ class EventsTest : public ::testing::Test {
     co_return id;
   }
 
+  // Publishes things noted "n0", "n1", ... in turn; returns the notes in publish order.
+  asio::awaitable<std::vector<std::string>> publish_numbered(OutboxEventBus& bus, int count) {
+    std::vector<std::string> notes;
+    for (int i = 0; i < count; ++i) {
+      notes.push_back("n" + std::to_string(i));
+      co_await publish_thing(bus, notes.back());
+    }
+    co_return notes;
+  }
+
   // Lets the dispatcher run for a while (asserting that something does NOT happen).
   static asio::awaitable<void> pause(std::chrono::milliseconds d) {
     asio::steady_timer timer(co_await asio::this_coro::executor);

@@ -111,10 +111,7 @@ TEST_F(EventsTest, ChunkedDeliveries_CommitTogether_InPublishOrder) {
   constexpr int kEvents = 24;
   std::vector<std::string> published;
   run([&]() -> asio::awaitable<void> {
-    for (int i = 0; i < kEvents; ++i) {
-      published.push_back("n" + std::to_string(i));
-      co_await publish_thing(*bus, published.back());
-    }
+    published = co_await publish_numbered(*bus, kEvents);
     bus->start();
     co_await until_delivered(kEvents, "all delivered");
     co_await bus->stop();
