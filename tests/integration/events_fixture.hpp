@@ -158,11 +158,11 @@ class EventsTest : public ::testing::Test {
   // Waits (failing the test after `timeout`) until `n` of alpha's deliveries are delivered.
   asio::awaitable<void> until_delivered(std::int64_t n, const char* what,
                                         std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
-    co_await eventually(
-        [this, n]() -> asio::awaitable<bool> {
-          co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") == n;
-        },
-        what, timeout);
+    // Named, not a temporary in the co_await: g++ 12 would destroy it twice.
+    auto all_delivered = [this, n]() -> asio::awaitable<bool> {
+      co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") == n;
+    };
+    co_await eventually(all_delivered, what, timeout);
   }
 
   asio::awaitable<std::string> delivery_status(const std::string& event_id, const std::string& subscriber) {
