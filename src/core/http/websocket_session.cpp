@@ -38,6 +38,11 @@ class BeastWebSocket final : public WebSocket,
     ws_.read_message_max(options.max_message_size);
     ws_.text(true);
     ws_.auto_fragment(false);
+    if (options.send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).set_option(
+          asio::socket_base::send_buffer_size(static_cast<int>(options.send_buffer_bytes)), ignored);
+    }
   }
 
   asio::awaitable<bool> accept(const beast::http::request<beast::http::string_body>& message) {

@@ -89,6 +89,7 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
 
   // ---- Subscriber (any thread)
   void deliver(const std::string& channel, const HubMessage& message) override {
+    if (stopped_taking_.load(std::memory_order_relaxed)) return;  // closing: nothing more goes out
     QueuedMessage queued;
     queued.channel = channel;
     queued.event = message.event;
@@ -291,6 +292,7 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
     if (close_code_ || finished_) return;
     close_code_ = code;
     close_reason_ = std::move(reason);
+    stopped_taking_.store(true, std::memory_order_relaxed);
     if (discard) queue_.drain();
     wake_timer_.cancel();
   }
@@ -399,6 +401,7 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
   asio::steady_timer wake_timer_;
   asio::steady_timer auth_timer_;
   std::atomic<bool> wake_posted_{false};
+  std::atomic<bool> stopped_taking_{false};  // set with close_code_: the hub's events are no longer queued
   std::optional<Principal> principal_;
   std::string token_;
   std::int64_t expires_at_ = 0;  // the token's exp (Unix seconds); 0: unknown
