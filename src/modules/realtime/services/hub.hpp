@@ -7,9 +7,9 @@
 //
 // Fan-out never writes to a socket: it hands each subscriber the message, made once and shared
 // (its bounded queue takes it, or drops it), and the subscriber's own writer sends everything it
-// has in one write. The
-// subscriber list of a topic is an immutable snapshot swapped on (un)subscribe, so a publish holds
-// no lock while it walks the subscribers.
+// has in one write. A publish walks an immutable snapshot of the topic's subscribers, holding no
+// lock; (un)subscribing only marks the snapshot stale (O(1): 10 000 clients subscribing to one
+// topic after a deploy cost no 10 000 copies of the list each), and the next publish rebuilds it.
 
 #include <atomic>
 #include <cstddef>
@@ -93,11 +93,16 @@ class Hub {
     std::string channel;
   };
   using Snapshot = std::shared_ptr<const std::vector<Entry>>;
+  struct Topic {
+    // Each subscriber's channels on the topic (usually one).
+    std::unordered_map<const Subscriber*, std::vector<Entry>> subscribers;
+    Snapshot snapshot;  // null: stale, rebuilt by the next publish
+  };
 
-  Snapshot snapshot(const std::string& topic) const;
+  Snapshot snapshot(const std::string& topic);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Snapshot> topics_;
+  std::unordered_map<std::string, Topic> topics_;
   Relay* relay_ = nullptr;
   std::atomic<std::uint64_t> delivered_{0};
 };
