@@ -70,7 +70,7 @@ suite_run() {
   nelo_say "reference: $BENCH_RT_CLIENTS clients, $BENCH_RT_RATE publishes/s"
   local ref_out
   ref_out="$("$load" --port "$ref_port" --clients "$BENCH_RT_CLIENTS" --publish-path /publish \
-    --rate "$BENCH_RT_RATE" --duration "$BENCH_RT_DURATION" --server-pid "$ref_pid" | tail -n 2)"
+    --publishers "$BENCH_RT_DRIVERS" --rate "$BENCH_RT_RATE" --duration "$BENCH_RT_DURATION" --server-pid "$ref_pid" | tail -n 2)"
   printf '%s\n' "$ref_out"
   bench_stop_last
 
