@@ -2,7 +2,8 @@
 // same fan-out as nelo's gateway, and nothing else: every WebSocket client (any path, no auth) is
 // a subscriber; `PUT /publish` with a JSON body sends that body to every client as nelo sends a
 // position on admin:city ([{"type":"event",...,"data":<body>}]). Each client has a queue and one
-// writer that sends everything queued in one frame, as nelo does. Usage: PORT THREADS.
+// writer that sends everything queued in one frame, as nelo does; the message is made once and
+// shared by the queues, and the WebSocket runs on the bare socket, as in nelo. Usage: PORT THREADS.
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -27,9 +28,9 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 class Client : public std::enable_shared_from_this<Client> {
  public:
-  explicit Client(bws::stream<beast::tcp_stream> ws) : ws_(std::move(ws)), wake_(ws_.get_executor()) {}
+  explicit Client(bws::stream<tcp::socket> ws) : ws_(std::move(ws)), wake_(ws_.get_executor()) {}
 
-  void push(const std::string& message) {
+  void push(const std::shared_ptr<const std::string>& message) {
     {
       std::lock_guard lock(mutex_);
       queue_.push_back(message);
@@ -45,8 +46,9 @@ class Client : public std::enable_shared_from_this<Client> {
   asio::awaitable<void> write_loop() {
     auto self = shared_from_this();
     std::string frame;
+    std::vector<std::shared_ptr<const std::string>> batch;
     while (open_) {
-      std::vector<std::string> batch;
+      batch.clear();
       {
         std::lock_guard lock(mutex_);
         batch.swap(queue_);
@@ -59,7 +61,7 @@ class Client : public std::enable_shared_from_this<Client> {
       frame = "[";
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (i) frame += ',';
-        frame += batch[i];
+        frame += *batch[i];
       }
       frame += ']';
       auto [ec, n] = co_await ws_.async_write(asio::buffer(frame), kUseTuple);
@@ -78,10 +80,10 @@ class Client : public std::enable_shared_from_this<Client> {
     wake_.cancel();
   }
 
-  bws::stream<beast::tcp_stream> ws_;
+  bws::stream<tcp::socket> ws_;
   asio::steady_timer wake_;
   std::mutex mutex_;
-  std::vector<std::string> queue_;
+  std::vector<std::shared_ptr<const std::string>> queue_;
   std::atomic<bool> wake_posted_{false};
   bool open_ = true;
 };
@@ -97,8 +99,10 @@ struct Hub {
       std::lock_guard lock(mutex);
       all.assign(clients.begin(), clients.end());
     }
-    const std::string message = R"({"type":"event","channel":"admin:city","seq":)" + std::to_string(++seq) +
-                                R"(,"event":"driver.moved","data":)" + body + "}";
+    // One message shared by every client's queue (as nelo's hub does), not a copy each.
+    const auto message = std::make_shared<const std::string>(R"({"type":"event","channel":"admin:city","seq":)" +
+                                                             std::to_string(++seq) + R"(,"event":"driver.moved","data":)" +
+                                                             body + "}");
     for (auto& c : all) c->push(message);
   }
 };
@@ -111,7 +115,9 @@ asio::awaitable<void> serve(tcp::socket socket, Hub& hub) {
     auto [ec, n] = co_await http::async_read(stream, buffer, request, kUseTuple);
     if (ec) co_return;
     if (bws::is_upgrade(request)) {
-      bws::stream<beast::tcp_stream> ws(std::move(stream));
+      // On the bare socket, as nelo's gateway: beast::tcp_stream would arm a timer around every
+      // read and write, a cost nelo does not pay.
+      bws::stream<tcp::socket> ws(stream.release_socket());
       ws.set_option(bws::stream_base::timeout::suggested(beast::role_type::server));
       auto [aec] = co_await ws.async_accept(request, kUseTuple);
       if (aec) co_return;

@@ -5,7 +5,7 @@
 // arrival at each client (p50, p99), and the server's resident memory per connection.
 //
 //   nelo_bench_realtime_load --port P --clients N [--token T] [--subscribe CHANNEL]
-//       --publish-path PATH [--publish-method PUT] [--publisher-tokens FILE] [--rate R]
+//       --publish-path PATH [--publish-method PUT] [--publisher-tokens FILE | --publishers N] [--rate R]
 //       [--warmup S] [--duration S] [--server-pid PID]
 
 #include <boost/asio.hpp>
@@ -20,8 +20,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +49,7 @@ struct Options {
   std::string publish_path = "/publish";
   std::string publish_method = "PUT";
   std::vector<std::string> publisher_tokens;
+  int publishers = 1;  // without tokens: how many publishers share the rate (each its own connection)
   double rate = 5;
   int warmup = 3;
   int duration = 10;
@@ -74,18 +79,56 @@ std::string rfc3339_ms(long long ms) {
   return text;
 }
 
-// "2026-12-07T06:10:00.123Z" -> Unix milliseconds; -1 when not that form.
+// Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil): no timegm, no locale.
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// "2026-12-07T06:10:00.123Z" -> Unix milliseconds; -1 when not that form. Runs once per message
+// received (tens of thousands a second): digits read in place, no allocation, no timegm.
 long long parse_rfc3339_ms(std::string_view s) {
-  if (s.size() < 24) return -1;
-  std::tm tm{};
-  tm.tm_year = std::atoi(std::string(s.substr(0, 4)).c_str()) - 1900;
-  tm.tm_mon = std::atoi(std::string(s.substr(5, 2)).c_str()) - 1;
-  tm.tm_mday = std::atoi(std::string(s.substr(8, 2)).c_str());
-  tm.tm_hour = std::atoi(std::string(s.substr(11, 2)).c_str());
-  tm.tm_min = std::atoi(std::string(s.substr(14, 2)).c_str());
-  tm.tm_sec = std::atoi(std::string(s.substr(17, 2)).c_str());
-  const long long millis = std::atoi(std::string(s.substr(20, 3)).c_str());
-  return static_cast<long long>(timegm(&tm)) * 1000 + millis;
+  if (s.size() < 23) return -1;
+  auto number = [&](std::size_t at, std::size_t digits) -> long long {
+    long long v = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  const long long year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const long long hour = number(11, 2), minute = number(14, 2), second = number(17, 2), millis = number(20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || minute < 0 || second < 0 || millis < 0) return -1;
+  const long long days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return ((days * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis;
+}
+
+// CPU seconds (user + system) used so far by this process, or by `pid` (from /proc; -1 if gone).
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double process_cpu_seconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // fields 14 and 15: utime, stime (clock ticks)
+    if (i == 14) utime = std::atof(field.c_str());
+    if (i == 15) stime = std::atof(field.c_str());
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 long rss_kb(int pid) {
@@ -104,7 +147,7 @@ void account(std::string_view frame, Stats& stats) {
   std::size_t at = 0;
   while ((at = frame.find(kKey, at)) != std::string_view::npos) {
     at += kKey.size();
-    const long long sent = parse_rfc3339_ms(frame.substr(at, 24));
+    const long long sent = parse_rfc3339_ms(frame.substr(at, 23));
     if (sent < 0 || !stats.measuring.load(std::memory_order_relaxed)) continue;
     stats.delivered.fetch_add(1, std::memory_order_relaxed);
     const long long latency = std::clamp<long long>(now - sent, 0, 10000);
@@ -200,6 +243,7 @@ int main(int argc, char** argv) {
     else if (key == "--rate") o.rate = std::atof(value.c_str());
     else if (key == "--warmup") o.warmup = std::atoi(value.c_str());
     else if (key == "--duration") o.duration = std::atoi(value.c_str());
+    else if (key == "--publishers") o.publishers = std::max(1, std::atoi(value.c_str()));
     else if (key == "--server-pid") o.server_pid = std::atoi(value.c_str());
     else if (key == "--publisher-tokens") {
       std::ifstream in(value);
@@ -212,7 +256,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.publisher_tokens.empty()) o.publisher_tokens.push_back("");
+  // Each publisher waits for its answer before its next publish: one publisher at 5/s stalls when
+  // an answer takes over 200 ms (a busy server), so the reference gets as many as nelo's drivers.
+  if (o.publisher_tokens.empty()) o.publisher_tokens.assign(static_cast<std::size_t>(o.publishers), "");
   // Receivers on their own threads, publishers on another: a busy receiver never delays a publish
   // (the rate asked is the rate sent), and the publish timestamps stay honest.
   asio::io_context io;
@@ -254,11 +300,16 @@ int main(int argc, char** argv) {
   std::vector<std::thread> receiving;
   for (int i = 0; i < receivers; ++i) receiving.emplace_back([&] { io.run(); });
   std::this_thread::sleep_for(std::chrono::seconds(o.warmup));
+  const double load_cpu_before = own_cpu_seconds();
+  const double server_cpu_before = o.server_pid ? process_cpu_seconds(o.server_pid) : -1;
   stats.measuring = true;
   const auto measure_started = SteadyClock::now();
   std::this_thread::sleep_for(std::chrono::seconds(o.duration));
   stats.measuring = false;
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - measure_started).count();
+  // How busy each side was while measuring (100: one core), to tell which one is the bottleneck.
+  const double load_cpu = 100 * (own_cpu_seconds() - load_cpu_before) / seconds;
+  const double server_cpu = o.server_pid ? 100 * (process_cpu_seconds(o.server_pid) - server_cpu_before) / seconds : -1;
   publishing_thread.join();
   work.reset();
   io.stop();
@@ -278,8 +329,9 @@ int main(int argc, char** argv) {
   const double per_connection_kb =
       rss_before > 0 && rss_after > 0 && stats.ready > 0 ? static_cast<double>(rss_after - rss_before) / stats.ready : -1;
   std::printf("published_per_s=%.0f delivered_per_s=%.0f p50_ms=%ld p99_ms=%ld max_ms=%ld rss_before_kb=%ld "
-              "rss_after_kb=%ld kb_per_connection=%.1f\n",
+              "rss_after_kb=%ld kb_per_connection=%.1f load_cpu_pct=%.0f server_cpu_pct=%.0f\n",
               static_cast<double>(stats.published) / seconds, static_cast<double>(stats.delivered) / seconds,
-              percentile(0.50), percentile(0.99), percentile(0.999999), rss_before, rss_after, per_connection_kb);
+              percentile(0.50), percentile(0.99), percentile(0.999999), rss_before, rss_after, per_connection_kb, load_cpu,
+              server_cpu);
   return stats.ready > 0 ? 0 : 1;
 }

@@ -6,7 +6,8 @@
 # the same fan-out (bench/realtime_broadcast_server.cpp: PUT /publish with the same body reaches
 # every client), same clients, same rate, in the same run. Figures: messages delivered per second,
 # latency from the ping's recorded_at to its arrival (p50, p99, milliseconds), server memory per
-# connection (resident set growth / clients), and nelo's delivered rate as a ratio of the reference's.
+# connection (resident set growth / clients), nelo's delivered rate as a ratio of the reference's, and
+# the CPU each side used while measuring (100% = one core; the machine's cores are shared by both).
 # Targets: 10 000 clients connected, >= 50 000 delivered messages/s with p99 <= 50 ms.
 
 BENCH_RT_CLIENTS="${BENCH_RT_CLIENTS:-10000}"
@@ -69,7 +70,7 @@ suite_run() {
   nelo_say "reference: $BENCH_RT_CLIENTS clients, $BENCH_RT_RATE publishes/s"
   local ref_out
   ref_out="$("$load" --port "$ref_port" --clients "$BENCH_RT_CLIENTS" --publish-path /publish \
-    --rate "$BENCH_RT_RATE" --duration "$BENCH_RT_DURATION" --server-pid "$ref_pid" | tail -n 2)"
+    --publishers "$BENCH_RT_DRIVERS" --rate "$BENCH_RT_RATE" --duration "$BENCH_RT_DURATION" --server-pid "$ref_pid" | tail -n 2)"
   printf '%s\n' "$ref_out"
   bench_stop_last
 
@@ -91,10 +92,13 @@ suite_run() {
   r_conn="$(rt_field "$ref_out" connected)"; r_rate="$(rt_field "$ref_out" delivered_per_s)"
   r_p50="$(rt_field "$ref_out" p50_ms)"; r_p99="$(rt_field "$ref_out" p99_ms)"; r_kb="$(rt_field "$ref_out" kb_per_connection)"
   ratio="$(bench_ratio "$n_rate" "$r_rate")"
-  nelo_say "nelo:      $n_conn clients, $n_rate msg/s delivered, p50 $n_p50 ms, p99 $n_p99 ms, $n_kb KiB/connection"
-  nelo_say "reference: $r_conn clients, $r_rate msg/s delivered, p50 $r_p50 ms, p99 $r_p99 ms, $r_kb KiB/connection"
+  local n_scpu n_lcpu r_scpu r_lcpu
+  n_scpu="$(rt_field "$nelo_out" server_cpu_pct)"; n_lcpu="$(rt_field "$nelo_out" load_cpu_pct)"
+  r_scpu="$(rt_field "$ref_out" server_cpu_pct)"; r_lcpu="$(rt_field "$ref_out" load_cpu_pct)"
+  nelo_say "nelo:      $n_conn clients, $n_rate msg/s delivered, p50 $n_p50 ms, p99 $n_p99 ms, $n_kb KiB/connection, CPU server $n_scpu% load client $n_lcpu%"
+  nelo_say "reference: $r_conn clients, $r_rate msg/s delivered, p50 $r_p50 ms, p99 $r_p99 ms, $r_kb KiB/connection, CPU server $r_scpu% load client $r_lcpu%"
   nelo_say "ratio nelo/reference (delivered/s): $ratio"
-  bench_record "clients=$BENCH_RT_CLIENTS rate=$BENCH_RT_RATE nelo_connected=$n_conn nelo_delivered_per_s=$n_rate nelo_p50_ms=$n_p50 nelo_p99_ms=$n_p99 nelo_kb_per_conn=$n_kb ref_connected=$r_conn ref_delivered_per_s=$r_rate ref_p50_ms=$r_p50 ref_p99_ms=$r_p99 ref_kb_per_conn=$r_kb ratio=$ratio"
+  bench_record "clients=$BENCH_RT_CLIENTS rate=$BENCH_RT_RATE nelo_connected=$n_conn nelo_delivered_per_s=$n_rate nelo_p50_ms=$n_p50 nelo_p99_ms=$n_p99 nelo_kb_per_conn=$n_kb ref_connected=$r_conn ref_delivered_per_s=$r_rate ref_p50_ms=$r_p50 ref_p99_ms=$r_p99 ref_kb_per_conn=$r_kb ratio=$ratio nelo_cpu_pct=$n_scpu nelo_load_cpu_pct=$n_lcpu ref_cpu_pct=$r_scpu ref_load_cpu_pct=$r_lcpu"
   if [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then
     bench_at_least "$n_rate" "$BENCH_TARGET_DELIVERED" || nelo_die "below $BENCH_TARGET_DELIVERED delivered/s"
     bench_at_least "$BENCH_TARGET_P99_MS" "$n_p99" || nelo_die "p99 above $BENCH_TARGET_P99_MS ms"

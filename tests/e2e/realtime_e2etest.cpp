@@ -3,16 +3,20 @@
 // a customer watches an order go from placed to delivered and sees the driver move; a driver gets
 // an offer with no polling; another user's order is refused with an error and the socket stays
 // open; an expired token closes with 4001 unless renewed over the socket; a revoked session
-// closes with 4003; a client on one process hears an order change made on another.
+// closes with 4003; a client that stops reading is closed with 4008 while another on the same
+// channel keeps hearing it; a client on one process hears an order change made on another.
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -305,6 +309,89 @@ TEST(RealtimeE2E, ARevokedSessionIsClosedWith4003) {
   ASSERT_LT(out.status, 300) << out.body;
   // NELO_REALTIME_AUTH_RECHECK_SECONDS is 1 here.
   EXPECT_EQ(socket.wait_closed(10s), 4003) << all_frames(socket);
+}
+
+// The value of an unlabelled counter on the admin listener's /metrics; -1 when absent.
+double metric(const DispatchWorld& w, const std::string& name) {
+  HttpClient admin("127.0.0.1", w.process().admin_port());
+  auto r = admin.get("/metrics");
+  std::istringstream lines(r.body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(name, 0) != 0) continue;
+    const std::string rest = line.substr(name.size());
+    if (rest.empty() || (rest[0] != ' ' && rest[0] != '{')) continue;  // another series with this prefix
+    return std::stod(line.substr(line.find_last_of(' ') + 1));
+  }
+  return -1;
+}
+
+// Two admins watch the city while three drivers pour positions in. One never reads its socket
+// (a small receive buffer here, and a small send buffer on the server, so the kernel holds little):
+// its queue fills (positions of three drivers, a queue of two) and stays full past the grace, so
+// it is closed with 4008. The other reads all along and keeps hearing the city to the end.
+TEST(RealtimeE2E, AClientThatStopsReadingIsClosedWith4008WhileAReaderKeepsHearing) {
+  auto env = gateway_env();
+  env["NELO_REALTIME_QUEUE_MESSAGES"] = "2";
+  env["NELO_REALTIME_SLOW_CLIENT_GRACE_MS"] = "300";
+  env["NELO_REALTIME_SEND_BUFFER_BYTES"] = "4096";
+  DispatchWorld w(env);
+  const double lat = 48.76, lng = 2.46;
+  std::vector<TestAccount> drivers;
+  for (int i = 0; i < 3; ++i) drivers.push_back(w.driver(lat, lng, 100.0 * (i + 1)));
+  const TestAccount admin = w.admin();
+
+  WebSocketClient slow(w.process().port(), "/api/v1/realtime", bearer_header(admin), 4096);
+  WebSocketClient reader(w.process().port(), "/api/v1/realtime", bearer_header(admin));
+  ASSERT_EQ(text(subscribe(slow, "admin:city"), "type"), "subscribed");
+  ASSERT_EQ(text(subscribe(reader, "admin:city"), "type"), "subscribed");
+  ASSERT_EQ(metric(w, "nelo_realtime_slow_clients_total"), 0);
+
+  // The reader reads on its own thread (the client is its alone until joined); the last position,
+  // sent once the slow client is closed, is the one it must hear.
+  const double last_lat = lat + 7.0 / kMetresPerDegree;
+  std::atomic<bool> stop{false};
+  std::atomic<int> heard{0};
+  std::atomic<bool> heard_last{false};
+  std::thread reading([&] {
+    while (!stop && reader.is_open()) {
+      auto m = reader.next(50ms);
+      if (!m || text(*m, "event") != "driver.moved") continue;
+      ++heard;
+      if (std::abs(m->at("data").at("lat").to_number<double>() - last_lat) < 1e-9) heard_last = true;
+    }
+  });
+
+  HttpClient publisher = w.client();
+  int sent = 0;
+  auto ping = [&](const TestAccount& driver, double at_lat) {
+    json::object body{{"lat", at_lat}, {"lng", lng}, {"recorded_at", now_text()}};
+    auto r = publisher.request("PUT", std::string(kDriverMe) + "/location", json::serialize(body),
+                               {bearer(driver.access_token), {"Content-Type", "application/json"}});
+    EXPECT_LT(r.status, 300) << r.body;
+    ++sent;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 8s;
+  double slow_closed = 0;
+  while (std::chrono::steady_clock::now() < deadline && slow_closed < 1) {
+    for (int k = 0; k < 30; ++k) {
+      const std::size_t i = static_cast<std::size_t>(sent) % drivers.size();
+      ping(drivers[i], lat + (100.0 * static_cast<double>(i + 1) + (sent % 10)) / kMetresPerDegree);
+    }
+    slow_closed = metric(w, "nelo_realtime_slow_clients_total");
+  }
+  ASSERT_EQ(slow_closed, 1) << "after " << sent << " positions; the reader heard " << heard;
+  ping(drivers[0], last_lat);
+  for (int i = 0; i < 100 && !heard_last; ++i) std::this_thread::sleep_for(50ms);
+  stop = true;
+  reading.join();
+
+  EXPECT_TRUE(heard_last) << "the reader did not hear the last position; it heard " << heard << " of " << sent;
+  EXPECT_TRUE(reader.is_open());
+  EXPECT_GT(metric(w, "nelo_realtime_dropped_total"), 0);
+  // The slow client, reading again, gets what the kernel held, then the close frame.
+  EXPECT_EQ(slow.wait_closed(5s), 4008) << all_frames(slow);
+  EXPECT_EQ(metric(w, "nelo_realtime_slow_clients_total"), 1) << "only the slow client";
 }
 
 // Two nelo processes on one database and one Redis: the customer listens through the second, the

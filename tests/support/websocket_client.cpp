@@ -68,8 +68,14 @@ struct WebSocketClient::Impl {
   }
 };
 
-WebSocketClient::WebSocketClient(unsigned short port, std::string target, Headers headers) : impl_(std::make_unique<Impl>()) {
+WebSocketClient::WebSocketClient(unsigned short port, std::string target, Headers headers, int receive_buffer_bytes)
+    : impl_(std::make_unique<Impl>()) {
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  if (receive_buffer_bytes > 0) {  // before connecting: the window is agreed at the handshake
+    auto& socket = beast::get_lowest_layer(impl_->ws).socket();
+    socket.open(endpoint.protocol());
+    socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes));
+  }
   beast::get_lowest_layer(impl_->ws).connect(endpoint);
   beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::seconds(10));
   impl_->ws.set_option(bws::stream_base::decorator([headers](bws::request_type& request) {

@@ -22,8 +22,10 @@ class WebSocketClient {
   using Headers = std::vector<std::pair<std::string, std::string>>;
 
   // Connects and completes the handshake; throws std::runtime_error (with the HTTP status the
-  // server answered, if any) when it fails.
-  WebSocketClient(unsigned short port, std::string target = "/api/v1/realtime", Headers headers = {});
+  // server answered, if any) when it fails. `receive_buffer_bytes` (SO_RCVBUF, 0: the system's)
+  // makes a small kernel buffer, for a client that stops reading to be noticed soon.
+  WebSocketClient(unsigned short port, std::string target = "/api/v1/realtime", Headers headers = {},
+                  int receive_buffer_bytes = 0);
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;

@@ -14,7 +14,7 @@ namespace {
 
 struct Recorder final : Subscriber {
   std::vector<std::string> seen;
-  void deliver(const std::string& channel, const HubMessage& m) override { seen.push_back(channel + " " + m.event); }
+  void deliver(const std::string& channel, const SharedEvent& e) override { seen.push_back(channel + " " + e->event); }
   void end(const std::string& channel, const std::string& reason) override { seen.push_back(channel + " end " + reason); }
   void recheck(const std::string& channel) override { seen.push_back(channel + " recheck"); }
 };

@@ -26,6 +26,10 @@ struct WebSocketOptions {
   std::chrono::milliseconds idle_timeout{30000};    // a ping goes out after half of it; silence for all of it closes
   std::chrono::milliseconds write_timeout{10000};   // a write (or close) that takes longer drops the connection
   std::size_t max_message_size = 64 * 1024;         // a bigger message from the peer closes with 1009
+  // The socket's kernel send buffer (SO_SNDBUF); 0 keeps the system's autotuning (which lets a peer
+  // that stops reading hold megabytes before a write waits). A small one bounds what a slow peer
+  // holds in the kernel, so the handler's own queue notices it sooner.
+  std::size_t send_buffer_bytes = 0;
 };
 
 class WebSocket {

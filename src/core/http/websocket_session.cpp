@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/http/websocket.hpp"
 
@@ -38,6 +39,11 @@ class BeastWebSocket final : public WebSocket,
     ws_.read_message_max(options.max_message_size);
     ws_.text(true);
     ws_.auto_fragment(false);
+    if (options.send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).set_option(
+          asio::socket_base::send_buffer_size(static_cast<int>(options.send_buffer_bytes)), ignored);
+    }
   }
 
   asio::awaitable<bool> accept(const beast::http::request<beast::http::string_body>& message) {
@@ -66,9 +72,9 @@ class BeastWebSocket final : public WebSocket,
 
   asio::awaitable<bool> write(std::string_view text) override {
     if (closed_ || !ws_.is_open()) co_return false;
-    arm_write_deadline();
+    begin_write();
     auto [ec, n] = co_await ws_.async_write(asio::buffer(text.data(), text.size()), kUseTuple);
-    write_timer_.cancel();
+    writing_ = false;
     if (ec) {
       closed_ = true;
       co_return false;
@@ -80,8 +86,9 @@ class BeastWebSocket final : public WebSocket,
     if (closed_ || !ws_.is_open()) co_return;
     if (reason.size() > kMaxReasonBytes) reason.resize(kMaxReasonBytes);
     bws::close_reason why(static_cast<bws::close_code>(code), reason);
-    arm_write_deadline();
+    begin_write();
     auto [ec] = co_await ws_.async_close(why, kUseTuple);
+    writing_ = false;
     write_timer_.cancel();
     closed_ = true;
     if (ec) abort();
@@ -112,14 +119,30 @@ class BeastWebSocket final : public WebSocket,
  private:
   using Stream = bws::stream<Socket>;
 
-  void arm_write_deadline() {
-    write_timer_.expires_after(options_.write_timeout);
+  // The write deadline, without a timer per write: one watchdog, armed by the first write after it
+  // lapsed, wakes every write_timeout at most and drops the connection when the write in flight
+  // began longer ago than that.
+  void begin_write() {
+    write_started_ = std::chrono::steady_clock::now();
+    writing_ = true;
+    if (!watchdog_armed_) arm_watchdog(options_.write_timeout);
+  }
+
+  void arm_watchdog(std::chrono::steady_clock::duration after) {
+    watchdog_armed_ = true;
+    write_timer_.expires_after(after);
     write_timer_.async_wait([weak = weak_from_this()](const beast::error_code& ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) {
-        spdlog::debug("websocket write timed out: dropping the connection");
-        self->abort();
+      auto self = weak.lock();
+      if (!self) return;
+      self->watchdog_armed_ = false;
+      if (ec || !self->writing_ || self->closed_) return;  // no write in flight: the next one re-arms
+      const auto elapsed = std::chrono::steady_clock::now() - self->write_started_;
+      if (elapsed < self->options_.write_timeout) {
+        self->arm_watchdog(self->options_.write_timeout - elapsed);
+        return;
       }
+      spdlog::debug("websocket write timed out: dropping the connection");
+      self->abort();
     });
   }
 
@@ -128,6 +151,9 @@ class BeastWebSocket final : public WebSocket,
   asio::steady_timer write_timer_;
   beast::flat_buffer read_buffer_;
   std::function<void()> on_going_away_;
+  std::chrono::steady_clock::time_point write_started_{};
+  bool writing_ = false;
+  bool watchdog_armed_ = false;
   bool closed_ = false;
 };
 

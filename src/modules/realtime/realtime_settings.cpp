@@ -14,6 +14,7 @@ RealtimeSettings realtime_settings_from_environment(const std::map<std::string, 
   r.duration("NELO_REALTIME_AUTH_RECHECK_SECONDS", s.auth_recheck, 1, 3600);
   r.integer("NELO_REALTIME_MAX_SUBSCRIPTIONS", s.max_subscriptions, 1, 10'000);
   r.integer("NELO_REALTIME_MAX_MESSAGE_BYTES", s.max_message_bytes, 256, 1024 * 1024);
+  r.integer("NELO_REALTIME_SEND_BUFFER_BYTES", s.send_buffer_bytes, 0, 64 * 1024 * 1024);
   r.throw_if_problems("realtime");
   return s;
 }

@@ -27,6 +27,10 @@ struct RealtimeSettings {
   std::size_t max_subscriptions = 100;
   // NELO_REALTIME_MAX_MESSAGE_BYTES: a bigger client message closes the connection (1009).
   std::size_t max_message_bytes = 16 * 1024;
+  // NELO_REALTIME_SEND_BUFFER_BYTES: each socket's kernel send buffer; 0 keeps the system's
+  // autotuning (on a fast link a client that stops reading then holds megabytes before its queue
+  // starts to fill). Smaller: a slow client is noticed sooner.
+  std::size_t send_buffer_bytes = 0;
 };
 
 // Throws std::invalid_argument listing every bad variable. `env` overrides getenv (tests).

@@ -6,6 +6,10 @@
 // place and number (a position is the latest state, not a step the client could miss). A full
 // queue drops the event but still spends its number, so the client sees the gap; a queue that
 // stays full past a grace period marks the client as too slow. Thread-safe.
+//
+// An event is queued as the hub made it, shared by every client (no copy); the frame is written
+// from pieces made once: the channel's head ({"type":"event","channel":"...","seq":), the number,
+// the event's tail (hub.hpp).
 
 #include <chrono>
 #include <cstddef>
@@ -16,15 +20,9 @@
 #include <unordered_map>
 #include <vector>
 
-namespace nelo::realtime {
+#include "modules/realtime/services/hub.hpp"
 
-struct QueuedMessage {
-  std::string channel;       // "" for a message of the protocol itself (pong, error without channel)
-  std::uint64_t seq = 0;     // the channel's number for an event; 0 for protocol messages
-  std::string event;         // the event's name; "" for a protocol message
-  std::string text;          // an event's data (JSON text), or a protocol message's whole JSON text
-  std::string coalesce_key;  // events with the same channel and key replace each other; "" never
-};
+namespace nelo::realtime {
 
 class ClientQueue {
  public:
@@ -36,15 +34,19 @@ class ClientQueue {
 
   // Opens a channel: its events are taken from now on, numbered from 1.
   void open(const std::string& channel);
-  // An event of `message.channel`: numbered, coalesced or dropped (the number spent); ignored
-  // when the channel is not open (an event racing an unsubscribe). `now` stamps when the queue
-  // became full.
-  Push push_event(QueuedMessage message, SteadyClock::time_point now);
-  // A protocol message (reply, error): never coalesced; dropped when the queue is full.
+  // An event of `channel`: numbered, coalesced or dropped (the number spent); ignored when the
+  // channel is not open (an event racing an unsubscribe). `now` stamps when the queue became full.
+  Push push_event(const std::string& channel, const SharedEvent& event, SteadyClock::time_point now);
+  // A protocol message (reply, error; its whole JSON text): never coalesced; dropped when the queue
+  // is full.
   Push push_control(std::string text, SteadyClock::time_point now);
 
-  // Everything queued, in order; the queue is then empty and no longer full.
-  std::vector<QueuedMessage> drain();
+  // Writes everything queued, in order, into `frame` as one JSON array (docs/realtime.md#messages)
+  // and returns how many messages it holds (0: nothing queued, `frame` is then empty). The queue is
+  // then empty and no longer full.
+  std::size_t drain_into(std::string& frame);
+  // Forgets everything queued (a connection closing without sending it).
+  void discard();
   bool empty() const;
   std::size_t size() const;
 
@@ -60,13 +62,27 @@ class ClientQueue {
   std::uint64_t dropped() const;
 
  private:
+  struct Channel {
+    std::uint64_t seq = 0;
+    std::string head;  // {"type":"event","channel":<name>,"seq":
+  };
+  struct Pending {
+    const Channel* channel = nullptr;  // null: a protocol message (`control`)
+    std::uint64_t seq = 0;
+    SharedEvent event;
+    std::string control;
+  };
+
   bool full_locked(SteadyClock::time_point now);
+  static std::size_t coalesce_slot(const Channel* channel, const PublishedEvent& event);
+  void reindex_locked();
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::vector<QueuedMessage> pending_;
-  std::unordered_map<std::string, std::size_t> coalesced_;  // channel + '\n' + key -> index in pending_
-  std::unordered_map<std::string, std::uint64_t> seq_;
+  std::vector<Pending> pending_;
+  std::unordered_map<std::size_t, std::size_t> coalesced_;  // coalesce_slot -> index in pending_
+  // Nodes never move: a Pending points at its channel, whose waiting events forget() removes.
+  std::unordered_map<std::string, Channel> channels_;
   std::optional<SteadyClock::time_point> full_since_;
   std::uint64_t dropped_ = 0;
 };

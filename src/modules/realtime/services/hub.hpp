@@ -5,10 +5,11 @@
 // more topics (channels.hpp says which). Messages sent here reach this process's subscribers and,
 // through the relay when one is set (Redis pub/sub), every other nelo process's.
 //
-// Fan-out never writes to a socket: it hands each subscriber the message (its bounded queue takes
-// it, or drops it) and the subscriber's own writer sends everything it has in one write. The
-// subscriber list of a topic is an immutable snapshot swapped on (un)subscribe, so a publish holds
-// no lock while it walks the subscribers.
+// Fan-out never writes to a socket: it hands each subscriber the message, made once and shared
+// (its bounded queue takes it, or drops it), and the subscriber's own writer sends everything it
+// has in one write. A publish walks an immutable snapshot of the topic's subscribers, holding no
+// lock; (un)subscribing only marks the snapshot stale (O(1): 10 000 clients subscribing to one
+// topic after a deploy cost no 10 000 copies of the list each), and the next publish rebuilds it.
 
 #include <atomic>
 #include <cstddef>
@@ -35,11 +36,24 @@ struct HubMessage {
   std::string reason;        // End: why ("delivered", "cancelled", ...)
 };
 
+// A published event as every subscriber's queue holds it: made once per publish and shared by
+// all of them (never copied per subscriber), with the frame text that follows the channel's
+// sequence number already written.
+struct PublishedEvent {
+  std::string event;             // the event's name
+  std::string coalesce_key;      // "" never coalesces
+  std::size_t coalesce_hash = 0;  // std::hash of coalesce_key
+  std::string tail;              // ,"event":"<name>","data":<data>}  (docs/realtime.md#messages)
+
+  static std::shared_ptr<const PublishedEvent> make(const HubMessage& message);
+};
+using SharedEvent = std::shared_ptr<const PublishedEvent>;
+
 // A client connection, as the hub sees it. Called from any thread; must not block.
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
-  virtual void deliver(const std::string& channel, const HubMessage& message) = 0;
+  virtual void deliver(const std::string& channel, const SharedEvent& event) = 0;
   virtual void end(const std::string& channel, const std::string& reason) = 0;
   virtual void recheck(const std::string& channel) = 0;
 };
@@ -79,11 +93,16 @@ class Hub {
     std::string channel;
   };
   using Snapshot = std::shared_ptr<const std::vector<Entry>>;
+  struct Topic {
+    // Each subscriber's channels on the topic (usually one).
+    std::unordered_map<const Subscriber*, std::vector<Entry>> subscribers;
+    Snapshot snapshot;  // null: stale, rebuilt by the next publish
+  };
 
-  Snapshot snapshot(const std::string& topic) const;
+  Snapshot snapshot(const std::string& topic);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Snapshot> topics_;
+  std::unordered_map<std::string, Topic> topics_;
   Relay* relay_ = nullptr;
   std::atomic<std::uint64_t> delivered_{0};
 };

@@ -88,14 +88,10 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
   }
 
   // ---- Subscriber (any thread)
-  void deliver(const std::string& channel, const HubMessage& message) override {
-    QueuedMessage queued;
-    queued.channel = channel;
-    queued.event = message.event;
-    queued.text = message.data;
-    queued.coalesce_key = message.coalesce_key;
+  void deliver(const std::string& channel, const SharedEvent& event) override {
+    if (stopped_taking_.load(std::memory_order_relaxed)) return;  // closing: nothing more goes out
     const auto now = SteadyClock::now();
-    switch (queue_.push_event(std::move(queued), now)) {
+    switch (queue_.push_event(channel, event, now)) {
       case ClientQueue::Push::Queued: wake(); break;
       case ClientQueue::Push::Coalesced:
       case ClientQueue::Push::Ignored: break;
@@ -291,7 +287,8 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
     if (close_code_ || finished_) return;
     close_code_ = code;
     close_reason_ = std::move(reason);
-    if (discard) queue_.drain();
+    stopped_taking_.store(true, std::memory_order_relaxed);
+    if (discard) queue_.discard();
     wake_timer_.cancel();
   }
 
@@ -318,7 +315,8 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
     std::string frame;
     for (;;) {
       if (c.finished_) break;
-      if (c.queue_.empty()) {
+      const std::size_t messages = c.queue_.drain_into(frame);
+      if (messages == 0) {
         if (c.close_code_) {
           co_await c.ws_->close(*c.close_code_, c.close_reason_);
           break;
@@ -327,34 +325,10 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
         co_await c.wake_timer_.async_wait(kUseTuple);
         continue;
       }
-      std::vector<QueuedMessage> batch = c.queue_.drain();
-      frame.clear();
-      frame.push_back('[');
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (i) frame.push_back(',');
-        append(frame, batch[i]);
-      }
-      frame.push_back(']');
       if (!co_await c.ws_->write(frame)) break;
       c.parts_.metrics.frames.inc();
-      c.parts_.metrics.messages.inc(static_cast<double>(batch.size()));
+      c.parts_.metrics.messages.inc(static_cast<double>(messages));
     }
-  }
-
-  static void append(std::string& frame, const QueuedMessage& m) {
-    if (m.event.empty()) {
-      frame += m.text;
-      return;
-    }
-    frame += R"({"type":"event","channel":)";
-    frame += json::serialize(json::string_view(m.channel));
-    frame += R"(,"seq":)";
-    frame += std::to_string(m.seq);
-    frame += R"(,"event":)";
-    frame += json::serialize(json::string_view(m.event));
-    frame += R"(,"data":)";
-    frame += m.text.empty() ? std::string("null") : m.text;
-    frame += '}';
   }
 
   // ---- the auth watch: the first message's deadline, the token's expiry, its revocation
@@ -399,6 +373,7 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
   asio::steady_timer wake_timer_;
   asio::steady_timer auth_timer_;
   std::atomic<bool> wake_posted_{false};
+  std::atomic<bool> stopped_taking_{false};  // set with close_code_: the hub's events are no longer queued
   std::optional<Principal> principal_;
   std::string token_;
   std::int64_t expires_at_ = 0;  // the token's exp (Unix seconds); 0: unknown

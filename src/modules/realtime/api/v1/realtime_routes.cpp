@@ -48,6 +48,7 @@ void register_realtime_routes(http::Router& router, const GatewayParts& parts) {
   http::WebSocketOptions options;
   options.idle_timeout = parts.settings.idle_timeout;
   options.max_message_size = parts.settings.max_message_bytes;
+  options.send_buffer_bytes = parts.settings.send_buffer_bytes;
   router.add({.method = "GET",
               .path = kPath,
               // Public at the HTTP level: a browser cannot set the header, so the connection itself
