@@ -210,6 +210,24 @@ bench_pgbench() {
   printf '    %-28s %10s tps\n' "$label" "$PGBENCH_TPS" >&2
 }
 
+# bench_drain_bus: waits (up to 10 min) until no event delivery of any module is pending, so that
+# a phase is not measured while the bus still works off the one before (a burst of orders leaves
+# several deliveries per order: deliveries, payments, notifications, realtime).
+bench_drain_bus() {
+  local schemas pending waited=0 query
+  query="SELECT string_agg(format('SELECT count(*) FROM %I.outbox_deliveries WHERE status = ''pending''', table_schema),
+                ' UNION ALL ') FROM information_schema.tables WHERE table_name = 'outbox_deliveries'"
+  schemas="$(psql -At -v ON_ERROR_STOP=1 -c "$query" "$BENCH_DATABASE_URL")" || nelo_die "cannot list the outboxes"
+  [ -n "$schemas" ] || return 0
+  while :; do
+    pending="$(psql -At -v ON_ERROR_STOP=1 -c "SELECT sum(count) FROM ($schemas) AS p (count)" "$BENCH_DATABASE_URL")" ||
+      nelo_die "cannot count pending deliveries"
+    [ "${pending:-0}" -gt 0 ] && [ "$waited" -lt 1200 ] || break
+    sleep 0.5; waited=$((waited + 1))
+  done
+  nelo_say "event bus drained ($((waited / 2)) s; ${pending:-0} deliveries pending)"
+}
+
 # bench_ratio A B -> A/B with two decimals; bench_at_least X Y -> true when X >= Y.
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0.00" }'; }
 bench_at_least() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x >= y) }'; }

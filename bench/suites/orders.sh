@@ -117,6 +117,7 @@ suite_run() {
     ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders" "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
     errors=$((errors + WRK_ERRORS))
     if [ "$WRK_RPS" -gt "$place_rps" ]; then place_rps=$WRK_RPS; place_p99=$WRK_P99_MS; place_cpu=$WRK_CPU_US; fi
+    bench_drain_bus  # the reads are measured on a quiet bus, not behind the burst's events
     # shellcheck disable=SC2086
     bench_pgbench "pgbench -S -M prepared" -S -M prepared -c "$BENCH_DB_CONNECTIONS" -j "$BENCH_WRK_THREADS" \
       -T "${BENCH_WRK_DURATION%s}"
@@ -132,6 +133,7 @@ suite_run() {
   # It starts after a CHECKPOINT, like each phase from a known state: the saturating phases
   # write ~1.5 GB of WAL, and the checkpoint that volume starts would otherwise be flushing
   # during this phase, or not, depending on the host's disk (docs/benchmarks.md).
+  bench_drain_bus
   psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
   local offered delay paced_rps paced_p99
   offered=$(( place_rps * 8 / 10 ))

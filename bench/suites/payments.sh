@@ -31,21 +31,6 @@ payments_webhook_requests() {
     awk '$1 ~ /^nelo_http_requests_total\{/ && $1 ~ /webhooks/ { sum += $NF } END { printf "%.0f", sum }'
 }
 
-# payments_drain_bus: waits until every event delivery of every module is done (the cash phase
-# leaves tens of thousands for deliveries and notifications), so that the card phase is not
-# measured behind them.
-payments_drain_bus() {
-  local schemas pending waited=0
-  schemas="$(payments_sql "SELECT string_agg(format('SELECT count(*) FROM %I.outbox_deliveries WHERE status = ''pending''',
-                             table_schema), ' UNION ALL ') FROM information_schema.tables WHERE table_name = 'outbox_deliveries'")"
-  while :; do
-    pending="$(payments_sql "SELECT sum(count) FROM ($schemas) AS p (count)")"
-    [ "${pending:-0}" -gt 0 ] && [ "$waited" -lt 1200 ] || break
-    sleep 0.5; waited=$((waited + 1))
-  done
-  nelo_say "event bus drained ($((waited / 2)) s; ${pending:-0} deliveries pending)"
-}
-
 suite_run() {
   command -v jq >/dev/null || nelo_die "jq is missing (scripts/lib/deps.sh installs it)"
   bench_build nelo
@@ -65,7 +50,7 @@ suite_run() {
     errors=$((errors + WRK_ERRORS))
     if [ "$WRK_RPS" -gt "$cash_rps" ]; then cash_rps=$WRK_RPS; fi
 
-    payments_drain_bus
+    bench_drain_bus
     psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
     local started hooks0 hooks1 waited=0 pending placed seconds rate hooks_rate
     started="$(payments_sql "SELECT clock_timestamp()")"
