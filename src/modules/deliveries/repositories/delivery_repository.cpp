@@ -306,7 +306,7 @@ asio::awaitable<std::optional<Delivery>> DeliveryRepository::find(std::string de
 }
 
 asio::awaitable<std::optional<Delivery>> DeliveryRepository::find_by_order(std::string order_id) {
-  auto result = co_await db_.execute(kSelectByOrder, db::params(order_id));
+  auto result = co_await db_.execute_pipelined(kSelectByOrder, db::params(order_id));
   co_return first(result);
 }
 

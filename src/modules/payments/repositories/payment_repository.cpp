@@ -134,7 +134,7 @@ asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(d
                                                                                const std::string& order_id) {
   static const std::string kSql = select_record("order_id = $1::uuid");
   db::Params p = db::params(order_id);
-  auto r = co_await db.execute(kSql, p);
+  auto r = co_await db.execute_pipelined(kSql, p);
   if (r.empty()) co_return std::nullopt;
   co_return read_record(r.front());
 }
