@@ -257,65 +257,52 @@ asio::awaitable<void> Dispatcher::run_lane(std::shared_ptr<Lane> lane) {
   co_await mark_delivered(*lane, handled);
 }
 
-asio::awaitable<bool> Dispatcher::deliver_together(std::span<const ClaimedDelivery> chunk) {
+asio::awaitable<void> Dispatcher::handle_in_one_transaction(std::span<const ClaimedDelivery> chunk) {
   const auto& subscriber = chunk.front().subscriber;
   const auto started = SteadyClock::now();
   std::size_t handled_now = 0;
-  try {
-    auto tx = co_await state_->pool.begin(subscriber);
-    for (const auto& d : chunk) {
-      const Handler* handler = state_->subscriptions.find(subscriber, d.event.name);
-      if (handler == nullptr) co_return false;  // the one-at-a-time path records why
-      if (co_await state_->inbox.record(tx, d.event)) {
-        co_await (*handler)(tx, d.event);
-        ++handled_now;
-      }
+  auto tx = co_await state_->pool.begin(subscriber);
+  for (const auto& d : chunk) {
+    const Handler* handler = state_->subscriptions.find(subscriber, d.event.name);
+    if (handler == nullptr) {
+      throw std::runtime_error("no handler for " + d.event.name + " in " + subscriber + " on this instance");
     }
-    co_await tx.commit();
+    // Already in the inbox: the subscriber handled this event before (a redelivery).
+    if (!co_await state_->inbox.record(tx, d.event)) {
+      spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", d.event.name, d.event.id, subscriber);
+      continue;
+    }
+    co_await (*handler)(tx, d.event);
+    ++handled_now;
+  }
+  co_await tx.commit();
+  if (handled_now == 0) co_return;
+  const double each =
+      std::chrono::duration<double>(SteadyClock::now() - started).count() / static_cast<double>(handled_now);
+  for (std::size_t i = 0; i < handled_now; ++i) state_->metrics.handler_duration(subscriber, each);
+}
+
+asio::awaitable<bool> Dispatcher::deliver_together(std::span<const ClaimedDelivery> chunk) {
+  try {
+    co_await handle_in_one_transaction(chunk);
+    co_return true;
   } catch (...) {
     spdlog::debug("events: {} deliveries to {} failed together, retrying one at a time: {}", chunk.size(),
-                  subscriber, error_text(std::current_exception()));
-    co_return false;
+                  chunk.front().subscriber, error_text(std::current_exception()));
   }
-  if (handled_now > 0) {
-    const double each = std::chrono::duration<double>(SteadyClock::now() - started).count() /
-                        static_cast<double>(handled_now);
-    for (std::size_t i = 0; i < handled_now; ++i) state_->metrics.handler_duration(subscriber, each);
-  }
-  co_return true;
+  co_return false;
 }
 
 asio::awaitable<bool> Dispatcher::deliver(const ClaimedDelivery& d) {
-  const auto& event = d.event;
-  const Handler* handler = state_->subscriptions.find(d.subscriber, event.name);
   std::exception_ptr failure;
-  bool handled_now = false;
-  const auto started = SteadyClock::now();
   try {
-    if (handler == nullptr) {
-      throw std::runtime_error("no handler for " + event.name + " in " + d.subscriber + " on this instance");
-    }
-    auto tx = co_await state_->pool.begin(d.subscriber);
-    if (co_await state_->inbox.record(tx, event)) {
-      co_await (*handler)(tx, event);
-      co_await tx.commit();
-      handled_now = true;
-    }
-    // Otherwise the subscriber already handled this event (a redelivery): tx rolls back unused.
+    co_await handle_in_one_transaction(std::span(&d, 1));
   } catch (...) {
     failure = std::current_exception();  // co_await is not allowed in a handler
   }
-  if (failure) {
-    co_await record_failure(d, error_text(failure));
-    co_return false;
-  }
-  if (handled_now) {
-    state_->metrics.handler_duration(
-        d.subscriber, std::chrono::duration<double>(SteadyClock::now() - started).count());
-  } else {
-    spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", event.name, event.id, d.subscriber);
-  }
-  co_return true;
+  if (!failure) co_return true;
+  co_await record_failure(d, error_text(failure));
+  co_return false;
 }
 
 asio::awaitable<void> Dispatcher::mark_delivered(const Lane& lane, const std::vector<std::string>& event_ids) {

@@ -63,8 +63,11 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   void start_lanes();
   boost::asio::awaitable<void> run_lane(std::shared_ptr<Lane> lane);
   void lane_finished(const Lane& lane);
-  // Runs the chunk's handlers in one transaction of the subscriber (one BEGIN, one COMMIT), in
-  // order; false, with nothing committed, when any of them failed.
+  // Records each event of the chunk in the subscriber's inbox and runs its handler (skipped for an
+  // event already there), in order, in one transaction of the subscriber: one BEGIN, one COMMIT.
+  // Throws, with nothing committed, when any of them fails.
+  boost::asio::awaitable<void> handle_in_one_transaction(std::span<const ClaimedDelivery> chunk);
+  // The chunk in one transaction; false, with nothing committed, when any handler failed.
   boost::asio::awaitable<bool> deliver_together(std::span<const ClaimedDelivery> chunk);
   // True when the event is handled (now, or before: a redelivery), so it may be marked delivered.
   // A failure is recorded (retry later, or dead).
