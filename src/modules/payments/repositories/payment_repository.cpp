@@ -5,6 +5,7 @@
 #include "core/db/params.hpp"
 #include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
+#include "modules/payments/repositories/payment_rows.hpp"
 
 namespace nelo::payments {
 namespace {
@@ -71,9 +72,7 @@ LockedPayment read_locked(const db::Row& row) {
   LockedPayment out;
   out.id = row.get<std::string>(0);
   out.order_id = row.get<std::string>(1);
-  const auto status = parse_payment_status(row.text(2));
-  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(2)));
-  out.status = *status;
+  out.status = stored_status(row.text(2));
   out.amount = row.get<std::int64_t>(3);
   out.currency = row.get<std::string>(4);
   out.version = row.get<std::int32_t>(5);
@@ -87,13 +86,10 @@ PaymentRecord read_record(const db::Row& row) {
   p.customer_id = row.get<std::string>(2);
   p.merchant_id = row.get<std::string>(3);
   p.merchant_owner_id = row.get<std::string>(4);
-  const auto method = parse_payment_method(row.text(5));
-  const auto status = parse_payment_status(row.text(8));
-  if (!method || !status) throw std::logic_error("payments: unknown method or status in the database");
-  p.method = *method;
+  p.method = stored_method(row.text(5));
   p.provider = row.get<std::string>(6);
   p.provider_reference = row.get<std::optional<std::string>>(7);
-  p.status = *status;
+  p.status = stored_status(row.text(8));
   p.currency = row.get<std::string>(9);
   p.amount = row.get<std::int64_t>(10);
   p.subtotal = row.get<std::int64_t>(11);

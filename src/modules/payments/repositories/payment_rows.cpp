@@ -7,6 +7,18 @@
 
 namespace nelo::payments {
 
+PaymentStatus stored_status(std::string_view text) {
+  const auto status = parse_payment_status(text);
+  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(text));
+  return *status;
+}
+
+PaymentMethod stored_method(std::string_view text) {
+  const auto method = parse_payment_method(text);
+  if (!method) throw std::logic_error("payments: unknown method in the database: " + std::string(text));
+  return *method;
+}
+
 PaymentView read_payment(const db::Row& row) {
   PaymentView p;
   p.id = row.get<std::string>(0);
@@ -14,9 +26,7 @@ PaymentView read_payment(const db::Row& row) {
   p.customer_id = row.get<std::string>(2);
   p.merchant_id = row.get<std::string>(3);
   p.merchant_owner_id = row.get<std::string>(4);
-  const auto method = parse_payment_method(row.text(5));
-  if (!method) throw std::logic_error("payments: unknown method in the database: " + std::string(row.text(5)));
-  p.method = *method;
+  p.method = stored_method(row.text(5));
   p.provider = row.get<std::string>(6);
   p.provider_reference = row.get<std::optional<std::string>>(7);
   p.card_brand = row.get<std::optional<std::string>>(8);
@@ -26,9 +36,7 @@ PaymentView read_payment(const db::Row& row) {
   p.subtotal = row.get<std::int64_t>(12);
   p.delivery_fee = row.get<std::int64_t>(13);
   p.service_fee = row.get<std::int64_t>(14);
-  const auto status = parse_payment_status(row.text(15));
-  if (!status) throw std::logic_error("payments: unknown status in the database: " + std::string(row.text(15)));
-  p.status = *status;
+  p.status = stored_status(row.text(15));
   p.captured_amount = row.get<std::int64_t>(16);
   p.refunded_amount = row.get<std::int64_t>(17);
   p.failure_code = row.get<std::optional<std::string>>(18);

@@ -1,6 +1,7 @@
 #pragma once
 // The column lists of payments.payments and payments.refunds and their readers, shared by the
-// repositories that read whole payments (payment_read_repository, refund_repository).
+// repositories that read whole payments (payment_read_repository, refund_repository), and the
+// readers of a stored status or method (payment_repository too).
 
 #include <string_view>
 
@@ -19,6 +20,11 @@ inline constexpr std::string_view kPaymentColumns =
 // Columns of payments.refunds, in the order read_refund() reads them.
 inline constexpr std::string_view kRefundColumns =
     "id, payment_id, amount, reason, status, provider_reference, failure_message, requested_by, created_at";
+
+// A status or method read from payments.payments; throws std::logic_error on one the module does
+// not know (a schema drift).
+PaymentStatus stored_status(std::string_view text);
+PaymentMethod stored_method(std::string_view text);
 
 // Throws std::logic_error on a status or method the module does not know (a schema drift).
 PaymentView read_payment(const db::Row& row);
