@@ -210,6 +210,9 @@ bench_pgbench() {
   printf '    %-28s %10s tps\n' "$label" "$PGBENCH_TPS" >&2
 }
 
+# bench_sql SQL: the answer of one query on the benchmark database, unaligned (`a|b` per row).
+bench_sql() { psql -At -v ON_ERROR_STOP=1 -c "$1" "$BENCH_DATABASE_URL" || nelo_die "query failed: $1"; }
+
 # bench_drain_bus: waits (up to 10 min) until no event delivery of any module is pending, so that
 # a phase is not measured while the bus still works off the one before (a burst of orders leaves
 # several deliveries per order: deliveries, payments, notifications, realtime).
@@ -217,11 +220,10 @@ bench_drain_bus() {
   local schemas pending waited=0 query
   query="SELECT string_agg(format('SELECT count(*) FROM %I.outbox_deliveries WHERE status = ''pending''', table_schema),
                 ' UNION ALL ') FROM information_schema.tables WHERE table_name = 'outbox_deliveries'"
-  schemas="$(psql -At -v ON_ERROR_STOP=1 -c "$query" "$BENCH_DATABASE_URL")" || nelo_die "cannot list the outboxes"
+  schemas="$(bench_sql "$query")"
   [ -n "$schemas" ] || return 0
   while :; do
-    pending="$(psql -At -v ON_ERROR_STOP=1 -c "SELECT sum(count) FROM ($schemas) AS p (count)" "$BENCH_DATABASE_URL")" ||
-      nelo_die "cannot count pending deliveries"
+    pending="$(bench_sql "SELECT sum(count) FROM ($schemas) AS p (count)")"
     [ "${pending:-0}" -gt 0 ] && [ "$waited" -lt 1200 ] || break
     sleep 0.5; waited=$((waited + 1))
   done

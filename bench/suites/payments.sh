@@ -22,8 +22,6 @@ suite_describe() {
   echo "complete card orders per second (created -> authorized by webhook -> placed) vs cash orders, webhooks per second"
 }
 
-# payments_sql SQL: one value from the benchmark database.
-payments_sql() { psql -At -v ON_ERROR_STOP=1 -c "$1" "$BENCH_DATABASE_URL" || nelo_die "query failed: $1"; }
 
 # payments_webhook_requests: webhook requests nelo has answered so far.
 payments_webhook_requests() {
@@ -53,21 +51,21 @@ suite_run() {
     bench_drain_bus
     psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
     local started hooks0 hooks1 waited=0 pending placed seconds rate hooks_rate
-    started="$(payments_sql "SELECT clock_timestamp()")"
+    started="$(bench_sql "SELECT clock_timestamp()")"
     hooks0="$(payments_webhook_requests)"
     ORDER_BODY="$card_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (card)" \
       "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
     errors=$((errors + WRK_ERRORS))
     # Every card order of the phase leaves pending_payment once its webhook is in.
     while :; do
-      pending="$(payments_sql "SELECT count(*) FROM orders.orders WHERE payment_method = 'card'
+      pending="$(bench_sql "SELECT count(*) FROM orders.orders WHERE payment_method = 'card'
                                AND status = 'pending_payment' AND created_at >= '$started'")"
       [ "$pending" -gt 0 ] && [ "$waited" -lt 600 ] || break
       sleep 0.5; waited=$((waited + 1))
     done
     stuck=$((stuck + pending))
     hooks1="$(payments_webhook_requests)"
-    read -r placed seconds < <(payments_sql "SELECT count(*), extract(epoch FROM max(updated_at) - '$started'::timestamptz)
+    read -r placed seconds < <(bench_sql "SELECT count(*), extract(epoch FROM max(updated_at) - '$started'::timestamptz)
       FROM orders.orders WHERE payment_method = 'card' AND status = 'placed' AND created_at >= '$started'" | tr '|' ' ')
     rate="$(awk -v n="$placed" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
     hooks_rate="$(awk -v n="$((hooks1 - hooks0))" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"

@@ -86,9 +86,8 @@ suite_run() {
   # The write-behind kept up: one row per driver, written within the flush interval.
   sleep 1.5
   local rows stale
-  rows="$(psql -At -v ON_ERROR_STOP=1 "$BENCH_DATABASE_URL" -c "SELECT count(*) FROM deliveries.driver_positions")"
-  stale="$(psql -At -v ON_ERROR_STOP=1 "$BENCH_DATABASE_URL" \
-    -c "SELECT count(*) FROM deliveries.driver_positions WHERE written_at < now() - interval '10 seconds'")"
+  rows="$(bench_sql "SELECT count(*) FROM deliveries.driver_positions")"
+  stale="$(bench_sql "SELECT count(*) FROM deliveries.driver_positions WHERE written_at < now() - interval '10 seconds'")"
 
   local ratio verdict=PASS
   ratio="$(bench_ratio "$ping_rps" "$base_rps")"
