@@ -109,13 +109,7 @@ TEST_F(EventsTest, ChunkedDeliveries_CommitTogether_InPublishOrder) {
     order.push_back(e.payload.at("note").as_string().c_str());
   });
   constexpr int kEvents = 24;
-  std::vector<std::string> published;
-  run([&]() -> asio::awaitable<void> {
-    published = co_await publish_numbered(*bus, kEvents);
-    bus->start();
-    co_await until_delivered(kEvents, "all delivered");
-    co_await bus->stop();
-  }());
+  const std::vector<std::string> published = deliver_backlog(*bus, kEvents);
   std::lock_guard lock(mutex);
   EXPECT_EQ(order, published);
   EXPECT_EQ(transactions.size(), static_cast<std::size_t>(kEvents / 8));
