@@ -48,7 +48,7 @@ struct Config {
   std::chrono::milliseconds outbox_retry_base{1000};   // NELO_OUTBOX_RETRY_BASE_MS (doubles per attempt)
   std::chrono::seconds outbox_lease{30};               // NELO_OUTBOX_LEASE_SECONDS
   std::chrono::hours outbox_retention{24 * 7};         // NELO_OUTBOX_RETENTION_HOURS
-  int outbox_batch_size = 100;                         // NELO_OUTBOX_BATCH_SIZE: deliveries per claim
+  int outbox_batch_size = 100;                         // NELO_OUTBOX_BATCH_SIZE: deliveries per lane and claim
   int outbox_max_in_flight = 8;                        // NELO_OUTBOX_MAX_IN_FLIGHT: lanes running at once
 
   // Modules and their placement (Phase 2)

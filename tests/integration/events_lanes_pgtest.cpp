@@ -1,12 +1,14 @@
 // How the dispatcher shares its work: each (publisher, subscriber) lane runs on its own, so a
-// stalled subscriber holds back nobody else; and a lane runs several deliveries in one
-// transaction, of which a failing handler rolls back nothing but itself.
+// stalled subscriber holds back nobody else; a claim takes each lane's oldest rows, whatever another
+// lane's backlog; and a lane runs several deliveries in one transaction, of which a failing handler
+// rolls back nothing but itself.
 
 #include <atomic>
 #include <mutex>
 #include <set>
 
 #include "integration/events_fixture.hpp"
+#include "shared/events/outbox_repository.hpp"
 
 namespace nelo::events::test {
 namespace {
@@ -48,6 +50,49 @@ TEST_F(EventsTest, StalledSubscriber_DoesNotHoldBackAnotherSubscribersLane) {
   EXPECT_EQ(db_.value("SELECT status FROM alpha.outbox_deliveries WHERE event_id = '" + first +
                       "' AND subscriber = 'beta'"),
             "delivered");
+}
+
+TEST_F(EventsTest, Claim_TakesEachSubscribersOldestRows_UpToTheLimit_WithAPlanThatIgnoresStatistics) {
+  auto bus = make_bus();  // never started: the test claims by hand
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  bus->subscribe("gamma", "thing.created", recording_handler(runs));
+  OutboxRepository outbox(*pool_);
+  std::vector<std::string> ids;
+  std::vector<ClaimedDelivery> beta_only;
+  std::vector<ClaimedDelivery> both;
+  std::vector<ClaimedDelivery> leased_already;
+  run([&]() -> asio::awaitable<void> {
+    // Statistics taken while nothing was pending: the backlog below is invisible to the planner.
+    co_await scalar("ANALYZE alpha.outbox_deliveries");
+    for (int i = 0; i < 30; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    const std::vector<std::string> beta{"beta"};
+    const std::vector<std::string> beta_and_gamma{"beta", "gamma"};
+    beta_only = co_await outbox.claim("alpha", beta, 5, "claimer", 30s);
+    both = co_await outbox.claim("alpha", beta_and_gamma, 5, "claimer", 30s);
+    leased_already = co_await outbox.claim("alpha", beta, 100, "another", 30s);
+  }());
+  // beta's first five, then beta's next five beside gamma's first five: gamma's 30 pending rows
+  // did not make the first claim skip or take anything of theirs.
+  ASSERT_EQ(beta_only.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(beta_only[i].subscriber, "beta");
+    EXPECT_EQ(beta_only[i].event.id, ids[i]);
+    EXPECT_EQ(beta_only[i].event.name, "thing.created");
+  }
+  ASSERT_EQ(both.size(), 10u);
+  std::vector<std::string> beta_ids;
+  std::vector<std::string> gamma_ids;
+  for (const auto& d : both) (d.subscriber == "beta" ? beta_ids : gamma_ids).push_back(d.event.id);
+  EXPECT_EQ(beta_ids, std::vector<std::string>(ids.begin() + 5, ids.begin() + 10));
+  EXPECT_EQ(gamma_ids, std::vector<std::string>(ids.begin(), ids.begin() + 5));
+  // The leased rows are nobody else's until their lease ends.
+  ASSERT_EQ(leased_already.size(), 20u);
+  EXPECT_EQ(leased_already.front().event.id, ids[10]);
+  // The plan is fixed where the function is declared, not left to the statistics.
+  EXPECT_EQ(db_.value("SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'claim_deliveries'"
+                      " AND pronamespace = 'alpha'::regnamespace"),
+            "enable_seqscan=off,enable_bitmapscan=off");
 }
 
 TEST_F(EventsTest, FailingHandlerInAChunk_RollsBackOnlyItself_AndTheOthersCommitOnce) {

@@ -42,15 +42,19 @@ TEST(Subscriptions, AreFrozenOnceTheBusStarts) {
 
 TEST(SchemaTemplates, CreateOutboxDeliveriesAndInboxInTheModuleSchema) {
   const auto templates = schema_templates();
-  ASSERT_EQ(templates.size(), 1u);
+  ASSERT_EQ(templates.size(), 2u);
   const std::string sql(templates[0].sql);
   for (const char* table : {"{schema}.outbox (", "{schema}.outbox_deliveries (", "{schema}.inbox ("}) {
     EXPECT_NE(sql.find(std::string("CREATE TABLE ") + table), std::string::npos) << table;
   }
   EXPECT_NE(sql.find("PRIMARY KEY (event_id, subscriber)"), std::string::npos);
-  // Nothing may name another schema: every qualified name uses the placeholder.
-  EXPECT_EQ(sql.find("public."), std::string::npos);
-  EXPECT_TRUE(templates[0].name.ends_with(".sql"));
+  for (const auto& t : templates) {
+    // Nothing may name another schema: every qualified name uses the placeholder.
+    EXPECT_EQ(std::string(t.sql).find("public."), std::string::npos) << t.name;
+    EXPECT_TRUE(t.name.ends_with(".sql")) << t.name;
+  }
+  // Applied in name order, after the tables they change.
+  EXPECT_LT(templates[0].name, templates[1].name);
 }
 
 }  // namespace

@@ -189,7 +189,6 @@ asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) 
     spdlog::info("events: claiming works again after {} failures", consecutive_claim_failures_);
     consecutive_claim_failures_ = 0;
   }
-  if (batch.size() >= options.batch_size) dirty_.insert(publisher);  // more is waiting
 
   // Leave a tenth of the lease as a margin for clock drift and the final UPDATE.
   const auto lease_end = claimed_at + options.lease - options.lease / 10;
@@ -200,6 +199,8 @@ asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) 
     lane->deliveries.push_back(std::move(d));
   }
   for (auto& [subscriber, lane] : lanes) {
+    // A full lane may have left more behind: it claims again when it ends.
+    if (lane->deliveries.size() >= options.batch_size) missed_.insert({publisher, subscriber});
     busy_.insert({publisher, subscriber});
     waiting_.push_back(std::move(lane));
   }

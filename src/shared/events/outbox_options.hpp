@@ -21,7 +21,7 @@ struct OutboxOptions {
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds purge_interval{std::chrono::minutes(10)};
   std::size_t purge_batch = 1000;                      // rows per DELETE, to keep locks short
-  std::size_t batch_size = 100;                        // deliveries claimed per publisher and claim
+  std::size_t batch_size = 100;                        // deliveries claimed per lane and claim
   std::size_t max_in_flight = 8;                       // lanes running at once (each holds a connection)
   // A lane runs this many deliveries in one transaction of the subscriber (one BEGIN and COMMIT
   // for all); when one of them fails, that chunk is run again one delivery at a time.

@@ -33,26 +33,12 @@ SELECT event.id, s.subscriber, event.seq
 FROM event JOIN input USING (id) CROSS JOIN unnest(input.subscribers::text[]) AS s (subscriber)
 )sql";
 
-// SKIP LOCKED lets concurrent claimers split the work; the lease then keeps the rows ours after
-// this statement's transaction ends, until lease_until.
+// The schema's function (events_0002): up to $2 rows per subscriber, SKIP LOCKED so that
+// concurrent claimers split the work; the lease then keeps the rows ours after this statement's
+// transaction ends, until lease_until.
 constexpr std::string_view kClaim = R"sql(
-WITH due AS (
-  SELECT event_id, subscriber
-  FROM {schema}.outbox_deliveries
-  WHERE status = 'pending'
-    AND next_attempt_at <= now()
-    AND (lease_until IS NULL OR lease_until < now())
-    AND subscriber = ANY ($1::text[])
-  ORDER BY seq
-  LIMIT $2
-  FOR UPDATE SKIP LOCKED
-)
-UPDATE {schema}.outbox_deliveries AS d
-SET lease_owner = $3,
-    lease_until = now() + $4::double precision * interval '1 millisecond'
-FROM due, {schema}.outbox AS o
-WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND o.id = d.event_id
-RETURNING d.event_id, d.subscriber, d.attempts, d.seq, o.name, o.version, o.payload, o.occurred_at
+SELECT event_id, subscriber, attempts, seq, name, version, payload, occurred_at
+FROM {schema}.claim_deliveries($1::text[], $2::integer, $3, $4::double precision)
 )sql";
 
 // Not fenced by the lease: once the subscriber's transaction committed, the event is delivered,

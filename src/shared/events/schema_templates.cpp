@@ -54,10 +54,53 @@ CREATE TABLE {schema}.inbox (
 CREATE INDEX inbox_received_at ON {schema}.inbox (received_at);
 )sql";
 
+// Applied templates are history: 0002 changes how claims find their rows.
+constexpr std::string_view kClaimBySubscriber = R"sql(
+-- A claim asks for each subscriber's oldest due deliveries. The index of 0001, in seq order over
+-- every subscriber, made each claim step over the pending rows of the subscribers it left out:
+-- one lagging subscriber's backlog was read again by every claim for the others.
+DROP INDEX {schema}.outbox_deliveries_claim;
+CREATE INDEX outbox_deliveries_pending ON {schema}.outbox_deliveries (subscriber, seq) WHERE status = 'pending';
+
+-- Leases up to claim_limit of each subscriber's oldest pending, due and unleased deliveries to
+-- claim_owner for claim_lease_ms, and returns them with their events. A function so that its plan
+-- can be fixed: statistics gathered while little was pending make a backlog look tiny, and the
+-- planner would then read and sort every pending row at each claim instead of walking the index,
+-- exactly when the backlog makes that most expensive.
+CREATE FUNCTION {schema}.claim_deliveries(claim_subscribers text[], claim_limit integer, claim_owner text,
+                                          claim_lease_ms double precision)
+RETURNS TABLE (event_id uuid, subscriber text, attempts integer, seq bigint, name text, version integer,
+               payload jsonb, occurred_at timestamptz)
+LANGUAGE sql
+SET enable_seqscan = off
+SET enable_bitmapscan = off
+AS $$
+WITH due AS (
+  SELECT p.event_id, p.subscriber
+  FROM unnest(claim_subscribers) AS s (name)
+  CROSS JOIN LATERAL (
+    SELECT q.event_id, q.subscriber
+    FROM {schema}.outbox_deliveries AS q
+    WHERE q.status = 'pending' AND q.subscriber = s.name
+      AND q.next_attempt_at <= now() AND (q.lease_until IS NULL OR q.lease_until < now())
+    ORDER BY q.seq
+    LIMIT claim_limit
+    FOR UPDATE SKIP LOCKED
+  ) AS p
+)
+UPDATE {schema}.outbox_deliveries AS d
+SET lease_owner = claim_owner,
+    lease_until = now() + claim_lease_ms * interval '1 millisecond'
+FROM due, {schema}.outbox AS o
+WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND o.id = d.event_id
+RETURNING d.event_id, d.subscriber, d.attempts, d.seq, o.name, o.version, o.payload, o.occurred_at
+$$;
+)sql";
+
 }  // namespace
 
 std::vector<db::MigrationFile> schema_templates() {
-  return {{"events_0001_outbox_inbox.sql", kOutboxInbox}};
+  return {{"events_0001_outbox_inbox.sql", kOutboxInbox}, {"events_0002_claim_by_subscriber.sql", kClaimBySubscriber}};
 }
 
 }  // namespace nelo::events
