@@ -109,6 +109,27 @@ TEST(PaymentsStateMachine, TheConflictNamesTheStateTheActionAndWhoMay) {
   }
 }
 
+TEST(PaymentsStateMachine, ProviderNewsThatCanNeverApplyAgainIsKnownFromTheTable) {
+  // The webhook intake records such news as ignored without a lock: it must be exactly the news
+  // that no later status could take.
+  const auto P = ActorKind::Provider;
+  EXPECT_TRUE(may_ever_apply(S::RequiresAuthorization, A::Authorize, P));
+  EXPECT_TRUE(may_ever_apply(S::RequiresAuthorization, A::Fail, P));
+  // A hold the provider lets expire: still to come while the authorization is awaited.
+  EXPECT_TRUE(may_ever_apply(S::RequiresAuthorization, A::Void, P));
+  EXPECT_TRUE(may_ever_apply(S::Authorized, A::Void, P));
+  for (S s : {S::Authorized, S::Captured, S::PartiallyRefunded, S::Refunded, S::Failed, S::Voided}) {
+    EXPECT_FALSE(may_ever_apply(s, A::Authorize, P)) << to_string(s);
+    EXPECT_FALSE(may_ever_apply(s, A::Fail, P)) << to_string(s);
+  }
+  for (S s : {S::Captured, S::PartiallyRefunded, S::Refunded, S::Failed, S::Voided}) {
+    EXPECT_FALSE(may_ever_apply(s, A::Void, P)) << to_string(s);
+  }
+  // Whoever asks: a refund stays possible from authorized (after the capture), never for the provider.
+  EXPECT_TRUE(may_ever_apply(S::Authorized, A::RefundRest, ActorKind::Admin));
+  EXPECT_FALSE(may_ever_apply(S::Authorized, A::RefundRest, P));
+}
+
 TEST(PaymentsStateMachine, TerminalStatesAndNames) {
   std::set<S> terminal;
   for (S s : kAllStatuses) {

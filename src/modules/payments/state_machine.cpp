@@ -93,6 +93,29 @@ bool is_terminal(PaymentStatus status) noexcept {
   return true;
 }
 
+bool may_ever_apply(PaymentStatus from, PaymentAction action, ActorKind actor) noexcept {
+  // The statuses reachable from `from` (itself included), by a walk over the table.
+  std::array<bool, std::size(kAllStatuses)> seen{};
+  std::array<PaymentStatus, std::size(kAllStatuses)> queue{};
+  std::size_t head = 0;
+  std::size_t tail = 0;
+  const auto index = [](PaymentStatus s) { return static_cast<std::size_t>(s); };
+  seen[index(from)] = true;
+  queue[tail++] = from;
+  while (head < tail) {
+    const PaymentStatus s = queue[head++];
+    for (const auto& t : kTransitions) {
+      if (t.from != s) continue;
+      if (t.action == action && t.allows(actor)) return true;
+      if (!seen[index(t.to)]) {
+        seen[index(t.to)] = true;
+        queue[tail++] = t.to;
+      }
+    }
+  }
+  return false;
+}
+
 int stage(PaymentStatus status) noexcept {
   switch (status) {
     case S::RequiresAuthorization: return 0;

@@ -47,6 +47,11 @@ const Transition& resolve_transition(PaymentStatus from, PaymentAction action, A
 // No transition leaves it: refunded, failed, voided.
 bool is_terminal(PaymentStatus status) noexcept;
 
+// Whether `actor` may perform `action` on a payment in `from`, or in any status it can still
+// reach. False means the action is over for that payment whatever happens next: a provider's
+// late news of it can be recorded as ignored without locking the payment.
+bool may_ever_apply(PaymentStatus from, PaymentAction action, ActorKind actor) noexcept;
+
 // How far along a payment is: every transition leads to a stage at least as far (a partial refund
 // stays at its stage), so an event that would move a payment to an earlier stage is late news and
 // is ignored (webhooks that arrive out of order).

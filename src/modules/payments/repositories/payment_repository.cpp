@@ -19,6 +19,14 @@ constexpr std::string_view kRecordEvent =
 constexpr std::string_view kMarkEvent =
     "UPDATE payments.provider_events SET outcome = $3, payment_id = $4::uuid WHERE provider = $1 AND event_id = $2";
 
+constexpr std::string_view kRecordIgnoredEvent =
+    "INSERT INTO payments.provider_events (provider, event_id, type, outcome, occurred_at, payment_id)"
+    " VALUES ($1, $2, $3, 'ignored', $4::timestamptz, $5::uuid) ON CONFLICT (provider, event_id) DO NOTHING RETURNING 1";
+
+constexpr std::string_view kFindByReference =
+    "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
+    " WHERE provider = $1 AND provider_reference = $2";
+
 constexpr std::string_view kLockByReference =
     "SELECT id, order_id, status, amount, currency, version FROM payments.payments"
     " WHERE provider = $1 AND provider_reference = $2 FOR UPDATE";
@@ -36,18 +44,38 @@ constexpr std::string_view kRecordColumns =
     " currency, amount, subtotal, delivery_fee, service_fee, captured_amount, refunded_amount, version, card_brand,"
     " card_last4, failure_code, failure_message, action_url, authorization_requested_at";
 
+// Looks before it inserts: a payment that exists already (the placement request created it) is
+// left alone without building the table's CHECK constraints for a row that is not written.
 constexpr std::string_view kInsertIfMissing =
     "INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider,"
     " currency, amount, subtotal, delivery_fee, service_fee, status)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requires_authorization')"
+    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requires_authorization'"
+    " WHERE NOT EXISTS (SELECT 1 FROM payments.payments WHERE order_id = $2)"
     " ON CONFLICT (order_id) DO NOTHING RETURNING 1";
 
-constexpr std::string_view kMarkRequested =
-    "UPDATE payments.payments SET authorization_requested_at = now(), updated_at = now() WHERE id = $1";
+// Creates the payment as asked, or marks the one order.created made as asked, unless it was asked
+// once already or is settled: a row comes back only when the provider may be asked now.
+constexpr std::string_view kClaimAuthorization =
+    "INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider,"
+    " currency, amount, subtotal, delivery_fee, service_fee, status, authorization_requested_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requires_authorization', now())"
+    " ON CONFLICT (order_id) DO UPDATE SET authorization_requested_at = now(), updated_at = now()"
+    " WHERE payments.status = 'requires_authorization' AND payments.authorization_requested_at IS NULL"
+    " RETURNING id, provider";
 
-constexpr std::string_view kRecordAnswer =
+// The provider's answer and the move it makes ($6 = requires_authorization while the provider is
+// still deciding or waits for the customer: no move, no new version), if the payment still
+// awaits it. $1 id, $2 reference, $3 brand, $4 last4, $5 action url, $6 to, $7 failure code,
+// $8 failure message.
+constexpr std::string_view kAnswerAuthorization =
     "UPDATE payments.payments SET provider_reference = $2, card_brand = COALESCE($3, card_brand),"
-    " card_last4 = COALESCE($4, card_last4), action_url = $5, updated_at = now() WHERE id = $1";
+    " card_last4 = COALESCE($4, card_last4), action_url = $5, updated_at = now(),"
+    " status = $6, version = version + CASE WHEN status = $6 THEN 0 ELSE 1 END,"
+    " authorized_at = CASE WHEN $6 = 'authorized' THEN now() ELSE authorized_at END,"
+    " failure_code = CASE WHEN $6 = 'failed' THEN $7 ELSE failure_code END,"
+    " failure_message = CASE WHEN $6 = 'failed' THEN $8 ELSE failure_message END,"
+    " failed_at = CASE WHEN $6 = 'failed' THEN now() ELSE failed_at END"
+    " WHERE id = $1 AND status = 'requires_authorization' RETURNING version";
 
 // $1 id, $2 from, $3 to, $4 brand, $5 last4, $6 failure code, $7 failure message, $8 captured.
 constexpr std::string_view kMove =
@@ -67,9 +95,9 @@ std::string select_record(std::string_view where) {
   return "SELECT " + std::string(kRecordColumns) + " FROM payments.payments WHERE " + std::string(where);
 }
 
-// A row of kLockUnreferenced or kLockByReference: id, order_id, status, amount, currency, version.
-LockedPayment read_locked(const db::Row& row) {
-  LockedPayment out;
+// A row of kLockUnreferenced, kFindByReference or kLockByReference: id, order_id, status, amount, currency, version.
+PaymentSnapshot read_snapshot(const db::Row& row) {
+  PaymentSnapshot out;
   out.id = row.get<std::string>(0);
   out.order_id = row.get<std::string>(1);
   out.status = stored_status(row.text(2));
@@ -135,15 +163,27 @@ asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(d
   co_return read_record(r.front());
 }
 
-asio::awaitable<void> PaymentRepository::mark_authorization_requested(db::Transaction& tx, const std::string& id) {
-  db::Params p = db::params(id);
-  co_await tx.execute(kMarkRequested, p);
+asio::awaitable<std::optional<ClaimedAuthorization>> PaymentRepository::claim_authorization(db::ModuleDb& db,
+                                                                                           const NewPayment& n) {
+  db::Params p = db::params(n.id, n.order_id, n.customer_id, n.merchant_id, n.merchant_owner_id,
+                            std::string(to_string(n.method)), n.provider, n.currency, n.amount, n.subtotal,
+                            n.delivery_fee, n.service_fee);
+  auto r = co_await db.execute(kClaimAuthorization, p);
+  if (r.empty()) co_return std::nullopt;
+  co_return ClaimedAuthorization{r.front().get<std::string>(0), r.front().get<std::string>(1)};
 }
 
-asio::awaitable<void> PaymentRepository::record_provider_answer(db::Transaction& tx, const std::string& id,
-                                                                const ProviderAnswer& answer) {
-  db::Params p = db::params(id, answer.reference, answer.card_brand, answer.card_last4, answer.action_url);
-  co_await tx.execute(kRecordAnswer, p);
+asio::awaitable<std::optional<int>> PaymentRepository::answer_authorization(db::Transaction& tx, const std::string& id,
+                                                                            const ProviderAnswer& answer,
+                                                                            PaymentStatus to,
+                                                                            const PaymentChange& change) {
+  db::Params p = db::params(id, answer.reference, answer.card_brand, answer.card_last4, answer.action_url,
+                            std::string(to_string(to)));
+  p.push_back(change.failure_code);
+  p.push_back(change.failure_message);
+  auto r = co_await tx.execute(kAnswerAuthorization, p);
+  if (r.empty()) co_return std::nullopt;
+  co_return r.front().get<std::int32_t>(0);
 }
 
 asio::awaitable<std::vector<PaymentRecord>> PaymentRepository::lock_stale_authorizations(
@@ -174,14 +214,14 @@ asio::awaitable<void> PaymentRepository::mark_event(db::Transaction& tx, const s
   co_await tx.execute(kMarkEvent, p);
 }
 
-asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_unreferenced(db::Transaction& tx,
+asio::awaitable<std::optional<PaymentSnapshot>> PaymentRepository::lock_unreferenced(db::Transaction& tx,
                                                                                    const std::string& provider,
                                                                                    const std::string& payment_id) {
   if (!is_uuid(payment_id)) co_return std::nullopt;
   db::Params p = db::params(provider, payment_id);
   auto r = co_await tx.execute(kLockUnreferenced, p);
   if (r.empty()) co_return std::nullopt;
-  co_return read_locked(r.front());
+  co_return read_snapshot(r.front());
 }
 
 asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, const std::string& id,
@@ -190,13 +230,31 @@ asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, co
   co_await tx.execute(kAdoptReference, p);
 }
 
-asio::awaitable<std::optional<LockedPayment>> PaymentRepository::lock_by_reference(db::Transaction& tx,
+asio::awaitable<bool> PaymentRepository::record_ignored_event(db::ModuleDb& db, const std::string& provider,
+                                                              const std::string& event_id, const std::string& type,
+                                                              std::optional<Timestamp> occurred_at,
+                                                              const std::string& payment_id) {
+  db::Params p = db::params(provider, event_id, type, occurred_at, payment_id);
+  auto r = co_await db.execute(kRecordIgnoredEvent, p);
+  co_return !r.empty();
+}
+
+asio::awaitable<std::optional<PaymentSnapshot>> PaymentRepository::find_by_reference(db::ModuleDb& db,
+                                                                                   const std::string& provider,
+                                                                                   const std::string& reference) {
+  db::Params p = db::params(provider, reference);
+  auto r = co_await db.execute_pipelined(kFindByReference, p);
+  if (r.empty()) co_return std::nullopt;
+  co_return read_snapshot(r.front());
+}
+
+asio::awaitable<std::optional<PaymentSnapshot>> PaymentRepository::lock_by_reference(db::Transaction& tx,
                                                                                    const std::string& provider,
                                                                                    const std::string& reference) {
   db::Params p = db::params(provider, reference);
   auto r = co_await tx.execute(kLockByReference, p);
   if (r.empty()) co_return std::nullopt;
-  co_return read_locked(r.front());
+  co_return read_snapshot(r.front());
 }
 
 asio::awaitable<int> PaymentRepository::move(db::Transaction& tx, const std::string& id, PaymentStatus from,

@@ -16,8 +16,9 @@
 
 namespace nelo::payments {
 
-// What the webhook path reads of a payment, locked for the rest of the transaction.
-struct LockedPayment {
+// What the webhook path reads of a payment (locked for the rest of the transaction, where the
+// method says so).
+struct PaymentSnapshot {
   std::string id;
   std::string order_id;
   PaymentStatus status = PaymentStatus::RequiresAuthorization;
@@ -86,6 +87,12 @@ struct ProviderAnswer {
   std::optional<std::string> action_url;
 };
 
+// A payment the caller may now ask its provider to authorize.
+struct ClaimedAuthorization {
+  std::string id;
+  std::string provider;
+};
+
 class PaymentRepository {
  public:
   // Records the provider's event as seen (outcome 'ignored' until mark_event says otherwise).
@@ -97,8 +104,20 @@ class PaymentRepository {
   boost::asio::awaitable<void> mark_event(db::Transaction& tx, const std::string& provider, const std::string& event_id,
                                           bool applied, const std::optional<std::string>& payment_id);
 
+  // The provider's event recorded as ignored (about `payment_id`, if known), in one statement
+  // committed on its own; false when it was already recorded (a replay).
+  boost::asio::awaitable<bool> record_ignored_event(db::ModuleDb& db, const std::string& provider,
+                                                    const std::string& event_id, const std::string& type,
+                                                    std::optional<Timestamp> occurred_at,
+                                                    const std::string& payment_id);
+
+  // The payment the provider knows as `reference`, read without a lock on a shared connection;
+  // nullopt when none is.
+  boost::asio::awaitable<std::optional<PaymentSnapshot>> find_by_reference(db::ModuleDb& db,
+                                                                          const std::string& provider,
+                                                                          const std::string& reference);
   // The payment the provider knows as `reference`, locked (FOR UPDATE); nullopt when none is.
-  boost::asio::awaitable<std::optional<LockedPayment>> lock_by_reference(db::Transaction& tx,
+  boost::asio::awaitable<std::optional<PaymentSnapshot>> lock_by_reference(db::Transaction& tx,
                                                                          const std::string& provider,
                                                                          const std::string& reference);
 
@@ -111,11 +130,19 @@ class PaymentRepository {
   // The order's payment, read on a shared connection (no lock).
   boost::asio::awaitable<std::optional<PaymentRecord>> find_by_order(db::ModuleDb& db, const std::string& order_id);
 
-  // Records that the provider is about to be asked (before the call, committed).
-  boost::asio::awaitable<void> mark_authorization_requested(db::Transaction& tx, const std::string& id);
-  // Keeps the provider's reference (and what else it said) while the answer is not final.
-  boost::asio::awaitable<void> record_provider_answer(db::Transaction& tx, const std::string& id,
-                                                      const ProviderAnswer& answer);
+  // The order's payment, created or found, recorded as asked of its provider, in one statement
+  // committed on its own (before the call: a crash from then on leaves a row the sweep settles).
+  // nullopt when the provider must not be asked: it was asked once already, or the payment is
+  // settled (the order was cancelled first).
+  boost::asio::awaitable<std::optional<ClaimedAuthorization>> claim_authorization(db::ModuleDb& db,
+                                                                                 const NewPayment& payment);
+  // The provider's answer to the authorization and the move it makes, `to` (requires_authorization:
+  // none, while the provider decides or the customer confirms), in one statement, if the payment
+  // still requires authorization; returns its version then, nullopt when it no longer does (a
+  // webhook or the sweep settled it first).
+  boost::asio::awaitable<std::optional<int>> answer_authorization(db::Transaction& tx, const std::string& id,
+                                                                  const ProviderAnswer& answer, PaymentStatus to,
+                                                                  const PaymentChange& change);
 
   // Card payments still requires_authorization, locked, skipping those locked elsewhere: with no
   // provider reference and created before `unanswered_before` (the token was lost, or the call
@@ -127,7 +154,7 @@ class PaymentRepository {
 
   // A payment of `provider` with no reference yet, by id, locked: the one a webhook names by its
   // payment id when the provider's answer was never recorded. nullopt otherwise (or for a bad id).
-  boost::asio::awaitable<std::optional<LockedPayment>> lock_unreferenced(db::Transaction& tx,
+  boost::asio::awaitable<std::optional<PaymentSnapshot>> lock_unreferenced(db::Transaction& tx,
                                                                          const std::string& provider,
                                                                          const std::string& payment_id);
   // Records the provider's reference of a payment that had none.

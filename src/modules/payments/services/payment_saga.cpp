@@ -10,6 +10,7 @@
 #include "core/security/tokens.hpp"
 #include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
+#include "modules/payments/services/payment_events.hpp"
 #include "modules/payments/state_machine.hpp"
 
 namespace nelo::payments {
@@ -119,15 +120,8 @@ PaymentSaga::PaymentSaga(db::ModuleDb& db, events::EventBus& bus, PaymentReposit
 
 asio::awaitable<void> PaymentSaga::publish(db::Transaction& tx, const PaymentRecord& payment, PaymentStatus to,
                                            int version, const PaymentChange& change, std::string_view event) {
-  json::object payload{{"payment_id", payment.id},
-                       {"order_id", payment.order_id},
-                       {"status", std::string(to_string(to))},
-                       {"amount", json::object{{"amount", payment.amount}, {"currency", payment.currency}}},
-                       {"version", version}};
-  if (to == PaymentStatus::Failed) {
-    payload["failure_code"] = change.failure_code.value_or("declined");
-    payload["reason"] = change.failure_message.value_or("The payment was declined.");
-  }
+  const PaymentMoved moved{payment.id, payment.order_id, to, payment.amount, payment.currency, version};
+  json::object payload = payment_event_payload(moved, change);
   co_await bus_.publish(tx, std::string(event), 1, std::move(payload));
 }
 
@@ -158,61 +152,65 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
 
   // 1. The payment exists and the call is recorded as asked, committed, before the provider hears
   // of it: a crash from here on leaves a row the sweep settles.
-  std::optional<PaymentRecord> payment;
+  std::optional<ClaimedAuthorization> claimed;
   try {
-    auto tx = co_await db_.begin();
-    co_await payments_.insert_if_missing(tx, n);
-    payment = co_await payments_.lock_by_order(tx, n.order_id);
-    if (!payment || payment->status != PaymentStatus::RequiresAuthorization || payment->authorization_requested_at) {
-      security::wipe(card_token);
-      co_return;  // asked once already, or settled (the order was cancelled first)
-    }
-    co_await payments_.mark_authorization_requested(tx, payment->id);
-    co_await tx.commit();
+    claimed = co_await payments_.claim_authorization(db_, n);
   } catch (...) {
     security::wipe(card_token);
     throw;
   }
+  if (!claimed) {
+    security::wipe(card_token);
+    co_return;  // asked once already, or settled (the order was cancelled first)
+  }
 
   // 2. The provider, keyed by the payment id. The token goes in and is wiped by the provider.
-  PaymentProvider& provider = providers_.named(payment->provider);
-  AuthorizationRequest request{payment->id, order.total, std::move(card_token)};
+  PaymentProvider& provider = providers_.named(claimed->provider);
+  AuthorizationRequest request{claimed->id, order.total, std::move(card_token)};
   security::wipe(card_token);
   const AuthorizationOutcome outcome = co_await provider.authorize(std::move(request));
 
-  // 3. Its answer. A webhook may have got here first (then it found no reference and was
-  // ignored), or the order may have been cancelled meanwhile (then a hold is released).
-  auto tx = co_await db_.begin();
-  auto current = co_await payments_.lock_by_order(tx, n.order_id);
-  if (!current) throw std::logic_error("payments: the payment of order " + n.order_id + " vanished");
-  if (current->status != PaymentStatus::RequiresAuthorization) {
-    co_await tx.commit();
-    if (outcome.kind == AuthorizationOutcome::Kind::Authorized && current->status == PaymentStatus::Voided) {
-      co_await provider.void_authorization(outcome.reference);
-    }
-    co_return;
-  }
-  ProviderAnswer answer{outcome.reference, brand_of(outcome.card_brand), last4_of(outcome.card_last4),
-                        url_of(outcome.action_url)};
-  co_await payments_.record_provider_answer(tx, current->id, answer);
+  // 3. Its answer and the move it makes, in one statement, if the payment still awaits it. A
+  // webhook may have got here first (then it found no reference and was ignored), or the order
+  // may have been cancelled meanwhile (then a hold is released).
+  PaymentAction action = PaymentAction::Authorize;
+  PaymentChange change;
   switch (outcome.kind) {
-    case AuthorizationOutcome::Kind::Authorized: {
-      const Transition& t = resolve_transition(current->status, PaymentAction::Authorize, ActorKind::Provider);
-      PaymentChange change;
-      const int version = co_await payments_.move(tx, current->id, current->status, t.to, change);
-      co_await publish(tx, *current, t.to, version, change, t.event);
-      break;
-    }
+    case AuthorizationOutcome::Kind::Authorized: break;
     case AuthorizationOutcome::Kind::Declined:
-      co_await fail(tx, *current, ActorKind::Provider, decline_code(outcome.decline_code),
-                    decline_message(outcome.decline_message));
+      action = PaymentAction::Fail;
+      change.failure_code = decline_code(outcome.decline_code);
+      change.failure_message = decline_message(outcome.decline_message);
       break;
     case AuthorizationOutcome::Kind::Pending:
     case AuthorizationOutcome::Kind::RequiresAction:
       break;  // the answer comes by webhook
   }
+  const bool final_answer = outcome.kind == AuthorizationOutcome::Kind::Authorized ||
+                            outcome.kind == AuthorizationOutcome::Kind::Declined;
+  const Transition* move =
+      final_answer ? &resolve_transition(PaymentStatus::RequiresAuthorization, action, ActorKind::Provider) : nullptr;
+  const PaymentStatus to = move ? move->to : PaymentStatus::RequiresAuthorization;
+  ProviderAnswer answer{outcome.reference, brand_of(outcome.card_brand), last4_of(outcome.card_last4),
+                        url_of(outcome.action_url)};
+  auto tx = co_await db_.begin();
+  const auto version = co_await payments_.answer_authorization(tx, claimed->id, answer, to, change);
+  if (!version) {
+    auto current = co_await payments_.lock_by_order(tx, n.order_id);
+    co_await tx.commit();
+    if (outcome.kind == AuthorizationOutcome::Kind::Authorized && current &&
+        current->status == PaymentStatus::Voided) {
+      co_await provider.void_authorization(outcome.reference);
+    }
+    co_return;
+  }
+  if (move) {
+    const PaymentMoved moved{claimed->id, n.order_id, to, n.amount, n.currency, *version};
+    json::object payload = payment_event_payload(moved, change);
+    co_await bus_.publish(tx, std::string(move->event), 1, std::move(payload));
+  }
   co_await tx.commit();
-  spdlog::info("payments: order {} card authorization: payment {} {}", n.order_id, current->id,
+  spdlog::info("payments: order {} card authorization: payment {} {}", n.order_id, claimed->id,
                outcome.kind == AuthorizationOutcome::Kind::Authorized   ? "authorized"
                : outcome.kind == AuthorizationOutcome::Kind::Declined   ? "declined"
                : outcome.kind == AuthorizationOutcome::Kind::Pending    ? "pending"

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "modules/payments/names.hpp"
+#include "modules/payments/services/payment_events.hpp"
 #include "modules/payments/state_machine.hpp"
 
 namespace nelo::payments {
@@ -88,6 +89,23 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
       throw Unauthorized("The webhook's signature is missing or not valid for this body");
   }
   const ProviderEvent& event = *verdict.event;
+  const auto action = action_for(event.type);
+
+  // Most webhooks bring news the payment already has: the authorization's own answer recorded it,
+  // or the provider sent it twice. Statuses only move forward, so news that cannot apply to the
+  // payment now, nor to any status it may still reach, never will: it is recorded as ignored in
+  // one statement, with no lock taken.
+  if (!event.reference.empty()) {
+    const auto seen = co_await payments_.find_by_reference(db_, provider_name, event.reference);
+    if (seen && (!action || !may_ever_apply(seen->status, *action, ActorKind::Provider))) {
+      const bool recorded = co_await payments_.record_ignored_event(db_, provider_name, event.id, event.type,
+                                                                     event.occurred_at, seen->id);
+      WebhookReceipt receipt{recorded ? WebhookReceipt::Outcome::Ignored : WebhookReceipt::Outcome::Duplicate,
+                             event.id};
+      co_return receipt;
+    }
+  }
+
   WebhookReceipt receipt{WebhookReceipt::Outcome::Duplicate, event.id};
   auto tx = co_await db_.begin();
   if (!co_await payments_.record_event(tx, provider_name, event.id, event.type, event.occurred_at)) {
@@ -102,24 +120,18 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
     payment = co_await payments_.lock_unreferenced(tx, provider_name, *event.payment_id);
     if (payment) co_await payments_.adopt_reference(tx, payment->id, event.reference);
   }
-  const auto action = action_for(event.type);
   const Transition* move = payment && action ? find_transition(payment->status, *action) : nullptr;
   if (move && move->allows(ActorKind::Provider)) {
     PaymentChange change;
     change.card_brand = brand(event);
     change.card_last4 = last4(event);
-    json::object payload{{"payment_id", payment->id},
-                         {"order_id", payment->order_id},
-                         {"status", std::string(to_string(move->to))},
-                         {"amount", json::object{{"amount", payment->amount}, {"currency", payment->currency}}}};
     if (move->to == PaymentStatus::Failed) {
       change.failure_code = failure_code(event);
       change.failure_message = failure_message(event);
-      payload["failure_code"] = *change.failure_code;
-      payload["reason"] = *change.failure_message;
     }
     const int version = co_await payments_.move(tx, payment->id, payment->status, move->to, change);
-    payload["version"] = version;
+    const PaymentMoved moved{payment->id, payment->order_id, move->to, payment->amount, payment->currency, version};
+    json::object payload = payment_event_payload(moved, change);
     co_await bus_.publish(tx, std::string(move->event), 1, std::move(payload));
     receipt.outcome = WebhookReceipt::Outcome::Applied;
   }
