@@ -94,7 +94,7 @@ class DeliveriesDispatch : public DeliveriesDbTest {
 
   dl::InProcessLiveLocations live_;  // the real store of one server
   dl::SpeedEtaEstimator eta_;
-  dl::DeliveryRepository repo_{deliveries_db_};
+  dl::DeliveryRepository repo_{deliveries_db_, io_.get_executor()};
   dl::OfferRepository offers_{deliveries_db_};
   std::unique_ptr<dl::DeliveryWorkflow> workflow_;
   std::unique_ptr<dl::OfferService> offer_service_;

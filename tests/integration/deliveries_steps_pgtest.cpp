@@ -64,7 +64,7 @@ class DeliveriesSteps : public DeliveriesDbTest {
   }
   std::string wrong_pin(const std::string& id) { return pin_of(id) == "0000" ? "1111" : "0000"; }
 
-  dl::DeliveryRepository repo_{deliveries_db_};
+  dl::DeliveryRepository repo_{deliveries_db_, io_.get_executor()};
   std::unique_ptr<dl::DeliveryWorkflow> workflow_;
   std::unique_ptr<dl::DeliverySteps> steps_;
   std::string driver_ = new_uuid();

@@ -44,7 +44,7 @@ class DeliveriesViews : public DeliveriesDbTest {
   dl::TrackingView track(const dl::DeliveryViewer& v, const std::string& id) { return run(views_.tracking(v, id)); }
 
   dl::InProcessLiveLocations live_;
-  dl::DeliveryRepository repo_{deliveries_db_};
+  dl::DeliveryRepository repo_{deliveries_db_, io_.get_executor()};
   dl::DeliveryViews views_{repo_, live_, &users_};
   std::string driver_ = new_uuid();
 };

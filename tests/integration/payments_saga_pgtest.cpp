@@ -51,7 +51,7 @@ class PaymentsSaga : public DbTest {
   metrics::Registry registry;
   SystemClock clock;
   std::unique_ptr<events::OutboxEventBus> bus;  // never started: events stay in payments.outbox
-  PaymentRepository payments;
+  PaymentRepository payments{module, io.get_executor()};
   LedgerRepository ledger;
   CashProvider cash;
   SandboxProcessor processor{clock, std::chrono::hours(1), "http://sandbox.test/3ds"};
@@ -74,7 +74,7 @@ class PaymentsSaga : public DbTest {
     saga = std::make_unique<PaymentSaga>(module, *bus, payments, ledger, providers,
                                          SagaSettings{1000, std::chrono::seconds(60), std::chrono::seconds(900)},
                                          clock, &deliveries);
-    directory = std::make_unique<PaymentDirectory>(module, payments, *saga);
+    directory = std::make_unique<PaymentDirectory>(payments, *saga);
   }
   void TearDown() override {
     directory.reset();

@@ -42,7 +42,7 @@ class DeliveriesModuleImpl final : public DeliveriesModule {
   DeliveriesModuleImpl(const ModuleContext& context, DeliveriesDependencies dependencies, DeliveriesSettings settings)
       : settings_(std::move(settings)),
         live_(make_live_locations(context.executor, context.config.redis_url, context.config.redis_key_prefix + ":live")),
-        deliveries_(context.db),
+        deliveries_(context.db, context.executor, &context.metrics),
         offers_(context.db),
         workflow_(context.bus, deliveries_),
         intake_(deliveries_, workflow_),

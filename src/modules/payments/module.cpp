@@ -63,6 +63,7 @@ class PaymentsModuleImpl final : public PaymentsModule {
   PaymentsModuleImpl(const ModuleContext& context, PaymentsDependencies dependencies, PaymentsSettings settings)
       : settings_(std::move(settings)),
         executor_(context.executor),
+        payments_(context.db, context.executor, &context.metrics),
         sandbox_processor_(context.clock, settings_.sandbox_slow_delay,
                            own_url(context.config, "/api/v1/payments/sandbox/3ds")),
         sandbox_(sandbox_processor_, settings_.webhook_secrets, settings_.webhook_tolerance),
@@ -71,7 +72,7 @@ class PaymentsModuleImpl final : public PaymentsModule {
         webhooks_(context.db, context.bus, payments_, context.clock),
         saga_(context.db, context.bus, payments_, ledger_, providers_, saga_settings(settings_), context.clock,
               dependencies.deliveries),
-        directory_(context.db, payments_, saga_),
+        directory_(payments_, saga_),
         reads_(context.db),
         queries_(reads_),
         refunds_(context.db, context.bus, refund_rows_, ledger_),

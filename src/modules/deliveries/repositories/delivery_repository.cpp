@@ -11,6 +11,7 @@
 #include "core/db/module_db.hpp"
 #include "core/db/newest_first_page.hpp"
 #include "core/db/transaction.hpp"
+#include "core/uuid.hpp"
 #include "modules/deliveries/names.hpp"
 
 namespace nelo::deliveries {
@@ -55,8 +56,9 @@ constexpr std::string_view kSelectByOrderForUpdate =
     "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.order_id = $1 FOR UPDATE OF d";
 constexpr std::string_view kSelectOne =
     "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.id = $1";
-constexpr std::string_view kSelectByOrder =
-    "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.order_id = $1";
+// For db::BatchedLookup: the deliveries of the orders in $1 (one at most each).
+constexpr std::string_view kSelectByOrders =
+    "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d WHERE d.order_id = ANY ($1::uuid[])";
 constexpr std::string_view kListSelect = "SELECT " NELO_DELIVERIES_COLUMNS " FROM deliveries.deliveries d";
 
 #undef NELO_DELIVERIES_COLUMNS
@@ -229,6 +231,11 @@ std::optional<Delivery> first(const db::Result& result) {
 
 }  // namespace
 
+DeliveryRepository::DeliveryRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)
+    : db_(db),
+      by_order_(db, std::move(executor), std::string(kSelectByOrders), "order_id", {.name = "deliveries.by_order"},
+                metrics) {}
+
 asio::awaitable<void> DeliveryRepository::save_snapshot(db::Transaction& tx, const OrderSnapshot& s) {
   const json::object pickup = pickup_document(s.pickup);
   const json::object dropoff = dropoff_document(s.dropoff);
@@ -306,8 +313,12 @@ asio::awaitable<std::optional<Delivery>> DeliveryRepository::find(std::string de
 }
 
 asio::awaitable<std::optional<Delivery>> DeliveryRepository::find_by_order(std::string order_id) {
-  auto result = co_await db_.execute_pipelined(kSelectByOrder, db::params(order_id));
-  co_return first(result);
+  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
+  auto key = canonical_uuid(order_id);
+  if (!key) co_return std::nullopt;
+  auto found = co_await by_order_.find(std::move(*key));
+  if (!found) co_return std::nullopt;
+  co_return read_delivery(found->row());
 }
 
 asio::awaitable<bool> DeliveryRepository::driver_has_active(std::string driver_id) {

@@ -2,6 +2,7 @@
 // Every SQL statement on deliveries.order_snapshots, deliveries.deliveries and
 // deliveries.status_history. The rest of the module sees only the structs of models.hpp.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
@@ -9,12 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "core/db/batched_lookup.hpp"
 #include "modules/deliveries/delivery_models.hpp"
 
 namespace nelo::db {
 class ModuleDb;
 class Transaction;
 }  // namespace nelo::db
+
+namespace nelo::metrics {
+class Registry;
+}  // namespace nelo::metrics
 
 namespace nelo::deliveries {
 
@@ -29,7 +35,9 @@ struct StatusChange {
 
 class DeliveryRepository {
  public:
-  explicit DeliveryRepository(db::ModuleDb& db) : db_(db) {}
+  // Reads of an order's delivery are batched (db::BatchedLookup) on `executor`, and counted in
+  // `metrics` when given.
+  DeliveryRepository(db::ModuleDb& db, boost::asio::any_io_executor executor, metrics::Registry* metrics = nullptr);
 
   // --- inside the caller's transaction ---
 
@@ -63,6 +71,8 @@ class DeliveryRepository {
   // --- reads, each one statement; ids must be UUIDs ---
 
   boost::asio::awaitable<std::optional<Delivery>> find(std::string delivery_id);
+  // Concurrent calls share statements (db::BatchedLookup): this is GET /orders/{id}'s question to
+  // deliveries. nullopt for an id that is no UUID.
   boost::asio::awaitable<std::optional<Delivery>> find_by_order(std::string order_id);
   // Whether the driver holds a delivery now (an active assignment).
   boost::asio::awaitable<bool> driver_has_active(std::string driver_id);
@@ -72,6 +82,7 @@ class DeliveryRepository {
 
  private:
   db::ModuleDb& db_;
+  db::BatchedLookup by_order_;
 };
 
 }  // namespace nelo::deliveries

@@ -154,13 +154,17 @@ asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::lock_by_order(d
   co_return read_record(r.front());
 }
 
-asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(db::ModuleDb& db,
-                                                                               const std::string& order_id) {
-  static const std::string kSql = select_record("order_id = $1::uuid");
-  db::Params p = db::params(order_id);
-  auto r = co_await db.execute_pipelined(kSql, p);
-  if (r.empty()) co_return std::nullopt;
-  co_return read_record(r.front());
+PaymentRepository::PaymentRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)
+    : by_order_(db, std::move(executor), select_record("order_id = ANY ($1::uuid[])"), "order_id",
+                {.name = "payments.by_order"}, metrics) {}
+
+asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(const std::string& order_id) {
+  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
+  auto key = canonical_uuid(order_id);
+  if (!key) co_return std::nullopt;
+  auto found = co_await by_order_.find(std::move(*key));
+  if (!found) co_return std::nullopt;
+  co_return read_record(found->row());
 }
 
 asio::awaitable<std::optional<ClaimedAuthorization>> PaymentRepository::claim_authorization(db::ModuleDb& db,

@@ -9,10 +9,17 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include "core/db/batched_lookup.hpp"
 #include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "core/time.hpp"
 #include "modules/payments/payment_models.hpp"
+
+namespace nelo::metrics {
+class Registry;
+}  // namespace nelo::metrics
 
 namespace nelo::payments {
 
@@ -95,6 +102,10 @@ struct ClaimedAuthorization {
 
 class PaymentRepository {
  public:
+  // Reads of an order's payment are batched (db::BatchedLookup) on `executor`, and counted in
+  // `metrics` when given.
+  PaymentRepository(db::ModuleDb& db, boost::asio::any_io_executor executor, metrics::Registry* metrics = nullptr);
+
   // Records the provider's event as seen (outcome 'ignored' until mark_event says otherwise).
   // False when it was already recorded: a replay, or the same event delivered twice at once (the
   // second waits for the first's commit, then finds its row).
@@ -127,8 +138,9 @@ class PaymentRepository {
 
   // The order's payment, locked (FOR UPDATE); nullopt when none exists.
   boost::asio::awaitable<std::optional<PaymentRecord>> lock_by_order(db::Transaction& tx, const std::string& order_id);
-  // The order's payment, read on a shared connection (no lock).
-  boost::asio::awaitable<std::optional<PaymentRecord>> find_by_order(db::ModuleDb& db, const std::string& order_id);
+  // The order's payment, read without a lock; concurrent calls share statements
+  // (db::BatchedLookup): this is GET /orders/{id}'s question to payments. nullopt for a bad id.
+  boost::asio::awaitable<std::optional<PaymentRecord>> find_by_order(const std::string& order_id);
 
   // The order's payment, created or found, recorded as asked of its provider, in one statement
   // committed on its own (before the call: a crash from then on leaves a row the sweep settles).
@@ -165,6 +177,8 @@ class PaymentRepository {
   // payment was not in `from` (the caller holds its lock, so that is a bug).
   boost::asio::awaitable<int> move(db::Transaction& tx, const std::string& id, PaymentStatus from, PaymentStatus to,
                                    const PaymentChange& change);
+ private:
+  db::BatchedLookup by_order_;
 };
 
 }  // namespace nelo::payments

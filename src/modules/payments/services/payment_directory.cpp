@@ -1,6 +1,5 @@
 #include "modules/payments/services/payment_directory.hpp"
 
-#include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
 
 namespace nelo::payments {
@@ -12,8 +11,7 @@ asio::awaitable<void> PaymentDirectory::authorize_card(PaymentOrderDto order, st
 }
 
 asio::awaitable<std::optional<PaymentStatusDto>> PaymentDirectory::get_payment_for_order(std::string order_id) {
-  if (!is_uuid(order_id)) co_return std::nullopt;
-  auto payment = co_await payments_.find_by_order(db_, order_id);
+  auto payment = co_await payments_.find_by_order(order_id);
   if (!payment) co_return std::nullopt;
   PaymentStatusDto dto;
   dto.payment_id = payment->id;
