@@ -95,6 +95,29 @@ TEST_F(EventsTest, Claim_TakesEachSubscribersOldestRows_UpToTheLimit_WithAPlanTh
             "enable_seqscan=off,enable_bitmapscan=off");
 }
 
+TEST_F(EventsTest, AChunkSkipsWhatItsSubscriberAlreadyHandled_AndRunsTheRest) {
+  auto bus = make_bus();
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  constexpr int kEvents = 6;
+  std::vector<std::string> ids;
+  run([&]() -> asio::awaitable<void> {
+    for (int i = 0; i < kEvents; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    // Two of them were handled by an instance that stopped before marking them delivered.
+    for (const int handled : {1, 4}) {
+      co_await pool_->execute_as_owner(
+          "INSERT INTO beta.inbox (event_id, publisher, name) VALUES ($1, 'alpha', 'thing.created')",
+          db::params(ids[static_cast<std::size_t>(handled)]));
+    }
+    bus->start();
+    co_await until_delivered(kEvents, "all six marked delivered");
+    co_await bus->stop();
+  }());
+  EXPECT_EQ(runs->load(), kEvents - 2);
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.inbox"), std::to_string(kEvents));
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.things WHERE event_id IN ('" + ids[1] + "', '" + ids[4] + "')"), "0");
+}
+
 TEST_F(EventsTest, FailingHandlerInAChunk_RollsBackOnlyItself_AndTheOthersCommitOnce) {
   auto options = fast_options("chunks");
   options.deliveries_per_transaction = 16;

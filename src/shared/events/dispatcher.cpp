@@ -262,18 +262,29 @@ asio::awaitable<void> Dispatcher::handle_in_one_transaction(std::span<const Clai
   const auto& subscriber = chunk.front().subscriber;
   const auto started = SteadyClock::now();
   std::size_t handled_now = 0;
-  auto tx = co_await state_->pool.begin(subscriber);
+  std::vector<const Handler*> handlers;
+  std::vector<const Event*> events;
+  handlers.reserve(chunk.size());
+  events.reserve(chunk.size());
   for (const auto& d : chunk) {
     const Handler* handler = state_->subscriptions.find(subscriber, d.event.name);
     if (handler == nullptr) {
       throw std::runtime_error("no handler for " + d.event.name + " in " + subscriber + " on this instance");
     }
-    // Already in the inbox: the subscriber handled this event before (a redelivery).
-    if (!co_await state_->inbox.record(tx, d.event)) {
-      spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", d.event.name, d.event.id, subscriber);
+    handlers.push_back(handler);
+    events.push_back(&d.event);
+  }
+  auto tx = co_await state_->pool.begin(subscriber);
+  // The chunk's inbox rows in one statement; an event already there was handled before (a
+  // redelivery) and is skipped.
+  const std::vector<bool> fresh = co_await state_->inbox.record(tx, events);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!fresh[i]) {
+      spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", events[i]->name, events[i]->id,
+                    subscriber);
       continue;
     }
-    co_await (*handler)(tx, d.event);
+    co_await (*handlers[i])(tx, *events[i]);
     ++handled_now;
   }
   co_await tx.commit();

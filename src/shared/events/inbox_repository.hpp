@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <vector>
 #include <cstdint>
 #include <string>
 
@@ -16,10 +17,11 @@ class InboxRepository {
  public:
   explicit InboxRepository(db::Pool& pool) : pool_(pool) {}
 
-  // In the subscriber's transaction (tx.module() is the subscriber). True if the event is new;
-  // false if this subscriber already handled it. A concurrent delivery of the same event waits
-  // here on the unique index until the first one's transaction ends.
-  boost::asio::awaitable<bool> record(db::Transaction& tx, const Event& event);
+  // In the subscriber's transaction (tx.module() is the subscriber), in one statement: for each
+  // event, true if it is new, false if this subscriber already handled it. A concurrent delivery
+  // of the same event waits here on the unique index until the first one's transaction ends.
+  // Event ids must be in PostgreSQL's text form (as claimed from the outbox).
+  boost::asio::awaitable<std::vector<bool>> record(db::Transaction& tx, const std::vector<const Event*>& events);
 
   // Deletes up to `limit` inbox rows older than `age`, as the subscriber's role.
   boost::asio::awaitable<std::int64_t> purge(const std::string& subscriber, std::chrono::milliseconds age,
