@@ -1,7 +1,10 @@
 #pragma once
 // An asynchronous HTTP/1.1 client for the few calls nelo makes to other HTTP services (a payment
-// processor's webhooks, for instance): one request per connection, plain http:// only, a deadline
-// on the whole exchange. Beast stays in the .cpp.
+// processor's webhooks, the sandbox processor's API, push webhooks): plain http:// only, a
+// deadline on the whole exchange. Connections are kept alive and reused for the same host and
+// port (at most 16 idle each, for up to 4 s); a request whose reused connection the server closed
+// before answering anything is sent once more on a new one, so callers' requests must be safe to
+// receive twice (each of nelo's carries its own id). Beast stays in the .cpp.
 
 #include <boost/asio/awaitable.hpp>
 
