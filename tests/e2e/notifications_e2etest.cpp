@@ -7,12 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -27,6 +21,7 @@
 #include "core/security/webhook_signature.hpp"
 #include "support/auth_client.hpp"
 #include "support/http_client.hpp"
+#include "support/loopback_http_endpoint.hpp"
 #include "support/nelo_process.hpp"
 #include "support/shop_body.hpp"
 #include "support/test_database.hpp"
@@ -34,7 +29,6 @@
 namespace nelo::test {
 namespace {
 
-namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
@@ -48,22 +42,42 @@ struct Push {
   int answered = 0;
 };
 
-// A one-thread HTTP receiver on 127.0.0.1 standing in for a push gateway: a token starting with
-// "gone-" answers 410, "broken-" 500, anything else 200; records every request.
+// The status a push gateway answers for a device token: "gone-..." 410, "broken-..." 500,
+// anything else 200.
+int answer_for(const std::string& token) {
+  if (token.starts_with("gone-")) return 410;
+  if (token.starts_with("broken-")) return 500;
+  return 200;
+}
+
+std::string token_of(const std::string& body) {
+  try {
+    return std::string(json::parse(body).at("device").at("token").as_string());
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+// A local HTTP receiver standing in for a push gateway: answers each push by its device token
+// (answer_for) and records every request.
 class PushReceiver {
  public:
-  PushReceiver() : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) { thread_ = std::thread([this] { serve(); }); }
-  ~PushReceiver() {
-    stopping_ = true;
-    boost::system::error_code ignored;
-    asio::ip::tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ignored);
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/push"; }
+  PushReceiver()
+      : endpoint_(
+            [](const LoopbackRequest& r) {
+              LoopbackReply reply;
+              reply.status = answer_for(token_of(r.body));
+              return reply;
+            },
+            "/push") {}
+  std::string url() const { return endpoint_.url(); }
   std::vector<Push> received() const {
-    std::lock_guard lock(mutex_);
-    return received_;
+    std::vector<Push> out;
+    for (const auto& r : endpoint_.received()) {
+      const std::string token = token_of(r.body);
+      out.push_back(Push{r.head, r.body, token, answer_for(token)});
+    }
+    return out;
   }
   std::vector<Push> for_token(const std::string& token) const {
     std::vector<Push> out;
@@ -74,48 +88,7 @@ class PushReceiver {
   }
 
  private:
-  void serve() {
-    while (!stopping_) {
-      asio::ip::tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stopping_) return;
-      asio::streambuf buffer;
-      const std::size_t head_size = asio::read_until(socket, buffer, "\r\n\r\n", ec);
-      if (ec) continue;
-      std::string data(asio::buffers_begin(buffer.data()), asio::buffers_end(buffer.data()));
-      Push p{data.substr(0, head_size), data.substr(head_size), {}, 200};
-      std::string lower = p.head;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      const auto at = lower.find("content-length: ");
-      const std::size_t length = at == std::string::npos ? 0 : std::stoul(p.head.substr(at + 16));
-      if (p.body.size() < length) {
-        std::string rest(length - p.body.size(), '\0');
-        asio::read(socket, asio::buffer(rest), ec);
-        p.body += rest;
-      }
-      try {
-        p.token = std::string(json::parse(p.body).at("device").at("token").as_string());
-      } catch (const std::exception&) {
-      }
-      if (p.token.starts_with("gone-")) p.answered = 410;
-      if (p.token.starts_with("broken-")) p.answered = 500;
-      {
-        std::lock_guard lock(mutex_);
-        received_.push_back(p);
-      }
-      const std::string answer =
-          "HTTP/1.1 " + std::to_string(p.answered) + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-      asio::write(socket, asio::buffer(answer), ec);
-    }
-  }
-
-  asio::io_context io_;
-  asio::ip::tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
-  mutable std::mutex mutex_;
-  std::vector<Push> received_;
-  std::thread thread_;
+  LoopbackHttpEndpoint endpoint_;
 };
 
 std::string header_of(const std::string& head, const std::string& name) {
