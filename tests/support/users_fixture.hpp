@@ -187,7 +187,7 @@ class UsersDbTest : public ::testing::Test {
   SystemClock clock_;
   std::shared_ptr<db::Pool> pool_ = db::Pool::create(io_.get_executor(), pool_options(database_));
   db::ModuleDb module_db_{*pool_, "users"};  // what the composition root hands the module
-  ProfileRepository profile_repository_{module_db_};
+  ProfileRepository profile_repository_{module_db_, io_.get_executor()};
   AddressRepository address_repository_{module_db_};
   ProfileService profiles_{profile_repository_};
   AddressService addresses_{module_db_, profile_repository_, address_repository_};

@@ -20,7 +20,7 @@ class UsersModuleImpl final : public UsersModule {
  public:
   explicit UsersModuleImpl(const ModuleContext& context)
       : keys_(context.db, context.clock, context.executor),
-        profile_repository_(context.db),
+        profile_repository_(context.db, context.executor, &context.metrics),
         address_repository_(context.db),
         profiles_(profile_repository_),
         addresses_(context.db, profile_repository_, address_repository_),

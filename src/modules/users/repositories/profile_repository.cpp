@@ -1,6 +1,7 @@
 #include "modules/users/repositories/profile_repository.hpp"
 
 #include "core/db/module_db.hpp"
+#include "core/uuid.hpp"
 
 namespace nelo::users {
 namespace {
@@ -13,10 +14,11 @@ VALUES ($1, $2, $3, COALESCE($4, 'fr'))
 ON CONFLICT (user_id) DO NOTHING
 )sql";
 
-constexpr std::string_view kSelectById = R"sql(
+// For db::BatchedLookup: the profiles of the users in $1.
+constexpr std::string_view kSelectByIds = R"sql(
 SELECT user_id, email, name, phone, locale, created_at, updated_at
 FROM users.profiles
-WHERE user_id = $1
+WHERE user_id = ANY ($1::uuid[])
 )sql";
 
 // $3 says whether phone is part of the patch, so that "set phone to null" and "leave phone
@@ -54,10 +56,17 @@ asio::awaitable<bool> ProfileRepository::insert_if_absent(db::Transaction& tx, c
   co_return result.affected_rows() == 1;
 }
 
+ProfileRepository::ProfileRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)
+    : db_(db),
+      by_id_(db, std::move(executor), std::string(kSelectByIds), "user_id", {.name = "users.profiles"}, metrics) {}
+
 asio::awaitable<std::optional<Profile>> ProfileRepository::find(std::string user_id) {
-  auto result = co_await db_.execute_pipelined(kSelectById, db::params(user_id));
-  if (result.empty()) co_return std::nullopt;
-  co_return read_profile(result.front());
+  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
+  auto key = canonical_uuid(user_id);
+  if (!key) co_return std::nullopt;
+  auto found = co_await by_id_.find(std::move(*key));
+  if (!found) co_return std::nullopt;
+  co_return read_profile(found->row());
 }
 
 asio::awaitable<std::optional<Profile>> ProfileRepository::update(std::string user_id, const ProfilePatch& patch) {
