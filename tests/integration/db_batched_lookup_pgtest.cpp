@@ -103,6 +103,27 @@ TEST_F(BatchedLookupTest, ALoneLookup_GoesOutAtOnce_InAStatementOfItsOwn) {
   EXPECT_EQ(lookup.stats().lookups, 4u);
 }
 
+TEST_F(BatchedLookupTest, FindUuid_ReadsAnySpellingOfAUuid_AndNeverSendsAnythingElse) {
+  auto pool = make_pool(4);
+  constexpr db::MigrationFile kThings[] = {
+      {"0001_things.sql",
+       "CREATE TABLE app.things (id uuid PRIMARY KEY, label text NOT NULL);"
+       " INSERT INTO app.things VALUES ('0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b', 'the thing')"}};
+  migrate(*pool, {{"app", {}, kThings}});
+  db::ModuleDb app(*pool, "app");
+  db::BatchedLookup lookup(app, io.get_executor(), "SELECT id, label FROM app.things WHERE id = ANY($1::uuid[])",
+                           "id");
+  auto found = run(lookup.find_uuid("0190A1B2-C3D4-7E5F-8A6B-7C8D9E0F1A2B"));
+  ASSERT_TRUE(found.has_value()) << "the key goes in as the key column comes back: lowercase";
+  EXPECT_EQ(found->row().get<std::string>("label"), "the thing");
+  EXPECT_FALSE(run(lookup.find_uuid("0190a1b2-c3d4-7e5f-8a6b-000000000000")).has_value());
+  // Not a UUID: nothing is sent, so no batch fails for it.
+  EXPECT_FALSE(run(lookup.find_uuid("not-a-uuid")).has_value());
+  EXPECT_FALSE(run(lookup.find_uuid("")).has_value());
+  EXPECT_EQ(lookup.stats().lookups, 2u);
+  EXPECT_EQ(lookup.stats().statements, 2u);
+}
+
 TEST_F(BatchedLookupTest, AFailedStatement_FailsEveryLookupOfItsBatch_AndTheNextBatchesRunAgain) {
   auto pool = items_pool();
   db::ModuleDb app(*pool, "app");

@@ -14,6 +14,7 @@
 #include "core/db/module_db.hpp"
 #include "core/db/params.hpp"
 #include "core/metrics/registry.hpp"
+#include "core/uuid.hpp"
 
 namespace nelo::db {
 
@@ -111,6 +112,12 @@ BatchedLookup::BatchedLookup(ModuleDb& db, asio::any_io_executor executor, std::
 }
 
 BatchedLookup::~BatchedLookup() = default;
+
+asio::awaitable<std::optional<FoundRow>> BatchedLookup::find_uuid(std::string_view id) {
+  auto key = canonical_uuid(id);
+  if (!key) co_return std::nullopt;
+  co_return co_await find(std::move(*key));
+}
 
 asio::awaitable<std::optional<FoundRow>> BatchedLookup::find(std::string key) {
   // A named initiation capturing only pointers: it runs before async_initiate returns.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/db/result.hpp"
 
@@ -66,6 +67,10 @@ class BatchedLookup {
   // The row whose key is `key`, nullopt if there is none. Throws what the statement threw (every
   // lookup of a failed batch gets its error).
   boost::asio::awaitable<std::optional<FoundRow>> find(std::string key);
+  // The row whose key is the UUID `id`, written in any form PostgreSQL reads (it goes in
+  // lowercase, as the key column comes back); nullopt for an id that is no UUID, which never
+  // reaches the statement: one bad key would fail its whole batch.
+  boost::asio::awaitable<std::optional<FoundRow>> find_uuid(std::string_view id);
 
   BatchedLookupStats stats() const;
 

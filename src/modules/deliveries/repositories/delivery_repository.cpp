@@ -11,7 +11,6 @@
 #include "core/db/module_db.hpp"
 #include "core/db/newest_first_page.hpp"
 #include "core/db/transaction.hpp"
-#include "core/uuid.hpp"
 #include "modules/deliveries/names.hpp"
 
 namespace nelo::deliveries {
@@ -313,10 +312,7 @@ asio::awaitable<std::optional<Delivery>> DeliveryRepository::find(std::string de
 }
 
 asio::awaitable<std::optional<Delivery>> DeliveryRepository::find_by_order(std::string order_id) {
-  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
-  auto key = canonical_uuid(order_id);
-  if (!key) co_return std::nullopt;
-  auto found = co_await by_order_.find(std::move(*key));
+  auto found = co_await by_order_.find_uuid(order_id);
   if (!found) co_return std::nullopt;
   co_return read_delivery(found->row());
 }

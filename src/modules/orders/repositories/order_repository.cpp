@@ -12,7 +12,6 @@
 #include "core/db/newest_first_page.hpp"
 #include "core/db/row_statement.hpp"
 #include "core/db/transaction.hpp"
-#include "core/uuid.hpp"
 #include "modules/orders/names.hpp"
 
 namespace nelo::orders {
@@ -402,10 +401,7 @@ asio::awaitable<std::optional<Order>> OrderRepository::find(std::string order_id
 
 asio::awaitable<std::optional<OrderRepository::OrderWithHistory>> OrderRepository::find_with_history(
     std::string order_id) {
-  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
-  auto id = canonical_uuid(order_id);
-  if (!id) co_return std::nullopt;
-  auto found = co_await with_history_.find(std::move(*id));
+  auto found = co_await with_history_.find_uuid(order_id);
   if (!found) co_return std::nullopt;
   co_return read_order_with_history(found->row());
 }

@@ -1,7 +1,6 @@
 #include "modules/users/repositories/profile_repository.hpp"
 
 #include "core/db/module_db.hpp"
-#include "core/uuid.hpp"
 
 namespace nelo::users {
 namespace {
@@ -61,10 +60,7 @@ ProfileRepository::ProfileRepository(db::ModuleDb& db, asio::any_io_executor exe
       by_id_(db, std::move(executor), std::string(kSelectByIds), "user_id", {.name = "users.profiles"}, metrics) {}
 
 asio::awaitable<std::optional<Profile>> ProfileRepository::find(std::string user_id) {
-  // One bad key would fail its whole batch: only UUIDs go in, in PostgreSQL's own spelling.
-  auto key = canonical_uuid(user_id);
-  if (!key) co_return std::nullopt;
-  auto found = co_await by_id_.find(std::move(*key));
+  auto found = co_await by_id_.find_uuid(user_id);
   if (!found) co_return std::nullopt;
   co_return read_profile(found->row());
 }
