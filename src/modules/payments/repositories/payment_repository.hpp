@@ -23,8 +23,9 @@ class Registry;
 
 namespace nelo::payments {
 
-// What the webhook path reads of a payment (locked for the rest of the transaction, where the
-// method says so).
+// A payment's identity, status, amount and version: what the webhook path reads of it (locked for
+// the rest of the transaction, where the method says so), and what a payment.* event tells of it
+// after a move.
 struct PaymentSnapshot {
   std::string id;
   std::string order_id;

@@ -4,13 +4,13 @@
 
 namespace nelo::payments {
 
-boost::json::object payment_event_payload(const PaymentMoved& moved, const PaymentChange& change) {
-  boost::json::object payload{{"payment_id", moved.payment_id},
+boost::json::object payment_event_payload(const PaymentSnapshot& moved, const PaymentChange& change) {
+  boost::json::object payload{{"payment_id", moved.id},
                               {"order_id", moved.order_id},
-                              {"status", std::string(to_string(moved.to))},
+                              {"status", std::string(to_string(moved.status))},
                               {"amount", boost::json::object{{"amount", moved.amount}, {"currency", moved.currency}}},
                               {"version", moved.version}};
-  if (moved.to == PaymentStatus::Failed) {
+  if (moved.status == PaymentStatus::Failed) {
     payload["failure_code"] = change.failure_code.value_or("declined");
     payload["reason"] = change.failure_message.value_or("The payment was declined.");
   }

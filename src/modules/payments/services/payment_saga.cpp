@@ -120,7 +120,12 @@ PaymentSaga::PaymentSaga(db::ModuleDb& db, events::EventBus& bus, PaymentReposit
 
 asio::awaitable<void> PaymentSaga::publish(db::Transaction& tx, const PaymentRecord& payment, PaymentStatus to,
                                            int version, const PaymentChange& change, std::string_view event) {
-  const PaymentMoved moved{payment.id, payment.order_id, to, payment.amount, payment.currency, version};
+  const PaymentSnapshot moved{payment.id, payment.order_id, to, payment.amount, payment.currency, version};
+  co_await publish(tx, moved, change, event);
+}
+
+asio::awaitable<void> PaymentSaga::publish(db::Transaction& tx, const PaymentSnapshot& moved,
+                                           const PaymentChange& change, std::string_view event) {
   json::object payload = payment_event_payload(moved, change);
   co_await bus_.publish(tx, std::string(event), 1, std::move(payload));
 }
@@ -205,9 +210,8 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
     co_return;
   }
   if (move) {
-    const PaymentMoved moved{claimed->id, n.order_id, to, n.amount, n.currency, *version};
-    json::object payload = payment_event_payload(moved, change);
-    co_await bus_.publish(tx, std::string(move->event), 1, std::move(payload));
+    const PaymentSnapshot moved{claimed->id, n.order_id, to, n.amount, n.currency, *version};
+    co_await publish(tx, moved, change, move->event);
   }
   co_await tx.commit();
   spdlog::info("payments: order {} card authorization: payment {} {}", n.order_id, claimed->id,

@@ -64,8 +64,11 @@ class PaymentSaga {
   boost::asio::awaitable<int> sweep();
 
  private:
+  // payment.* for `payment`, now in `to` at `version`; or for `moved`, the payment after its move.
   boost::asio::awaitable<void> publish(db::Transaction& tx, const PaymentRecord& payment, PaymentStatus to,
                                        int version, const PaymentChange& change, std::string_view event);
+  boost::asio::awaitable<void> publish(db::Transaction& tx, const PaymentSnapshot& moved, const PaymentChange& change,
+                                       std::string_view event);
   boost::asio::awaitable<void> fail(db::Transaction& tx, const PaymentRecord& payment, ActorKind actor,
                                     std::string code, std::string message);
 

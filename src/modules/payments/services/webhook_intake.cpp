@@ -130,7 +130,7 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
       change.failure_message = failure_message(event);
     }
     const int version = co_await payments_.move(tx, payment->id, payment->status, move->to, change);
-    const PaymentMoved moved{payment->id, payment->order_id, move->to, payment->amount, payment->currency, version};
+    const PaymentSnapshot moved{payment->id, payment->order_id, move->to, payment->amount, payment->currency, version};
     json::object payload = payment_event_payload(moved, change);
     co_await bus_.publish(tx, std::string(move->event), 1, std::move(payload));
     receipt.outcome = WebhookReceipt::Outcome::Applied;
