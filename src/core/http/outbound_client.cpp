@@ -105,13 +105,13 @@ IdleConnections& idle_connections() {
 
 bhttp::request<bhttp::string_body> make_request(bhttp::verb verb, const Target& target,
                                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                                const std::string& body) {
+                                                std::string body) {
   bhttp::request<bhttp::string_body> request(verb, target.path, 11);
   request.set(bhttp::field::host, target.host + ":" + target.port);
   request.set(bhttp::field::user_agent, "nelo");
   for (const auto& [name, value] : headers) request.set(name, value);
   if (verb != bhttp::verb::get || !body.empty()) {
-    request.body() = body;
+    request.body() = std::move(body);
     request.prepare_payload();
   }
   return request;
@@ -133,7 +133,7 @@ asio::awaitable<OutboundResponse> send(std::string method, std::string url,
   const std::string key = target.host + ":" + target.port;
   const auto deadline = SteadyClock::now() + timeout;  // the whole exchange, a retry included
   auto executor = co_await asio::this_coro::executor;
-  const auto request = make_request(verb, target, headers, body);
+  const auto request = make_request(verb, target, headers, std::move(body));
   std::string failure;
   // A kept-alive connection first, if one is idle. The server may close it just as we send: when
   // it answered nothing, the request goes once more on a new connection (the usual rule for

@@ -88,7 +88,8 @@ SET status = 'pending',
 WHERE event_id = $1 AND subscriber = $2 AND status = 'dead'
 )sql";
 
-// Each sub-select is served by one partial index.
+// Each sub-select reads one partial index. The oldest pending row reads every pending entry of
+// the (subscriber, seq) index, as the count does: the stats cost one pass over the backlog.
 constexpr std::string_view kStats = R"sql(
 SELECT
   (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending') AS pending,
