@@ -26,13 +26,6 @@ namespace nelo::db {
 
 class ModuleDb;
 
-// A row of a batch's result: shares the result with the other lookups of its batch.
-struct FoundRow {
-  Result result;
-  int index = 0;
-  Row row() const { return result[index]; }
-};
-
 struct BatchedLookupOptions {
   std::size_t max_batch = 64;  // keys per statement
   // Statements in the database at once; the keys asked for meanwhile wait for one to come back.

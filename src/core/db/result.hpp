@@ -91,4 +91,11 @@ class Result {
   int rows_ = 0;
 };
 
+// One row of a result that several callers share (a batch's: db::BatchedLookup, db::BatchedWrite).
+struct FoundRow {
+  Result result;
+  int index = 0;
+  Row row() const { return result[index]; }
+};
+
 }  // namespace nelo::db
