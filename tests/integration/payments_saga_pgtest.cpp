@@ -4,10 +4,17 @@
 // a cancelled order's hold, the capture on delivery and the cash collection, each with the
 // payment.* event in payments.outbox and the ledger lines in the same transaction.
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include <chrono>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/metrics/registry.hpp"
+#include "core/db/errors.hpp"
+#include "core/db/group_commit.hpp"
 #include "core/db/module_db.hpp"
 #include "core/uuid.hpp"
 #include "db_fixture.hpp"
@@ -44,6 +51,37 @@ class OneDriver final : public DeliveryInterface {
   }
 };
 
+// The sandbox, with a hook that runs while an authorization is at the provider: what happens to
+// the payment meanwhile (a cancellation) is what its answer then finds.
+class SandboxWithAHook final : public PaymentProvider {
+ public:
+  explicit SandboxWithAHook(PaymentProvider& sandbox) : sandbox_(sandbox) {}
+  std::function<asio::awaitable<void>(const std::string& payment_id)> during_authorization;
+
+  std::string_view name() const noexcept override { return sandbox_.name(); }
+  asio::awaitable<AuthorizationOutcome> authorize(AuthorizationRequest request) override {
+    if (during_authorization) co_await during_authorization(request.payment_id);
+    co_return co_await sandbox_.authorize(std::move(request));
+  }
+  asio::awaitable<OperationOutcome> capture(std::string reference, Money amount) override {
+    co_return co_await sandbox_.capture(std::move(reference), std::move(amount));
+  }
+  asio::awaitable<OperationOutcome> void_authorization(std::string reference) override {
+    co_return co_await sandbox_.void_authorization(std::move(reference));
+  }
+  asio::awaitable<OperationOutcome> refund(std::string reference, std::string refund_id, Money amount) override {
+    co_return co_await sandbox_.refund(std::move(reference), std::move(refund_id), std::move(amount));
+  }
+  std::string_view signature_header() const noexcept override { return sandbox_.signature_header(); }
+  WebhookVerdict parse_webhook(std::string_view signature_header, std::string_view body,
+                               Timestamp now) const override {
+    return sandbox_.parse_webhook(signature_header, body, now);
+  }
+
+ private:
+  PaymentProvider& sandbox_;
+};
+
 class PaymentsSaga : public DbTest {
  protected:
   std::shared_ptr<db::Pool> pool = make_pool(4);
@@ -56,7 +94,9 @@ class PaymentsSaga : public DbTest {
   CashProvider cash;
   SandboxProcessor processor{clock, std::chrono::hours(1), "http://sandbox.test/3ds"};
   SandboxProvider sandbox{processor, {"whsec_test_secret_0123456789"}, std::chrono::seconds(300)};
+  SandboxWithAHook hooked{sandbox};
   ProviderDirectory providers;
+  db::GroupCommit answers{module, io.get_executor()};
   OneDriver deliveries;
   std::unique_ptr<PaymentSaga> saga;
   std::unique_ptr<PaymentDirectory> directory;
@@ -68,10 +108,10 @@ class PaymentsSaga : public DbTest {
     migrate(*pool, {{"payments", templates, payments::migrations()}});
     bus = std::make_unique<events::OutboxEventBus>(*pool, io.get_executor(), fast_bus_options("saga-test"), registry,
                                                    std::vector<std::string>{"payments"});
-    providers.add(sandbox);
+    providers.add(hooked);
     providers.add(cash);
     providers.choose_card_provider("sandbox");
-    saga = std::make_unique<PaymentSaga>(module, *bus, payments, ledger, providers,
+    saga = std::make_unique<PaymentSaga>(module, answers, *bus, payments, ledger, providers,
                                          SagaSettings{1000, std::chrono::seconds(60), std::chrono::seconds(900)},
                                          clock, &deliveries);
     directory = std::make_unique<PaymentDirectory>(payments, *saga);
@@ -147,6 +187,110 @@ TEST_F(PaymentsSaga, ACardAuthorizedAtOnceIsAskedOnceAndItsTokenKeptNowhere) {
   EXPECT_EQ(events_of(o.order_id), "payment.authorized");
   EXPECT_EQ(value("SELECT count(*) FROM payments.payments p WHERE p::text LIKE '%tok_%'"), "0");
   EXPECT_EQ(value("SELECT count(*) FROM payments.outbox o WHERE o::text LIKE '%tok_%'"), "0");
+}
+
+// The hand-overs of concurrent placements: their claims share statements and their answers
+// commit in groups, and each payment still gets its own move and its own event at its own version.
+TEST_F(PaymentsSaga, ConcurrentHandOvers_EachMoveItsOwnPaymentAndPublishItsOwnEvent) {
+  std::vector<PaymentOrderDto> orders;
+  for (int i = 0; i < 24; ++i) orders.push_back(order());
+  run([&]() -> asio::awaitable<void> {
+    auto executor = co_await asio::this_coro::executor;
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+      asio::co_spawn(executor, directory->authorize_card(orders[i], i % 3 == 2 ? "tok_declined" : "tok_visa"),
+                     asio::detached);
+    }
+  }(), 2);
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const bool declined = i % 3 == 2;
+    const auto s = status(orders[i].order_id);
+    ASSERT_TRUE(s) << i;
+    EXPECT_EQ(s->status, declined ? "failed" : "authorized") << i;
+    EXPECT_EQ(events_of(orders[i].order_id), declined ? "payment.failed" : "payment.authorized") << i;
+    EXPECT_EQ(value("SELECT (payload->>'version') || ' ' || (payload->>'payment_id' = '" + s->payment_id +
+                    "') FROM payments.outbox WHERE payload->>'order_id' = '" + orders[i].order_id + "'"),
+              "2 true")
+        << "the event tells the version the payment's row has: " << i;
+  }
+  EXPECT_EQ(value("SELECT count(*) FROM payments.payments WHERE version = 2"), "24");
+  EXPECT_EQ(processor.charges().size(), 24u);
+  EXPECT_EQ(answers.stats().transactions, 24u);
+  EXPECT_EQ(answers.stats().fallbacks, 0u);
+}
+
+// An order cancelled while its authorization is at the provider: its answer is refused (alone,
+// whatever group it went with), the hold the provider placed is released, and the answers of the
+// placements beside it are kept.
+TEST_F(PaymentsSaga, AnAnswerWhosePaymentWasCancelledMeanwhile_IsRefusedAlone_AndItsHoldReleased) {
+  std::vector<PaymentOrderDto> orders;
+  for (int i = 0; i < 8; ++i) orders.push_back(order());
+  const auto victim = orders[3];
+  hooked.during_authorization = [&](const std::string& payment_id) -> asio::awaitable<void> {
+    if (value("SELECT order_id FROM payments.payments WHERE id = '" + payment_id + "'") != victim.order_id) co_return;
+    auto tx = co_await module.begin();
+    const auto cancelled = order_event("order.cancelled", victim, "card");
+    co_await saga->on_order_ended(tx, cancelled);
+    co_await tx.commit();
+  };
+  run([&]() -> asio::awaitable<void> {
+    auto executor = co_await asio::this_coro::executor;
+    for (const auto& o : orders) asio::co_spawn(executor, directory->authorize_card(o, "tok_visa"), asio::detached);
+  }(), 2);
+  for (const auto& o : orders) {
+    const bool cancelled = o.order_id == victim.order_id;
+    EXPECT_EQ(status(o.order_id)->status, cancelled ? "voided" : "authorized");
+    EXPECT_EQ(events_of(o.order_id), cancelled ? "payment.voided" : "payment.authorized");
+  }
+  const auto victims_charge =
+      value("SELECT provider_reference IS NULL FROM payments.payments WHERE order_id = '" + victim.order_id + "'");
+  EXPECT_EQ(victims_charge, "t") << "the refused answer left nothing of itself";
+  int voided = 0;
+  for (const auto& c : processor.charges()) voided += c.status == "voided" ? 1 : 0;
+  EXPECT_EQ(voided, 1) << "the hold the provider placed for the cancelled order is released";
+  EXPECT_EQ(processor.charges().size(), 8u);
+}
+
+// The answers queued in one transaction move their payments together or not at all: one whose
+// payment no longer awaits it (here at another version) makes the commit fail with
+// kAnswerNotAwaited, and the other is not kept either.
+TEST_F(PaymentsSaga, AnswersCommittedTogether_AreRefusedTogether_WhenOneIsNoLongerAwaited) {
+  const auto first = order(), second = order();
+  NewPayment a{new_uuid(), first.order_id, customer, merchant, owner, PaymentMethod::Card, "sandbox", "EUR",
+               2950, 2620, 199, 131};
+  NewPayment b = a;
+  b.id = new_uuid();
+  b.order_id = second.order_id;
+  const auto claimed_a = run(payments.claim_authorization(a));
+  const auto claimed_b = run(payments.claim_authorization(b));
+  ASSERT_TRUE(claimed_a && claimed_b);
+  EXPECT_EQ(claimed_a->version, 1);
+  EXPECT_FALSE(run(payments.claim_authorization(a)).has_value()) << "asked once only";
+  database.exec("UPDATE payments.payments SET version = 5 WHERE id = '" + claimed_b->id + "'");
+  const auto answer = [&](const ClaimedAuthorization& claimed) -> asio::awaitable<void> {
+    auto tx = co_await module.begin();
+    payments.answer_at_commit(tx, claimed, ProviderAnswer{"sbx_" + claimed.id, "visa", "4242", std::nullopt},
+                              PaymentStatus::Authorized, PaymentChange{});
+    co_await tx.commit();
+  };
+  run([&]() -> asio::awaitable<void> {
+    auto tx = co_await module.begin();
+    payments.answer_at_commit(tx, *claimed_a, ProviderAnswer{"sbx_a", "visa", "4242", std::nullopt},
+                              PaymentStatus::Authorized, PaymentChange{});
+    payments.answer_at_commit(tx, *claimed_b, ProviderAnswer{"sbx_b", "visa", "4242", std::nullopt},
+                              PaymentStatus::Authorized, PaymentChange{});
+    try {
+      co_await tx.commit();
+      ADD_FAILURE() << "the stale answer was accepted";
+    } catch (const db::DatabaseError& e) {
+      EXPECT_EQ(e.sqlstate(), kAnswerNotAwaited);
+    }
+  }());
+  EXPECT_EQ(value("SELECT string_agg(status || ' ' || coalesce(provider_reference, '-'), ',') FROM payments.payments"),
+            "requires_authorization -,requires_authorization -");
+  run(answer(*claimed_a));
+  EXPECT_EQ(value("SELECT status || ' ' || version || ' ' || provider_reference || ' ' || card_last4"
+                  " FROM payments.payments WHERE id = '" + claimed_a->id + "'"),
+            "authorized 2 sbx_" + claimed_a->id + " 4242");
 }
 
 TEST_F(PaymentsSaga, ADeclineFailsThePaymentWithAReasonTheCustomerCanRead) {

@@ -70,8 +70,9 @@ class PaymentsModuleImpl final : public PaymentsModule {
         sender_(sandbox_processor_, context.clock, context.executor, sender_options(context.config, settings_, &sandbox_journal_),
                 http_webhook_transport()),
         webhooks_(context.db, context.bus, payments_, context.clock),
-        saga_(context.db, context.bus, payments_, ledger_, providers_, saga_settings(settings_), context.clock,
-              dependencies.deliveries),
+        answers_(context.db, context.executor, {.name = "payments.answers"}, &context.metrics),
+        saga_(context.db, answers_, context.bus, payments_, ledger_, providers_, saga_settings(settings_),
+              context.clock, dependencies.deliveries),
         directory_(payments_, saga_),
         reads_(context.db),
         queries_(reads_),
@@ -162,6 +163,7 @@ class PaymentsModuleImpl final : public PaymentsModule {
   WebhookSender sender_;
   ProviderDirectory providers_;
   WebhookIntake webhooks_;
+  db::GroupCommit answers_;
   PaymentSaga saga_;
   PaymentDirectory directory_;
   std::shared_ptr<PeriodicTask> sweep_;

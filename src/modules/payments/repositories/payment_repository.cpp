@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/db/params.hpp"
+#include "core/db/row_statement.hpp"
 #include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
 #include "modules/payments/repositories/payment_rows.hpp"
@@ -12,10 +13,10 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Recorded as ignored (about payment $5, if known) until mark_event says otherwise.
+// Recorded as ignored until mark_event says otherwise.
 constexpr std::string_view kRecordEvent =
-    "INSERT INTO payments.provider_events (provider, event_id, type, outcome, occurred_at, payment_id)"
-    " VALUES ($1, $2, $3, 'ignored', $4::timestamptz, $5::uuid) ON CONFLICT (provider, event_id) DO NOTHING RETURNING 1";
+    "INSERT INTO payments.provider_events (provider, event_id, type, outcome, occurred_at)"
+    " VALUES ($1, $2, $3, 'ignored', $4::timestamptz) ON CONFLICT (provider, event_id) DO NOTHING RETURNING 1";
 
 constexpr std::string_view kMarkEvent =
     "UPDATE payments.provider_events SET outcome = $3, payment_id = $4::uuid WHERE provider = $1 AND event_id = $2";
@@ -47,29 +48,34 @@ constexpr std::string_view kInsertIfMissing =
     " WHERE NOT EXISTS (SELECT 1 FROM payments.payments WHERE order_id = $2)"
     " ON CONFLICT (order_id) DO NOTHING RETURNING 1";
 
-// Creates the payment as asked, or marks the one order.created made as asked, unless it was asked
-// once already or is settled: a row comes back only when the provider may be asked now.
-constexpr std::string_view kClaimAuthorization =
-    "INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider,"
-    " currency, amount, subtotal, delivery_fee, service_fee, status, authorization_requested_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requires_authorization', now())"
+// Creates each payment as asked, or marks the one order.created made as asked, unless it was
+// asked once already or is settled: a row comes back only for the payments whose provider may be
+// asked now. A row statement (db::BatchedWrite): the claims of concurrent requests go together.
+constexpr std::string_view kClaimAuthorizations =
+    "INSERT INTO payments.payments AS p (id, order_id, customer_id, merchant_id, merchant_owner_id, method,"
+    " provider, currency, amount, subtotal, delivery_fee, service_fee, status, authorization_requested_at)"
+    " SELECT n.*, 'requires_authorization', now()"
+    " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[],"
+    "             $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])"
+    "   AS n (id, order_id, customer_id, merchant_id, merchant_owner_id, method, provider, currency, amount,"
+    "         subtotal, delivery_fee, service_fee)"
     " ON CONFLICT (order_id) DO UPDATE SET authorization_requested_at = now(), updated_at = now()"
-    " WHERE payments.status = 'requires_authorization' AND payments.authorization_requested_at IS NULL"
-    " RETURNING id, provider";
+    " WHERE p.status = 'requires_authorization' AND p.authorization_requested_at IS NULL"
+    " RETURNING p.order_id, p.id, p.provider, p.version";
 
-// The provider's answer and the move it makes ($6 = requires_authorization while the provider is
-// still deciding or waits for the customer: no move, no new version), if the payment still
-// awaits it. $1 id, $2 reference, $3 brand, $4 last4, $5 action url, $6 to, $7 failure code,
-// $8 failure message.
-constexpr std::string_view kAnswerAuthorization =
-    "UPDATE payments.payments SET provider_reference = $2, card_brand = COALESCE($3, card_brand),"
-    " card_last4 = COALESCE($4, card_last4), action_url = $5, updated_at = now(),"
-    " status = $6, version = version + CASE WHEN status = $6 THEN 0 ELSE 1 END,"
-    " authorized_at = CASE WHEN $6 = 'authorized' THEN now() ELSE authorized_at END,"
-    " failure_code = CASE WHEN $6 = 'failed' THEN $7 ELSE failure_code END,"
-    " failure_message = CASE WHEN $6 = 'failed' THEN $8 ELSE failure_message END,"
-    " failed_at = CASE WHEN $6 = 'failed' THEN now() ELSE failed_at END"
-    " WHERE id = $1 AND status = 'requires_authorization' RETURNING version";
+// The providers' answers and the moves they make, if their payments still await them
+// (migration 0005); a row statement, merged by the answers' group commit.
+constexpr std::string_view kAnswerAuthorizations =
+    "SELECT payments.answer_authorizations($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::text[],"
+    " $6::text[], $7::text[], $8::text[], $9::text[])";
+
+// Provider events recorded as ignored, each unless it was recorded already; a row statement.
+constexpr std::string_view kRecordIgnoredEvents =
+    "INSERT INTO payments.provider_events (provider, event_id, type, outcome, occurred_at, payment_id)"
+    " SELECT e.provider, e.event_id, e.type, 'ignored', e.occurred_at, e.payment_id"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[])"
+    "   AS e (provider, event_id, type, occurred_at, payment_id)"
+    " ON CONFLICT (provider, event_id) DO NOTHING RETURNING provider || ' ' || event_id AS key";
 
 // $1 id, $2 from, $3 to, $4 brand, $5 last4, $6 failure code, $7 failure message, $8 captured.
 constexpr std::string_view kMove =
@@ -149,8 +155,11 @@ asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::lock_by_order(d
 }
 
 PaymentRepository::PaymentRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)
-    : by_order_(db, std::move(executor), select_record("order_id = ANY ($1::uuid[])"), "order_id",
-                {.name = "payments.by_order"}, metrics) {}
+    : by_order_(db, executor, select_record("order_id = ANY ($1::uuid[])"), "order_id",
+                {.name = "payments.by_order"}, metrics),
+      claims_(db, executor, std::string(kClaimAuthorizations), "order_id", {.name = "payments.claims"}, metrics),
+      ignored_events_(db, std::move(executor), std::string(kRecordIgnoredEvents), "key",
+                      {.name = "payments.ignored_events"}, metrics) {}
 
 asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(const std::string& order_id) {
   auto found = co_await by_order_.find_uuid(order_id);
@@ -158,27 +167,25 @@ asio::awaitable<std::optional<PaymentRecord>> PaymentRepository::find_by_order(c
   co_return read_record(found->row());
 }
 
-asio::awaitable<std::optional<ClaimedAuthorization>> PaymentRepository::claim_authorization(db::ModuleDb& db,
-                                                                                           const NewPayment& n) {
-  db::Params p = db::params(n.id, n.order_id, n.customer_id, n.merchant_id, n.merchant_owner_id,
-                            std::string(to_string(n.method)), n.provider, n.currency, n.amount, n.subtotal,
-                            n.delivery_fee, n.service_fee);
-  auto r = co_await db.execute(kClaimAuthorization, p);
-  if (r.empty()) co_return std::nullopt;
-  co_return ClaimedAuthorization{r.front().get<std::string>(0), r.front().get<std::string>(1)};
+asio::awaitable<std::optional<ClaimedAuthorization>> PaymentRepository::claim_authorization(const NewPayment& n) {
+  // The key as the statement returns it: the order id in lowercase.
+  std::string key = canonical_uuid(n.order_id).value_or(n.order_id);
+  db::Params row = db::row(n.id, n.order_id, n.customer_id, n.merchant_id, n.merchant_owner_id,
+                           std::string(to_string(n.method)), n.provider, n.currency, n.amount, n.subtotal,
+                           n.delivery_fee, n.service_fee);
+  auto claimed = co_await claims_.write(std::move(key), std::move(row));
+  if (!claimed) co_return std::nullopt;
+  const auto r = claimed->row();
+  co_return ClaimedAuthorization{r.get<std::string>(1), r.get<std::string>(2), r.get<std::int32_t>(3)};
 }
 
-asio::awaitable<std::optional<int>> PaymentRepository::answer_authorization(db::Transaction& tx, const std::string& id,
-                                                                            const ProviderAnswer& answer,
-                                                                            PaymentStatus to,
-                                                                            const PaymentChange& change) {
-  db::Params p = db::params(id, answer.reference, answer.card_brand, answer.card_last4, answer.action_url,
-                            std::string(to_string(to)));
-  p.push_back(change.failure_code);
-  p.push_back(change.failure_message);
-  auto r = co_await tx.execute(kAnswerAuthorization, p);
-  if (r.empty()) co_return std::nullopt;
-  co_return r.front().get<std::int32_t>(0);
+void PaymentRepository::answer_at_commit(db::CommitWriter& tx, const ClaimedAuthorization& claimed,
+                                         const ProviderAnswer& answer, PaymentStatus to,
+                                         const PaymentChange& change) {
+  tx.execute_rows_at_commit(std::string(kAnswerAuthorizations),
+                            db::row(claimed.id, std::int32_t{claimed.version}, answer.reference, answer.card_brand,
+                                    answer.card_last4, answer.action_url, std::string(to_string(to)),
+                                    change.failure_code, change.failure_message));
 }
 
 asio::awaitable<std::vector<PaymentRecord>> PaymentRepository::lock_stale_authorizations(
@@ -197,7 +204,7 @@ asio::awaitable<std::vector<PaymentRecord>> PaymentRepository::lock_stale_author
 asio::awaitable<bool> PaymentRepository::record_event(db::Transaction& tx, const std::string& provider,
                                                       const std::string& event_id, const std::string& type,
                                                       std::optional<Timestamp> occurred_at) {
-  db::Params p = db::params(provider, event_id, type, occurred_at, std::nullopt);
+  db::Params p = db::params(provider, event_id, type, occurred_at);
   auto r = co_await tx.execute(kRecordEvent, p);
   co_return !r.empty();
 }
@@ -225,13 +232,13 @@ asio::awaitable<void> PaymentRepository::adopt_reference(db::Transaction& tx, co
   co_await tx.execute(kAdoptReference, p);
 }
 
-asio::awaitable<bool> PaymentRepository::record_ignored_event(db::ModuleDb& db, const std::string& provider,
-                                                              const std::string& event_id, const std::string& type,
+asio::awaitable<bool> PaymentRepository::record_ignored_event(const std::string& provider, const std::string& event_id,
+                                                              const std::string& type,
                                                               std::optional<Timestamp> occurred_at,
                                                               const std::string& payment_id) {
-  db::Params p = db::params(provider, event_id, type, occurred_at, payment_id);
-  auto r = co_await db.execute(kRecordEvent, p);
-  co_return !r.empty();
+  auto recorded = co_await ignored_events_.write(provider + ' ' + event_id,
+                                                 db::row(provider, event_id, type, occurred_at, payment_id));
+  co_return recorded.has_value();
 }
 
 asio::awaitable<std::optional<PaymentSnapshot>> PaymentRepository::find_by_reference(db::ModuleDb& db,

@@ -7,11 +7,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
 #include "core/db/batched_lookup.hpp"
+#include "core/db/batched_write.hpp"
+#include "core/db/commit_writer.hpp"
 #include "core/db/module_db.hpp"
 #include "core/db/transaction.hpp"
 #include "core/time.hpp"
@@ -95,11 +98,16 @@ struct ProviderAnswer {
   std::optional<std::string> action_url;
 };
 
-// A payment the caller may now ask its provider to authorize.
+// A payment the caller may now ask its provider to authorize, at the version it was claimed at.
 struct ClaimedAuthorization {
   std::string id;
   std::string provider;
+  int version = 1;
 };
+
+// What answer_at_commit's statement raises when a payment of its group no longer awaits the answer
+// (migration 0005): the group's commit fails with this SQLSTATE for the transaction of that answer.
+inline constexpr std::string_view kAnswerNotAwaited = "NP409";
 
 class PaymentRepository {
  public:
@@ -116,9 +124,10 @@ class PaymentRepository {
   boost::asio::awaitable<void> mark_event(db::Transaction& tx, const std::string& provider, const std::string& event_id,
                                           bool applied, const std::optional<std::string>& payment_id);
 
-  // The provider's event recorded as ignored (about `payment_id`, if known), in one statement
-  // committed on its own; false when it was already recorded (a replay).
-  boost::asio::awaitable<bool> record_ignored_event(db::ModuleDb& db, const std::string& provider,
+  // The provider's event recorded as ignored (about `payment_id`), in a statement committed on its
+  // own, which concurrent calls share (db::BatchedWrite); false when it was already recorded (a
+  // replay).
+  boost::asio::awaitable<bool> record_ignored_event(const std::string& provider,
                                                     const std::string& event_id, const std::string& type,
                                                     std::optional<Timestamp> occurred_at,
                                                     const std::string& payment_id);
@@ -143,19 +152,18 @@ class PaymentRepository {
   // (db::BatchedLookup): this is GET /orders/{id}'s question to payments. nullopt for a bad id.
   boost::asio::awaitable<std::optional<PaymentRecord>> find_by_order(const std::string& order_id);
 
-  // The order's payment, created or found, recorded as asked of its provider, in one statement
-  // committed on its own (before the call: a crash from then on leaves a row the sweep settles).
-  // nullopt when the provider must not be asked: it was asked once already, or the payment is
-  // settled (the order was cancelled first).
-  boost::asio::awaitable<std::optional<ClaimedAuthorization>> claim_authorization(db::ModuleDb& db,
-                                                                                 const NewPayment& payment);
-  // The provider's answer to the authorization and the move it makes, `to` (requires_authorization:
-  // none, while the provider decides or the customer confirms), in one statement, if the payment
-  // still requires authorization; returns its version then, nullopt when it no longer does (a
-  // webhook or the sweep settled it first).
-  boost::asio::awaitable<std::optional<int>> answer_authorization(db::Transaction& tx, const std::string& id,
-                                                                  const ProviderAnswer& answer, PaymentStatus to,
-                                                                  const PaymentChange& change);
+  // The order's payment, created or found, recorded as asked of its provider, in a statement
+  // committed on its own (before the call: a crash from then on leaves a row the sweep settles),
+  // which concurrent claims share (db::BatchedWrite). nullopt when the provider must not be asked:
+  // it was asked once already, or the payment is settled (the order was cancelled first).
+  boost::asio::awaitable<std::optional<ClaimedAuthorization>> claim_authorization(const NewPayment& payment);
+  // Queues, for `tx`'s commit, the provider's answer to the authorization of `claimed` and the move
+  // it makes, `to` (requires_authorization: none, while the provider decides or the customer
+  // confirms). The commit fails with kAnswerNotAwaited if the payment no longer awaits the answer
+  // at the version it was claimed at (a webhook, the sweep or a cancellation settled it first). A
+  // row statement: the answers of a group commit go in one statement.
+  void answer_at_commit(db::CommitWriter& tx, const ClaimedAuthorization& claimed, const ProviderAnswer& answer,
+                        PaymentStatus to, const PaymentChange& change);
 
   // Card payments still requires_authorization, locked, skipping those locked elsewhere: with no
   // provider reference and created before `unanswered_before` (the token was lost, or the call
@@ -180,6 +188,8 @@ class PaymentRepository {
                                    const PaymentChange& change);
  private:
   db::BatchedLookup by_order_;
+  db::BatchedWrite claims_;
+  db::BatchedWrite ignored_events_;
 };
 
 }  // namespace nelo::payments

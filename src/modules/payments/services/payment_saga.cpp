@@ -7,6 +7,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "core/db/errors.hpp"
 #include "core/security/tokens.hpp"
 #include "core/uuid.hpp"
 #include "modules/payments/names.hpp"
@@ -106,10 +107,11 @@ LedgerParties parties_of(const PaymentRecord& p, std::optional<std::string> driv
 
 }  // namespace
 
-PaymentSaga::PaymentSaga(db::ModuleDb& db, events::EventBus& bus, PaymentRepository& payments,
-                         LedgerRepository& ledger, ProviderDirectory& providers, SagaSettings settings,
-                         const Clock& clock, DeliveryInterface* deliveries)
+PaymentSaga::PaymentSaga(db::ModuleDb& db, db::GroupCommit& answers, events::EventBus& bus,
+                         PaymentRepository& payments, LedgerRepository& ledger, ProviderDirectory& providers,
+                         SagaSettings settings, const Clock& clock, DeliveryInterface* deliveries)
     : db_(db),
+      answers_(answers),
       bus_(bus),
       payments_(payments),
       ledger_(ledger),
@@ -124,7 +126,7 @@ asio::awaitable<void> PaymentSaga::publish(db::Transaction& tx, const PaymentRec
   co_await publish(tx, moved, change, event);
 }
 
-asio::awaitable<void> PaymentSaga::publish(db::Transaction& tx, const PaymentSnapshot& moved,
+asio::awaitable<void> PaymentSaga::publish(db::CommitWriter& tx, const PaymentSnapshot& moved,
                                            const PaymentChange& change, std::string_view event) {
   json::object payload = payment_event_payload(moved, change);
   co_await bus_.publish(tx, std::string(event), 1, std::move(payload));
@@ -159,7 +161,7 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
   // of it: a crash from here on leaves a row the sweep settles.
   std::optional<ClaimedAuthorization> claimed;
   try {
-    claimed = co_await payments_.claim_authorization(db_, n);
+    claimed = co_await payments_.claim_authorization(n);
   } catch (...) {
     security::wipe(card_token);
     throw;
@@ -175,9 +177,10 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
   security::wipe(card_token);
   const AuthorizationOutcome outcome = co_await provider.authorize(std::move(request));
 
-  // 3. Its answer and the move it makes, in one statement, if the payment still awaits it. A
-  // webhook may have got here first (then it found no reference and was ignored), or the order
-  // may have been cancelled meanwhile (then a hold is released).
+  // 3. Its answer and the move it makes, if the payment still awaits it, committed with the answers
+  // other requests got meanwhile (db::GroupCommit). A webhook may have got here first (then it
+  // found no reference and was ignored, or it adopted the payment and moved it), or the order may
+  // have been cancelled meanwhile (then a hold is released).
   PaymentAction action = PaymentAction::Authorize;
   PaymentChange change;
   switch (outcome.kind) {
@@ -198,9 +201,21 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
   const PaymentStatus to = move ? move->to : PaymentStatus::RequiresAuthorization;
   ProviderAnswer answer{outcome.reference, brand_of(outcome.card_brand), last4_of(outcome.card_last4),
                         url_of(outcome.action_url)};
-  auto tx = co_await db_.begin();
-  const auto version = co_await payments_.answer_authorization(tx, claimed->id, answer, to, change);
-  if (!version) {
+  bool awaited = true;
+  try {
+    auto tx = answers_.begin();
+    payments_.answer_at_commit(tx, *claimed, answer, to, change);
+    if (move) {
+      const PaymentSnapshot moved{claimed->id, n.order_id, to, n.amount, n.currency, claimed->version + 1};
+      co_await publish(tx, moved, change, move->event);
+    }
+    co_await tx.commit();
+  } catch (const db::DatabaseError& e) {
+    if (e.sqlstate() != kAnswerNotAwaited) throw;
+    awaited = false;
+  }
+  if (!awaited) {
+    auto tx = co_await db_.begin();
     auto current = co_await payments_.lock_by_order(tx, n.order_id);
     co_await tx.commit();
     if (outcome.kind == AuthorizationOutcome::Kind::Authorized && current &&
@@ -209,11 +224,6 @@ asio::awaitable<void> PaymentSaga::authorize_card(PaymentOrderDto order, std::st
     }
     co_return;
   }
-  if (move) {
-    const PaymentSnapshot moved{claimed->id, n.order_id, to, n.amount, n.currency, *version};
-    co_await publish(tx, moved, change, move->event);
-  }
-  co_await tx.commit();
   spdlog::info("payments: order {} card authorization: payment {} {}", n.order_id, claimed->id,
                outcome.kind == AuthorizationOutcome::Kind::Authorized   ? "authorized"
                : outcome.kind == AuthorizationOutcome::Kind::Declined   ? "declined"

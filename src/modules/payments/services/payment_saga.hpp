@@ -24,6 +24,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/db/group_commit.hpp"
 #include "core/db/module_db.hpp"
 #include "core/time.hpp"
 #include "modules/payments/providers/provider_directory.hpp"
@@ -45,8 +46,10 @@ struct SagaSettings {
 class PaymentSaga {
  public:
   // `deliveries` (may be null) names the driver who collected a cash payment, for the ledger.
-  PaymentSaga(db::ModuleDb& db, events::EventBus& bus, PaymentRepository& payments, LedgerRepository& ledger,
-              ProviderDirectory& providers, SagaSettings settings, const Clock& clock,
+  // `answers` commits the providers' answers to authorizations (those of concurrent requests
+  // together).
+  PaymentSaga(db::ModuleDb& db, db::GroupCommit& answers, events::EventBus& bus, PaymentRepository& payments,
+              LedgerRepository& ledger, ProviderDirectory& providers, SagaSettings settings, const Clock& clock,
               DeliveryInterface* deliveries);
 
   // PaymentInterface::authorize_card. The token is wiped on every path.
@@ -67,12 +70,13 @@ class PaymentSaga {
   // payment.* for `payment`, now in `to` at `version`; or for `moved`, the payment after its move.
   boost::asio::awaitable<void> publish(db::Transaction& tx, const PaymentRecord& payment, PaymentStatus to,
                                        int version, const PaymentChange& change, std::string_view event);
-  boost::asio::awaitable<void> publish(db::Transaction& tx, const PaymentSnapshot& moved, const PaymentChange& change,
+  boost::asio::awaitable<void> publish(db::CommitWriter& tx, const PaymentSnapshot& moved, const PaymentChange& change,
                                        std::string_view event);
   boost::asio::awaitable<void> fail(db::Transaction& tx, const PaymentRecord& payment, ActorKind actor,
                                     std::string code, std::string message);
 
   db::ModuleDb& db_;
+  db::GroupCommit& answers_;
   events::EventBus& bus_;
   PaymentRepository& payments_;
   LedgerRepository& ledger_;

@@ -98,8 +98,8 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
   if (!event.reference.empty()) {
     const auto seen = co_await payments_.find_by_reference(db_, provider_name, event.reference);
     if (seen && (!action || !may_ever_apply(seen->status, *action, ActorKind::Provider))) {
-      const bool recorded = co_await payments_.record_ignored_event(db_, provider_name, event.id, event.type,
-                                                                     event.occurred_at, seen->id);
+      const bool recorded =
+          co_await payments_.record_ignored_event(provider_name, event.id, event.type, event.occurred_at, seen->id);
       WebhookReceipt receipt{recorded ? WebhookReceipt::Outcome::Ignored : WebhookReceipt::Outcome::Duplicate,
                              event.id};
       co_return receipt;
