@@ -4,6 +4,7 @@
 // rolls back nothing but itself.
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <set>
 
@@ -68,9 +69,11 @@ TEST_F(EventsTest, Claim_TakesEachSubscribersOldestRows_UpToTheLimit_WithAPlanTh
     for (int i = 0; i < 30; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
     const std::vector<std::string> beta{"beta"};
     const std::vector<std::string> beta_and_gamma{"beta", "gamma"};
-    beta_only = co_await outbox.claim("alpha", beta, 5, "claimer", 30s);
-    both = co_await outbox.claim("alpha", beta_and_gamma, 5, "claimer", 30s);
-    leased_already = co_await outbox.claim("alpha", beta, 100, "another", 30s);
+    const std::vector<std::int64_t> from_start{0};
+    const std::vector<std::int64_t> both_from_start{0, 0};
+    beta_only = co_await outbox.claim("alpha", beta, from_start, 5, "claimer", 30s);
+    both = co_await outbox.claim("alpha", beta_and_gamma, both_from_start, 5, "claimer", 30s);
+    leased_already = co_await outbox.claim("alpha", beta, from_start, 100, "another", 30s);
   }());
   // beta's first five, then beta's next five beside gamma's first five: gamma's 30 pending rows
   // did not make the first claim skip or take anything of theirs.
@@ -93,6 +96,72 @@ TEST_F(EventsTest, Claim_TakesEachSubscribersOldestRows_UpToTheLimit_WithAPlanTh
   EXPECT_EQ(db_.value("SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'claim_deliveries'"
                       " AND pronamespace = 'alpha'::regnamespace"),
             "enable_seqscan=off,enable_bitmapscan=off");
+}
+
+TEST_F(EventsTest, Claim_StartsEachSubscriberPastItsOwnSeq) {
+  auto bus = make_bus();  // never started: the test claims by hand
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  bus->subscribe("gamma", "thing.created", recording_handler(runs));
+  OutboxRepository outbox(*pool_);
+  std::vector<std::int64_t> seqs;
+  std::vector<ClaimedDelivery> claimed;
+  run([&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 10; ++i) {
+      const auto id = co_await publish_thing(*bus, "n" + std::to_string(i));
+      seqs.push_back(std::stoll(co_await scalar("SELECT seq::text FROM alpha.outbox WHERE id = '" + id + "'")));
+    }
+    const std::vector<std::string> beta_and_gamma{"beta", "gamma"};
+    // beta from its seventh event on, gamma from its first.
+    const std::vector<std::int64_t> after{seqs[5], 0};
+    claimed = co_await outbox.claim("alpha", beta_and_gamma, after, 100, "claimer", 30s);
+  }());
+  std::vector<std::int64_t> beta_seqs;
+  std::vector<std::int64_t> gamma_seqs;
+  for (const auto& d : claimed) (d.subscriber == "beta" ? beta_seqs : gamma_seqs).push_back(d.seq);
+  EXPECT_EQ(beta_seqs, std::vector<std::int64_t>(seqs.begin() + 6, seqs.end()));
+  EXPECT_EQ(gamma_seqs, seqs);
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries WHERE subscriber = 'beta' AND lease_owner IS NULL"),
+            "6")
+      << "what lies before the seq is left as it was";
+}
+
+// A commit wakes a claim that reads the lane from claim_window seqs below what it last claimed;
+// an event that lies further back (a retry come due, a lease run out, a late commit) is still
+// delivered: the polls read every lane from its start.
+TEST_F(EventsTest, ADeliveryFarBehindItsLane_IsStillDelivered_ByAPoll) {
+  auto options = fast_options("window-test");
+  options.claim_window = 1;
+  auto bus = make_bus(options);
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  std::vector<std::string> ids;
+  run([&]() -> asio::awaitable<void> {
+    bus->start();
+    for (int i = 0; i < 6; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    co_await eventually(
+        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(ids.back(), "beta") == "delivered"; },
+        "the first six delivered");
+    // The second event's delivery is due again, as if its lease had run out before it was done
+    // (its handler committed nothing: no inbox row, no thing).
+    co_await pool_->execute_as_owner("DELETE FROM beta.inbox WHERE event_id = $1", db::params(ids[1]));
+    co_await pool_->execute_as_owner("DELETE FROM beta.things WHERE event_id = $1", db::params(ids[1]));
+    co_await pool_->execute_as_owner(
+        "UPDATE alpha.outbox_deliveries SET status = 'pending', delivered_at = NULL WHERE event_id = $1",
+        db::params(ids[1]));
+    for (int i = 6; i < 9; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    co_await eventually(
+        [&]() -> asio::awaitable<bool> {
+          const auto last = co_await delivery_status(ids.back(), "beta");
+          const auto late = co_await delivery_status(ids[1], "beta");
+          co_return last == "delivered" && late == "delivered";
+        },
+        "the late one delivered too");
+    co_await bus->stop();
+  }());
+  EXPECT_EQ(runs->load(), 10) << "nine events, the late one handled twice";
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.things"), "9");
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.inbox"), "9");
 }
 
 TEST_F(EventsTest, AChunkSkipsWhatItsSubscriberAlreadyHandled_AndRunsTheRest) {

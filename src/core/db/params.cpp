@@ -46,4 +46,14 @@ Param to_param(const std::vector<std::string>& v) {
   return out;
 }
 
+Param to_param(const std::vector<std::int64_t>& v) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(v[i]);
+  }
+  out += '}';
+  return out;
+}
+
 }  // namespace nelo::db

@@ -29,6 +29,7 @@ Param to_param(Timestamp v);
 Param to_param(const boost::json::value& v);    // serialized, for jsonb
 Param to_param(const boost::json::object& v);   // serialized, for jsonb
 Param to_param(const std::vector<std::string>& v);  // PostgreSQL array literal, for text[] / uuid[]
+Param to_param(const std::vector<std::int64_t>& v);  // PostgreSQL array literal, for bigint[]
 // Any other integer type (std::size_t, unsigned, long long, ...), which would otherwise be ambiguous.
 template <std::integral T>
   requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, std::int32_t> &&

@@ -152,21 +152,26 @@ asio::awaitable<void> Dispatcher::claim_round(bool all_publishers) {
   if (state_->subscriptions.subscribers().empty()) co_return;  // no handler in this process
   for (const auto& publisher : publishers) {
     if (stopping_) break;
-    co_await claim_publisher(publisher);
+    co_await claim_publisher(publisher, all_publishers);
   }
 }
 
-asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) {
+asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher, bool from_start) {
   const auto& options = state_->options;
   // A subscriber whose lane of this publisher is still running is left out: its lane claims
   // again when it ends, so the rows stay in order and nothing is claimed twice here.
   std::vector<std::string> subscribers;
+  std::vector<std::int64_t> after;
   for (const auto& subscriber : state_->subscriptions.subscribers()) {
-    if (busy_.contains({publisher, subscriber})) {
-      missed_.insert({publisher, subscriber});
-    } else {
-      subscribers.push_back(subscriber);
+    const LaneKey lane{publisher, subscriber};
+    if (busy_.contains(lane)) {
+      missed_.insert(lane);
+      continue;
     }
+    subscribers.push_back(subscriber);
+    const auto up_to = claimed_up_to_.find(lane);
+    const bool known = !from_start && up_to != claimed_up_to_.end();
+    after.push_back(known ? std::max<std::int64_t>(0, up_to->second - options.claim_window) : 0);
   }
   if (subscribers.empty()) co_return;
 
@@ -175,7 +180,7 @@ asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) 
   std::vector<ClaimedDelivery> batch;
   try {
     state_->metrics.claimed(publisher);
-    batch = co_await state_->outbox.claim(publisher, subscribers, options.batch_size, options.instance_id,
+    batch = co_await state_->outbox.claim(publisher, subscribers, after, options.batch_size, options.instance_id,
                                           options.lease);
   } catch (...) {
     // Logged on the first failure and then every 100th, not at every poll of an outage.
@@ -196,6 +201,8 @@ asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher) 
   for (auto& d : batch) {
     auto& lane = lanes[d.subscriber];
     if (!lane) lane = std::make_shared<Lane>(Lane{publisher, d.subscriber, {}, lease_end});
+    auto& up_to = claimed_up_to_[{publisher, d.subscriber}];
+    up_to = std::max(up_to, d.seq);
     lane->deliveries.push_back(std::move(d));
   }
   for (auto& [subscriber, lane] : lanes) {

@@ -14,7 +14,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -59,7 +61,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   boost::asio::awaitable<void> purge_loop();
   // Claims for the publishers due (all of them at a poll) and queues what came back as lanes.
   boost::asio::awaitable<void> claim_round(bool all_publishers);
-  boost::asio::awaitable<void> claim_publisher(const std::string& publisher);
+  // `from_start`: every lane from its first pending row; otherwise from claim_window below what
+  // the lane last claimed here.
+  boost::asio::awaitable<void> claim_publisher(const std::string& publisher, bool from_start);
   void start_lanes();
   boost::asio::awaitable<void> run_lane(std::shared_ptr<Lane> lane);
   void lane_finished(const Lane& lane);
@@ -84,6 +88,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::set<std::string> dirty_;  // publishers with fresh commits since the last round
   std::set<LaneKey> busy_;       // lanes claimed and not finished: left out of claims meanwhile
   std::set<LaneKey> missed_;     // busy lanes a claim left out: claimed again when they finish
+  std::map<LaneKey, std::int64_t> claimed_up_to_;  // the highest seq each lane claimed here
   std::deque<std::shared_ptr<Lane>> waiting_;  // claimed lanes waiting for a free slot
   std::size_t running_ = 0;      // lanes running now
   std::chrono::steady_clock::time_point last_claim_{};  // start of the last claim round

@@ -3,6 +3,7 @@
 // the intervals so they run in milliseconds.
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <string>
 
@@ -28,6 +29,11 @@ struct OutboxOptions {
   std::size_t deliveries_per_transaction = 16;
   // Claim rounds woken by commits start at most this often (a poll is never held back).
   std::chrono::milliseconds claim_linger{5};
+  // A claim woken by commits reads a lane from this many seqs below the highest one the lane
+  // claimed here, stepping over the delivered rows before (dead index entries until VACUUM, the
+  // bulk of a claim's cost under load); a poll reads every lane from its start, so it finds what
+  // lies further back: retries come due, expired leases, events committed long after their seq.
+  std::int64_t claim_window = 4096;
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // stop() waits this long for handlers
   std::string instance_id;                             // lease owner; empty: "<host>:<pid>:<random>"
 };

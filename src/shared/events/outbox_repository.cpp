@@ -3,6 +3,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/db/params.hpp"
 #include "core/db/row_statement.hpp"
@@ -33,12 +34,12 @@ SELECT event.id, s.subscriber, event.seq
 FROM event JOIN input USING (id) CROSS JOIN unnest(input.subscribers::text[]) AS s (subscriber)
 )sql";
 
-// The schema's function (events_0002): up to $2 rows per subscriber, SKIP LOCKED so that
-// concurrent claimers split the work; the lease then keeps the rows ours after this statement's
-// transaction ends, until lease_until.
+// The schema's function (events_0003): up to $3 rows per subscriber past its seq in $2, SKIP
+// LOCKED so that concurrent claimers split the work; the lease then keeps the rows ours after this
+// statement's transaction ends, until lease_until.
 constexpr std::string_view kClaim = R"sql(
 SELECT event_id, subscriber, attempts, seq, name, version, payload, occurred_at
-FROM {schema}.claim_deliveries($1::text[], $2::integer, $3, $4::double precision)
+FROM {schema}.claim_deliveries($1::text[], $2::bigint[], $3::integer, $4, $5::double precision)
 )sql";
 
 // Not fenced by the lease: once the subscriber's transaction committed, the event is delivered,
@@ -133,10 +134,14 @@ void OutboxRepository::insert_at_commit(db::CommitWriter& tx, const Event& event
 
 asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std::string& publisher,
                                                                       const std::vector<std::string>& subscribers,
+                                                                      const std::vector<std::int64_t>& after,
                                                                       std::size_t limit, const std::string& owner,
                                                                       std::chrono::milliseconds lease) {
+  if (after.size() != subscribers.size()) {
+    throw std::invalid_argument("events: a claim needs one starting seq per subscriber");
+  }
   auto result = co_await pool_.execute(publisher, render_sql(kClaim, publisher),
-                                       db::params(subscribers, as_int(limit), owner, as_int(lease)));
+                                       db::params(subscribers, after, as_int(limit), owner, as_int(lease)));
   std::vector<ClaimedDelivery> claimed;
   claimed.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) {

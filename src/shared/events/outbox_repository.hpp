@@ -39,10 +39,12 @@ class OutboxRepository {
   // statement for all the events of tx, or of the transactions a db::GroupCommit commits with it.
   void insert_at_commit(db::CommitWriter& tx, const Event& event, const std::vector<std::string>& subscribers);
 
-  // Leases up to `limit` due deliveries of each of these subscribers, its oldest first, skipping
-  // rows another instance holds (row locks or an unexpired lease). Sorted by seq.
+  // Leases up to `limit` due deliveries of each of these subscribers with a seq above its entry
+  // of `after` (0: all), its oldest first, skipping rows another instance holds (row locks or an
+  // unexpired lease). Sorted by seq.
   boost::asio::awaitable<std::vector<ClaimedDelivery>> claim(const std::string& publisher,
                                                              const std::vector<std::string>& subscribers,
+                                                             const std::vector<std::int64_t>& after,
                                                              std::size_t limit, const std::string& owner,
                                                              std::chrono::milliseconds lease);
 

@@ -97,10 +97,52 @@ RETURNING d.event_id, d.subscriber, d.attempts, d.seq, o.name, o.version, o.payl
 $$;
 )sql";
 
+// 0003: a claim may start past the rows its lane is known to be done with.
+constexpr std::string_view kClaimAfter = R"sql(
+-- Delivered rows leave dead entries at the head of each subscriber's range of the pending index
+-- until VACUUM removes them, and a claim walked over all of them before reaching the first row
+-- still pending: under load, most of a claim's cost. Each subscriber now comes with a seq its
+-- claim starts after (0: from the start), which the dispatcher sets a little below what the lane
+-- last claimed; its periodic polls start from 0, so that retries, expired leases and late commits
+-- below that point are still found.
+DROP FUNCTION {schema}.claim_deliveries(text[], integer, text, double precision);
+
+CREATE FUNCTION {schema}.claim_deliveries(claim_subscribers text[], claim_after bigint[], claim_limit integer,
+                                          claim_owner text, claim_lease_ms double precision)
+RETURNS TABLE (event_id uuid, subscriber text, attempts integer, seq bigint, name text, version integer,
+               payload jsonb, occurred_at timestamptz)
+LANGUAGE sql
+SET enable_seqscan = off
+SET enable_bitmapscan = off
+AS $$
+WITH due AS (
+  SELECT p.event_id, p.subscriber
+  FROM unnest(claim_subscribers, claim_after) AS s (name, after)
+  CROSS JOIN LATERAL (
+    SELECT q.event_id, q.subscriber
+    FROM {schema}.outbox_deliveries AS q
+    WHERE q.status = 'pending' AND q.subscriber = s.name AND q.seq > s.after
+      AND q.next_attempt_at <= now() AND (q.lease_until IS NULL OR q.lease_until < now())
+    ORDER BY q.seq
+    LIMIT claim_limit
+    FOR UPDATE SKIP LOCKED
+  ) AS p
+)
+UPDATE {schema}.outbox_deliveries AS d
+SET lease_owner = claim_owner,
+    lease_until = now() + claim_lease_ms * interval '1 millisecond'
+FROM due, {schema}.outbox AS o
+WHERE d.event_id = due.event_id AND d.subscriber = due.subscriber AND o.id = d.event_id
+RETURNING d.event_id, d.subscriber, d.attempts, d.seq, o.name, o.version, o.payload, o.occurred_at
+$$;
+)sql";
+
 }  // namespace
 
 std::vector<db::MigrationFile> schema_templates() {
-  return {{"events_0001_outbox_inbox.sql", kOutboxInbox}, {"events_0002_claim_by_subscriber.sql", kClaimBySubscriber}};
+  return {{"events_0001_outbox_inbox.sql", kOutboxInbox},
+          {"events_0002_claim_by_subscriber.sql", kClaimBySubscriber},
+          {"events_0003_claim_after.sql", kClaimAfter}};
 }
 
 }  // namespace nelo::events
