@@ -25,6 +25,14 @@ TEST(RowStatement, AValueBecomesAOneElementColumn_QuotedSoThatItStaysData) {
   EXPECT_EQ(r, (Params{"{\"id\"}", "{\"42\"}", "{NULL}", "{\"true\"}"}));
 }
 
+TEST(RowStatement, Rows_PutEachRowsKthValueInColumnK_InTheOrderGiven) {
+  const std::vector<Params> each{row(std::string("a"), 1, std::nullopt), row(std::string("b,c"), 2, true)};
+  EXPECT_EQ(rows(each), (Params{"{\"a\",\"b,c\"}", "{\"1\",\"2\"}", "{NULL,\"true\"}"}));
+  EXPECT_EQ(rows({row(std::string("only"))}), (Params{"{\"only\"}"}));
+  EXPECT_TRUE(rows({}).empty());
+  EXPECT_THROW(rows({row(1, 2), row(1)}), std::invalid_argument);
+}
+
 TEST(RowStatement, StatementsOfOneText_MergeIntoTheFirst_OthersKeepTheirPlace) {
   std::vector<QueuedStatement> queued;
   queued.push_back({"INSERT a", row(std::string("1"), std::string("x")), true});

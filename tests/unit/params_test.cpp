@@ -65,6 +65,11 @@ TEST(Params, Arrays_QuoteEveryElementAndEscapeQuotesAndBackslashes) {
             R"({"say \"hi\"","back\\slash"})");
 }
 
+TEST(Params, IntegerArrays_AreBareDecimals) {
+  EXPECT_EQ(to_param(std::vector<std::int64_t>{0, -3, 9007199254740993}), "{0,-3,9007199254740993}");
+  EXPECT_EQ(to_param(std::vector<std::int64_t>{}), "{}");
+}
+
 TEST(Params, ParamsHelper_ConvertsEachArgumentInOrder) {
   auto p = params(std::string("id"), 42, std::nullopt, true);
   ASSERT_EQ(p.size(), 4u);

@@ -82,4 +82,11 @@ std::vector<QueuedStatement> merge_row_statements(std::vector<QueuedStatement> q
 
 }  // namespace detail
 
+Params rows(const std::vector<Params>& each) {
+  if (each.empty()) return {};
+  detail::QueuedStatement merged{{}, each.front(), true};
+  for (std::size_t r = 1; r < each.size(); ++r) detail::append_columns(merged, detail::QueuedStatement{{}, each[r], true});
+  return std::move(merged.params);
+}
+
 }  // namespace nelo::db

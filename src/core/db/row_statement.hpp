@@ -29,6 +29,11 @@ Params row(const T&... values) {
   return out;
 }
 
+// The columns of several rows (each from db::row(...)) for a row statement run at once:
+// column k holds every row's k-th value, in the order given. Throws std::invalid_argument when the
+// rows do not have the same number of columns.
+Params rows(const std::vector<Params>& each);
+
 namespace detail {
 
 // A statement queued to run with a transaction's COMMIT.
