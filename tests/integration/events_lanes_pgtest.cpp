@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <mutex>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "integration/events_fixture.hpp"
 #include "shared/events/outbox_repository.hpp"
@@ -162,6 +164,39 @@ TEST_F(EventsTest, ADeliveryFarBehindItsLane_IsStillDelivered_ByAPoll) {
   EXPECT_EQ(runs->load(), 10) << "nine events, the late one handled twice";
   EXPECT_EQ(db_.value("SELECT count(*) FROM beta.things"), "9");
   EXPECT_EQ(db_.value("SELECT count(*) FROM beta.inbox"), "9");
+}
+
+// A batch handler gets the chunk's events of its name in one call, in order, without those the
+// subscriber's inbox already had; what it writes commits with their inbox rows.
+TEST_F(EventsTest, ABatchHandler_GetsTheChunksFreshEventsInOneCall_InOrder) {
+  auto bus = make_bus();
+  auto calls = std::make_shared<std::vector<std::vector<std::string>>>();
+  auto mutex = std::make_shared<std::mutex>();
+  bus->subscribe_batch("beta", "thing.created",
+                       [calls, mutex](db::Transaction& tx, std::span<const Event* const> events) -> asio::awaitable<void> {
+                         std::vector<std::string> ids;
+                         for (const Event* e : events) ids.push_back(e->id);
+                         {
+                           std::lock_guard lock(*mutex);
+                           calls->push_back(ids);
+                         }
+                         const db::Params values = db::params(ids);
+                         co_await tx.execute(
+                             "INSERT INTO beta.things (event_id) SELECT unnest($1::uuid[])", values);
+                       });
+  std::vector<std::string> ids;
+  run([&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 6; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    co_await pool_->execute_as_owner(
+        "INSERT INTO beta.inbox (event_id, publisher, name) VALUES ($1, 'alpha', 'thing.created')", db::params(ids[2]));
+    bus->start();
+    co_await until_delivered(6, "all six marked delivered");
+    co_await bus->stop();
+  }());
+  ASSERT_EQ(calls->size(), 1u) << "one call for the chunk";
+  EXPECT_EQ(calls->front(), (std::vector<std::string>{ids[0], ids[1], ids[3], ids[4], ids[5]}));
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.things"), "5");
+  EXPECT_EQ(db_.value("SELECT count(*) FROM beta.inbox"), "6");
 }
 
 TEST_F(EventsTest, AChunkSkipsWhatItsSubscriberAlreadyHandled_AndRunsTheRest) {

@@ -163,6 +163,9 @@ class FailingBus final : public events::EventBus {
   void subscribe(std::string subscriber, std::string event_name, events::Handler handler) override {
     inner_.subscribe(std::move(subscriber), std::move(event_name), std::move(handler));
   }
+  void subscribe_batch(std::string subscriber, std::string event_name, events::BatchHandler handler) override {
+    inner_.subscribe_batch(std::move(subscriber), std::move(event_name), std::move(handler));
+  }
 
  private:
   events::EventBus& inner_;

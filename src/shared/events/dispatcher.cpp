@@ -269,12 +269,12 @@ asio::awaitable<void> Dispatcher::handle_in_one_transaction(std::span<const Clai
   const auto& subscriber = chunk.front().subscriber;
   const auto started = SteadyClock::now();
   std::size_t handled_now = 0;
-  std::vector<const Handler*> handlers;
+  std::vector<const BatchHandler*> handlers;
   std::vector<const Event*> events;
   handlers.reserve(chunk.size());
   events.reserve(chunk.size());
   for (const auto& d : chunk) {
-    const Handler* handler = state_->subscriptions.find(subscriber, d.event.name);
+    const BatchHandler* handler = state_->subscriptions.find(subscriber, d.event.name);
     if (handler == nullptr) {
       throw std::runtime_error("no handler for " + d.event.name + " in " + subscriber + " on this instance");
     }
@@ -285,14 +285,23 @@ asio::awaitable<void> Dispatcher::handle_in_one_transaction(std::span<const Clai
   // The chunk's inbox rows in one statement; an event already there was handled before (a
   // redelivery) and is skipped.
   const std::vector<bool> fresh = co_await state_->inbox.record(tx, events);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (!fresh[i]) {
+  // The fresh events in order, each run of one handler in one call.
+  std::vector<const Event*> run;
+  const BatchHandler* run_handler = nullptr;
+  for (std::size_t i = 0; i <= events.size(); ++i) {
+    if (i < events.size() && !fresh[i]) {
       spdlog::debug("events: {} {} already in {}.inbox: redelivery skipped", events[i]->name, events[i]->id,
                     subscriber);
       continue;
     }
-    co_await (*handlers[i])(tx, *events[i]);
-    ++handled_now;
+    if (!run.empty() && (i == events.size() || handlers[i] != run_handler)) {
+      co_await (*run_handler)(tx, std::span<const Event* const>(run));
+      handled_now += run.size();
+      run.clear();
+    }
+    if (i == events.size()) break;
+    run_handler = handlers[i];
+    run.push_back(events[i]);
   }
   co_await tx.commit();
   if (handled_now == 0) co_return;

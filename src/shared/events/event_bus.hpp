@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include <functional>
+#include <span>
 #include <string>
 
 #include "core/db/transaction.hpp"
@@ -18,6 +19,10 @@ namespace nelo::events {
 // Runs inside the subscriber's transaction (role nelo_<subscriber>). Throwing rolls that
 // transaction back and schedules a retry; the publisher's state is untouched.
 using Handler = std::function<boost::asio::awaitable<void>(db::Transaction& tx, const Event& event)>;
+// The same for the events of one name that follow each other in a delivery transaction, in
+// publish order, in one call: a handler that can write for all of them with one statement.
+using BatchHandler =
+    std::function<boost::asio::awaitable<void>(db::Transaction& tx, std::span<const Event* const> events)>;
 
 class EventBus {
  public:
@@ -31,6 +36,9 @@ class EventBus {
 
   // Registers a subscriber module's handler for one event name. Call during start-up only.
   virtual void subscribe(std::string subscriber, std::string event_name, Handler handler) = 0;
+  // The same with a handler given the events of that name that a delivery transaction holds one
+  // after the other (those the subscriber's inbox already had left out). Throwing fails them all.
+  virtual void subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) = 0;
 };
 
 }  // namespace nelo::events

@@ -73,6 +73,13 @@ void OutboxEventBus::subscribe(std::string subscriber, std::string event_name, H
   state_->subscriptions.add(std::move(subscriber), std::move(event_name), std::move(handler));
 }
 
+void OutboxEventBus::subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) {
+  if (!state_->is_module(subscriber)) {
+    throw std::invalid_argument("events: subscriber '" + subscriber + "' is not a module known to the bus");
+  }
+  state_->subscriptions.add(std::move(subscriber), std::move(event_name), std::move(handler));
+}
+
 void OutboxEventBus::start() { dispatcher_->start(); }
 
 asio::awaitable<void> OutboxEventBus::stop() { co_await dispatcher_->stop(); }

@@ -15,22 +15,24 @@ namespace nelo::events {
 
 class Subscriptions {
  public:
-  // Throws std::invalid_argument on a bad name or a second handler for the same pair, and
-  // std::logic_error once frozen.
+  // Throws std::invalid_argument on a bad name, an empty handler or a second handler for the same
+  // pair, and std::logic_error once frozen. A Handler is kept as a BatchHandler that runs it for
+  // each event in turn.
   void add(std::string subscriber, std::string event_name, Handler handler);
+  void add(std::string subscriber, std::string event_name, BatchHandler handler);
   void freeze() noexcept { frozen_ = true; }
   bool frozen() const noexcept { return frozen_; }
 
   // Modules subscribed to event_name, sorted.
   const std::vector<std::string>& subscribers_of(std::string_view event_name) const;
   // Null when the subscriber has no handler for the event in this process.
-  const Handler* find(std::string_view subscriber, std::string_view event_name) const;
+  const BatchHandler* find(std::string_view subscriber, std::string_view event_name) const;
   // Every module with at least one handler here, sorted: this process claims only their deliveries.
   const std::vector<std::string>& subscribers() const noexcept { return subscribers_; }
 
  private:
   bool frozen_ = false;
-  std::map<std::pair<std::string, std::string>, Handler, std::less<>> handlers_;
+  std::map<std::pair<std::string, std::string>, BatchHandler, std::less<>> handlers_;
   std::map<std::string, std::vector<std::string>, std::less<>> by_event_;
   std::vector<std::string> subscribers_;
 };
