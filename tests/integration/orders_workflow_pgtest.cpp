@@ -179,6 +179,49 @@ TEST_F(OrdersBusEvents, PaymentAuthorizedPlacesACardOrderOnceEvenIfRepeated) {
   EXPECT_EQ(count("SELECT count(*) FROM orders.inbox"), 2) << "both recorded, the second ignored";
 }
 
+// The payments' news of many orders, delivered in one transaction: the orders are locked and
+// moved together, each by its own event, and an order named twice sees its first move.
+TEST_F(OrdersBusEvents, AChunkOfPaymentNewsMovesEachOrderOnce_InTheEventsOrder) {
+  std::vector<std::string> orders;
+  for (int i = 0; i < 6; ++i) orders.push_back(place_ok(PaymentMethod::Card));
+  std::vector<std::string> events;
+  // Published before the bus starts, so that one claim and one transaction take them all.
+  auto publish_all = [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 6; ++i) {
+      json::object payload{{"order_id", orders[static_cast<std::size_t>(i)]}, {"payment_id", new_uuid()}};
+      if (i == 3) payload["reason"] = "card_declined";
+      events.push_back(co_await publish("payments", i == 3 ? "payment.failed" : "payment.authorized", payload));
+      if (i == 1) {
+        // The same order again, at once: no longer pending_payment when its turn comes.
+        events.push_back(co_await publish("payments", "payment.failed", payload));
+      }
+    }
+    json::object unknown{{"order_id", new_uuid()}};
+    events.push_back(co_await publish("payments", "payment.authorized", unknown));
+  };
+  run(publish_all());
+  with_bus([&]() -> asio::awaitable<void> {
+    for (const auto& event : events) co_await delivered("payments", event);
+  });
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const bool failed = i == 3;
+    EXPECT_EQ(status_of(orders[i]), failed ? "rejected" : "placed") << i;
+    EXPECT_EQ(history_of(orders[i]),
+              (std::vector<std::string>{"->pending_payment:customer",
+                                        failed ? "pending_payment>rejected:system" : "pending_payment>placed:system"}))
+        << i;
+    EXPECT_EQ(events_of(orders[i]),
+              (std::vector<std::string>{"order.created", failed ? "order.rejected" : "order.placed"}))
+        << i;
+    EXPECT_EQ(value("SELECT version FROM orders.orders WHERE id = '" + orders[i] + "'"), "2") << i;
+  }
+  EXPECT_EQ(value("SELECT payload->>'version' FROM orders.outbox WHERE name = 'order.placed' AND payload->>'order_id' = '" +
+                  orders[4] + "'"),
+            "2")
+      << "each event tells the version its move gave the order";
+  EXPECT_EQ(count("SELECT count(*) FROM orders.inbox"), 8);
+}
+
 TEST_F(OrdersBusEvents, PaymentFailedRejectsTheOrderWithTheReason) {
   const std::string id = place_ok(PaymentMethod::Card);
   with_bus([&]() -> asio::awaitable<void> {

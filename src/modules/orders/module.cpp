@@ -62,10 +62,11 @@ class OrdersModuleImpl final : public OrdersModule {
 
  private:
   void subscribe(events::EventBus& bus, const char* event_name, Action action) {
-    bus.subscribe("orders", event_name,
-                  [this, action](db::Transaction& tx, const events::Event& event) -> asio::awaitable<void> {
-                    co_await workflow_.on_event(tx, event, action);
-                  });
+    bus.subscribe_batch("orders", event_name,
+                        [this, action](db::Transaction& tx,
+                                       std::span<const events::Event* const> events) -> asio::awaitable<void> {
+                          co_await workflow_.on_events(tx, events, action);
+                        });
   }
 
   OrdersSettings settings_;

@@ -86,6 +86,25 @@ constexpr std::string_view kMove =
     " WHERE id = $1 AND status = $2"
     " RETURNING version, updated_at";
 
+// The orders whose ids are in $1, their rows locked, in id order: two transactions locking
+// overlapping sets take their locks in the same order, so neither waits for the other in a cycle.
+constexpr std::string_view kSelectManyForUpdate =
+    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
+    " FROM orders.orders o WHERE o.id = ANY($1::uuid[])"
+    " ORDER BY o.id FOR UPDATE OF o";
+
+// kMove for several orders (one row each), a row statement run at once.
+constexpr std::string_view kMoveMany =
+    "UPDATE orders.orders AS o"
+    " SET status = m.to_status, version = o.version + 1, updated_at = now(),"
+    "     history = o.history || jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("m.from_status", "m.to_status",
+                                                                             "m.action", "m.actor_kind",
+                                                                             "m.actor_id", "m.reason", "now()") ")"
+    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])"
+    "   AS m (id, from_status, to_status, action, actor_kind, actor_id, reason)"
+    " WHERE o.id = m.id AND o.status = m.from_status"
+    " RETURNING o.id, o.version, o.updated_at";
+
 // The orders whose ids are in $1 (canonical text: lowercase), for db::BatchedLookup.
 constexpr std::string_view kSelectWithHistory =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN ", o.history"
@@ -386,6 +405,34 @@ asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::m
   update.version = result.front().get<std::int32_t>("version");
   update.updated_at = result.front().get<Timestamp>("updated_at");
   co_return update;
+}
+
+asio::awaitable<std::vector<Order>> OrderRepository::find_many_for_update(db::Transaction& tx,
+                                                                          const std::vector<std::string>& ids) {
+  auto result = co_await tx.execute(kSelectManyForUpdate, db::params(ids));
+  std::vector<Order> orders;
+  orders.reserve(static_cast<std::size_t>(result.size()));
+  for (const auto& row : result) orders.push_back(read_order(row, true));
+  co_return orders;
+}
+
+asio::awaitable<std::map<std::string, OrderRepository::StatusUpdate>> OrderRepository::move_many(
+    db::Transaction& tx, const std::vector<std::pair<std::string, StatusChange>>& moves) {
+  std::map<std::string, StatusUpdate> moved;
+  if (moves.empty()) co_return moved;
+  std::vector<db::Params> each;
+  each.reserve(moves.size());
+  for (const auto& [order_id, change] : moves) {
+    if (!change.from || !change.action) throw std::logic_error("orders: a status change needs its origin and action");
+    each.push_back(db::row(order_id, to_string(*change.from), to_string(change.to), to_string(*change.action),
+                           to_string(change.actor_kind), change.actor_id, change.reason));
+  }
+  auto result = co_await tx.execute(kMoveMany, db::rows(each));
+  for (const auto& row : result) {
+    moved.emplace(row.get<std::string>("id"),
+                  StatusUpdate{row.get<std::int32_t>("version"), row.get<Timestamp>("updated_at")});
+  }
+  co_return moved;
 }
 
 OrderRepository::OrderRepository(db::ModuleDb& db, asio::any_io_executor executor, metrics::Registry* metrics)

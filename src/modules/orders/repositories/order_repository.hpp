@@ -8,8 +8,10 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/db/batched_lookup.hpp"
@@ -51,6 +53,15 @@ class OrderRepository {
 
   // The order with its lines, its row locked until tx ends; nullopt when there is none.
   boost::asio::awaitable<std::optional<Order>> find_for_update(db::Transaction& tx, std::string order_id);
+
+  // The orders among `ids` (lowercase UUIDs), their rows locked until tx ends (in id order, so
+  // that transactions locking overlapping sets never deadlock); those that do not exist are absent.
+  boost::asio::awaitable<std::vector<Order>> find_many_for_update(db::Transaction& tx,
+                                                                  const std::vector<std::string>& ids);
+  // move() for each (order id, change), at most one per order, in one statement: the orders that
+  // moved, by id.
+  boost::asio::awaitable<std::map<std::string, StatusUpdate>> move_many(
+      db::Transaction& tx, const std::vector<std::pair<std::string, StatusChange>>& moves);
 
   // Moves the order from change.from to change.to (only if it is still in change.from), bumps its
   // version and appends `change` to its history (its `at` is the database's). nullopt when the

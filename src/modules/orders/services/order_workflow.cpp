@@ -3,6 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "core/db/module_db.hpp"
 #include "core/errors.hpp"
@@ -120,20 +125,64 @@ asio::awaitable<void> OrderWorkflow::record(db::CommitWriter& tx, Order& order, 
   });
 }
 
-asio::awaitable<void> OrderWorkflow::on_event(db::Transaction& tx, const events::Event& event, Action action) {
-  const OrderReference ref = parse_order_reference(event.payload);
-  auto order = co_await orders_.find_for_update(tx, ref.order_id);
-  if (!order) {
-    spdlog::warn("orders: {} {} names order {}, which does not exist; ignored", event.name, event.id, ref.order_id);
-    co_return;
+asio::awaitable<void> OrderWorkflow::on_events(db::Transaction& tx, std::span<const events::Event* const> events,
+                                               Action action) {
+  std::vector<OrderReference> refs;
+  refs.reserve(events.size());
+  for (const events::Event* event : events) refs.push_back(parse_order_reference(event->payload));
+  // Runs of events that each name another order: an order's second event must see what its first
+  // one did, so it starts the next run.
+  std::size_t first = 0;
+  std::set<std::string> in_run;
+  for (std::size_t i = 0; i <= refs.size(); ++i) {
+    if (i < refs.size() && in_run.insert(refs[i].order_id).second) continue;
+    co_await on_distinct_orders(tx, events.subspan(first, i - first),
+                                std::span<const OrderReference>(refs).subspan(first, i - first), action);
+    if (i == refs.size()) break;
+    first = i;
+    in_run = {refs[i].order_id};
   }
-  const Transition* t = find_transition(order->status, action);
-  if (!t || !t->allows(ActorKind::System)) {
-    spdlog::info("orders: {} {} does not apply to order {} in state '{}' (duplicate or late); ignored", event.name,
-                 event.id, ref.order_id, to_string(order->status));
-    co_return;
+}
+
+asio::awaitable<void> OrderWorkflow::on_distinct_orders(db::Transaction& tx,
+                                                        std::span<const events::Event* const> events,
+                                                        std::span<const OrderReference> refs, Action action) {
+  std::vector<std::string> ids;
+  ids.reserve(refs.size());
+  for (const auto& ref : refs) ids.push_back(ref.order_id);
+  auto locked = co_await orders_.find_many_for_update(tx, ids);
+  std::map<std::string, Order*> by_id;
+  for (auto& order : locked) by_id.emplace(order.id, &order);
+
+  std::vector<std::pair<Order*, Step>> steps;
+  std::vector<std::pair<std::string, StatusChange>> changes;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const events::Event& event = *events[i];
+    const auto found = by_id.find(refs[i].order_id);
+    if (found == by_id.end()) {
+      spdlog::warn("orders: {} {} names order {}, which does not exist; ignored", event.name, event.id,
+                   refs[i].order_id);
+      continue;
+    }
+    Order& order = *found->second;
+    const Transition* t = find_transition(order.status, action);
+    if (!t || !t->allows(ActorKind::System)) {
+      spdlog::info("orders: {} {} does not apply to order {} in state '{}' (duplicate or late); ignored", event.name,
+                   event.id, order.id, to_string(order.status));
+      continue;
+    }
+    Step step = resolve(order, action, Actor::system(), refs[i].reason);
+    changes.emplace_back(order.id, step.change);
+    steps.emplace_back(&order, std::move(step));
   }
-  co_await apply(tx, *order, action, Actor::system(), ref.reason);
+  if (steps.empty()) co_return;
+  const auto moved = co_await orders_.move_many(tx, changes);
+  for (auto& [order, step] : steps) {
+    const auto update = moved.find(order->id);
+    // The rows are locked by tx, so their statuses cannot have moved under us.
+    if (update == moved.end()) throw std::logic_error("orders: a locked order changed state under its lock");
+    co_await record(tx, *order, step, update->second);
+  }
 }
 
 }  // namespace nelo::orders

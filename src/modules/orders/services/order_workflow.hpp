@@ -7,11 +7,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/db/transaction.hpp"
 #include "modules/orders/models.hpp"
 #include "modules/orders/repositories/order_repository.hpp"
+#include "modules/orders/services/order_events.hpp"
 
 namespace nelo::db {
 class CommitWriter;
@@ -69,13 +71,19 @@ class OrderWorkflow {
   boost::asio::awaitable<void> record(db::CommitWriter& tx, Order& order, const Step& step,
                                       const OrderRepository::StatusUpdate& update);
 
-  // Reaction to another module's event, inside the bus's transaction (role nelo_orders): the
-  // platform performs `action` on the order the payload names. An event that does not apply
-  // (unknown order, or its state has moved on: a duplicate or a late event) is logged and
-  // ignored. A payload without a valid order_id throws (retried, then dead).
-  boost::asio::awaitable<void> on_event(db::Transaction& tx, const events::Event& event, Action action);
+  // Reaction to other modules' events, inside the bus's transaction (role nelo_orders): the
+  // platform performs `action` on the order each payload names, in the events' order. An event
+  // that does not apply (unknown order, or its state has moved on: a duplicate or a late event) is
+  // logged and ignored. A payload without a valid order_id throws (the events are retried one at
+  // a time, then that one is dead). The orders are locked by one statement and moved by another.
+  boost::asio::awaitable<void> on_events(db::Transaction& tx, std::span<const events::Event* const> events,
+                                         Action action);
 
  private:
+  // on_events for events that each name another order.
+  boost::asio::awaitable<void> on_distinct_orders(db::Transaction& tx, std::span<const events::Event* const> events,
+                                                  std::span<const OrderReference> refs, Action action);
+
   db::ModuleDb& db_;
   events::EventBus& bus_;
   OrderRepository& orders_;
