@@ -136,8 +136,10 @@ asio::awaitable<void> OrderWorkflow::on_events(db::Transaction& tx, std::span<co
   std::set<std::string> in_run;
   for (std::size_t i = 0; i <= refs.size(); ++i) {
     if (i < refs.size() && in_run.insert(refs[i].order_id).second) continue;
-    co_await on_distinct_orders(tx, events.subspan(first, i - first),
-                                std::span<const OrderReference>(refs).subspan(first, i - first), action);
+    if (i > first) {
+      co_await on_distinct_orders(tx, events.subspan(first, i - first),
+                                  std::span<const OrderReference>(refs).subspan(first, i - first), action);
+    }
     if (i == refs.size()) break;
     first = i;
     in_run = {refs[i].order_id};
