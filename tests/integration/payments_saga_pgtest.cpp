@@ -6,7 +6,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -454,6 +457,51 @@ TEST_F(PaymentsSaga, AWebhookFindsAPaymentWhoseAnswerWasNeverRecorded) {
     EXPECT_EQ(run(intake.receive("sandbox", sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, body), body)).outcome,
               WebhookReceipt::Outcome::Ignored);
   }
+}
+
+// The provider's webhook overtakes the authorization's answer: it waits for the payment's row,
+// which the answer holds, and finds no reference then; it reads the payment again by the
+// reference the answer committed, and records the event (ignored: nothing left to apply) about it.
+TEST_F(PaymentsSaga, AWebhookThatWaitedForTheAnswersLock_IsRecordedAboutItsPayment) {
+  const auto o = order();
+  deliver(&PaymentSaga::on_order_created, order_event("order.created", o, "card"));
+  const std::string payment_id = value("SELECT id FROM payments.payments");
+  const auto answer = processor.authorize({payment_id, Money{2950, "EUR"}, "tok_visa"});
+  WebhookIntake intake(module, *bus, payments, clock);
+  intake.add_provider(sandbox);
+  const auto events = processor.take_events();
+  ASSERT_EQ(events.size(), 1u);
+  const auto t = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+  const std::string signature = sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, events[0].body);
+  WebhookReceipt receipt;
+  run([&]() -> asio::awaitable<void> {
+    // The answer, holding the row until it commits.
+    auto answer_tx = co_await module.begin();
+    const db::Params p = db::params(payment_id, answer.reference);
+    co_await answer_tx.execute("UPDATE payments.payments SET provider_reference = $2, status = 'authorized',"
+                               " version = 2, authorized_at = now() WHERE id = $1",
+                               p);
+    auto executor = co_await asio::this_coro::executor;
+    std::atomic<bool> received{false};
+    // Named: it outlives the coroutine it starts (this frame waits for it below).
+    auto receive = [&]() -> asio::awaitable<void> {
+      receipt = co_await intake.receive("sandbox", signature, events[0].body);
+      received = true;
+    };
+    asio::co_spawn(executor, receive(), asio::detached);
+    asio::steady_timer wait(executor, std::chrono::milliseconds(300));
+    co_await wait.async_wait(asio::use_awaitable);
+    EXPECT_FALSE(received.load()) << "the webhook waits for the answer's lock";
+    co_await answer_tx.commit();
+    for (int i = 0; i < 200 && !received.load(); ++i) {
+      asio::steady_timer tick(executor, std::chrono::milliseconds(10));
+      co_await tick.async_wait(asio::use_awaitable);
+    }
+  }(), 2);
+  EXPECT_EQ(receipt.outcome, WebhookReceipt::Outcome::Ignored);
+  EXPECT_EQ(value("SELECT outcome || ' ' || coalesce(payment_id::text, '-') FROM payments.provider_events"),
+            "ignored " + payment_id);
+  EXPECT_EQ(value("SELECT status || ' ' || version FROM payments.payments"), "authorized 2");
 }
 
 }  // namespace

@@ -118,7 +118,13 @@ asio::awaitable<WebhookReceipt> WebhookIntake::receive(std::string provider_name
   // echoes, and given its reference, so that the provider's news still reaches it.
   if (!payment && event.payment_id && !event.reference.empty() && event.reference.size() <= 200) {
     payment = co_await payments_.lock_unreferenced(tx, provider_name, *event.payment_id);
-    if (payment) co_await payments_.adopt_reference(tx, payment->id, event.reference);
+    if (payment) {
+      co_await payments_.adopt_reference(tx, payment->id, event.reference);
+    } else {
+      // The authorization's answer held the row and committed its reference while this waited
+      // for the lock: the payment is found by reference now, and the event is recorded about it.
+      payment = co_await payments_.lock_by_reference(tx, provider_name, event.reference);
+    }
   }
   const Transition* move = payment && action ? find_transition(payment->status, *action) : nullptr;
   if (move && move->allows(ActorKind::Provider)) {
