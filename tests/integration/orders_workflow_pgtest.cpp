@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
 
 #include "core/errors.hpp"
 #include "support/orders_fixture.hpp"
@@ -220,6 +221,20 @@ TEST_F(OrdersBusEvents, AChunkOfPaymentNewsMovesEachOrderOnce_InTheEventsOrder) 
             "2")
       << "each event tells the version its move gave the order";
   EXPECT_EQ(count("SELECT count(*) FROM orders.inbox"), 8);
+}
+
+// Another module may spell a UUID in capitals: the chunk still finds its order.
+TEST_F(OrdersBusEvents, AnOrderIdInCapitalsStillNamesItsOrder) {
+  const std::string id = place_ok(PaymentMethod::Card);
+  std::string shouted = id;
+  for (auto& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  with_bus([&]() -> asio::awaitable<void> {
+    json::object payload{{"order_id", shouted}, {"payment_id", new_uuid()}};
+    const std::string event = co_await publish("payments", "payment.authorized", payload);
+    co_await delivered("payments", event);
+  });
+  EXPECT_EQ(status_of(id), "placed");
+  EXPECT_EQ(events_of(id).back(), "order.placed");
 }
 
 TEST_F(OrdersBusEvents, PaymentFailedRejectsTheOrderWithTheReason) {

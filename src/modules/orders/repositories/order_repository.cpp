@@ -67,25 +67,11 @@ constexpr std::string_view kInsert =
     "         merchant_snapshot, pickup_lng, pickup_lat, customer_snapshot, lines, then_to, then_action,"
     "         then_actor_kind, then_actor_id, then_reason, at)";
 
-constexpr std::string_view kSelectForUpdate =
-    "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
-    " FROM orders.orders o WHERE o.id = $1"
-    " FOR UPDATE OF o";
-
 constexpr std::string_view kSelectOne =
     "SELECT " NELO_ORDERS_ORDER_COLUMNS "," NELO_ORDERS_LINES_COLUMN
     " FROM orders.orders o WHERE o.id = $1";
 
 // The status change, with its history entry appended, in one statement.
-constexpr std::string_view kMove =
-    "UPDATE orders.orders"
-    " SET status = $3, version = version + 1, updated_at = now(),"
-    "     history = history || jsonb_build_array(" NELO_ORDERS_HISTORY_ENTRY("$2::text", "$3::text", "$4::text",
-                                                                           "$5::text", "$6::uuid", "$7::text",
-                                                                           "now()") ")"
-    " WHERE id = $1 AND status = $2"
-    " RETURNING version, updated_at";
-
 // The orders whose ids are in $1, their rows locked, in id order: two transactions locking
 // overlapping sets take their locks in the same order, so neither waits for the other in a cycle.
 constexpr std::string_view kSelectManyForUpdate =
@@ -93,7 +79,9 @@ constexpr std::string_view kSelectManyForUpdate =
     " FROM orders.orders o WHERE o.id = ANY($1::uuid[])"
     " ORDER BY o.id FOR UPDATE OF o";
 
-// kMove for several orders (one row each), a row statement run at once.
+// Moves each order from m.from_status to m.to_status if it is still there, bumps its version and
+// appends the change to its history (its `at` is the database's): a row statement, one row per
+// order.
 constexpr std::string_view kMoveMany =
     "UPDATE orders.orders AS o"
     " SET status = m.to_status, version = o.version + 1, updated_at = now(),"
@@ -388,23 +376,19 @@ std::optional<OrderRepository::StatusUpdate> OrderRepository::insert_at_commit(d
 }
 
 asio::awaitable<std::optional<Order>> OrderRepository::find_for_update(db::Transaction& tx, std::string order_id) {
-  auto result = co_await tx.execute(kSelectForUpdate, db::params(order_id));
-  if (result.empty()) co_return std::nullopt;
-  co_return read_order(result.front(), true);
+  const std::vector<std::string> ids{std::move(order_id)};
+  auto found = co_await find_many_for_update(tx, ids);
+  if (found.empty()) co_return std::nullopt;
+  co_return std::move(found.front());
 }
 
 asio::awaitable<std::optional<OrderRepository::StatusUpdate>> OrderRepository::move(db::Transaction& tx,
                                                                                    std::string order_id,
                                                                                    const StatusChange& change) {
-  if (!change.from || !change.action) throw std::logic_error("orders: a status change needs its origin and action");
-  db::Params values = db::params(order_id, to_string(*change.from), to_string(change.to), to_string(*change.action),
-                                 to_string(change.actor_kind), change.actor_id, change.reason);
-  auto result = co_await tx.execute(kMove, values);
-  if (result.empty()) co_return std::nullopt;
-  StatusUpdate update;
-  update.version = result.front().get<std::int32_t>("version");
-  update.updated_at = result.front().get<Timestamp>("updated_at");
-  co_return update;
+  const std::vector<std::pair<std::string, StatusChange>> one{{std::move(order_id), change}};
+  auto moved = co_await move_many(tx, one);
+  if (moved.empty()) co_return std::nullopt;
+  co_return moved.begin()->second;
 }
 
 asio::awaitable<std::vector<Order>> OrderRepository::find_many_for_update(db::Transaction& tx,

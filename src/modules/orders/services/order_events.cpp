@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <stdexcept>
+#include <utility>
 
 #include "core/json.hpp"
 #include "core/uuid.hpp"
@@ -89,11 +90,11 @@ json::object order_transition_payload(const Order& o, const Transition& t, const
 
 OrderReference parse_order_reference(const json::object& payload) {
   const json::value* id = payload.if_contains("order_id");
-  if (!id || !id->is_string() || !is_uuid(id->get_string())) {
-    throw std::invalid_argument("event payload: order_id must be a UUID string");
-  }
+  auto order_id = id && id->is_string() ? canonical_uuid(id->get_string()) : std::nullopt;
+  if (!order_id) throw std::invalid_argument("event payload: order_id must be a UUID string");
   OrderReference ref;
-  ref.order_id = std::string(id->get_string());
+  // Lowercase, as the orders table spells ids: a chunk's events are matched to its rows as text.
+  ref.order_id = std::move(*order_id);
   if (const json::value* reason = payload.if_contains("reason"); reason && reason->is_string()) {
     ref.reason = std::string(reason->get_string());
   }
