@@ -73,17 +73,12 @@ asio::awaitable<void> BatchedLookup::State::serve(std::vector<detail::LookupWait
   // Which row answers which waiter; anything thrown while reading the result (a statement without
   // its key column, a NULL key: programming errors) fails the batch rather than strand it.
   std::vector<int> rows(batch.size(), -1);
-  if (!failure && !result.empty()) {
+  if (!failure) {
     try {
-      const int column = result.front().column_index(s.key_column);
-      for (std::size_t w = 0; w < batch.size(); ++w) {
-        for (int i = 0; i < result.size(); ++i) {
-          if (result[i].text(column) == batch[w].key) {
-            rows[w] = i;
-            break;
-          }
-        }
-      }
+      std::vector<std::string_view> wanted;
+      wanted.reserve(batch.size());
+      for (const auto& w : batch) wanted.push_back(w.key);
+      rows = rows_by_key(result, s.key_column, wanted);
     } catch (...) {
       failure = std::current_exception();
     }

@@ -91,27 +91,22 @@ asio::awaitable<bool> BatchedWrite::State::write_together(std::vector<detail::Wr
   if (refused && !last_resort) co_return false;
   // Which row answers which writer; a statement without its key column or with a NULL key
   // (programming errors) fails the writers rather than strand them.
-  std::vector<int> found(batch.size(), -1);
-  if (!failure && !result.empty()) {
+  // The keys of one statement are distinct (serve() sees to it), so each gets its own row.
+  std::vector<int> found(rows.size(), -1);
+  if (!failure) {
     try {
-      const int column = result.front().column_index(s.key_column);
-      for (int i = 0; i < result.size(); ++i) {
-        const auto key = result[i].text(column);
-        for (const auto w : rows) {
-          if (found[w] < 0 && batch[w].key == key) {
-            found[w] = i;
-            break;
-          }
-        }
-      }
+      std::vector<std::string_view> keys;
+      keys.reserve(rows.size());
+      for (const auto w : rows) keys.push_back(batch[w].key);
+      found = rows_by_key(result, s.key_column, keys);
     } catch (...) {
       failure = std::current_exception();
     }
   }
-  for (const auto w : rows) {
+  for (std::size_t k = 0; k < rows.size(); ++k) {
     std::optional<FoundRow> row;
-    if (!failure && found[w] >= 0) row = FoundRow{result, found[w]};
-    batch[w].done->complete(failure, std::move(row));
+    if (!failure && found[k] >= 0) row = FoundRow{result, found[k]};
+    batch[rows[k]].done->complete(failure, std::move(row));
   }
   co_return true;
 }

@@ -232,4 +232,20 @@ boost::json::value Row::json(std::string_view column, boost::json::storage_ptr s
   return parse_json(index, text(index), std::move(storage));
 }
 
+std::vector<int> rows_by_key(const Result& result, std::string_view key_column,
+                             const std::vector<std::string_view>& keys) {
+  std::vector<int> rows(keys.size(), -1);
+  if (result.empty()) return rows;
+  const int column = result.front().column_index(key_column);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    for (int i = 0; i < result.size(); ++i) {
+      if (result[i].text(column) == keys[k]) {
+        rows[k] = i;
+        break;
+      }
+    }
+  }
+  return rows;
+}
+
 }  // namespace nelo::db

@@ -98,4 +98,10 @@ struct FoundRow {
   Row row() const { return result[index]; }
 };
 
+// For each of `keys`, the index of the first row of `result` whose column `key_column` holds it as
+// text, or -1: which row of a batch's result answers which caller. Throws what column_index()
+// throws when a row comes back without the key column.
+std::vector<int> rows_by_key(const Result& result, std::string_view key_column,
+                             const std::vector<std::string_view>& keys);
+
 }  // namespace nelo::db
