@@ -161,6 +161,11 @@ class PaymentsSaga : public DbTest {
     return run(directory->get_payment_for_order(order_id));
   }
   std::string value(const std::string& sql) const { return database.value(sql); }
+  // The signature header the sandbox would send with `body` now.
+  std::string signed_now(const std::string& body) const {
+    const auto t = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+    return sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, body);
+  }
   std::string events_of(const std::string& order_id) const {
     return value("SELECT coalesce(string_agg(name, ',' ORDER BY seq), '') FROM payments.outbox"
                  " WHERE payload->>'order_id' = '" + order_id + "'");
@@ -443,8 +448,7 @@ TEST_F(PaymentsSaga, AWebhookFindsAPaymentWhoseAnswerWasNeverRecorded) {
   intake.add_provider(sandbox);
   const auto events = processor.take_events();
   ASSERT_EQ(events.size(), 1u);
-  const auto t = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-  const std::string signature = sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, events[0].body);
+  const std::string signature = signed_now(events[0].body);
   const auto receipt = run(intake.receive("sandbox", signature, events[0].body));
   EXPECT_EQ(receipt.outcome, WebhookReceipt::Outcome::Applied);
   EXPECT_EQ(value("SELECT status || ' ' || provider_reference FROM payments.payments"), "authorized " + answer.reference);
@@ -454,7 +458,7 @@ TEST_F(PaymentsSaga, AWebhookFindsAPaymentWhoseAnswerWasNeverRecorded) {
   for (const std::string& id : {new_uuid(), std::string("not-a-uuid")}) {
     const std::string body = R"({"id": "evt_x)" + id + R"(", "type": "payment.authorized", "created": 1, "data":)"
                              R"( {"reference": "sbx_other", "payment_id": ")" + id + R"("}})";
-    EXPECT_EQ(run(intake.receive("sandbox", sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, body), body)).outcome,
+    EXPECT_EQ(run(intake.receive("sandbox", signed_now(body), body)).outcome,
               WebhookReceipt::Outcome::Ignored);
   }
 }
@@ -471,8 +475,7 @@ TEST_F(PaymentsSaga, AWebhookThatWaitedForTheAnswersLock_IsRecordedAboutItsPayme
   intake.add_provider(sandbox);
   const auto events = processor.take_events();
   ASSERT_EQ(events.size(), 1u);
-  const auto t = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-  const std::string signature = sign_webhook(std::vector<std::string>{"whsec_test_secret_0123456789"}, t, events[0].body);
+  const std::string signature = signed_now(events[0].body);
   WebhookReceipt receipt;
   run([&]() -> asio::awaitable<void> {
     // The answer, holding the row until it commits.
