@@ -2,13 +2,20 @@
 // its kept-alive connections (reused, never reused once the server closed them, and a request
 // the server dropped on a reused connection sent again on a new one), and the sender (with its
 // HTTP transport) POSTing signed events that check with the shared secret, retrying one the
-// endpoint refused until it takes it.
+// endpoint refused until it takes it, keeping its limit of webhooks in flight, and sending in
+// the same pass what the processor emits while it runs.
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -129,15 +136,14 @@ TEST(WebhookSender, PostsSignedEventsAndRetriesARefusedOne) {
   WebhookSenderOptions options;
   options.url = endpoint->url();
   options.secrets = {"whsec_shared_secret_0123"};
-  options.first_retry = 0ms;  // due again at the next pass
+  options.first_retry = 0ms;  // due again at once: the same pass sends it again
   options.duplicate_per_mille = 0;
   options.hold_per_mille = 0;
   WebhookSender sender(processor, clock, io.get_executor(), options, http_webhook_transport());
   processor.authorize({"pay-1", Money{2950, "EUR"}, "tok_visa"});
 
-  test::run_async(io, sender.pass());  // refused with a 500
+  test::run_async(io, sender.pass());  // refused with a 500, then taken
   EXPECT_EQ(sender.stats().retried, 1u);
-  test::run_async(io, sender.pass());  // taken
   EXPECT_EQ(sender.stats().delivered, 1u);
   EXPECT_EQ(sender.pending(), 0u);
 
@@ -152,6 +158,75 @@ TEST(WebhookSender, PostsSignedEventsAndRetriesARefusedOne) {
   ASSERT_EQ(verdict.check, SignatureCheck::Valid) << header;
   EXPECT_EQ(verdict.event->type, "payment.authorized");
   EXPECT_EQ(verdict.event->card_last4, "4242");
+}
+
+// A transport that answers 200 after `delay`, counting the requests in flight at once.
+struct CountingTransport {
+  struct Counts {
+    int in_flight = 0;
+    int most_in_flight = 0;
+    std::vector<std::string> bodies;
+  };
+  std::shared_ptr<Counts> counts = std::make_shared<Counts>();
+  std::chrono::milliseconds delay;
+  std::function<void()> on_first;  // run while the first request is in flight
+
+  WebhookTransport transport() const {
+    return [counts = counts, delay = delay, on_first = on_first](std::string, std::vector<std::pair<std::string, std::string>>,
+                                                                 std::string body, std::chrono::milliseconds) -> asio::awaitable<int> {
+      ++counts->in_flight;
+      counts->most_in_flight = std::max(counts->most_in_flight, counts->in_flight);
+      if (counts->bodies.empty() && on_first) on_first();
+      counts->bodies.push_back(std::move(body));
+      asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+      co_await timer.async_wait(asio::use_awaitable);
+      --counts->in_flight;
+      co_return 200;
+    };
+  }
+};
+
+WebhookSenderOptions quiet_options() {
+  WebhookSenderOptions options;
+  options.url = "http://127.0.0.1:9/unused";
+  options.secrets = {"whsec_shared_secret_0123"};
+  options.duplicate_per_mille = 0;
+  options.hold_per_mille = 0;
+  return options;
+}
+
+TEST(WebhookSender, KeepsItsLimitOfWebhooksInFlight) {
+  SystemClock clock;
+  SandboxProcessor processor(clock, 1000ms, "http://localhost/3ds");
+  asio::io_context io;
+  auto options = quiet_options();
+  options.max_in_flight = 4;
+  CountingTransport counting{.delay = 5ms, .on_first = {}};
+  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
+  for (int i = 0; i < 20; ++i) processor.authorize({"pay-" + std::to_string(i), Money{1000, "EUR"}, "tok_visa"});
+
+  test::run_async(io, sender.pass());
+  EXPECT_EQ(sender.stats().delivered, 20u);
+  EXPECT_EQ(counting.counts->most_in_flight, 4) << "four senders, each busy while the others are";
+  EXPECT_EQ(sender.pending(), 0u);
+}
+
+TEST(WebhookSender, APassSendsWhatTheProcessorEmitsWhileItRuns) {
+  SystemClock clock;
+  SandboxProcessor processor(clock, 1000ms, "http://localhost/3ds");
+  asio::io_context io;
+  auto options = quiet_options();
+  options.max_in_flight = 1;
+  CountingTransport counting{.delay = 1ms, .on_first = [&] {
+                               processor.authorize({"pay-late", Money{500, "EUR"}, "tok_declined"});
+                             }};
+  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
+  processor.authorize({"pay-first", Money{1000, "EUR"}, "tok_visa"});
+
+  test::run_async(io, sender.pass());
+  ASSERT_EQ(counting.counts->bodies.size(), 2u) << "the event emitted during the pass went in the same pass";
+  EXPECT_NE(counting.counts->bodies[0].find("pay-first"), std::string::npos);
+  EXPECT_NE(counting.counts->bodies[1].find("pay-late"), std::string::npos);
 }
 
 }  // namespace

@@ -6,15 +6,17 @@
 // endpoint must apply each event once and never move a payment backwards whatever it receives.
 //
 // WebhookSchedule is the bookkeeping (no I/O, testable with a clock); WebhookSender runs it on an
-// executor: it settles slow charges, takes new events, and POSTs what is due.
+// executor: it settles slow charges, takes new events, and POSTs what is due, several at a time.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +40,9 @@ struct WebhookSenderOptions {
   std::chrono::milliseconds max_hold{2000};
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds poll_interval{50};
+  // Webhooks awaiting nelo's answer at once. Each sender that finishes one takes the next due, so
+  // the flow never waits for the slowest of a group.
+  std::size_t max_in_flight = 16;
   // Called with an event's id once it is delivered (2xx) or given up on: the journal's "settled"
   // (an event never settled is sent again after a restart). May be empty.
   std::function<void(const std::string& event_id)> on_settled;
@@ -71,8 +76,9 @@ class WebhookSchedule {
 
   // New events, in the order they happened: each due now, or held back; some twice.
   void add(std::vector<SandboxEvent> events, Timestamp now);
-  // Deliveries due at `now`, earliest first, removed from the schedule.
-  std::vector<WebhookDelivery> take_due(Timestamp now);
+  // The earliest delivery due at `now` (of those due at one moment, the first added), removed
+  // from the schedule; nothing when none is due.
+  std::optional<WebhookDelivery> take_next(Timestamp now);
   void succeeded(const WebhookDelivery& delivery);
   // Schedules the next attempt (first_retry, doubling, capped at max_backoff), or abandons it.
   void failed(WebhookDelivery delivery, Timestamp now);
@@ -90,8 +96,9 @@ class WebhookSchedule {
   WebhookStats stats_;
 };
 
-// Runs on a PeriodicTask (one pass at a time, every poll_interval): start() from the module's
-// start(), co_await stop() from its stop().
+// Runs on a PeriodicTask (one pass at a time, poll_interval after the last): start() from the
+// module's start(), co_await stop() from its stop(). Under a steady flow a pass does not end: its
+// senders keep taking the events the processor emits meanwhile.
 class WebhookSender {
  public:
   WebhookSender(SandboxProcessor& processor, const Clock& clock, boost::asio::any_io_executor executor,
@@ -100,18 +107,20 @@ class WebhookSender {
   void start();
   boost::asio::awaitable<void> stop();
 
-  // One pass: settle what is due, take new events, POST every delivery that is due, up to
-  // kDeliveriesInFlight at once.
+  // One pass: up to max_in_flight senders, each POSTing the next due delivery (after settling
+  // slow charges and taking new events) until none is due or stop() was called.
   boost::asio::awaitable<void> pass();
 
-  static constexpr std::size_t kDeliveriesInFlight = 8;
-  // Read between passes (the task's strand): approximate from another thread.
+  // Read on the task's strand: approximate from another thread.
   WebhookStats stats() const { return schedule_.stats(); }
   std::size_t pending() const { return schedule_.pending(); }
 
  private:
-  // Sends due[first], due[first + kDeliveriesInFlight], ... one after the other.
-  boost::asio::awaitable<void> deliver_share(std::vector<WebhookDelivery>& due, std::size_t first);
+  // `count` senders side by side, done when all are.
+  boost::asio::awaitable<void> senders(std::size_t count);
+  boost::asio::awaitable<void> sender();
+  // What is due now, once the processor's new events and due settlements are in the schedule.
+  std::optional<WebhookDelivery> next_due();
   boost::asio::awaitable<void> deliver(WebhookDelivery delivery);
 
   SandboxProcessor& processor_;
@@ -119,6 +128,8 @@ class WebhookSender {
   WebhookSchedule schedule_;
   WebhookTransport transport_;
   std::shared_ptr<PeriodicTask> task_;
+  Timestamp settled_at_{};        // when slow charges were last settled
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace nelo::payments
