@@ -87,6 +87,24 @@ TEST_F(SandboxProcessorTest, SlowCardsAreAuthorizedWhenTheirTimeComes) {
   EXPECT_EQ(event_types(), (std::vector<std::string>{"payment.authorized"}));
 }
 
+TEST_F(SandboxProcessorTest, AVoidedSlowCardNeverSettles_ARestoredOneStillDoes) {
+  const auto voided = authorize("tok_slow", "p-voided");
+  const auto kept = authorize("tok_slow", "p-kept");
+  EXPECT_TRUE(processor.void_authorization(voided.reference).succeeded);
+  event_types();  // the void's event
+  // Another processor reads the charges back (a restart), the kept one still processing.
+  SandboxProcessor restarted{clock, 3000ms, "http://localhost:8000/api/v1/payments/sandbox/3ds"};
+  restarted.restore(processor.charges(), {});
+  EXPECT_EQ(restarted.next_settlement(), clock.now() + 3000ms);
+  clock.advance(3000ms);
+  EXPECT_EQ(processor.settle_due(), 1u);
+  EXPECT_EQ(processor.charge(voided.reference)->status, "voided");
+  EXPECT_EQ(processor.charge(kept.reference)->status, "authorized");
+  EXPECT_EQ(restarted.settle_due(), 1u) << "the restored charge still settles";
+  EXPECT_EQ(restarted.charge(voided.reference)->status, "voided");
+  EXPECT_FALSE(restarted.next_settlement());
+}
+
 TEST_F(SandboxProcessorTest, ThreeDSecureWaitsForTheCustomer) {
   const auto approved = authorize("tok_3ds", "p1");
   const auto refused = authorize("tok_3ds", "p2");

@@ -99,6 +99,7 @@ AuthorizationOutcome SandboxProcessor::authorize(const AuthorizationRequest& req
   const std::string reference = c.reference;
   reference_by_payment_.emplace(c.payment_id, reference);
   auto& stored = charges_.emplace(reference, std::move(c)).first->second;
+  if (stored.settles_at) settling_.emplace(*stored.settles_at, reference);
   if (stored.status == "authorized") emit(stored, "payment.authorized");
   if (stored.status == "declined") emit(stored, "payment.failed");
   if (recorder_ && (stored.status == "processing" || stored.status == "requires_action")) recorder_(stored, nullptr);
@@ -131,6 +132,7 @@ OperationOutcome SandboxProcessor::void_authorization(const std::string& referen
     return refused("This payment is " + c.status + " and cannot be voided.");
   }
   c.status = "voided";
+  if (c.settles_at) settling_.erase({*c.settles_at, reference});
   c.settles_at.reset();
   emit(c, "payment.voided");
   return OperationOutcome{true, reference, std::nullopt};
@@ -177,8 +179,10 @@ std::size_t SandboxProcessor::settle_due() {
   std::lock_guard lock(mutex_);
   const Timestamp now = clock_.now();
   std::size_t settled = 0;
-  for (auto& [reference, c] : charges_) {
-    if (c.status != "processing" || !c.settles_at || *c.settles_at > now) continue;
+  while (!settling_.empty() && settling_.begin()->first <= now) {
+    const auto node = settling_.extract(settling_.begin());
+    auto& c = charges_.at(node.value().second);
+    if (c.status != "processing") continue;
     c.status = "authorized";
     c.settles_at.reset();
     emit(c, "payment.authorized");
@@ -189,11 +193,8 @@ std::size_t SandboxProcessor::settle_due() {
 
 std::optional<Timestamp> SandboxProcessor::next_settlement() const {
   std::lock_guard lock(mutex_);
-  std::optional<Timestamp> next;
-  for (const auto& [reference, c] : charges_) {
-    if (c.settles_at && (!next || *c.settles_at < *next)) next = c.settles_at;
-  }
-  return next;
+  if (settling_.empty()) return std::nullopt;
+  return settling_.begin()->first;
 }
 
 std::vector<SandboxEvent> SandboxProcessor::take_events() {
@@ -250,6 +251,7 @@ void SandboxProcessor::restore(std::vector<SandboxCharge> charges, std::vector<S
   for (auto& c : charges) {
     reference_by_payment_[c.payment_id] = c.reference;
     const std::string reference = c.reference;
+    if (c.settles_at) settling_.emplace(*c.settles_at, reference);
     charges_.insert_or_assign(reference, std::move(c));
   }
   for (auto& e : unsent) events_.push_back(std::move(e));

@@ -23,6 +23,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,9 @@ class SandboxProcessor {
   mutable std::mutex mutex_;
   std::map<std::string, SandboxCharge> charges_;             // by reference
   std::map<std::string, std::string> reference_by_payment_;  // payment id -> reference
+  // The slow charges still processing, by when they settle: settle_due() reads only those due,
+  // not every charge the processor ever made.
+  std::set<std::pair<Timestamp, std::string>> settling_;
   std::deque<SandboxEvent> events_;
   Recorder recorder_;
 };

@@ -36,21 +36,16 @@ void WebhookSchedule::add(std::vector<SandboxEvent> events, Timestamp now) {
     if (static_cast<int>(random_below_(1000)) < options_.duplicate_per_mille) {
       WebhookDelivery twice = delivery;
       twice.due = now + jitter(options_.max_hold);
-      pending_.push_back(std::move(twice));
+      pending_.emplace(twice.due, std::move(twice));
       ++stats_.duplicated;
     }
-    pending_.push_back(std::move(delivery));
+    pending_.emplace(delivery.due, std::move(delivery));
   }
 }
 
 std::optional<WebhookDelivery> WebhookSchedule::take_next(Timestamp now) {
-  // min_element keeps the first of equal ones: deliveries due at one moment go in the order added.
-  const auto next = std::min_element(pending_.begin(), pending_.end(),
-                                     [](const WebhookDelivery& a, const WebhookDelivery& b) { return a.due < b.due; });
-  if (next == pending_.end() || next->due > now) return std::nullopt;
-  WebhookDelivery delivery = std::move(*next);
-  pending_.erase(next);
-  return delivery;
+  if (pending_.empty() || pending_.begin()->first > now) return std::nullopt;
+  return std::move(pending_.extract(pending_.begin()).mapped());
 }
 
 void WebhookSchedule::succeeded(const WebhookDelivery&) { ++stats_.delivered; }
@@ -67,7 +62,7 @@ void WebhookSchedule::failed(WebhookDelivery delivery, Timestamp now) {
   backoff = std::min(backoff, options_.max_backoff);
   delivery.due = now + as_micros(backoff);
   ++stats_.retried;
-  pending_.push_back(std::move(delivery));
+  pending_.emplace(delivery.due, std::move(delivery));
 }
 
 WebhookSender::WebhookSender(SandboxProcessor& processor, const Clock& clock, boost::asio::any_io_executor executor,

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,7 +93,9 @@ class WebhookSchedule {
 
   WebhookSenderOptions options_;
   std::function<std::uint32_t(std::uint32_t)> random_below_;
-  std::vector<WebhookDelivery> pending_;
+  // By when each is due; deliveries due at one moment in the order they were added (a multimap
+  // inserts after its equal keys).
+  std::multimap<Timestamp, WebhookDelivery> pending_;
   WebhookStats stats_;
 };
 
