@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -227,6 +228,25 @@ TEST(WebhookSender, APassSendsWhatTheProcessorEmitsWhileItRuns) {
   ASSERT_EQ(counting.counts->bodies.size(), 2u) << "the event emitted during the pass went in the same pass";
   EXPECT_NE(counting.counts->bodies[0].find("pay-first"), std::string::npos);
   EXPECT_NE(counting.counts->bodies[1].find("pay-late"), std::string::npos);
+}
+
+TEST(WebhookSender, AJournalThatFailsWhileSettlingCancelsNoWebhook) {
+  SystemClock clock;
+  SandboxProcessor processor(clock, 0ms, "http://localhost/3ds");  // slow cards settle at once
+  asio::io_context io;
+  auto options = quiet_options();
+  options.max_in_flight = 4;
+  CountingTransport counting{.delay = 5ms, .on_first = {}};
+  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
+  for (int i = 0; i < 8; ++i) processor.authorize({"pay-" + std::to_string(i), Money{1000, "EUR"}, "tok_visa"});
+  processor.authorize({"pay-slow", Money{1000, "EUR"}, "tok_slow"});
+  processor.record_with([](const SandboxCharge&, const SandboxEvent* event) {
+    if (event != nullptr) throw std::runtime_error("disk full");
+  });
+
+  EXPECT_NO_THROW(test::run_async(io, sender.pass()));
+  EXPECT_EQ(sender.stats().delivered, 9u) << "the eight, and the slow card's (settled, its line unwritten)";
+  EXPECT_EQ(counting.counts->bodies.size(), 9u);
 }
 
 }  // namespace
