@@ -187,65 +187,60 @@ struct CountingTransport {
   }
 };
 
-WebhookSenderOptions quiet_options() {
-  WebhookSenderOptions options;
-  options.url = "http://127.0.0.1:9/unused";
-  options.secrets = {"whsec_shared_secret_0123"};
-  options.duplicate_per_mille = 0;
-  options.hold_per_mille = 0;
-  return options;
-}
-
-TEST(WebhookSender, KeepsItsLimitOfWebhooksInFlight) {
+// A sender with a scripted transport (no HTTP) and a processor whose slow cards settle at once.
+class WebhookSenderAtWork : public ::testing::Test {
+ protected:
   SystemClock clock;
-  SandboxProcessor processor(clock, 1000ms, "http://localhost/3ds");
+  SandboxProcessor processor{clock, 0ms, "http://localhost/3ds"};
   asio::io_context io;
-  auto options = quiet_options();
-  options.max_in_flight = 4;
+
+  std::unique_ptr<WebhookSender> sender(std::size_t max_in_flight, const CountingTransport& counting) {
+    WebhookSenderOptions options;
+    options.url = "http://127.0.0.1:9/unused";
+    options.secrets = {"whsec_shared_secret_0123"};
+    options.duplicate_per_mille = 0;
+    options.hold_per_mille = 0;
+    options.max_in_flight = max_in_flight;
+    return std::make_unique<WebhookSender>(processor, clock, io.get_executor(), options, counting.transport());
+  }
+  void authorize(const std::string& payment_id, const std::string& token) {
+    processor.authorize({payment_id, Money{1000, "EUR"}, token});
+  }
+};
+
+TEST_F(WebhookSenderAtWork, KeepsItsLimitOfWebhooksInFlight) {
   CountingTransport counting{.delay = 5ms, .on_first = {}};
-  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
-  for (int i = 0; i < 20; ++i) processor.authorize({"pay-" + std::to_string(i), Money{1000, "EUR"}, "tok_visa"});
+  const auto webhooks = sender(4, counting);
+  for (int i = 0; i < 20; ++i) authorize("pay-" + std::to_string(i), "tok_visa");
 
-  test::run_async(io, sender.pass());
-  EXPECT_EQ(sender.stats().delivered, 20u);
+  test::run_async(io, webhooks->pass());
+  EXPECT_EQ(webhooks->stats().delivered, 20u);
   EXPECT_EQ(counting.counts->most_in_flight, 4) << "four senders, each busy while the others are";
-  EXPECT_EQ(sender.pending(), 0u);
+  EXPECT_EQ(webhooks->pending(), 0u);
 }
 
-TEST(WebhookSender, APassSendsWhatTheProcessorEmitsWhileItRuns) {
-  SystemClock clock;
-  SandboxProcessor processor(clock, 1000ms, "http://localhost/3ds");
-  asio::io_context io;
-  auto options = quiet_options();
-  options.max_in_flight = 1;
-  CountingTransport counting{.delay = 1ms, .on_first = [&] {
-                               processor.authorize({"pay-late", Money{500, "EUR"}, "tok_declined"});
-                             }};
-  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
-  processor.authorize({"pay-first", Money{1000, "EUR"}, "tok_visa"});
+TEST_F(WebhookSenderAtWork, APassSendsWhatTheProcessorEmitsWhileItRuns) {
+  CountingTransport counting{.delay = 1ms, .on_first = [&] { authorize("pay-late", "tok_declined"); }};
+  const auto webhooks = sender(1, counting);
+  authorize("pay-first", "tok_visa");
 
-  test::run_async(io, sender.pass());
+  test::run_async(io, webhooks->pass());
   ASSERT_EQ(counting.counts->bodies.size(), 2u) << "the event emitted during the pass went in the same pass";
   EXPECT_NE(counting.counts->bodies[0].find("pay-first"), std::string::npos);
   EXPECT_NE(counting.counts->bodies[1].find("pay-late"), std::string::npos);
 }
 
-TEST(WebhookSender, AJournalThatFailsWhileSettlingCancelsNoWebhook) {
-  SystemClock clock;
-  SandboxProcessor processor(clock, 0ms, "http://localhost/3ds");  // slow cards settle at once
-  asio::io_context io;
-  auto options = quiet_options();
-  options.max_in_flight = 4;
+TEST_F(WebhookSenderAtWork, AJournalThatFailsWhileSettlingCancelsNoWebhook) {
   CountingTransport counting{.delay = 5ms, .on_first = {}};
-  WebhookSender sender(processor, clock, io.get_executor(), options, counting.transport());
-  for (int i = 0; i < 8; ++i) processor.authorize({"pay-" + std::to_string(i), Money{1000, "EUR"}, "tok_visa"});
-  processor.authorize({"pay-slow", Money{1000, "EUR"}, "tok_slow"});
+  const auto webhooks = sender(4, counting);
+  for (int i = 0; i < 8; ++i) authorize("pay-" + std::to_string(i), "tok_visa");
+  authorize("pay-slow", "tok_slow");
   processor.record_with([](const SandboxCharge&, const SandboxEvent* event) {
     if (event != nullptr) throw std::runtime_error("disk full");
   });
 
-  EXPECT_NO_THROW(test::run_async(io, sender.pass()));
-  EXPECT_EQ(sender.stats().delivered, 9u) << "the eight, and the slow card's (settled, its line unwritten)";
+  EXPECT_NO_THROW(test::run_async(io, webhooks->pass()));
+  EXPECT_EQ(webhooks->stats().delivered, 9u) << "the eight, and the slow card's (settled, its line unwritten)";
   EXPECT_EQ(counting.counts->bodies.size(), 9u);
 }
 
