@@ -42,16 +42,19 @@ suite_run() {
   local wrk_settings="-t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d$BENCH_WRK_DURATION"
   nelo_say "wrk $wrk_settings; best of $BENCH_ROUNDS rounds"
   local cash_rps=0 card_rps=0 card_requests_rps=0 card_p99=0 webhook_rps=0 span=0 errors=0 stuck=0 round
+  local cash_cpu="0/0/0" card_cpu="0/0" pg_pids nelo0 pg0 nelo1 pg1
   for round in $(seq 1 "$BENCH_ROUNDS"); do
     nelo_say "round $round"
     ORDER_BODY="$cash_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (cash)" \
       "http://127.0.0.1:$NELO_PORT/api/v1/orders" -s "$script"
     errors=$((errors + WRK_ERRORS))
-    if [ "$WRK_RPS" -gt "$cash_rps" ]; then cash_rps=$WRK_RPS; fi
+    if [ "$WRK_RPS" -gt "$cash_rps" ]; then cash_rps=$WRK_RPS cash_cpu=$WRK_CPU_US; fi
 
     bench_drain_bus
     psql -q -v ON_ERROR_STOP=1 -c "CHECKPOINT" "$BENCH_DATABASE_URL" || nelo_die "CHECKPOINT failed"
     local started hooks0 hooks1 waited=0 pending placed seconds rate hooks_rate
+    mapfile -t pg_pids < <(bench_pg_pids)
+    nelo0="$(bench_cpu_ticks "$BENCH_NELO_PID")" pg0="$(bench_cpu_ticks "${pg_pids[@]}")"
     started="$(bench_sql "SELECT clock_timestamp()")"
     hooks0="$(payments_webhook_requests)"
     ORDER_BODY="$card_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (card)" \
@@ -74,6 +77,10 @@ suite_run() {
       sleep 0.5; waited=$((waited + 1))
     done
     stuck=$((stuck + pending + unhooked))
+    # CPU per complete card order over the whole phase, its drain included: steadier than the
+    # rate on a shared machine. (The backends that exited meanwhile are not counted.)
+    mapfile -t pg_pids < <(bench_pg_pids)
+    nelo1="$(bench_cpu_ticks "$BENCH_NELO_PID")" pg1="$(bench_cpu_ticks "${pg_pids[@]}")"
     hooks1="$(payments_webhook_requests)"
     read -r placed seconds < <(bench_sql "SELECT count(*), extract(epoch FROM greatest(max(o.updated_at), (
         SELECT max(first_handled) FROM (
@@ -83,10 +90,13 @@ suite_run() {
       FROM orders.orders o WHERE o.payment_method = 'card' AND o.status = 'placed' AND o.created_at >= '$started'" | tr '|' ' ')
     rate="$(awk -v n="$placed" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
     hooks_rate="$(awk -v n="$((hooks1 - hooks0))" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
-    printf '    %-28s %10s placed in %s s: %s complete card orders/s, %s webhooks/s, %s left pending\n' \
-      "card orders end to end" "$placed" "$seconds" "$rate" "$hooks_rate" "$((pending + unhooked))" >&2
+    local cpu
+    cpu="$(awk -v n="$((nelo1 - nelo0))" -v p="$((pg1 - pg0))" -v r="$placed" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { if (r <= 0) { print "0/0"; exit } f = 1e6 / hz / r; printf "%.0f/%.0f", n * f, p * f }')"
+    printf '    %-28s %10s placed in %s s: %s complete card orders/s, %s webhooks/s, %s left pending, cpu us/order nelo/pg %s\n' \
+      "card orders end to end" "$placed" "$seconds" "$rate" "$hooks_rate" "$((pending + unhooked))" "$cpu" >&2
     if [ "$rate" -gt "$card_rps" ]; then
-      card_rps=$rate card_requests_rps=$WRK_RPS card_p99=$WRK_P99_MS webhook_rps=$hooks_rate span=$seconds
+      card_rps=$rate card_requests_rps=$WRK_RPS card_p99=$WRK_P99_MS webhook_rps=$hooks_rate span=$seconds card_cpu=$cpu
     fi
   done
 
@@ -101,10 +111,12 @@ suite_run() {
   printf '%-44s %12s %12s\n' "card orders accepted (POST /orders, 201)" "$card_requests_rps" "$card_p99"
   printf '%-44s %12s %12s\n' "complete card orders (placed after webhook)" "$card_rps" "-"
   printf '%-44s %12s %12s\n' "webhooks handled" "$webhook_rps" "-"
-  printf 'ratio card/cash: %s (target >= %s): %s\n\n' "$ratio" "$BENCH_TARGET_RATIO" "$verdict"
+  printf 'ratio card/cash: %s (target >= %s): %s\n' "$ratio" "$BENCH_TARGET_RATIO" "$verdict"
+  printf 'cpu us per order nelo/pg: cash request %s, complete card order %s\n\n' "${cash_cpu%/*}" "$card_cpu"
 
   bench_record "wrk=\"$wrk_settings\" rounds=$BENCH_ROUNDS" "cash_rps=$cash_rps card_requests_rps=$card_requests_rps" \
-    "card_p99_ms=$card_p99 card_complete_rps=$card_rps span_s=$span webhook_rps=$webhook_rps ratio=$ratio $verdict"
+    "card_p99_ms=$card_p99 card_complete_rps=$card_rps span_s=$span webhook_rps=$webhook_rps ratio=$ratio $verdict" \
+    "cash_cpu_us=${cash_cpu%/*} card_cpu_us=$card_cpu"
   if [ "$verdict" != PASS ] && [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
   return 0
 }
