@@ -160,9 +160,6 @@ class FailingBus final : public events::EventBus {
     if (name == fail_on_) throw std::runtime_error("injected failure publishing " + name);
     co_return co_await inner_.publish(tx, std::move(name), version, std::move(payload));
   }
-  void subscribe(std::string subscriber, std::string event_name, events::Handler handler) override {
-    inner_.subscribe(std::move(subscriber), std::move(event_name), std::move(handler));
-  }
   void subscribe_batch(std::string subscriber, std::string event_name, events::BatchHandler handler) override {
     inner_.subscribe_batch(std::move(subscriber), std::move(event_name), std::move(handler));
   }

@@ -8,8 +8,8 @@
 namespace nelo::events {
 namespace {
 
-Handler noop() {
-  return [](db::Transaction&, const Event&) -> boost::asio::awaitable<void> { co_return; };
+BatchHandler noop() {
+  return one_at_a_time([](db::Transaction&, const Event&) -> boost::asio::awaitable<void> { co_return; });
 }
 
 TEST(Subscriptions, ListsSubscribersOfAnEventSorted) {
@@ -31,7 +31,8 @@ TEST(Subscriptions, RejectsDuplicatesAndBadNames) {
   EXPECT_THROW(s.add("deliveries", "order.created", noop()), std::invalid_argument);
   EXPECT_THROW(s.add("Deliveries", "order.created", noop()), std::invalid_argument);
   EXPECT_THROW(s.add("deliveries", "OrderCreated", noop()), std::invalid_argument);
-  EXPECT_THROW(s.add("deliveries", "order.paid", Handler{}), std::invalid_argument);
+  EXPECT_THROW(s.add("deliveries", "order.paid", one_at_a_time(Handler{})), std::invalid_argument);
+  EXPECT_THROW(s.add("deliveries", "order.paid", BatchHandler{}), std::invalid_argument);
 }
 
 TEST(Subscriptions, AreFrozenOnceTheBusStarts) {

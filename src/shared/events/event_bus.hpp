@@ -10,6 +10,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "core/db/transaction.hpp"
 #include "shared/events/event.hpp"
@@ -24,6 +25,9 @@ using Handler = std::function<boost::asio::awaitable<void>(db::Transaction& tx, 
 using BatchHandler =
     std::function<boost::asio::awaitable<void>(db::Transaction& tx, std::span<const Event* const> events)>;
 
+// A BatchHandler that runs `handler` for each event in turn; empty when `handler` is.
+BatchHandler one_at_a_time(Handler handler);
+
 class EventBus {
  public:
   virtual ~EventBus() = default;
@@ -35,7 +39,9 @@ class EventBus {
                                                       boost::json::object payload) = 0;
 
   // Registers a subscriber module's handler for one event name. Call during start-up only.
-  virtual void subscribe(std::string subscriber, std::string event_name, Handler handler) = 0;
+  void subscribe(std::string subscriber, std::string event_name, Handler handler) {
+    subscribe_batch(std::move(subscriber), std::move(event_name), one_at_a_time(std::move(handler)));
+  }
   // The same with a handler given the events of that name that a delivery transaction holds one
   // after the other (those the subscriber's inbox already had left out). Throwing fails them all.
   virtual void subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) = 0;

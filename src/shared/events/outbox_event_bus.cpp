@@ -66,13 +66,6 @@ asio::awaitable<std::string> OutboxEventBus::publish(db::CommitWriter& tx, std::
   co_return event.id;
 }
 
-void OutboxEventBus::subscribe(std::string subscriber, std::string event_name, Handler handler) {
-  if (!state_->is_module(subscriber)) {
-    throw std::invalid_argument("events: subscriber '" + subscriber + "' is not a module known to the bus");
-  }
-  state_->subscriptions.add(std::move(subscriber), std::move(event_name), std::move(handler));
-}
-
 void OutboxEventBus::subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) {
   if (!state_->is_module(subscriber)) {
     throw std::invalid_argument("events: subscriber '" + subscriber + "' is not a module known to the bus");

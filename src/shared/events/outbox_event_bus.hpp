@@ -43,7 +43,6 @@ class OutboxEventBus final : public EventBus {
   boost::asio::awaitable<std::string> publish(db::CommitWriter& tx, std::string name, int version,
                                               boost::json::object payload) override;
   // Before start() only; the subscriber must be one of `modules`.
-  void subscribe(std::string subscriber, std::string event_name, Handler handler) override;
   void subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) override;
 
   // Starts dispatching (and delivers whatever is already due). Subscriptions are frozen.

@@ -15,14 +15,6 @@ void insert_sorted(std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
-void Subscriptions::add(std::string subscriber, std::string event_name, Handler handler) {
-  if (!handler) throw std::invalid_argument("events: empty handler for " + subscriber + "/" + event_name);
-  add(std::move(subscriber), std::move(event_name),
-      [one = std::move(handler)](db::Transaction& tx, std::span<const Event* const> events) -> boost::asio::awaitable<void> {
-        for (const Event* event : events) co_await one(tx, *event);
-      });
-}
-
 void Subscriptions::add(std::string subscriber, std::string event_name, BatchHandler handler) {
   if (frozen_) throw std::logic_error("events: subscribe() after the bus started (" + subscriber + ")");
   if (!is_valid_module_name(subscriber)) throw std::invalid_argument("events: invalid subscriber '" + subscriber + "'");

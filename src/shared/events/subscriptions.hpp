@@ -16,9 +16,7 @@ namespace nelo::events {
 class Subscriptions {
  public:
   // Throws std::invalid_argument on a bad name, an empty handler or a second handler for the same
-  // pair, and std::logic_error once frozen. A Handler is kept as a BatchHandler that runs it for
-  // each event in turn.
-  void add(std::string subscriber, std::string event_name, Handler handler);
+  // pair, and std::logic_error once frozen.
   void add(std::string subscriber, std::string event_name, BatchHandler handler);
   void freeze() noexcept { frozen_ = true; }
   bool frozen() const noexcept { return frozen_; }
