@@ -36,16 +36,16 @@ void WebhookSchedule::add(std::vector<SandboxEvent> events, Timestamp now) {
     if (static_cast<int>(random_below_(1000)) < options_.duplicate_per_mille) {
       WebhookDelivery twice = delivery;
       twice.due = now + jitter(options_.max_hold);
-      pending_.emplace(twice.due, std::move(twice));
+      pending_.insert(std::move(twice));
       ++stats_.duplicated;
     }
-    pending_.emplace(delivery.due, std::move(delivery));
+    pending_.insert(std::move(delivery));
   }
 }
 
 std::optional<WebhookDelivery> WebhookSchedule::take_next(Timestamp now) {
-  if (pending_.empty() || pending_.begin()->first > now) return std::nullopt;
-  return std::move(pending_.extract(pending_.begin()).mapped());
+  if (pending_.empty() || pending_.begin()->due > now) return std::nullopt;
+  return std::move(pending_.extract(pending_.begin()).value());
 }
 
 void WebhookSchedule::succeeded(const WebhookDelivery&) { ++stats_.delivered; }
@@ -62,7 +62,7 @@ void WebhookSchedule::failed(WebhookDelivery delivery, Timestamp now) {
   backoff = std::min(backoff, options_.max_backoff);
   delivery.due = now + as_micros(backoff);
   ++stats_.retried;
-  pending_.emplace(delivery.due, std::move(delivery));
+  pending_.insert(std::move(delivery));
 }
 
 WebhookSender::WebhookSender(SandboxProcessor& processor, const Clock& clock, boost::asio::any_io_executor executor,

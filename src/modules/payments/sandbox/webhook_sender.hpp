@@ -15,9 +15,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,9 +93,12 @@ class WebhookSchedule {
 
   WebhookSenderOptions options_;
   std::function<std::uint32_t(std::uint32_t)> random_below_;
-  // By when each is due; deliveries due at one moment in the order they were added (a multimap
-  // inserts after its equal keys).
-  std::multimap<Timestamp, WebhookDelivery> pending_;
+  struct EarlierDue {
+    bool operator()(const WebhookDelivery& a, const WebhookDelivery& b) const { return a.due < b.due; }
+  };
+  // By when each is due; deliveries due at one moment in the order they were added (a multiset
+  // inserts after its equal elements).
+  std::multiset<WebhookDelivery, EarlierDue> pending_;
   WebhookStats stats_;
 };
 
