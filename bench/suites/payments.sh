@@ -42,7 +42,7 @@ suite_run() {
   local wrk_settings="-t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d$BENCH_WRK_DURATION"
   nelo_say "wrk $wrk_settings; best of $BENCH_ROUNDS rounds"
   local cash_rps=0 card_rps=0 card_requests_rps=0 card_p99=0 webhook_rps=0 span=0 errors=0 stuck=0 round
-  local cash_cpu="0/0/0" card_cpu="0/0" pg_pids nelo0 pg0 nelo1 pg1
+  local cash_cpu="0/0/0" card_cpu="0/0" card_waits="0/0" pg_pids nelo0 pg0 nelo1 pg1
   for round in $(seq 1 "$BENCH_ROUNDS"); do
     nelo_say "round $round"
     ORDER_BODY="$cash_body" ORDER_DELAY_MS=0 bench_wrk "nelo POST /orders (cash)" \
@@ -88,15 +88,22 @@ suite_run() {
           JOIN payments.payments p ON p.id = e.payment_id
           WHERE p.method = 'card' AND p.created_at >= '$started' GROUP BY e.payment_id) AS h)) - '$started'::timestamptz)
       FROM orders.orders o WHERE o.payment_method = 'card' AND o.status = 'placed' AND o.created_at >= '$started'" | tr '|' ' ')
+    # How long a customer waited at checkout: from the order's creation to its placement.
+    local waits
+    waits="$(bench_sql "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY w)::numeric * 1000) || '/' ||
+                               round(percentile_cont(0.99) WITHIN GROUP (ORDER BY w)::numeric * 1000)
+                        FROM (SELECT extract(epoch FROM updated_at - created_at) AS w FROM orders.orders
+                              WHERE payment_method = 'card' AND status = 'placed' AND created_at >= '$started') AS p")"
     rate="$(awk -v n="$placed" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
     hooks_rate="$(awk -v n="$((hooks1 - hooks0))" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
     local cpu
     cpu="$(awk -v n="$((nelo1 - nelo0))" -v p="$((pg1 - pg0))" -v r="$placed" -v hz="$(getconf CLK_TCK)" \
       'BEGIN { if (r <= 0) { print "0/0"; exit } f = 1e6 / hz / r; printf "%.0f/%.0f", n * f, p * f }')"
-    printf '    %-28s %10s placed in %s s: %s complete card orders/s, %s webhooks/s, %s left pending, cpu us/order nelo/pg %s\n' \
-      "card orders end to end" "$placed" "$seconds" "$rate" "$hooks_rate" "$((pending + unhooked))" "$cpu" >&2
+    printf '    %-28s %10s placed in %s s: %s complete card orders/s, %s webhooks/s, %s left pending, cpu us/order nelo/pg %s, placed after p50/p99 %s ms\n' \
+      "card orders end to end" "$placed" "$seconds" "$rate" "$hooks_rate" "$((pending + unhooked))" "$cpu" "$waits" >&2
     if [ "$rate" -gt "$card_rps" ]; then
       card_rps=$rate card_requests_rps=$WRK_RPS card_p99=$WRK_P99_MS webhook_rps=$hooks_rate span=$seconds card_cpu=$cpu
+      card_waits=$waits
     fi
   done
 
@@ -112,11 +119,12 @@ suite_run() {
   printf '%-44s %12s %12s\n' "complete card orders (placed after webhook)" "$card_rps" "-"
   printf '%-44s %12s %12s\n' "webhooks handled" "$webhook_rps" "-"
   printf 'ratio card/cash: %s (target >= %s): %s\n' "$ratio" "$BENCH_TARGET_RATIO" "$verdict"
-  printf 'cpu us per order nelo/pg: cash request %s, complete card order %s\n\n' "${cash_cpu%/*}" "$card_cpu"
+  printf 'cpu us per order nelo/pg: cash request %s, complete card order %s\n' "${cash_cpu%/*}" "$card_cpu"
+  printf 'card order created -> placed, p50/p99 ms: %s\n\n' "$card_waits"
 
   bench_record "wrk=\"$wrk_settings\" rounds=$BENCH_ROUNDS" "cash_rps=$cash_rps card_requests_rps=$card_requests_rps" \
     "card_p99_ms=$card_p99 card_complete_rps=$card_rps span_s=$span webhook_rps=$webhook_rps ratio=$ratio $verdict" \
-    "cash_cpu_us=${cash_cpu%/*} card_cpu_us=$card_cpu"
+    "cash_cpu_us=${cash_cpu%/*} card_cpu_us=$card_cpu placed_after_ms=$card_waits"
   if [ "$verdict" != PASS ] && [ "${NELO_BENCH_STRICT:-0}" = 1 ]; then return 1; fi
   return 0
 }
