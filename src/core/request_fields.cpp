@@ -30,7 +30,7 @@ std::optional<std::string> read_text(JsonReader& r, std::string_view name, Prese
                                      TextKind kind) {
   auto value = read_string(r, name, presence);
   if (!value) return std::nullopt;
-  std::string text = trimmed(*value);
+  std::string text(trimmed(*value));
   if (auto problem = text_problem(text, max_length, kind)) {
     r.validator().add(r.field(name), *problem);
     return std::nullopt;

@@ -15,10 +15,10 @@ std::size_t utf8_length(std::string_view text) noexcept {
   return n;
 }
 
-std::string trimmed(std::string_view text) {
+std::string_view trimmed(std::string_view text) noexcept {
   const auto first = text.find_first_not_of(kSpace);
   if (first == std::string_view::npos) return {};
-  return std::string(text.substr(first, text.find_last_not_of(kSpace) - first + 1));
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
 bool is_blank(std::string_view text) noexcept { return text.find_first_not_of(kSpace) == std::string_view::npos; }

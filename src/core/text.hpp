@@ -13,8 +13,8 @@ namespace nelo {
 // Code points in valid UTF-8.
 std::size_t utf8_length(std::string_view text) noexcept;
 
-// Without surrounding white space (spaces, tabs, line breaks).
-std::string trimmed(std::string_view text);
+// `text` without surrounding white space (spaces, tabs, line breaks): a view into it.
+std::string_view trimmed(std::string_view text) noexcept;
 
 // Empty, or nothing but spaces, tabs and line breaks.
 bool is_blank(std::string_view text) noexcept;

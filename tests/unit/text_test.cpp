@@ -44,6 +44,9 @@ TEST(Text, TrimsSpacesTabsAndLineBreaksOnly) {
   EXPECT_EQ(trimmed("\n\t "), "");
   EXPECT_EQ(trimmed(""), "");
   EXPECT_EQ(trimmed("\xc2\xa0" "a"), "\xc2\xa0" "a");  // U+00A0 is text
+  // A view into its argument, not a copy.
+  const std::string header = " t=1, v1=ab ";
+  EXPECT_EQ(trimmed(header).data(), header.data() + 1);
   EXPECT_TRUE(is_blank(""));
   EXPECT_TRUE(is_blank(" \t\r\n"));
   EXPECT_FALSE(is_blank(" . "));

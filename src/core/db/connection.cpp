@@ -24,6 +24,7 @@
 #include "core/db/connection_results.hpp"
 #include "core/db/error_mapping.hpp"
 #include "core/db/errors.hpp"
+#include "core/text.hpp"
 
 namespace nelo::db::detail {
 
@@ -33,13 +34,10 @@ using asio::posix::stream_descriptor;
 
 namespace {
 
-std::string trimmed(const char* text) {
-  std::string s = text ? text : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+// libpq's messages end with a line break; null only when it ran out of memory.
+std::string message_text(const char* message) { return std::string(trimmed(message ? message : "")); }
 
-void log_notice(void*, const char* message) { spdlog::debug("postgres: {}", trimmed(message)); }
+void log_notice(void*, const char* message) { spdlog::debug("postgres: {}", message_text(message)); }
 
 int dup_socket(PGconn* conn) {
   int fd = PQsocket(conn);
@@ -146,7 +144,7 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(options.conninfo.c_str(), &parse_error);
   if (!parsed) {
-    std::string why = parse_error ? trimmed(parse_error) : "out of memory";
+    std::string why = parse_error ? message_text(parse_error) : "out of memory";
     PQfreemem(parse_error);
     throw std::invalid_argument("invalid database connection string: " + why);
   }
@@ -215,15 +213,15 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
     throw_mapped(e);
   };
   if (!conn) fail("out of memory");
-  if (PQstatus(conn.get()) == CONNECTION_BAD) fail(trimmed(PQerrorMessage(conn.get())));
+  if (PQstatus(conn.get()) == CONNECTION_BAD) fail(message_text(PQerrorMessage(conn.get())));
 
   // libpq may switch sockets while connecting (several hosts, SSL or GSS fallback), so each wait
   // uses a fresh duplicate of whatever PQsocket() is now.
   PostgresPollingStatusType status = PGRES_POLLING_WRITING;
   while (status != PGRES_POLLING_OK) {
-    if (status == PGRES_POLLING_FAILED) fail(trimmed(PQerrorMessage(conn.get())));
+    if (status == PGRES_POLLING_FAILED) fail(message_text(PQerrorMessage(conn.get())));
     int fd = dup_socket(conn.get());
-    if (fd < 0) fail("no socket: " + trimmed(PQerrorMessage(conn.get())));
+    if (fd < 0) fail("no socket: " + message_text(PQerrorMessage(conn.get())));
     stream_descriptor waiter(executor, fd);
     bool ready = false;
     try {
@@ -236,7 +234,7 @@ awaitable<std::unique_ptr<Connection>> Connection::open(asio::any_io_executor ex
     if (!ready) fail("timed out while connecting");
     status = PQconnectPoll(conn.get());
   }
-  if (PQsetnonblocking(conn.get(), 1) != 0) fail(trimmed(PQerrorMessage(conn.get())));
+  if (PQsetnonblocking(conn.get(), 1) != 0) fail(message_text(PQerrorMessage(conn.get())));
   PQsetNoticeProcessor(conn.get(), &log_notice, nullptr);
   int fd = dup_socket(conn.get());
   if (fd < 0) fail("no socket after connecting");
@@ -293,7 +291,7 @@ ServerError Connection::server_error(const PGresult* res, PGconn* conn) {
   };
   e.sqlstate = field(PG_DIAG_SQLSTATE);
   e.message = field(PG_DIAG_MESSAGE_PRIMARY);
-  if (e.message.empty()) e.message = trimmed(PQresultErrorMessage(res));
+  if (e.message.empty()) e.message = message_text(PQresultErrorMessage(res));
   e.detail = field(PG_DIAG_MESSAGE_DETAIL);
   e.constraint = field(PG_DIAG_CONSTRAINT_NAME);
   e.connection_lost = PQstatus(conn) != CONNECTION_OK;
@@ -317,7 +315,7 @@ void Connection::forget_statement(std::string_view sql) {
 void Connection::fail_connection(std::string_view what) {
   broken_ = true;
   ServerError e;
-  e.message = std::string(what) + ": " + trimmed(PQerrorMessage(conn_));
+  e.message = std::string(what) + ": " + message_text(PQerrorMessage(conn_));
   e.connection_lost = true;
   throw_mapped(e);
 }
@@ -429,7 +427,6 @@ awaitable<Result> Connection::run(Send send, Deadline deadline) {
   co_await flush(deadline);
   co_return co_await collect(deadline);
 }
-
 
 namespace {
 

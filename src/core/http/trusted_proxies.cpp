@@ -1,5 +1,7 @@
 #include "core/http/trusted_proxies.hpp"
 
+#include "core/text.hpp"
+
 #include <stdexcept>
 
 namespace nelo::http {
@@ -9,12 +11,6 @@ namespace ip = boost::asio::ip;
 namespace {
 
 bool is_separator(char c) { return c == ',' || c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // IPv4 clients of a dual-stack socket show up as ::ffff:a.b.c.d: compare them as IPv4.
 ip::address unmapped(const ip::address& a) {
@@ -31,7 +27,7 @@ std::optional<ip::address> parse_address(std::string_view text) {
 
 // An X-Forwarded-For element: an address, possibly "[v6]" or with a port as some proxies write.
 std::optional<ip::address> parse_forwarded(std::string_view text) {
-  text = trim(text);
+  text = trimmed(text);
   if (auto a = parse_address(text)) return a;
   if (!text.empty() && text.front() == '[') {  // [2001:db8::1] or [2001:db8::1]:443
     auto close = text.find(']');
@@ -121,7 +117,7 @@ std::string TrustedProxies::client_address(std::string_view peer, std::optional<
     auto comma = rest.rfind(',');
     std::string_view element = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-    if (trim(element).empty()) continue;
+    if (trimmed(element).empty()) continue;
     auto hop = parse_forwarded(element);
     if (!hop) break;  // not an address: believe nothing further left
     client = *hop;

@@ -6,6 +6,7 @@
 
 #include "core/security/hmac.hpp"
 #include "core/security/tokens.hpp"
+#include "core/text.hpp"
 
 namespace nelo::security {
 namespace {
@@ -25,12 +26,6 @@ std::string signed_payload(std::int64_t timestamp, std::string_view body) {
 std::string mac_hex(std::string_view secret, std::string_view payload) {
   const auto mac = security::hmac_sha256(secret, payload);
   return security::hex_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -60,7 +55,7 @@ SignatureCheck check_webhook_signature(std::string_view header, std::string_view
   std::vector<std::string_view> signatures;
   while (!header.empty()) {
     const auto comma = header.find(',');
-    const std::string_view item = trim(header.substr(0, comma));
+    const std::string_view item = trimmed(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     const auto eq = item.find('=');
     if (eq == std::string_view::npos) return SignatureCheck::Malformed;

@@ -5,18 +5,13 @@
 
 #include "core/env_reader.hpp"
 #include "core/security/tokens.hpp"
+#include "core/text.hpp"
 
 namespace nelo::payments {
 namespace {
 
 constexpr std::size_t kMinSecret = 16;
 constexpr std::size_t kMaxSecrets = 8;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -30,7 +25,7 @@ PaymentsSettings payments_settings_from_environment(const std::map<std::string, 
     while (true) {
       ++position;
       const auto comma = rest.find(',');
-      const std::string_view secret = trim(rest.substr(0, comma));
+      const std::string_view secret = trimmed(rest.substr(0, comma));
       // The value is never echoed: only which one is wrong.
       if (secret.size() < kMinSecret) {
         r.problem(secrets_name, "secret " + std::to_string(position) + " must be at least " +

@@ -7,15 +7,10 @@
 
 #include "app/demo/api_client.hpp"
 #include "app/demo/demo_command.hpp"
+#include "core/text.hpp"
 
 namespace nelo::app::demo::sim {
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
 
 template <typename Number>
 bool read_number(std::string_view text, Number& out) {

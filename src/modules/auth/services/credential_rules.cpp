@@ -9,14 +9,6 @@ namespace nelo::auth {
 
 namespace {
 
-bool is_ascii_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool is_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 // RFC 5322 atext.
@@ -64,7 +56,7 @@ bool valid_domain(std::string_view domain) noexcept {
 }  // namespace
 
 std::string normalize_email(std::string_view email) {
-  std::string out(trim(email));
+  std::string out(trimmed(email));
   for (auto& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
@@ -89,7 +81,7 @@ std::optional<std::string> password_problem(std::string_view password) {
   return std::nullopt;
 }
 
-std::string normalize_name(std::string_view name) { return std::string(trim(name)); }
+std::string normalize_name(std::string_view name) { return std::string(trimmed(name)); }
 
 std::optional<std::string> name_problem(std::string_view name) {
   if (name.empty()) return "must not be empty";

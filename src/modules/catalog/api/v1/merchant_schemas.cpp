@@ -211,7 +211,7 @@ ParsedSearch parse_merchant_search(const SearchParameters& in) {
     }
   }
   if (in.q) {
-    std::string text = trimmed(*in.q);
+    std::string text(trimmed(*in.q));
     if (!text.empty()) {
       if (auto problem = text_problem(text, kMaxSearchLength)) {
         v.add("q", *problem);

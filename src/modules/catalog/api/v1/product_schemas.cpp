@@ -64,7 +64,7 @@ ProductPageRequest parse_product_page_request(const std::string& merchant_id, st
   Validator v;
   ProductPageRequest page;
   if (category && !trimmed(*category).empty()) {
-    std::string text = trimmed(*category);
+    std::string text(trimmed(*category));
     if (auto problem = text_problem(text, kMaxCategoryLength)) {
       v.add("category", *problem);
     } else {

@@ -130,7 +130,7 @@ std::optional<Payment> read_payment(JsonReader& r, RequestKind kind) {
 std::optional<std::string> read_notes(JsonReader& r) {
   auto notes = r.optional_string("notes");
   if (!notes) return std::nullopt;
-  std::string text = trimmed(*notes);
+  std::string text(trimmed(*notes));
   if (text.empty()) return std::nullopt;  // blank notes are no notes
   if (auto problem = free_text_problem(text, kMaxNotesLength)) {
     r.validator().add(r.field("notes"), *problem);
@@ -437,7 +437,7 @@ std::optional<std::string> parse_reason(const json::object& body, bool required)
   auto reason = required ? r.required_string("reason") : r.optional_string("reason");
   std::optional<std::string> out;
   if (reason) {
-    std::string text = trimmed(*reason);
+    std::string text(trimmed(*reason));
     if (text.empty()) {
       if (required) v.add("reason", "must not be blank");
     } else if (auto problem = free_text_problem(text, kMaxReasonLength)) {
