@@ -197,8 +197,10 @@ TEST(NotificationSettings, DefaultsAndTheWebhookRequirements) {
     EXPECT_NE(std::string(e.what()).find("NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("NELO_NOTIFICATIONS_PUSH_WEBHOOK_SECRET"), std::string::npos);
   }
-  env["NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL"] = "http://127.0.0.1:9/push";
   env["NELO_NOTIFICATIONS_PUSH_WEBHOOK_SECRET"] = "0123456789abcdef";
+  env["NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL"] = "http://";  // no host: refused at start, not at the first push
+  EXPECT_THROW(notifications_settings_from_environment(&env), std::invalid_argument);
+  env["NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL"] = "http://127.0.0.1:9/push";
   EXPECT_EQ(notifications_settings_from_environment(&env).push_provider, "webhook");
   env["NELO_NOTIFICATIONS_PUSH_PROVIDER"] = "carrier-pigeon";
   EXPECT_THROW(notifications_settings_from_environment(&env), std::invalid_argument);

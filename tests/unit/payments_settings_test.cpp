@@ -56,6 +56,15 @@ TEST(PaymentsSettings, ShortSecretsAreRefusedWithoutBeingEchoed) {
   EXPECT_NE(problems_of({{"NELO_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", "0"}}).find("TOLERANCE"), std::string::npos);
 }
 
+TEST(PaymentsSettings, TheSandboxUrlMustBeAnHttpUrlWithAHost) {
+  const Env remote = {{"NELO_PAYMENTS_SANDBOX_URL", "http://sandbox:9100/"}};
+  EXPECT_EQ(payments_settings_from_environment(&remote).sandbox_url, "http://sandbox:9100");
+  for (const char* bad : {"http://", "https://sandbox:9100", "sandbox:9100", "http:///path"}) {
+    EXPECT_NE(problems_of({{"NELO_PAYMENTS_SANDBOX_URL", bad}}).find("must be an http:// URL"), std::string::npos)
+        << bad;
+  }
+}
+
 TEST(PaymentsSettings, TheSagasSettingsHaveDefaultsAndBounds) {
   const Env none;
   const auto d = payments_settings_from_environment(&none);

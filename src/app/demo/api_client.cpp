@@ -7,10 +7,10 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
 #include <stdexcept>
 
+#include "core/http/http_url.hpp"
 #include "core/json_text.hpp"
 
 namespace nelo::app::demo {
@@ -53,13 +53,13 @@ std::string ApiResponse::describe() const {
 }
 
 ApiClient::ApiClient(const std::string& base_url, std::chrono::seconds timeout) : base_url_(base_url), timeout_(timeout) {
-  auto url = boost::urls::parse_absolute_uri(base_url);
-  if (!url || url->scheme() != "http" || url->host().empty() || url->has_query() || url->has_fragment()) {
+  auto url = nelo::http::parse_http_url(base_url);
+  if (!url || url->has_query || url->has_fragment) {
     throw std::invalid_argument("expected a URL like http://127.0.0.1:8000, got '" + base_url + "'");
   }
-  host_ = url->host();
-  port_ = url->has_port() ? std::string(url->port()) : "80";
-  prefix_ = url->path();
+  host_ = std::move(url->host);
+  port_ = std::move(url->port);
+  prefix_ = std::move(url->path);
   while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
 }
 

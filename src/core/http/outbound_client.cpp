@@ -9,12 +9,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 
 #include <cerrno>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+
+#include "core/http/http_url.hpp"
 
 namespace nelo::http {
 namespace {
@@ -37,15 +38,10 @@ struct Target {
 };
 
 Target parse_target(const std::string& url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) {
-    throw std::invalid_argument("not an http:// URL: " + url);
-  }
-  Target t;
-  t.host = parsed->host();
-  t.port = parsed->has_port() ? std::string(parsed->port()) : "80";
-  t.path = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
-  if (parsed->has_query()) t.path += "?" + std::string(parsed->encoded_query());
+  auto parsed = parse_http_url(url);
+  if (!parsed) throw std::invalid_argument("not an http:// URL: " + url);
+  Target t{std::move(parsed->host), std::move(parsed->port), parsed->path.empty() ? "/" : std::move(parsed->path)};
+  if (parsed->has_query) t.path += "?" + parsed->query;
   return t;
 }
 

@@ -11,12 +11,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <deque>
 #include <stdexcept>
 #include <vector>
+
+#include "core/http/http_url.hpp"
 
 namespace nelo::app::demo::sim {
 
@@ -161,14 +162,14 @@ struct HttpPool::Impl {
 HttpPool::HttpPool(asio::any_io_executor executor, const std::string& base_url, std::size_t max_connections,
                    std::chrono::seconds timeout)
     : impl_(std::make_unique<Impl>()) {
-  auto url = boost::urls::parse_absolute_uri(base_url);
-  if (!url || url->scheme() != "http" || url->host().empty()) {
+  auto url = nelo::http::parse_http_url(base_url);
+  if (!url || url->has_fragment) {
     throw std::invalid_argument("expected a URL like http://127.0.0.1:8000, got '" + base_url + "'");
   }
   impl_->executor = std::move(executor);
-  impl_->host = url->host();
-  impl_->port = url->has_port() ? std::string(url->port()) : "80";
-  impl_->prefix = url->path();
+  impl_->host = std::move(url->host);
+  impl_->port = std::move(url->port);
+  impl_->prefix = std::move(url->path);
   while (!impl_->prefix.empty() && impl_->prefix.back() == '/') impl_->prefix.pop_back();
   impl_->max_connections = std::max<std::size_t>(1, max_connections);
   impl_->timeout = timeout;
