@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 
-namespace nelo::http {
+namespace nelo {
 namespace {
 
 TEST(HttpUrl, ReadsHostPortPathAndQuery) {
@@ -42,4 +42,4 @@ TEST(HttpUrl, RefusesOtherSchemesUrlsWithoutHostAndNonUrls) {
 }
 
 }  // namespace
-}  // namespace nelo::http
+}  // namespace nelo

@@ -10,7 +10,7 @@
 
 #include <stdexcept>
 
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 #include "core/json_text.hpp"
 
 namespace nelo::app::demo {
@@ -53,7 +53,7 @@ std::string ApiResponse::describe() const {
 }
 
 ApiClient::ApiClient(const std::string& base_url, std::chrono::seconds timeout) : base_url_(base_url), timeout_(timeout) {
-  auto url = nelo::http::parse_http_url(base_url);
+  auto url = parse_http_url(base_url);
   if (!url || url->has_query || url->has_fragment) {
     throw std::invalid_argument("expected a URL like http://127.0.0.1:8000, got '" + base_url + "'");
   }

@@ -15,7 +15,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 
 namespace nelo::http {
 namespace {

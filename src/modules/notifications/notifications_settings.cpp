@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/env_reader.hpp"
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 
 namespace nelo::notifications {
 
@@ -23,7 +23,7 @@ NotificationsSettings notifications_settings_from_environment(const std::map<std
   r.integer("NELO_NOTIFICATIONS_RETENTION_DAYS", retention_days, 1, 3650);
   s.retention = std::chrono::hours(retention_days * 24);
   if (s.push_provider == "webhook") {
-    if (!http::parse_http_url(s.push_webhook_url)) {
+    if (!parse_http_url(s.push_webhook_url)) {
       r.problem("NELO_NOTIFICATIONS_PUSH_WEBHOOK_URL", "must be an http:// URL when NELO_NOTIFICATIONS_PUSH_PROVIDER=webhook");
     }
     if (s.push_webhook_secret.size() < 16) {

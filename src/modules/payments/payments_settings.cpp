@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "core/env_reader.hpp"
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 #include "core/security/tokens.hpp"
 #include "core/text.hpp"
 
@@ -48,7 +48,7 @@ PaymentsSettings payments_settings_from_environment(const std::map<std::string, 
   r.duration("NELO_PAYMENTS_SANDBOX_SLOW_MS", s.sandbox_slow_delay, 0, 600'000);
   r.string("NELO_PAYMENTS_SANDBOX_WEBHOOK_URL", s.sandbox_webhook_url);
   if (auto url = r.get("NELO_PAYMENTS_SANDBOX_URL"); url && !url->empty()) {
-    if (!http::parse_http_url(*url)) r.problem("NELO_PAYMENTS_SANDBOX_URL", "must be an http:// URL");
+    if (!parse_http_url(*url)) r.problem("NELO_PAYMENTS_SANDBOX_URL", "must be an http:// URL");
     s.sandbox_url = *url;
     while (!s.sandbox_url.empty() && s.sandbox_url.back() == '/') s.sandbox_url.pop_back();
   }

@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 
 namespace nelo::app::demo::sim {
 
@@ -162,7 +162,7 @@ struct HttpPool::Impl {
 HttpPool::HttpPool(asio::any_io_executor executor, const std::string& base_url, std::size_t max_connections,
                    std::chrono::seconds timeout)
     : impl_(std::make_unique<Impl>()) {
-  auto url = nelo::http::parse_http_url(base_url);
+  auto url = parse_http_url(base_url);
   if (!url || url->has_fragment) {
     throw std::invalid_argument("expected a URL like http://127.0.0.1:8000, got '" + base_url + "'");
   }

@@ -1,8 +1,8 @@
-#include "core/http/http_url.hpp"
+#include "core/http_url.hpp"
 
 #include <boost/url/parse.hpp>
 
-namespace nelo::http {
+namespace nelo {
 
 std::optional<HttpUrl> parse_http_url(std::string_view text) {
   auto parsed = boost::urls::parse_uri(text);
@@ -17,4 +17,4 @@ std::optional<HttpUrl> parse_http_url(std::string_view text) {
   return url;
 }
 
-}  // namespace nelo::http
+}  // namespace nelo

@@ -1,12 +1,13 @@
 #pragma once
 // The plain http:// URLs nelo's HTTP clients are given (a processor's webhook endpoint, the
-// sandbox processor, a push gateway, the demo's API), read with Boost.URL. Beast stays out.
+// sandbox processor, a push gateway, the demo's API), read with Boost.URL. URL syntax only: a
+// module's settings may check one without knowing HTTP (core/http stays in their api/ layer).
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace nelo::http {
+namespace nelo {
 
 struct HttpUrl {
   std::string host;
@@ -21,4 +22,4 @@ struct HttpUrl {
 // (https:// included: these clients speak plain HTTP), no host, or not a URL at all.
 std::optional<HttpUrl> parse_http_url(std::string_view text);
 
-}  // namespace nelo::http
+}  // namespace nelo
