@@ -7,24 +7,27 @@
 namespace nelo {
 namespace {
 
-TEST(HttpUrl, ReadsHostPortPathAndQuery) {
-  auto url = parse_http_url("http://gateway:8080/api/v1/payments/webhooks/sandbox?attempt=2");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->host, "gateway");
-  EXPECT_EQ(url->port, "8080");
-  EXPECT_EQ(url->path, "/api/v1/payments/webhooks/sandbox");
-  EXPECT_TRUE(url->has_query);
-  EXPECT_EQ(url->query, "attempt=2");
-  EXPECT_FALSE(url->has_fragment);
-}
-
-TEST(HttpUrl, PortEightyAndNoPathWhenTheUrlNamesNone) {
-  auto url = parse_http_url("http://127.0.0.1");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->host, "127.0.0.1");
-  EXPECT_EQ(url->port, "80");
-  EXPECT_EQ(url->path, "");
-  EXPECT_FALSE(url->has_query);
+TEST(HttpUrl, ReadsHostPortPathAndQuery_PortEightyAndNoPathWhenNoneIsNamed) {
+  struct Case {
+    const char* text;
+    const char* host;
+    const char* port;
+    const char* path;
+    bool has_query;
+    const char* query;
+  };
+  for (const Case& c : {Case{"http://gateway:8080/api/v1/payments/webhooks/sandbox?attempt=2", "gateway", "8080",
+                             "/api/v1/payments/webhooks/sandbox", true, "attempt=2"},
+                        Case{"http://127.0.0.1", "127.0.0.1", "80", "", false, ""}}) {
+    auto url = parse_http_url(c.text);
+    ASSERT_TRUE(url) << c.text;
+    EXPECT_EQ(url->host, c.host) << c.text;
+    EXPECT_EQ(url->port, c.port) << c.text;
+    EXPECT_EQ(url->path, c.path) << c.text;
+    EXPECT_EQ(url->has_query, c.has_query) << c.text;
+    EXPECT_EQ(url->query, c.query) << c.text;
+    EXPECT_FALSE(url->has_fragment) << c.text;
+  }
 }
 
 TEST(HttpUrl, KeepsThePathPercentEncodedAndSaysWhetherAFragmentFollows) {
