@@ -109,17 +109,13 @@ boost::asio::awaitable<void> WebhookSender::sender() {
 
 std::optional<WebhookDelivery> WebhookSender::next_due() {
   const Timestamp now = clock_.now();
-  // Settling scans every charge: once a poll interval is enough for the seconds a slow one takes.
-  if (now - settled_at_ >= schedule_.options().poll_interval) {
-    settled_at_ = now;
-    // A charge that settled is authorized and its event queued even when its journal line could
-    // not be written; thrown from here, that failure would cancel the other senders' webhooks
-    // in flight.
-    try {
-      processor_.settle_due();
-    } catch (const std::exception& e) {
-      spdlog::error("sandbox: settling slow charges: {}", e.what());
-    }
+  // Reads only the slow charges now due. A charge that settled is authorized and its event
+  // queued even when its journal line could not be written; thrown from here, that failure would
+  // cancel the other senders' webhooks in flight.
+  try {
+    processor_.settle_due();
+  } catch (const std::exception& e) {
+    spdlog::error("sandbox: settling slow charges: {}", e.what());
   }
   schedule_.add(processor_.take_events(), now);
   return schedule_.take_next(now);

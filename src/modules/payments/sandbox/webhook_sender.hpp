@@ -134,7 +134,6 @@ class WebhookSender {
   WebhookSchedule schedule_;
   WebhookTransport transport_;
   std::shared_ptr<PeriodicTask> task_;
-  Timestamp settled_at_{};        // when slow charges were last settled
   std::atomic<bool> stopping_{false};
 };
 
