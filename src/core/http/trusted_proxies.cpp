@@ -1,8 +1,8 @@
 #include "core/http/trusted_proxies.hpp"
 
-#include "core/text.hpp"
-
 #include <stdexcept>
+
+#include "core/text.hpp"
 
 namespace nelo::http {
 

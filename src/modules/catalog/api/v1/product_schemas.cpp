@@ -63,12 +63,11 @@ ProductPageRequest parse_product_page_request(const std::string& merchant_id, st
                                               std::optional<std::string_view> cursor) {
   Validator v;
   ProductPageRequest page;
-  if (category && !trimmed(*category).empty()) {
-    std::string text(trimmed(*category));
+  if (const std::string_view text = category ? trimmed(*category) : std::string_view{}; !text.empty()) {
     if (auto problem = text_problem(text, kMaxCategoryLength)) {
       v.add("category", *problem);
     } else {
-      page.category = std::move(text);
+      page.category = std::string(text);
     }
   }
   page.limit = parse_limit(limit, v);
