@@ -120,6 +120,20 @@ WHERE id IN (
   LIMIT $2)
 )sql";
 
+constexpr std::string_view kOpenStream = R"sql(
+INSERT INTO {schema}.outbox_streams (subscriber, names, done) VALUES ($1, $2::text[], pg_current_snapshot())
+ON CONFLICT (subscriber) DO UPDATE SET names = EXCLUDED.names, updated_at = now()
+)sql";
+
+constexpr std::string_view kClaimStream = R"sql(
+SELECT event_id, seq, name, version, payload, occurred_at
+FROM {schema}.claim_stream($1, $2, $3::integer, $4::double precision)
+)sql";
+
+constexpr std::string_view kAdvanceStream = R"sql(
+SELECT COALESCE({schema}.advance_stream($1, $2, $3::bigint, $4::boolean), false) AS advanced
+)sql";
+
 std::int64_t as_int(std::size_t v) { return static_cast<std::int64_t>(v); }
 std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); }
 
@@ -163,6 +177,47 @@ asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std:
     return a.seq != b.seq ? a.seq < b.seq : a.subscriber < b.subscriber;
   });
   co_return claimed;
+}
+
+asio::awaitable<void> OutboxRepository::open_stream(const std::string& publisher, const std::string& subscriber,
+                                                    const std::vector<std::string>& names) {
+  co_await pool_.execute(publisher, render_sql(kOpenStream, publisher), db::params(subscriber, names));
+}
+
+asio::awaitable<StreamClaim> OutboxRepository::claim_stream(const std::string& publisher, const std::string& subscriber,
+                                                            const std::string& owner, std::size_t limit,
+                                                            std::chrono::milliseconds lease) {
+  auto result = co_await pool_.execute(publisher, render_sql(kClaimStream, publisher),
+                                       db::params(subscriber, owner, as_int(limit), as_int(lease)));
+  StreamClaim claim;
+  claim.leased = !result.empty();
+  claim.deliveries.reserve(static_cast<std::size_t>(result.size()));
+  for (auto row : result) {
+    if (row.is_null(0)) {  // the marker that ends the range
+      claim.exhausted = true;
+      continue;
+    }
+    ClaimedDelivery d;
+    d.event.id = row.get<std::string>("event_id");
+    d.event.name = row.get<std::string>("name");
+    d.event.version = row.get<std::int32_t>("version");
+    d.event.publisher = publisher;
+    auto payload = row.get<boost::json::value>("payload");
+    if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
+    d.event.occurred_at = row.get<Timestamp>("occurred_at");
+    d.subscriber = subscriber;
+    d.seq = row.get<std::int64_t>("seq");
+    claim.deliveries.push_back(std::move(d));
+  }
+  co_return claim;
+}
+
+asio::awaitable<bool> OutboxRepository::advance_stream(const std::string& publisher, const std::string& subscriber,
+                                                       const std::string& owner, std::int64_t handled_seq,
+                                                       bool close_range) {
+  auto result = co_await pool_.execute(publisher, render_sql(kAdvanceStream, publisher),
+                                       db::params(subscriber, owner, handled_seq, close_range));
+  co_return !result.empty() && result.front().get<bool>("advanced");
 }
 
 asio::awaitable<std::int64_t> OutboxRepository::mark_delivered(const std::string& publisher,

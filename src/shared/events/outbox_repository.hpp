@@ -25,6 +25,13 @@ struct ClaimedDelivery {
   std::int64_t seq = 0;
 };
 
+// What a claim of a subscriber's stream of one publisher returned (docs/proposals/outbox-streams.md).
+struct StreamClaim {
+  bool leased = false;     // false: another owner holds the stream (or it does not exist)
+  bool exhausted = false;  // the open range holds nothing past these deliveries
+  std::vector<ClaimedDelivery> deliveries;  // in seq order
+};
+
 struct FailureOutcome {
   int attempts = 0;
   bool dead = false;
@@ -47,6 +54,22 @@ class OutboxRepository {
                                                              const std::vector<std::int64_t>& after,
                                                              std::size_t limit, const std::string& owner,
                                                              std::chrono::milliseconds lease);
+
+  // Creates the subscriber's stream of this publisher if it has none (it starts with what is
+  // published from now on) and sets the event names it takes.
+  boost::asio::awaitable<void> open_stream(const std::string& publisher, const std::string& subscriber,
+                                           const std::vector<std::string>& names);
+
+  // Leases the subscriber's stream to `owner` for `lease` and returns up to `limit` events of its
+  // open range (opening one if none is open).
+  boost::asio::awaitable<StreamClaim> claim_stream(const std::string& publisher, const std::string& subscriber,
+                                                   const std::string& owner, std::size_t limit,
+                                                   std::chrono::milliseconds lease);
+
+  // After the subscriber committed the events up to `handled_seq`: moves the stream on, or closes
+  // its range when `close_range`. False when `owner` no longer holds the stream.
+  boost::asio::awaitable<bool> advance_stream(const std::string& publisher, const std::string& subscriber,
+                                              const std::string& owner, std::int64_t handled_seq, bool close_range);
 
   // Marks the subscriber's deliveries of these events delivered, in one statement; returns how
   // many were still pending (the others another instance finished first).

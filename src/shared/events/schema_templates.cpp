@@ -147,13 +147,108 @@ constexpr std::string_view kDeliveriesWithoutForeignKey = R"sql(
 ALTER TABLE {schema}.outbox_deliveries DROP CONSTRAINT outbox_deliveries_event_id_fkey;
 )sql";
 
+// 0005: streams, one position per subscriber instead of one row per delivery
+// (docs/proposals/outbox-streams.md).
+constexpr std::string_view kOutboxStreams = R"sql(
+-- The transaction that published each event: what makes it visible, in a snapshot's terms.
+-- Events published before this migration have none; streams start after them (their delivery
+-- rows carry them).
+ALTER TABLE {schema}.outbox ADD COLUMN tx xid8;
+ALTER TABLE {schema}.outbox ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
+CREATE INDEX outbox_tx ON {schema}.outbox (tx);
+
+-- One row per subscriber of this publisher: every event visible in `done` is handled; the events
+-- visible in `upto` and not in `done` (seqs range_start..range_end) are being handled, up to
+-- after_seq. A stream belongs to lease_owner until lease_until.
+CREATE TABLE {schema}.outbox_streams (
+  subscriber  text        PRIMARY KEY,
+  names       text[]      NOT NULL,
+  done        pg_snapshot NOT NULL,
+  upto        pg_snapshot,
+  after_seq   bigint      NOT NULL DEFAULT 0,
+  range_end   bigint      NOT NULL DEFAULT 0,
+  lease_owner text,
+  lease_until timestamptz,
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Leases the stream (free, expired or already ours), opens a range if none is open, and returns
+-- up to claim_limit of the range's events past after_seq among the stream's names, in seq order,
+-- then one row with a null event_id when the range holds no more. Nothing when another owner
+-- holds the stream. A range's first and last seq are found once, through the index on tx, when it
+-- opens; claims then walk the seq index between them.
+CREATE FUNCTION {schema}.claim_stream(claim_subscriber text, claim_owner text, claim_limit integer,
+                                      claim_lease_ms double precision)
+RETURNS TABLE (event_id uuid, seq bigint, name text, version integer, payload jsonb, occurred_at timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+  s {schema}.outbox_streams;
+  first_seq bigint;
+  last_seq bigint;
+  returned integer;
+BEGIN
+  UPDATE {schema}.outbox_streams AS t
+  SET lease_owner = claim_owner,
+      lease_until = now() + claim_lease_ms * interval '1 millisecond',
+      updated_at = now()
+  WHERE t.subscriber = claim_subscriber
+    AND (t.lease_until IS NULL OR t.lease_until < now() OR t.lease_owner = claim_owner)
+  RETURNING t.* INTO s;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  IF s.upto IS NULL THEN
+    s.upto := pg_current_snapshot();
+    SELECT min(o.seq), max(o.seq) INTO first_seq, last_seq
+    FROM {schema}.outbox AS o
+    WHERE o.tx >= pg_snapshot_xmin(s.done) AND o.tx < pg_snapshot_xmax(s.upto)
+      AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done);
+    s.after_seq := COALESCE(first_seq - 1, 0);
+    s.range_end := COALESCE(last_seq, 0);
+    UPDATE {schema}.outbox_streams AS t
+    SET upto = s.upto, after_seq = s.after_seq, range_end = s.range_end
+    WHERE t.subscriber = claim_subscriber;
+  END IF;
+  RETURN QUERY
+    SELECT o.id, o.seq, o.name, o.version, o.payload, o.occurred_at
+    FROM {schema}.outbox AS o
+    WHERE o.seq > s.after_seq AND o.seq <= s.range_end
+      AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done)
+      AND o.name = ANY (s.names)
+    ORDER BY o.seq
+    LIMIT claim_limit;
+  GET DIAGNOSTICS returned = ROW_COUNT;
+  IF returned < claim_limit THEN
+    RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
+  END IF;
+END
+$$;
+
+-- Once the events up to handled_seq are committed by the subscriber: moves on within the range,
+-- or, when close_range, closes it (done = upto). False when claim_owner no longer holds it.
+CREATE FUNCTION {schema}.advance_stream(claim_subscriber text, claim_owner text, handled_seq bigint,
+                                        close_range boolean)
+RETURNS boolean
+LANGUAGE sql AS $$
+  UPDATE {schema}.outbox_streams
+  SET after_seq = CASE WHEN close_range THEN 0 ELSE GREATEST(after_seq, handled_seq) END,
+      range_end = CASE WHEN close_range THEN 0 ELSE range_end END,
+      done = CASE WHEN close_range THEN upto ELSE done END,
+      upto = CASE WHEN close_range THEN NULL ELSE upto END,
+      updated_at = now()
+  WHERE subscriber = claim_subscriber AND lease_owner = claim_owner AND upto IS NOT NULL
+  RETURNING true
+$$;
+)sql";
+
 }  // namespace
 
 std::vector<db::MigrationFile> schema_templates() {
   return {{"events_0001_outbox_inbox.sql", kOutboxInbox},
           {"events_0002_claim_by_subscriber.sql", kClaimBySubscriber},
           {"events_0003_claim_after.sql", kClaimAfter},
-          {"events_0004_deliveries_without_foreign_key.sql", kDeliveriesWithoutForeignKey}};
+          {"events_0004_deliveries_without_foreign_key.sql", kDeliveriesWithoutForeignKey},
+          {"events_0005_outbox_streams.sql", kOutboxStreams}};
 }
 
 }  // namespace nelo::events

@@ -1,0 +1,96 @@
+// Outbox streams (docs/proposals/outbox-streams.md), the storage half: a subscriber's position in
+// a publisher's outbox, read in snapshot ranges, so that an event committed after one with a later
+// seq is still taken, once.
+
+#include <string>
+#include <vector>
+
+#include "integration/events_fixture.hpp"
+#include "shared/events/outbox_repository.hpp"
+
+namespace nelo::events::test {
+namespace {
+
+constexpr auto kLease = std::chrono::milliseconds(30'000);
+// Named: g++ 12 cannot carry a string literal into a coroutine's co_await.
+const std::string kAlpha = "alpha";
+const std::string kBeta = "beta";
+const std::string kMe = "me";
+const std::string kYou = "you";
+const std::vector<std::string> kThingCreated = {"thing.created"};
+
+std::vector<std::string> notes_of(const StreamClaim& claim) {
+  std::vector<std::string> out;
+  for (const auto& d : claim.deliveries) out.emplace_back(d.event.payload.at("note").as_string());
+  return out;
+}
+
+TEST_F(EventsTest, Stream_TakesALateCommitWithASmallerSeq_OnceInTheNextRange) {
+  auto bus = make_bus();  // never started: the test reads the stream by hand
+  OutboxRepository outbox(*pool_);
+  StreamClaim first;
+  StreamClaim second;
+  StreamClaim third;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    // "late" draws its seq first and commits last. (publish() writes its row at COMMIT, which
+    // draws the seq then: the row is written by hand here to draw it early.)
+    auto late = co_await pool_->begin(kAlpha);
+    const std::string late_row =
+        "INSERT INTO alpha.outbox (id, name, version, payload) "
+        "VALUES (gen_random_uuid(), 'thing.created', 1, '{\"note\": \"late\"}')";
+    co_await late.execute(late_row);
+    const std::string early = "early";
+    const std::string ignored = "ignored";
+    const std::string removed = "thing.removed";
+    co_await publish_thing(*bus, early);
+    co_await publish_thing(*bus, ignored, true, removed);
+    first = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, 0, true);
+    co_await late.commit();
+    second = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, 0, true);
+    third = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
+  }());
+  EXPECT_TRUE(first.leased);
+  EXPECT_TRUE(first.exhausted);
+  EXPECT_EQ(notes_of(first), std::vector<std::string>{"early"});
+  EXPECT_EQ(notes_of(second), std::vector<std::string>{"late"});
+  EXPECT_TRUE(third.exhausted);
+  EXPECT_TRUE(third.deliveries.empty());
+}
+
+TEST_F(EventsTest, Stream_MovesOnWithinARange_AndBelongsToOneOwnerAtATime) {
+  auto bus = make_bus();
+  OutboxRepository outbox(*pool_);
+  std::vector<std::vector<std::string>> chunks;
+  bool exhausted_last = false;
+  bool other_leased = false;
+  bool other_advanced = false;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::vector<std::string> notes = {"a", "b", "c", "d", "e"};
+    for (const auto& note : notes) co_await publish_thing(*bus, note);
+    for (;;) {
+      auto claim = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+      auto others = co_await outbox.claim_stream(kAlpha, kBeta, kYou, 2, kLease);
+      if (others.leased) other_leased = true;
+      chunks.push_back(notes_of(claim));
+      const std::int64_t last = claim.deliveries.empty() ? 0 : claim.deliveries.back().seq;
+      const bool moved_by_other = co_await outbox.advance_stream(kAlpha, kBeta, kYou, last, false);
+      if (moved_by_other) other_advanced = true;
+      co_await outbox.advance_stream(kAlpha, kBeta, kMe, last, claim.exhausted);
+      if (claim.exhausted) {
+        exhausted_last = true;
+        break;
+      }
+    }
+  }());
+  EXPECT_EQ(chunks, (std::vector<std::vector<std::string>>{{"a", "b"}, {"c", "d"}, {"e"}}));
+  EXPECT_TRUE(exhausted_last);
+  EXPECT_FALSE(other_leased);
+  EXPECT_FALSE(other_advanced);
+}
+
+}  // namespace
+}  // namespace nelo::events::test
