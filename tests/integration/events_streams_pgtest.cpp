@@ -92,5 +92,35 @@ TEST_F(EventsTest, Stream_MovesOnWithinARange_AndBelongsToOneOwnerAtATime) {
   EXPECT_FALSE(other_advanced);
 }
 
+TEST_F(EventsTest, Stream_WhatItStillHasToTake_CountsAsPendingInTheStats) {
+  auto bus = make_bus();
+  OutboxRepository outbox(*pool_);
+  std::vector<std::int64_t> pending;
+  double oldest_while_pending = 0;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::vector<std::string> notes = {"a", "b", "c"};
+    for (const auto& note : notes) co_await publish_thing(*bus, note);
+    const std::string other = "other";
+    const std::string removed = "thing.removed";
+    co_await publish_thing(*bus, other, true, removed);  // not one of beta's names
+    co_await pause(20ms);
+    auto stats = co_await outbox.stats(kAlpha);
+    pending.push_back(stats.pending);
+    oldest_while_pending = stats.oldest_pending_seconds;
+    auto claim = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+    pending.push_back((co_await outbox.stats(kAlpha)).pending);  // claimed is not handled
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, claim.deliveries.back().seq, false);
+    pending.push_back((co_await outbox.stats(kAlpha)).pending);
+    auto rest = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, rest.deliveries.back().seq, rest.exhausted);
+    auto after = co_await outbox.stats(kAlpha);
+    pending.push_back(after.pending);
+    pending.push_back(after.oldest_pending_seconds > 0 ? 1 : 0);
+  }());
+  EXPECT_EQ(pending, (std::vector<std::int64_t>{3, 3, 1, 0, 0}));
+  EXPECT_GT(oldest_while_pending, 0.0);
+}
+
 }  // namespace
 }  // namespace nelo::events::test

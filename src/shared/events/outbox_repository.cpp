@@ -93,10 +93,13 @@ WHERE event_id = $1 AND subscriber = $2 AND status = 'dead'
 // the (subscriber, seq) index, as the count does: the stats cost one pass over the backlog.
 constexpr std::string_view kStats = R"sql(
 SELECT
-  (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending') AS pending,
+  (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending')
+    + (SELECT count(*) FROM {schema}.stream_backlog) AS pending,
   (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'dead') AS dead,
-  (SELECT GREATEST(EXTRACT(EPOCH FROM now() - created_at), 0)::double precision
-     FROM {schema}.outbox_deliveries WHERE status = 'pending' ORDER BY seq LIMIT 1) AS oldest_pending_seconds
+  (SELECT GREATEST(EXTRACT(EPOCH FROM now() - min(since)), 0)::double precision FROM (
+     (SELECT created_at AS since FROM {schema}.outbox_deliveries WHERE status = 'pending' ORDER BY seq LIMIT 1)
+     UNION ALL
+     (SELECT min(occurred_at) FROM {schema}.stream_backlog)) AS oldest) AS oldest_pending_seconds
 )sql";
 
 constexpr std::string_view kPurgeDeliveries = R"sql(

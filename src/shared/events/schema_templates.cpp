@@ -224,6 +224,15 @@ BEGIN
 END
 $$;
 
+-- What each stream still has to take: events committed and visible now that are not in its
+-- `done`, of its names, and not already passed in its open range. Stats count it as pending.
+CREATE VIEW {schema}.stream_backlog AS
+SELECT s.subscriber, o.id AS event_id, o.seq, o.occurred_at
+FROM {schema}.outbox_streams AS s
+JOIN {schema}.outbox AS o
+  ON o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done) AND o.name = ANY (s.names)
+WHERE s.upto IS NULL OR NOT pg_visible_in_snapshot(o.tx, s.upto) OR o.seq > s.after_seq;
+
 -- Once the events up to handled_seq are committed by the subscriber: moves on within the range,
 -- or, when close_range, closes it (done = upto). False when claim_owner no longer holds it.
 CREATE FUNCTION {schema}.advance_stream(claim_subscriber text, claim_owner text, handled_seq bigint,
