@@ -122,5 +122,30 @@ TEST_F(EventsTest, Stream_WhatItStillHasToTake_CountsAsPendingInTheStats) {
   EXPECT_GT(oldest_while_pending, 0.0);
 }
 
+TEST_F(EventsTest, Stream_KeepsItsEventsFromThePurge_UntilItHasTakenThem) {
+  auto bus = make_bus();
+  OutboxRepository outbox(*pool_);
+  std::int64_t purged_while_untaken = -1;
+  std::int64_t purged_once_taken = -1;
+  std::int64_t left = -1;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::string note = "old";
+    co_await publish_thing(*bus, note);
+    // A week's retention has passed for it, and beta has not taken it (its subscriber is away).
+    const std::string age_it = "UPDATE alpha.outbox SET occurred_at = now() - interval '8 days'";
+    co_await pool_->execute_as_owner(age_it);
+    purged_while_untaken = co_await outbox.purge_events(kAlpha, std::chrono::hours(24 * 7), 100);
+    auto claim = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, 0, claim.exhausted);
+    purged_once_taken = co_await outbox.purge_events(kAlpha, std::chrono::hours(24 * 7), 100);
+    const std::string events = "SELECT count(*) FROM alpha.outbox";
+    left = co_await count(events);
+  }());
+  EXPECT_EQ(purged_while_untaken, 0);
+  EXPECT_EQ(purged_once_taken, 1);
+  EXPECT_EQ(left, 0);
+}
+
 }  // namespace
 }  // namespace nelo::events::test

@@ -111,8 +111,9 @@ WHERE (event_id, subscriber) IN (
   LIMIT $2)
 )sql";
 
-// An event goes once no delivery refers to it: all were delivered and purged, or it had no
-// subscriber. Pending and dead deliveries keep their event.
+// An event goes once no delivery refers to it (all were delivered and purged, or it had no
+// subscriber; pending and dead deliveries keep their event) and every stream that takes it has
+// closed a range holding it (a stream whose subscriber is away keeps what it has not taken yet).
 constexpr std::string_view kPurgeEvents = R"sql(
 DELETE FROM {schema}.outbox
 WHERE id IN (
@@ -120,6 +121,8 @@ WHERE id IN (
   FROM {schema}.outbox AS o
   WHERE o.occurred_at < now() - $1::double precision * interval '1 millisecond'
     AND NOT EXISTS (SELECT 1 FROM {schema}.outbox_deliveries AS d WHERE d.event_id = o.id)
+    AND NOT EXISTS (SELECT 1 FROM {schema}.outbox_streams AS s
+                    WHERE o.tx IS NOT NULL AND o.name = ANY (s.names) AND NOT pg_visible_in_snapshot(o.tx, s.done))
   LIMIT $2)
 )sql";
 
