@@ -147,5 +147,33 @@ TEST_F(EventsTest, Stream_KeepsItsEventsFromThePurge_UntilItHasTakenThem) {
   EXPECT_EQ(left, 0);
 }
 
+TEST_F(EventsTest, Stream_AFailedEventBecomesADeliveryRow_ThatTheRetriesTakeOver) {
+  auto bus = make_bus();
+  OutboxRepository outbox(*pool_);
+  bool recorded = false;
+  bool recorded_twice = true;
+  std::vector<ClaimedDelivery> retried;
+  std::string failed_id;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::string note = "fails";
+    failed_id = co_await publish_thing(*bus, note);
+    auto claim = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
+    const std::string error = "the handler threw";
+    recorded = co_await outbox.record_stream_failure(claim.deliveries.front(), error, std::chrono::milliseconds(0));
+    recorded_twice = co_await outbox.record_stream_failure(claim.deliveries.front(), error, std::chrono::milliseconds(0));
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, claim.deliveries.front().seq, claim.exhausted);
+    const std::vector<std::string> beta{kBeta};
+    const std::vector<std::int64_t> from_start{0};
+    retried = co_await outbox.claim(kAlpha, beta, from_start, 10, kMe, kLease);
+  }());
+  EXPECT_TRUE(recorded);
+  EXPECT_FALSE(recorded_twice) << "one row per failed delivery";
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried.front().event.id, failed_id);
+  EXPECT_EQ(retried.front().attempts, 1) << "the stream's attempt counts";
+  EXPECT_EQ(db_.value("SELECT last_error FROM alpha.outbox_deliveries"), "the handler threw");
+}
+
 }  // namespace
 }  // namespace nelo::events::test

@@ -140,6 +140,12 @@ constexpr std::string_view kAdvanceStream = R"sql(
 SELECT COALESCE({schema}.advance_stream($1, $2, $3::bigint, $4::boolean), false) AS advanced
 )sql";
 
+constexpr std::string_view kRecordStreamFailure = R"sql(
+INSERT INTO {schema}.outbox_deliveries (event_id, subscriber, seq, attempts, next_attempt_at, last_error, last_attempt_at)
+VALUES ($1, $2, $3, 1, now() + $4::double precision * interval '1 millisecond', $5, now())
+ON CONFLICT (event_id, subscriber) DO NOTHING
+)sql";
+
 std::int64_t as_int(std::size_t v) { return static_cast<std::int64_t>(v); }
 std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); }
 
@@ -224,6 +230,16 @@ asio::awaitable<bool> OutboxRepository::advance_stream(const std::string& publis
   auto result = co_await pool_.execute(publisher, render_sql(kAdvanceStream, publisher),
                                        db::params(subscriber, owner, handled_seq, close_range));
   co_return !result.empty() && result.front().get<bool>("advanced");
+}
+
+asio::awaitable<bool> OutboxRepository::record_stream_failure(const ClaimedDelivery& delivery,
+                                                              const std::string& error,
+                                                              std::chrono::milliseconds retry_in) {
+  const auto& publisher = delivery.event.publisher;
+  auto result = co_await pool_.execute(
+      publisher, render_sql(kRecordStreamFailure, publisher),
+      db::params(delivery.event.id, delivery.subscriber, delivery.seq, as_int(retry_in), error));
+  co_return result.affected_rows() == 1;
 }
 
 asio::awaitable<std::int64_t> OutboxRepository::mark_delivered(const std::string& publisher,

@@ -71,6 +71,12 @@ class OutboxRepository {
   boost::asio::awaitable<bool> advance_stream(const std::string& publisher, const std::string& subscriber,
                                               const std::string& owner, std::int64_t handled_seq, bool close_range);
 
+  // A stream's event whose handler failed becomes a pending delivery row (its first failed
+  // attempt counted, due after `retry_in`), from which the retries, dead deliveries and replays of
+  // the row path take over; the stream then moves past it. False when the row existed already.
+  boost::asio::awaitable<bool> record_stream_failure(const ClaimedDelivery& delivery, const std::string& error,
+                                                     std::chrono::milliseconds retry_in);
+
   // Marks the subscriber's deliveries of these events delivered, in one statement; returns how
   // many were still pending (the others another instance finished first).
   boost::asio::awaitable<std::int64_t> mark_delivered(const std::string& publisher, const std::string& subscriber,
