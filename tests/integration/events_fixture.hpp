@@ -163,20 +163,34 @@ class EventsTest : public ::testing::Test {
     co_return text.empty() ? 0 : std::stoll(text);
   }
 
-  // Waits (failing the test after `timeout`) until `n` of alpha's deliveries are delivered.
+  // Waits (failing the test after `timeout`) until `n` of alpha's deliveries are delivered: rows
+  // marked delivered, and events a stream delivered (in a subscriber's inbox, with no row).
   asio::awaitable<void> until_delivered(std::int64_t n, const char* what,
                                         std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
     // Named, not a temporary in the co_await: g++ 12 would destroy it twice.
     auto all_delivered = [this, n]() -> asio::awaitable<bool> {
-      co_return co_await count("SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered'") == n;
+      co_return co_await count(kDeliveredFromAlpha) == n;
     };
     co_await eventually(all_delivered, what, timeout);
   }
 
+  // A delivery row's status; without a row (a stream's event), "delivered" once the subscriber's
+  // inbox holds the event, else "pending" while alpha's outbox does, else "".
   asio::awaitable<std::string> delivery_status(const std::string& event_id, const std::string& subscriber) {
-    co_return co_await scalar("SELECT status FROM alpha.outbox_deliveries WHERE event_id = $1 AND subscriber = $2",
-                              db::params(event_id, subscriber));
+    co_return co_await scalar(
+        "SELECT COALESCE((SELECT status FROM alpha.outbox_deliveries WHERE event_id = $1 AND subscriber = $2),"
+        " CASE WHEN EXISTS (SELECT 1 FROM " + subscriber + ".inbox WHERE event_id = $1) THEN 'delivered'"
+        " WHEN EXISTS (SELECT 1 FROM alpha.outbox WHERE id = $1) THEN 'pending' END)",
+        db::params(event_id, subscriber));
   }
+
+  static constexpr const char* kDeliveredFromAlpha = R"sql(
+SELECT (SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered')
+  + (SELECT count(*) FROM beta.inbox AS i WHERE i.publisher = 'alpha' AND NOT EXISTS
+      (SELECT 1 FROM alpha.outbox_deliveries AS d WHERE d.event_id = i.event_id AND d.subscriber = 'beta'))
+  + (SELECT count(*) FROM gamma.inbox AS i WHERE i.publisher = 'alpha' AND NOT EXISTS
+      (SELECT 1 FROM alpha.outbox_deliveries AS d WHERE d.event_id = i.event_id AND d.subscriber = 'gamma'))
+)sql";
 
   nelo::test::TestDatabase db_;
   asio::io_context io_;

@@ -2,6 +2,8 @@
 // a publisher's outbox, read in snapshot ranges, so that an event committed after one with a later
 // seq is still taken, once.
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@ namespace nelo::events::test {
 namespace {
 
 constexpr auto kLease = std::chrono::milliseconds(30'000);
+constexpr auto kNow = std::chrono::milliseconds(0);
 // Named: g++ 12 cannot carry a string literal into a coroutine's co_await.
 const std::string kAlpha = "alpha";
 const std::string kBeta = "beta";
@@ -160,8 +163,10 @@ TEST_F(EventsTest, Stream_AFailedEventBecomesADeliveryRow_ThatTheRetriesTakeOver
     failed_id = co_await publish_thing(*bus, note);
     auto claim = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 10, kLease);
     const std::string error = "the handler threw";
-    recorded = co_await outbox.record_stream_failure(claim.deliveries.front(), error, std::chrono::milliseconds(0));
-    recorded_twice = co_await outbox.record_stream_failure(claim.deliveries.front(), error, std::chrono::milliseconds(0));
+    const auto first = co_await outbox.record_stream_failure(claim.deliveries.front(), error, 3, kNow);
+    recorded = first.has_value() && first->attempts == 1 && !first->dead;
+    const auto again = co_await outbox.record_stream_failure(claim.deliveries.front(), error, 3, kNow);
+    recorded_twice = again.has_value();
     co_await outbox.advance_stream(kAlpha, kBeta, kMe, claim.deliveries.front().seq, claim.exhausted);
     const std::vector<std::string> beta{kBeta};
     const std::vector<std::int64_t> from_start{0};
@@ -173,6 +178,48 @@ TEST_F(EventsTest, Stream_AFailedEventBecomesADeliveryRow_ThatTheRetriesTakeOver
   EXPECT_EQ(retried.front().event.id, failed_id);
   EXPECT_EQ(retried.front().attempts, 1) << "the stream's attempt counts";
   EXPECT_EQ(db_.value("SELECT last_error FROM alpha.outbox_deliveries"), "the handler threw");
+}
+
+// The dispatcher's side: an instance that crashed after its subscriber committed part of a
+// range, before the stream moved on. The next instance takes the stream once its lease expires and
+// delivers the rest; the committed event is skipped by the inbox, not run again.
+TEST_F(EventsTest, Stream_LeasedByACrashedInstance_IsTakenOverOnItsExpiry_WithoutRunningAnEventTwice) {
+  auto bus = make_bus("next");
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("beta", "thing.created", recording_handler(runs));
+  OutboxRepository outbox(*pool_);
+  std::vector<std::string> ids;
+  std::size_t crashed_took = 0;
+  std::string stream_after;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::vector<std::string> notes = {"a", "b", "c"};
+    for (const auto& note : notes) ids.push_back(co_await publish_thing(*bus, note));
+    // This bus has not opened its streams, so it wrote delivery rows; an instance with open
+    // streams would not have.
+    const std::string no_rows = "DELETE FROM alpha.outbox_deliveries";
+    co_await scalar(no_rows);
+    const std::string crashed = "crashed";
+    auto claim = co_await outbox.claim_stream(kAlpha, kBeta, crashed, 10, std::chrono::milliseconds(800));
+    crashed_took = claim.deliveries.size();
+    // What the crashed instance's subscriber committed for "a": its inbox row and its effect.
+    const std::string committed =
+        "WITH i AS (INSERT INTO beta.inbox (event_id, publisher, name) VALUES ($1, 'alpha', 'thing.created')) "
+        "INSERT INTO beta.things (event_id, note) VALUES ($1, 'by the crashed instance')";
+    co_await scalar(committed, db::params(ids[0]));
+    bus->start();
+    co_await until_delivered(3, "b and c delivered once the lease expired");
+    co_await bus->stop();
+    const std::string stream = "SELECT lease_owner || ':' || (upto IS NULL) FROM alpha.outbox_streams "
+                               "WHERE subscriber = 'beta'";
+    stream_after = co_await scalar(stream);
+  }());
+  EXPECT_EQ(crashed_took, 3u);
+  EXPECT_EQ(runs->load(), 2) << "a was committed by the crashed instance: skipped, not run again";
+  EXPECT_EQ(db_.value("SELECT string_agg(note, ',' ORDER BY id) FROM beta.things"),
+            "by the crashed instance,thing.created,thing.created");
+  EXPECT_EQ(stream_after, "next:true") << "taken over, and its range closed";
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries"), "0") << "no row for a stream's delivery";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // What the bus facade, its dispatcher and its metrics collector share. Held by shared_ptr so a
 // dispatcher still draining, or a collector the registry runs late, never sees it destroyed.
 
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct BusState {
   OutboxRepository outbox;
   InboxRepository inbox;
   OutboxMetrics metrics;
+  // Set once the dispatcher opened this process's streams (options.streams): from then on an
+  // event is published without delivery rows. Before, rows carry it (a stream that also takes it
+  // finds it in the subscriber's inbox).
+  std::atomic<bool> streams_open{false};
 };
 
 // "<host>:<pid>:<8 random hex>": unique per process, readable in lease_owner.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "core/error_text.hpp"
 #include "shared/events/retry_policy.hpp"
@@ -34,6 +35,8 @@ struct Dispatcher::Lane {
   std::string subscriber;
   std::vector<ClaimedDelivery> deliveries;
   SteadyClock::time_point lease_end;
+  bool stream = false;     // from the subscriber's stream, not from delivery rows
+  bool exhausted = false;  // stream: these deliveries end its open range
 };
 
 Dispatcher::Dispatcher(std::shared_ptr<BusState> state, asio::any_io_executor executor)
@@ -102,6 +105,13 @@ void Dispatcher::wake(const std::string& publisher) {
   });
 }
 
+void Dispatcher::wake_rows(const std::string& publisher) {
+  asio::post(strand_, [self = shared_from_this(), publisher] {
+    self->dirty_rows_.insert(publisher);
+    self->wake_.notify();
+  });
+}
+
 void Dispatcher::loop_finished() {
   if (--loops_running_ == 0) stopped_.notify();
 }
@@ -115,7 +125,7 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
       const auto now = SteadyClock::now();
       const bool all_publishers = now >= next_poll;
       if (all_publishers) next_poll = now + poll;
-      if (all_publishers || !dirty_.empty()) {
+      if (all_publishers || !dirty_.empty() || !dirty_rows_.empty()) {
         // Under load, commits wake the loop far more often than a claim is worth: claiming at
         // most every claim_linger lets the events of many commits share one claim and one
         // transaction per lane. After a quiet spell the first event is claimed at once.
@@ -135,24 +145,93 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
       }
     }
     if (stopping_) break;
-    if (dirty_.empty() || running_ >= state_->options.max_in_flight) {
+    if ((dirty_.empty() && dirty_rows_.empty()) || running_ >= state_->options.max_in_flight) {
       co_await wake_.wait_until(next_poll);
     }
   }
 }
 
 asio::awaitable<void> Dispatcher::claim_round(bool all_publishers) {
-  std::vector<std::string> publishers;
-  if (all_publishers) {
-    publishers = state_->modules;
-  } else {
-    publishers.assign(dirty_.begin(), dirty_.end());
-  }
-  dirty_.clear();
+  std::set<std::string> committed = std::exchange(dirty_, {});
+  std::set<std::string> rows_due = std::exchange(dirty_rows_, {});
   if (state_->subscriptions.subscribers().empty()) co_return;  // no handler in this process
-  for (const auto& publisher : publishers) {
+  if (state_->options.streams && !state_->streams_open) co_await open_streams();
+  const bool streams = state_->streams_open;
+  // Without streams a commit leaves delivery rows; with them, rows come only from failures (found
+  // by the poll, as their retries come due), replays and what was published before they opened.
+  if (!streams) rows_due.merge(committed);
+  // Rows first: a lane busy with a stream leaves its rows out of the claim, and under a steady
+  // stream of commits the retries would otherwise wait behind it indefinitely.
+  for (const auto& publisher : state_->modules) {
     if (stopping_) break;
-    co_await claim_publisher(publisher, all_publishers);
+    if (all_publishers || rows_due.contains(publisher)) co_await claim_publisher(publisher, all_publishers);
+    if (streams && (all_publishers || committed.contains(publisher))) co_await claim_streams(publisher);
+  }
+}
+
+asio::awaitable<void> Dispatcher::open_streams() {
+  try {
+    for (const auto& publisher : state_->modules) {
+      for (const auto& subscriber : state_->subscriptions.subscribers()) {
+        co_await state_->outbox.open_stream(publisher, subscriber,
+                                            state_->subscriptions.event_names_of(subscriber));
+      }
+    }
+  } catch (...) {
+    // Rows carry the events meanwhile; the next round tries again.
+    claim_failed("every publisher", "opening the streams");
+    co_return;
+  }
+  state_->streams_open = true;
+  spdlog::info("events: streams open; events are published without delivery rows");
+}
+
+asio::awaitable<void> Dispatcher::claim_streams(const std::string& publisher) {
+  const auto& options = state_->options;
+  std::vector<std::string> subscribers;
+  for (const auto& subscriber : state_->subscriptions.subscribers()) {
+    const LaneKey lane{publisher, subscriber};
+    if (busy_.contains(lane)) {
+      missed_streams_.insert(lane);  // its lane claims again when it ends
+      continue;
+    }
+    subscribers.push_back(subscriber);
+  }
+  if (subscribers.empty()) co_return;
+  // Measured before claiming, so our view of the lease ends no later than the database's.
+  const auto claimed_at = SteadyClock::now();
+  std::vector<StreamClaim> claims;
+  try {
+    state_->metrics.claimed(publisher);
+    claims = co_await state_->outbox.claim_streams(publisher, subscribers, options.instance_id, options.batch_size,
+                                                   options.lease);
+  } catch (...) {
+    claim_failed(publisher, "claiming streams");
+    co_return;
+  }
+  claim_worked();
+  const auto lease_end = claimed_at + options.lease - options.lease / 10;
+  for (auto& claim : claims) {
+    // Held by another instance, or nothing new (an emptied range closes in the claim itself).
+    if (!claim.leased || claim.deliveries.empty()) continue;
+    busy_.insert({publisher, claim.subscriber});
+    auto lane = std::make_shared<Lane>(
+        Lane{publisher, claim.subscriber, std::move(claim.deliveries), lease_end, true, claim.exhausted});
+    waiting_.push_back(std::move(lane));
+  }
+}
+
+void Dispatcher::claim_failed(const std::string& publisher, const char* what) {
+  if (consecutive_claim_failures_++ % 100 == 0) {
+    spdlog::warn("events: {} of {} failed ({} in a row): {}", what, publisher, consecutive_claim_failures_,
+                 error_text(std::current_exception()));
+  }
+}
+
+void Dispatcher::claim_worked() {
+  if (consecutive_claim_failures_ > 0) {
+    spdlog::info("events: claiming works again after {} failures", consecutive_claim_failures_);
+    consecutive_claim_failures_ = 0;
   }
 }
 
@@ -183,17 +262,10 @@ asio::awaitable<void> Dispatcher::claim_publisher(const std::string& publisher, 
     batch = co_await state_->outbox.claim(publisher, subscribers, after, options.batch_size, options.instance_id,
                                           options.lease);
   } catch (...) {
-    // Logged on the first failure and then every 100th, not at every poll of an outage.
-    if (consecutive_claim_failures_++ % 100 == 0) {
-      spdlog::warn("events: claiming deliveries of {} failed ({} in a row): {}", publisher,
-                   consecutive_claim_failures_, error_text(std::current_exception()));
-    }
+    claim_failed(publisher, "claiming deliveries");
     co_return;
   }
-  if (consecutive_claim_failures_ > 0) {
-    spdlog::info("events: claiming works again after {} failures", consecutive_claim_failures_);
-    consecutive_claim_failures_ = 0;
-  }
+  claim_worked();
 
   // Leave a tenth of the lease as a margin for clock drift and the final UPDATE.
   const auto lease_end = claimed_at + options.lease - options.lease / 10;
@@ -219,7 +291,7 @@ void Dispatcher::start_lanes() {
     waiting_.pop_front();
     ++running_;
     ++loops_running_;
-    asio::co_spawn(strand_, run_lane(lane),
+    asio::co_spawn(strand_, lane->stream ? run_stream_lane(lane) : run_lane(lane),
                    asio::bind_executor(strand_, [self = shared_from_this(), lane](std::exception_ptr e) {
                      log_loop_exception("delivery lane", e);
                      self->lane_finished(*lane);
@@ -230,9 +302,10 @@ void Dispatcher::start_lanes() {
 void Dispatcher::lane_finished(const Lane& lane) {
   --running_;
   const LaneKey key{lane.publisher, lane.subscriber};
+  // A claim left this lane out while it ran, or it stopped before its end: claim again.
   busy_.erase(key);
-  // A claim left this lane out while it ran, or the lease ran out before its end: claim again.
-  if (missed_.erase(key) > 0) dirty_.insert(lane.publisher);
+  if (missed_streams_.erase(key) > 0) dirty_.insert(lane.publisher);
+  if (missed_.erase(key) > 0) (state_->streams_open ? dirty_rows_ : dirty_).insert(lane.publisher);
   start_lanes();
   wake_.notify();
   loop_finished();
@@ -263,6 +336,65 @@ asio::awaitable<void> Dispatcher::run_lane(std::shared_ptr<Lane> lane) {
     }
   }
   co_await mark_delivered(*lane, handled);
+}
+
+asio::awaitable<void> Dispatcher::run_stream_lane(std::shared_ptr<Lane> lane) {
+  const auto per_transaction = state_->options.deliveries_per_transaction;
+  const auto& deliveries = lane->deliveries;
+  const LaneKey key{lane->publisher, lane->subscriber};
+  double handled = 0;
+  for (std::size_t first = 0; first < deliveries.size();) {
+    // Past our lease another instance may own the stream; stopping leaves it to expire. The
+    // stream stays where the last committed chunk left it.
+    if (stopping_ || SteadyClock::now() >= lane->lease_end) {
+      missed_streams_.insert(key);
+      break;
+    }
+    const auto count = std::min(per_transaction, deliveries.size() - first);
+    const std::span<const ClaimedDelivery> chunk(deliveries.data() + first, count);
+    first += count;
+    bool passed = count > 1 && co_await deliver_together(chunk);
+    if (!passed) {
+      // One at a time, so that only the failing events get delivery rows.
+      passed = true;
+      for (const auto& d : chunk) {
+        if (!co_await deliver_from_stream(d)) {
+          passed = false;
+          break;
+        }
+      }
+    }
+    // A failure that could not be recorded: the stream stays before this chunk, whose handled
+    // events the subscriber's inbox skips when it is read again.
+    if (!passed || !co_await advance_stream(*lane, chunk.back().seq, first == deliveries.size() && lane->exhausted)) {
+      missed_streams_.insert(key);
+      break;
+    }
+    handled += static_cast<double>(count);
+  }
+  state_->metrics.delivered(lane->publisher, lane->subscriber, handled);
+  // More in the open range than one claim took: claim again at once.
+  if (!lane->exhausted) missed_streams_.insert(key);
+}
+
+asio::awaitable<bool> Dispatcher::advance_stream(const Lane& lane, std::int64_t seq, bool close) {
+  // The outcome kept in locals, with no co_return inside the try: g++ 12 miscompiles that shape.
+  bool advanced = false;
+  std::exception_ptr failure;
+  try {
+    advanced = co_await state_->outbox.advance_stream(lane.publisher, lane.subscriber, state_->options.instance_id,
+                                                      seq, close);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    spdlog::warn("events: the stream of {} for {} did not move on past seq {}: {}", lane.publisher, lane.subscriber,
+                 seq, error_text(failure));
+  } else if (!advanced) {
+    spdlog::info("events: the stream of {} for {} was taken over before it moved on", lane.publisher,
+                 lane.subscriber);
+  }
+  co_return advanced;
 }
 
 asio::awaitable<void> Dispatcher::handle_in_one_transaction(std::span<const ClaimedDelivery> chunk) {
@@ -346,22 +478,58 @@ asio::awaitable<void> Dispatcher::mark_delivered(const Lane& lane, const std::ve
   state_->metrics.delivered(lane.publisher, lane.subscriber, static_cast<double>(marked));
 }
 
+asio::awaitable<bool> Dispatcher::deliver_from_stream(const ClaimedDelivery& d) {
+  std::exception_ptr failure;
+  try {
+    co_await handle_in_one_transaction(std::span(&d, 1));
+  } catch (...) {
+    failure = std::current_exception();  // co_await is not allowed in a handler
+  }
+  if (!failure) co_return true;
+  const auto error = error_text(failure);
+  const auto retry_in = retry_delay(0);
+  std::optional<FailureOutcome> outcome;
+  std::exception_ptr not_recorded;
+  try {
+    outcome = co_await state_->outbox.record_stream_failure(d, error, state_->options.max_attempts, retry_in);
+  } catch (...) {
+    not_recorded = std::current_exception();
+  }
+  if (not_recorded) {
+    spdlog::error("events: could not record the failure of {} {} for {} ({}): {}", d.event.name, d.event.id,
+                  d.subscriber, error, error_text(not_recorded));
+    co_return false;
+  }
+  // No row written: one exists already, from a run of this chunk before a crash.
+  if (outcome) report_failure(d, outcome, error, retry_in);
+  co_return true;
+}
+
+std::chrono::milliseconds Dispatcher::retry_delay(int failed_attempts) {
+  const auto& options = state_->options;
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  return backoff_delay({options.retry_base, options.retry_cap}, failed_attempts + 1, unit(random_));
+}
+
 asio::awaitable<void> Dispatcher::record_failure(const ClaimedDelivery& d, std::string error) {
   const auto& options = state_->options;
   const auto& event = d.event;
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  const auto retry_in = backoff_delay({options.retry_base, options.retry_cap}, d.attempts + 1, unit(random_));
+  const auto retry_in = retry_delay(d.attempts);
   std::optional<FailureOutcome> outcome;
-  bool recorded = false;
   try {
     outcome = co_await state_->outbox.record_failure(event.publisher, event.id, d.subscriber, options.instance_id,
                                                      error, options.max_attempts, retry_in);
-    recorded = true;
   } catch (...) {
     spdlog::error("events: could not record the failure of {} {} for {} ({}): {}", event.name, event.id,
                   d.subscriber, error, error_text(std::current_exception()));
+    co_return;
   }
-  if (!recorded) co_return;
+  report_failure(d, outcome, error, retry_in);
+}
+
+void Dispatcher::report_failure(const ClaimedDelivery& d, const std::optional<FailureOutcome>& outcome,
+                                const std::string& error, std::chrono::milliseconds retry_in) {
+  const auto& event = d.event;
   if (!outcome) {
     spdlog::info("events: lease on {} {} for {} was lost before its failure was recorded", event.name, event.id,
                  d.subscriber);

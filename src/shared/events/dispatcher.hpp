@@ -1,12 +1,17 @@
 #pragma once
-// Delivers pending outbox rows to this process's subscribers. One dispatch loop per process,
-// woken by commits (wake()), by finished lanes and by a periodic poll, leases due deliveries per
-// publisher and hands them to lanes, one per (publisher, subscriber), that run on their own: a
-// slow subscriber holds back only its own lane, never another subscriber's. At most
+// Delivers published events to this process's subscribers. One dispatch loop per process, woken
+// by commits (wake()), by finished lanes and by a periodic poll, claims per publisher and hands
+// what it claimed to lanes, one per (publisher, subscriber), that run on their own: a slow
+// subscriber holds back only its own lane, never another subscriber's. At most
 // options.max_in_flight lanes run at once; a lane's deliveries run one after the other (that keeps
-// a subscriber's view of a publisher in order) and are marked delivered together when it ends. A
-// purge loop deletes what the retention period no longer needs. All mutable state lives on one
-// strand.
+// a subscriber's view of a publisher in order).
+//
+// Two kinds of lane. A stream lane takes the next events of a subscriber's stream of a publisher
+// (docs/events.md, "Streams") and moves the stream on after each chunk the subscriber committed;
+// a failed event gets a delivery row and the stream goes on. A row lane takes due delivery rows
+// (those failures' retries, replays, and what was published before the streams opened, or every
+// event when options.streams is false) and marks them delivered together when it ends. A purge
+// loop deletes what the retention period no longer needs. All mutable state lives on one strand.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -18,6 +23,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <span>
@@ -47,6 +53,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
   // Thread-safe: something committed an event into `publisher`'s outbox.
   void wake(const std::string& publisher);
+  // Thread-safe: a delivery row of `publisher` became due (a replay).
+  void wake_rows(const std::string& publisher);
 
   // One purge pass over every schema this process knows. Safe to run concurrently with
   // dispatching, and on several instances at once.
@@ -61,11 +69,23 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   boost::asio::awaitable<void> purge_loop();
   // Claims for the publishers due (all of them at a poll) and queues what came back as lanes.
   boost::asio::awaitable<void> claim_round(bool all_publishers);
+  // Creates this process's streams (each subscriber's, in every publisher's schema) if they do not
+  // exist yet; from then on events are published without delivery rows.
+  boost::asio::awaitable<void> open_streams();
+  // Claims the next events of each idle stream of this publisher and queues them as lanes.
+  boost::asio::awaitable<void> claim_streams(const std::string& publisher);
+  // Logged on the first failure and then every 100th, not at every poll of an outage.
+  void claim_failed(const std::string& publisher, const char* what);
+  void claim_worked();
   // `from_start`: every lane from its first pending row; otherwise from claim_window below what
   // the lane last claimed here.
   boost::asio::awaitable<void> claim_publisher(const std::string& publisher, bool from_start);
   void start_lanes();
   boost::asio::awaitable<void> run_lane(std::shared_ptr<Lane> lane);
+  boost::asio::awaitable<void> run_stream_lane(std::shared_ptr<Lane> lane);
+  // After the chunk up to `seq` committed: moves the stream on (closing its range when `close`).
+  // False when that failed or the lease was lost: the lane stops there.
+  boost::asio::awaitable<bool> advance_stream(const Lane& lane, std::int64_t seq, bool close);
   void lane_finished(const Lane& lane);
   // Records each event of the chunk in the subscriber's inbox and runs its handler (skipped for an
   // event already there), in order, in one transaction of the subscriber: one BEGIN, one COMMIT.
@@ -76,8 +96,14 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // True when the event is handled (now, or before: a redelivery), so it may be marked delivered.
   // A failure is recorded (retry later, or dead).
   boost::asio::awaitable<bool> deliver(const ClaimedDelivery& delivery);
+  // A stream's event, alone: true when handled, or failed and its delivery row written (the
+  // stream may move past it); false when the failure could not be recorded.
+  boost::asio::awaitable<bool> deliver_from_stream(const ClaimedDelivery& delivery);
   boost::asio::awaitable<void> mark_delivered(const Lane& lane, const std::vector<std::string>& event_ids);
   boost::asio::awaitable<void> record_failure(const ClaimedDelivery& delivery, std::string error);
+  std::chrono::milliseconds retry_delay(int failed_attempts);
+  void report_failure(const ClaimedDelivery& delivery, const std::optional<FailureOutcome>& outcome,
+                      const std::string& error, std::chrono::milliseconds retry_in);
   void loop_finished();
 
   std::shared_ptr<BusState> state_;
@@ -85,9 +111,13 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   WakeSignal wake_;
   WakeSignal purge_wake_;
   WakeSignal stopped_;
-  std::set<std::string> dirty_;  // publishers with fresh commits since the last round
-  std::set<LaneKey> busy_;       // lanes claimed and not finished: left out of claims meanwhile
-  std::set<LaneKey> missed_;     // busy lanes a claim left out: claimed again when they finish
+  std::set<std::string> dirty_;       // publishers with fresh commits since the last round
+  std::set<std::string> dirty_rows_;  // publishers whose delivery rows to claim at the next round
+  // Lanes claimed and not finished, of either kind: one lane per (publisher, subscriber) at a
+  // time, so the pair is left out of claims meanwhile.
+  std::set<LaneKey> busy_;
+  std::set<LaneKey> missed_;          // busy lanes a row claim left out: claimed again when they finish
+  std::set<LaneKey> missed_streams_;  // busy lanes a stream claim left out, or a stream with more to take
   std::map<LaneKey, std::int64_t> claimed_up_to_;  // the highest seq each lane claimed here
   std::deque<std::shared_ptr<Lane>> waiting_;  // claimed lanes waiting for a free slot
   std::size_t running_ = 0;      // lanes running now

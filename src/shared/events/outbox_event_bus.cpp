@@ -54,10 +54,11 @@ asio::awaitable<std::string> OutboxEventBus::publish(db::CommitWriter& tx, std::
   event.version = version;
   event.publisher = publisher;
   event.payload = std::move(payload);
+  static const std::vector<std::string> kNoRows;
   const auto& subscribers = state_->subscriptions.subscribers_of(event.name);
-  state_->outbox.insert_at_commit(tx, event, subscribers);
-  // An event nobody subscribes to is kept in the outbox (for the record and the purge) but
-  // leaves no delivery behind: there is nothing for the dispatcher to claim.
+  // Streams read the outbox itself: no delivery row once they are open.
+  state_->outbox.insert_at_commit(tx, event, state_->streams_open.load() ? kNoRows : subscribers);
+  // Nobody here subscribes to it: nothing to wake (subscribers elsewhere find it at their poll).
   if (!subscribers.empty()) {
     tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher] {
       if (auto dispatcher = weak.lock()) dispatcher->wake(publisher);
@@ -119,7 +120,7 @@ asio::awaitable<void> OutboxEventBus::replay(const std::string& publisher, const
   if (is_valid_module_name(subscriber)) replayed = co_await state_->outbox.replay(publisher, event_id, subscriber);
   if (!replayed) throw NotFound("No dead delivery of event " + event_id + " to " + subscriber);
   spdlog::info("events: dead delivery {}/{}/{} replayed", publisher, event_id, subscriber);
-  dispatcher_->wake(publisher);
+  dispatcher_->wake_rows(publisher);
 }
 
 asio::awaitable<std::vector<PublisherStats>> OutboxEventBus::stats() {

@@ -34,6 +34,11 @@ struct OutboxOptions {
   // bulk of a claim's cost under load); a poll reads every lane from its start, so it finds what
   // lies further back: retries come due, expired leases, events committed long after their seq.
   std::int64_t claim_window = 4096;
+  // Each subscriber reads each publisher's outbox from a position of its own (a stream,
+  // docs/events.md), and only a failed delivery gets a row of its own for its retries. false: every
+  // published event gets a delivery row per subscriber, as before events_0005; the tests of the
+  // row path's leases and claims use it. All instances on one database must agree.
+  bool streams = true;
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // stop() waits this long for handlers
   std::string instance_id;                             // lease owner; empty: "<host>:<pid>:<random>"
 };

@@ -3,6 +3,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "core/db/params.hpp"
@@ -131,9 +132,9 @@ INSERT INTO {schema}.outbox_streams (subscriber, names, done) VALUES ($1, $2::te
 ON CONFLICT (subscriber) DO UPDATE SET names = EXCLUDED.names, updated_at = now()
 )sql";
 
-constexpr std::string_view kClaimStream = R"sql(
-SELECT event_id, seq, name, version, payload, occurred_at
-FROM {schema}.claim_stream($1, $2, $3::integer, $4::double precision)
+constexpr std::string_view kClaimStreams = R"sql(
+SELECT subscriber, event_id, seq, name, version, payload, occurred_at
+FROM {schema}.claim_streams($1::text[], $2, $3::integer, $4::double precision)
 )sql";
 
 constexpr std::string_view kAdvanceStream = R"sql(
@@ -141,9 +142,12 @@ SELECT COALESCE({schema}.advance_stream($1, $2, $3::bigint, $4::boolean), false)
 )sql";
 
 constexpr std::string_view kRecordStreamFailure = R"sql(
-INSERT INTO {schema}.outbox_deliveries (event_id, subscriber, seq, attempts, next_attempt_at, last_error, last_attempt_at)
-VALUES ($1, $2, $3, 1, now() + $4::double precision * interval '1 millisecond', $5, now())
+INSERT INTO {schema}.outbox_deliveries
+  (event_id, subscriber, seq, status, attempts, next_attempt_at, last_error, last_attempt_at)
+VALUES ($1, $2, $3, CASE WHEN $6::integer <= 1 THEN 'dead' ELSE 'pending' END, 1,
+        now() + $4::double precision * interval '1 millisecond', $5, now())
 ON CONFLICT (event_id, subscriber) DO NOTHING
+RETURNING attempts, status
 )sql";
 
 std::int64_t as_int(std::size_t v) { return static_cast<std::int64_t>(v); }
@@ -199,13 +203,29 @@ asio::awaitable<void> OutboxRepository::open_stream(const std::string& publisher
 asio::awaitable<StreamClaim> OutboxRepository::claim_stream(const std::string& publisher, const std::string& subscriber,
                                                             const std::string& owner, std::size_t limit,
                                                             std::chrono::milliseconds lease) {
-  auto result = co_await pool_.execute(publisher, render_sql(kClaimStream, publisher),
-                                       db::params(subscriber, owner, as_int(limit), as_int(lease)));
-  StreamClaim claim;
-  claim.leased = !result.empty();
-  claim.deliveries.reserve(static_cast<std::size_t>(result.size()));
+  const std::vector<std::string> one{subscriber};
+  auto claims = co_await claim_streams(publisher, one, owner, limit, lease);
+  co_return std::move(claims.front());
+}
+
+asio::awaitable<std::vector<StreamClaim>> OutboxRepository::claim_streams(const std::string& publisher,
+                                                                          const std::vector<std::string>& subscribers,
+                                                                          const std::string& owner, std::size_t limit,
+                                                                          std::chrono::milliseconds lease) {
+  std::vector<StreamClaim> claims(subscribers.size());
+  std::map<std::string, StreamClaim*, std::less<>> by_subscriber;
+  for (std::size_t i = 0; i < subscribers.size(); ++i) {
+    claims[i].subscriber = subscribers[i];
+    by_subscriber[subscribers[i]] = &claims[i];
+  }
+  auto result = co_await pool_.execute(publisher, render_sql(kClaimStreams, publisher),
+                                       db::params(subscribers, owner, as_int(limit), as_int(lease)));
   for (auto row : result) {
-    if (row.is_null(0)) {  // the marker that ends the range
+    const auto found = by_subscriber.find(row.text(0));
+    if (found == by_subscriber.end()) continue;
+    StreamClaim& claim = *found->second;
+    claim.leased = true;
+    if (row.is_null(1)) {  // the marker that ends the range
       claim.exhausted = true;
       continue;
     }
@@ -217,11 +237,11 @@ asio::awaitable<StreamClaim> OutboxRepository::claim_stream(const std::string& p
     auto payload = row.get<boost::json::value>("payload");
     if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
     d.event.occurred_at = row.get<Timestamp>("occurred_at");
-    d.subscriber = subscriber;
+    d.subscriber = claim.subscriber;
     d.seq = row.get<std::int64_t>("seq");
     claim.deliveries.push_back(std::move(d));
   }
-  co_return claim;
+  co_return claims;
 }
 
 asio::awaitable<bool> OutboxRepository::advance_stream(const std::string& publisher, const std::string& subscriber,
@@ -232,14 +252,15 @@ asio::awaitable<bool> OutboxRepository::advance_stream(const std::string& publis
   co_return !result.empty() && result.front().get<bool>("advanced");
 }
 
-asio::awaitable<bool> OutboxRepository::record_stream_failure(const ClaimedDelivery& delivery,
-                                                              const std::string& error,
-                                                              std::chrono::milliseconds retry_in) {
+asio::awaitable<std::optional<FailureOutcome>> OutboxRepository::record_stream_failure(
+    const ClaimedDelivery& delivery, const std::string& error, int max_attempts, std::chrono::milliseconds retry_in) {
   const auto& publisher = delivery.event.publisher;
-  auto result = co_await pool_.execute(
-      publisher, render_sql(kRecordStreamFailure, publisher),
-      db::params(delivery.event.id, delivery.subscriber, delivery.seq, as_int(retry_in), error));
-  co_return result.affected_rows() == 1;
+  auto result = co_await pool_.execute(publisher, render_sql(kRecordStreamFailure, publisher),
+                                       db::params(delivery.event.id, delivery.subscriber, delivery.seq,
+                                                  as_int(retry_in), error, std::int32_t{max_attempts}));
+  if (result.empty()) co_return std::nullopt;
+  auto row = result.front();
+  co_return FailureOutcome{row.get<std::int32_t>("attempts"), row.get<std::string>("status") == "dead"};
 }
 
 asio::awaitable<std::int64_t> OutboxRepository::mark_delivered(const std::string& publisher,

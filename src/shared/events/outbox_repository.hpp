@@ -27,6 +27,7 @@ struct ClaimedDelivery {
 
 // What a claim of a subscriber's stream of one publisher returned (docs/proposals/outbox-streams.md).
 struct StreamClaim {
+  std::string subscriber;
   bool leased = false;     // false: another owner holds the stream (or it does not exist)
   bool exhausted = false;  // the open range holds nothing past these deliveries
   std::vector<ClaimedDelivery> deliveries;  // in seq order
@@ -65,17 +66,26 @@ class OutboxRepository {
   boost::asio::awaitable<StreamClaim> claim_stream(const std::string& publisher, const std::string& subscriber,
                                                    const std::string& owner, std::size_t limit,
                                                    std::chrono::milliseconds lease);
+  // claim_stream() for each of these subscribers, in one statement; one claim per subscriber, in
+  // the same order (leased false for a stream another owner holds).
+  boost::asio::awaitable<std::vector<StreamClaim>> claim_streams(const std::string& publisher,
+                                                                 const std::vector<std::string>& subscribers,
+                                                                 const std::string& owner, std::size_t limit,
+                                                                 std::chrono::milliseconds lease);
 
   // After the subscriber committed the events up to `handled_seq`: moves the stream on, or closes
   // its range when `close_range`. False when `owner` no longer holds the stream.
   boost::asio::awaitable<bool> advance_stream(const std::string& publisher, const std::string& subscriber,
                                               const std::string& owner, std::int64_t handled_seq, bool close_range);
 
-  // A stream's event whose handler failed becomes a pending delivery row (its first failed
-  // attempt counted, due after `retry_in`), from which the retries, dead deliveries and replays of
-  // the row path take over; the stream then moves past it. False when the row existed already.
-  boost::asio::awaitable<bool> record_stream_failure(const ClaimedDelivery& delivery, const std::string& error,
-                                                     std::chrono::milliseconds retry_in);
+  // A stream's event whose handler failed becomes a delivery row with its first failed attempt
+  // counted: pending and due after `retry_in`, or dead when max_attempts is 1. From there the
+  // retries, dead deliveries and replays of the row path take over; the stream moves past it.
+  // nullopt when the row existed already (a chunk run again after a crash).
+  boost::asio::awaitable<std::optional<FailureOutcome>> record_stream_failure(const ClaimedDelivery& delivery,
+                                                                              const std::string& error,
+                                                                              int max_attempts,
+                                                                              std::chrono::milliseconds retry_in);
 
   // Marks the subscriber's deliveries of these events delivered, in one statement; returns how
   // many were still pending (the others another instance finished first).

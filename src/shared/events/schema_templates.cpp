@@ -175,8 +175,10 @@ CREATE TABLE {schema}.outbox_streams (
 -- Leases the stream (free, expired or already ours), opens a range if none is open, and returns
 -- up to claim_limit of the range's events past after_seq among the stream's names, in seq order,
 -- then one row with a null event_id when the range holds no more. Nothing when another owner
--- holds the stream. A range's first and last seq are found once, through the index on tx, when it
--- opens; claims then walk the seq index between them.
+-- holds the stream. A range's first and last seq of the stream's names are found once, through
+-- the index on tx, when it opens; claims then walk the seq index between them. A stream with no
+-- open range and nothing new of its names is answered without writing: a claim of an idle stream
+-- costs one index probe.
 CREATE FUNCTION {schema}.claim_stream(claim_subscriber text, claim_owner text, claim_limit integer,
                                       claim_lease_ms double precision)
 RETURNS TABLE (event_id uuid, seq bigint, name text, version integer, payload jsonb, occurred_at timestamptz)
@@ -187,6 +189,17 @@ DECLARE
   last_seq bigint;
   returned integer;
 BEGIN
+  SELECT * INTO s FROM {schema}.outbox_streams AS t WHERE t.subscriber = claim_subscriber;
+  IF NOT FOUND OR (s.lease_until >= now() AND s.lease_owner <> claim_owner) THEN
+    RETURN;
+  END IF;
+  IF s.upto IS NULL AND NOT EXISTS (
+       SELECT 1 FROM {schema}.outbox AS o
+       WHERE o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done)
+         AND o.name = ANY (s.names)) THEN
+    RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
+    RETURN;
+  END IF;
   UPDATE {schema}.outbox_streams AS t
   SET lease_owner = claim_owner,
       lease_until = now() + claim_lease_ms * interval '1 millisecond',
@@ -202,9 +215,16 @@ BEGIN
     SELECT min(o.seq), max(o.seq) INTO first_seq, last_seq
     FROM {schema}.outbox AS o
     WHERE o.tx >= pg_snapshot_xmin(s.done) AND o.tx < pg_snapshot_xmax(s.upto)
-      AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done);
-    s.after_seq := COALESCE(first_seq - 1, 0);
-    s.range_end := COALESCE(last_seq, 0);
+      AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done)
+      AND o.name = ANY (s.names);
+    IF first_seq IS NULL THEN
+      -- Nothing of its names became visible: the range closes as it opens.
+      UPDATE {schema}.outbox_streams AS t SET done = s.upto WHERE t.subscriber = claim_subscriber;
+      RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
+      RETURN;
+    END IF;
+    s.after_seq := first_seq - 1;
+    s.range_end := last_seq;
     UPDATE {schema}.outbox_streams AS t
     SET upto = s.upto, after_seq = s.after_seq, range_end = s.range_end
     WHERE t.subscriber = claim_subscriber;
@@ -221,6 +241,22 @@ BEGIN
   IF returned < claim_limit THEN
     RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
   END IF;
+END
+$$;
+
+-- claim_stream for several subscribers in one round trip, each row tagged with its subscriber: a
+-- subscriber with no row is held by another owner.
+CREATE FUNCTION {schema}.claim_streams(claim_subscribers text[], claim_owner text, claim_limit integer,
+                                       claim_lease_ms double precision)
+RETURNS TABLE (subscriber text, event_id uuid, seq bigint, name text, version integer, payload jsonb,
+               occurred_at timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+  one text;
+BEGIN
+  FOREACH one IN ARRAY claim_subscribers LOOP
+    RETURN QUERY SELECT one, c.* FROM {schema}.claim_stream(one, claim_owner, claim_limit, claim_lease_ms) AS c;
+  END LOOP;
 END
 $$;
 

@@ -37,6 +37,14 @@ const std::vector<std::string>& Subscriptions::subscribers_of(std::string_view e
   return it == by_event_.end() ? kNone : it->second;
 }
 
+std::vector<std::string> Subscriptions::event_names_of(std::string_view subscriber) const {
+  std::vector<std::string> names;
+  for (const auto& [key, handler] : handlers_) {
+    if (key.first == subscriber) names.push_back(key.second);  // the map's order: sorted
+  }
+  return names;
+}
+
 const BatchHandler* Subscriptions::find(std::string_view subscriber, std::string_view event_name) const {
   auto it = handlers_.find(std::make_pair(std::string(subscriber), std::string(event_name)));
   return it == handlers_.end() ? nullptr : &it->second;

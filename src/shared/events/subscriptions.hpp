@@ -23,6 +23,8 @@ class Subscriptions {
 
   // Modules subscribed to event_name, sorted.
   const std::vector<std::string>& subscribers_of(std::string_view event_name) const;
+  // The events the subscriber handles in this process, sorted.
+  std::vector<std::string> event_names_of(std::string_view subscriber) const;
   // Null when the subscriber has no handler for the event in this process.
   const BatchHandler* find(std::string_view subscriber, std::string_view event_name) const;
   // Every module with at least one handler here, sorted: this process claims only their deliveries.
