@@ -215,11 +215,12 @@ bench_sql() { psql -At -v ON_ERROR_STOP=1 -c "$1" "$BENCH_DATABASE_URL" || nelo_
 
 # bench_drain_bus: waits (up to 10 min) until no event delivery of any module is pending, so that
 # a phase is not measured while the bus still works off the one before (a burst of orders leaves
-# several deliveries per order: deliveries, payments, notifications, realtime).
+# several deliveries per order: deliveries, payments, notifications, realtime). Each publisher's
+# pending_deliveries() counts its streams' backlogs and its pending delivery rows.
 bench_drain_bus() {
   local schemas pending waited=0 query
-  query="SELECT string_agg(format('SELECT count(*) FROM %I.outbox_deliveries WHERE status = ''pending''', table_schema),
-                ' UNION ALL ') FROM information_schema.tables WHERE table_name = 'outbox_deliveries'"
+  query="SELECT string_agg(format('SELECT %I.pending_deliveries()', routine_schema), ' UNION ALL ')
+         FROM information_schema.routines WHERE routine_name = 'pending_deliveries'"
   schemas="$(bench_sql "$query")"
   [ -n "$schemas" ] || return 0
   while :; do

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <future>
 #include <iomanip>
 #include <iostream>
@@ -223,6 +224,13 @@ int Application::serve() {
   }
 
   impl.run_sync(impl.start_modules());
+  // Before any request can publish: from here on events go out without delivery rows.
+  try {
+    impl.run_sync(impl.bus->open_streams());
+  } catch (const std::exception& e) {
+    spdlog::warn("events: streams not opened before serving ({}); the dispatcher opens them at its first round",
+                 e.what());
+  }
 
   http::ServerOptions options;
   options.address = impl.config.http_address;

@@ -24,6 +24,7 @@
 #include "core/metrics/registry.hpp"
 #include "shared/events/outbox_event_bus.hpp"
 #include "shared/events/schema_templates.hpp"
+#include "support/bus_sql.hpp"
 #include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/test_bus_options.hpp"
@@ -86,12 +87,28 @@ class EventsTest : public ::testing::Test {
   }
 
   // The module fixtures' fast settings, with a longer retry cap and a short retention (the
-  // retry and purge tests rely on both; they call purge() themselves).
+  // retry and purge tests rely on both; they call purge() themselves), on the row path: every
+  // event gets a delivery row per subscriber, which most of these tests read and write. The
+  // stream tests (events_streams_pgtest.cpp) use streaming_options().
   static OutboxOptions fast_options(std::string instance_id) {
     OutboxOptions o = nelo::test::fast_bus_options(std::move(instance_id));
     o.retry_cap = 2s;
     o.retention = std::chrono::hours(1);
+    o.streams = false;
     return o;
+  }
+
+  static OutboxOptions streaming_options(std::string instance_id) {
+    OutboxOptions o = fast_options(std::move(instance_id));
+    o.streams = true;
+    return o;
+  }
+
+  // Opens the streams, then starts dispatching, as the server does: nothing published from now on
+  // gets a delivery row.
+  static asio::awaitable<void> start_streaming(OutboxEventBus& bus) {
+    co_await bus.open_streams();
+    bus.start();
   }
 
   std::unique_ptr<OutboxEventBus> make_bus(OutboxOptions options, db::Pool* pool = nullptr) {
@@ -177,11 +194,7 @@ class EventsTest : public ::testing::Test {
   // A delivery row's status; without a row (a stream's event), "delivered" once the subscriber's
   // inbox holds the event, else "pending" while alpha's outbox does, else "".
   asio::awaitable<std::string> delivery_status(const std::string& event_id, const std::string& subscriber) {
-    co_return co_await scalar(
-        "SELECT COALESCE((SELECT status FROM alpha.outbox_deliveries WHERE event_id = $1 AND subscriber = $2),"
-        " CASE WHEN EXISTS (SELECT 1 FROM " + subscriber + ".inbox WHERE event_id = $1) THEN 'delivered'"
-        " WHEN EXISTS (SELECT 1 FROM alpha.outbox WHERE id = $1) THEN 'pending' END)",
-        db::params(event_id, subscriber));
+    co_return co_await scalar(nelo::test::delivery_status_sql("alpha", event_id, subscriber));
   }
 
   static constexpr const char* kDeliveredFromAlpha = R"sql(

@@ -1,10 +1,18 @@
-// Outbox streams (docs/proposals/outbox-streams.md), the storage half: a subscriber's position in
-// a publisher's outbox, read in snapshot ranges, so that an event committed after one with a later
-// seq is still taken, once.
+// Outbox streams (docs/events.md, "Streams"): a subscriber's position in a publisher's outbox, read
+// in snapshot ranges, so that an event committed after one with a later seq is still taken, once.
+// First the repository by hand, then the dispatcher reading streams.
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "integration/events_fixture.hpp"
@@ -93,6 +101,36 @@ TEST_F(EventsTest, Stream_MovesOnWithinARange_AndBelongsToOneOwnerAtATime) {
   EXPECT_TRUE(exhausted_last);
   EXPECT_FALSE(other_leased);
   EXPECT_FALSE(other_advanced);
+}
+
+// A claim that fills its limit cannot tell that the range holds no more: the next claim, finding
+// nothing past after_seq, closes the range itself, so the stream takes what comes next.
+TEST_F(EventsTest, Stream_ARangeEndedByAFullClaim_ClosesAtTheNextClaim) {
+  auto bus = make_bus();
+  OutboxRepository outbox(*pool_);
+  StreamClaim full;
+  StreamClaim empty;
+  StreamClaim next;
+  std::string range_after;
+  run([&]() -> asio::awaitable<void> {
+    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    const std::vector<std::string> notes = {"a", "b"};
+    for (const auto& note : notes) co_await publish_thing(*bus, note);
+    full = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+    co_await outbox.advance_stream(kAlpha, kBeta, kMe, full.deliveries.back().seq, full.exhausted);
+    empty = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+    const std::string range = "SELECT (upto IS NULL) || ':' || alpha.pending_deliveries() FROM alpha.outbox_streams";
+    range_after = co_await scalar(range);
+    const std::string note = "c";
+    co_await publish_thing(*bus, note);
+    next = co_await outbox.claim_stream(kAlpha, kBeta, kMe, 2, kLease);
+  }());
+  EXPECT_EQ(notes_of(full), (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(full.exhausted) << "a full claim does not know it took the last events";
+  EXPECT_TRUE(empty.exhausted);
+  EXPECT_TRUE(empty.deliveries.empty());
+  EXPECT_EQ(range_after, "true:0") << "closed by the empty claim";
+  EXPECT_EQ(notes_of(next), std::vector<std::string>{"c"});
 }
 
 TEST_F(EventsTest, Stream_WhatItStillHasToTake_CountsAsPendingInTheStats) {
@@ -184,7 +222,7 @@ TEST_F(EventsTest, Stream_AFailedEventBecomesADeliveryRow_ThatTheRetriesTakeOver
 // range, before the stream moved on. The next instance takes the stream once its lease expires and
 // delivers the rest; the committed event is skipped by the inbox, not run again.
 TEST_F(EventsTest, Stream_LeasedByACrashedInstance_IsTakenOverOnItsExpiry_WithoutRunningAnEventTwice) {
-  auto bus = make_bus("next");
+  auto bus = make_bus(streaming_options("next"));
   auto runs = std::make_shared<std::atomic<int>>(0);
   bus->subscribe("beta", "thing.created", recording_handler(runs));
   OutboxRepository outbox(*pool_);
@@ -192,13 +230,9 @@ TEST_F(EventsTest, Stream_LeasedByACrashedInstance_IsTakenOverOnItsExpiry_Withou
   std::size_t crashed_took = 0;
   std::string stream_after;
   run([&]() -> asio::awaitable<void> {
-    co_await outbox.open_stream(kAlpha, kBeta, kThingCreated);
+    co_await bus->open_streams();
     const std::vector<std::string> notes = {"a", "b", "c"};
     for (const auto& note : notes) ids.push_back(co_await publish_thing(*bus, note));
-    // This bus has not opened its streams, so it wrote delivery rows; an instance with open
-    // streams would not have.
-    const std::string no_rows = "DELETE FROM alpha.outbox_deliveries";
-    co_await scalar(no_rows);
     const std::string crashed = "crashed";
     auto claim = co_await outbox.claim_stream(kAlpha, kBeta, crashed, 10, std::chrono::milliseconds(800));
     crashed_took = claim.deliveries.size();
@@ -220,6 +254,146 @@ TEST_F(EventsTest, Stream_LeasedByACrashedInstance_IsTakenOverOnItsExpiry_Withou
             "by the crashed instance,thing.created,thing.created");
   EXPECT_EQ(stream_after, "next:true") << "taken over, and its range closed";
   EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries"), "0") << "no row for a stream's delivery";
+}
+
+// Two instances on one database, publishing and dispatching at once: every subscriber handles
+// every event once, and no event gets a delivery row. (A stream belongs to one instance at a
+// time, so which instance handles a subscriber's events is not asserted.)
+TEST_F(EventsTest, Streams_TwoInstancesDispatchingConcurrently_DeliverEveryEventOncePerSubscriber) {
+  constexpr int kEvents = 200;
+  std::mutex mutex;
+  std::map<std::pair<std::string, std::string>, int> runs;  // (subscriber, event id) -> handler runs
+  Handler handler = [&](db::Transaction& tx, const Event& e) -> asio::awaitable<void> {
+    {
+      std::lock_guard lock(mutex);
+      ++runs[{tx.module(), e.id}];
+    }
+    db::Params values = db::params(e.id);
+    co_await tx.execute("INSERT INTO " + tx.module() + ".things (event_id) VALUES ($1)", values);
+  };
+  std::vector<std::unique_ptr<OutboxEventBus>> buses;
+  for (const char* instance : {"one", "two"}) {
+    auto options = streaming_options(instance);
+    options.batch_size = 10;  // many small claims and ranges
+    buses.push_back(make_bus(options, &other_pool()));
+    buses.back()->subscribe("beta", "thing.created", handler);
+    buses.back()->subscribe("gamma", "thing.created", handler);
+  }
+  run([&]() -> asio::awaitable<void> {
+    for (auto& b : buses) co_await start_streaming(*b);
+    // Two publishers, one on each instance, concurrently with the dispatchers.
+    auto executor = co_await asio::this_coro::executor;
+    auto remaining = std::make_shared<int>(2);
+    asio::steady_timer all_published(executor, std::chrono::steady_clock::time_point::max());
+    for (std::size_t p = 0; p < 2; ++p) {
+      asio::co_spawn(
+          executor,
+          [&, p]() -> asio::awaitable<void> {
+            for (int i = static_cast<int>(p); i < kEvents; i += 2) {
+              co_await publish_thing(*buses[p], "e" + std::to_string(i));
+            }
+          },
+          [&, remaining](std::exception_ptr e) {
+            if (e) ADD_FAILURE() << "publishing failed";
+            if (--*remaining == 0) all_published.cancel();
+          });
+    }
+    boost::system::error_code ec;
+    co_await all_published.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await until_delivered(2 * kEvents, "every event delivered to both subscribers", 60s);
+    co_await pause(300ms);
+    for (auto& b : buses) co_await b->stop();
+  }());
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(runs.size(), 2u * kEvents);
+  int repeated = 0;
+  for (const auto& [key, n] : runs) repeated += n != 1;
+  EXPECT_EQ(repeated, 0) << "handlers that ran more than once";
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries"), "0");
+  EXPECT_EQ(db_.value("SELECT alpha.pending_deliveries()"), "0");
+}
+
+// Over several claims and ranges, each subscriber handles the events in publish order; an event
+// whose handler fails gets a delivery row, the stream goes on past it, and the row's retry
+// delivers it.
+TEST_F(EventsTest, Streams_KeepEachSubscribersOrder_AndAFailedEventGoesOnInItsRow) {
+  auto options = streaming_options("ordered");
+  options.batch_size = 3;
+  options.deliveries_per_transaction = 2;
+  auto bus = make_bus(options);
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::string>> seen;  // subscriber -> notes, in handling order
+  auto failures = std::make_shared<std::atomic<int>>(0);
+  // beta fails n4 twice: in its chunk, or alone, and in the stream, so that it gets a row.
+  auto recorder = [&](bool fail_n4) -> Handler {
+    return [&, fail_n4](db::Transaction& tx, const Event& e) -> asio::awaitable<void> {
+      const std::string note(e.payload.at("note").as_string());
+      if (fail_n4 && note == "n4" && failures->fetch_add(1) < 2) throw std::runtime_error("n4 fails");
+      // Seen once committed: a chunk that another event's failure rolls back runs again.
+      tx.on_commit([&, subscriber = tx.module(), note] {
+        std::lock_guard lock(mutex);
+        seen[subscriber].push_back(note);
+      });
+      co_return;
+    };
+  };
+  bus->subscribe("beta", "thing.created", recorder(true));
+  bus->subscribe("gamma", "thing.created", recorder(false));
+  std::vector<std::string> ids;
+  std::string n4_row;
+  run([&]() -> asio::awaitable<void> {
+    co_await start_streaming(*bus);
+    for (int i = 0; i < 10; ++i) ids.push_back(co_await publish_thing(*bus, "n" + std::to_string(i)));
+    co_await until_delivered(20, "every event delivered to both subscribers");
+    co_await bus->stop();
+    const std::string row = "SELECT subscriber || ':' || status || ':' || attempts FROM alpha.outbox_deliveries";
+    n4_row = co_await scalar(row);
+  }());
+  std::vector<std::string> in_order;
+  for (int i = 0; i < 10; ++i) in_order.push_back("n" + std::to_string(i));
+  EXPECT_EQ(seen["gamma"], in_order);
+  std::vector<std::string> beta_without_n4 = seen["beta"];
+  std::erase(beta_without_n4, "n4");
+  in_order.erase(in_order.begin() + 4);
+  EXPECT_EQ(beta_without_n4, in_order) << "beta's other events in order, not held back by n4";
+  EXPECT_EQ(std::count(seen["beta"].begin(), seen["beta"].end(), "n4"), 1);
+  EXPECT_EQ(failures->load(), 3) << "n4 failed twice, then passed";
+  EXPECT_TRUE(n4_row.starts_with("beta:delivered:")) << n4_row << ": the only delivery row is n4's, retried";
+}
+
+// A subscriber stalled on an event holds back only its own stream: another subscriber of the same
+// publisher keeps receiving, and the stalled one keeps its order.
+TEST_F(EventsTest, Streams_AStalledSubscriber_DoesNotHoldBackAnother) {
+  auto bus = make_bus(streaming_options("stalled"));
+  auto released = std::make_shared<std::atomic<bool>>(false);
+  auto stalled = std::make_shared<std::atomic<bool>>(false);
+  bus->subscribe("beta", "thing.created", [released, stalled](db::Transaction&, const Event& e) -> asio::awaitable<void> {
+    if (e.payload.at("note").as_string() != "stall") co_return;
+    stalled->store(true);
+    for (int i = 0; i < 3000 && !released->load(); ++i) co_await pause(10ms);
+  });
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  bus->subscribe("gamma", "thing.created", recording_handler(runs));
+  std::string second;
+  std::string beta_second_status;
+  run([&]() -> asio::awaitable<void> {
+    co_await start_streaming(*bus);
+    co_await publish_thing(*bus, "stall");
+    co_await eventually([&]() -> asio::awaitable<bool> { co_return stalled->load(); }, "beta stalled");
+    second = co_await publish_thing(*bus, "after");
+    co_await eventually(
+        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "gamma") == "delivered"; },
+        "gamma gets the second event while beta is stalled");
+    beta_second_status = co_await delivery_status(second, "beta");
+    released->store(true);
+    co_await eventually(
+        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "beta") == "delivered"; },
+        "beta catches up once released");
+    co_await bus->stop();
+  }());
+  EXPECT_EQ(beta_second_status, "pending");
+  EXPECT_EQ(runs->load(), 2);
+  EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries"), "0");
 }
 
 }  // namespace

@@ -94,9 +94,8 @@ class NotificationsDb : public OrdersDbTest {
   asio::awaitable<void> settled() {
     co_await eventually(
         [&] {
-          return count("SELECT (SELECT count(*) FROM orders.outbox_deliveries WHERE status <> 'delivered')"
-                       " + (SELECT count(*) FROM payments.outbox_deliveries WHERE status <> 'delivered')"
-                       " + (SELECT count(*) FROM deliveries.outbox_deliveries WHERE status <> 'delivered')") == 0;
+          return count(undelivered_sql("orders")) + count(undelivered_sql("payments")) +
+                     count(undelivered_sql("deliveries")) == 0;
         },
         "events delivered to their subscribers");
   }

@@ -155,8 +155,7 @@ class OrdersBusEvents : public OrdersDbTest {
     co_return id;
   }
   std::string delivery_status(const std::string& publisher, const std::string& event_id) {
-    return value("SELECT status FROM " + publisher + ".outbox_deliveries WHERE event_id = '" + event_id +
-                 "' AND subscriber = 'orders'");
+    return value(delivery_status_sql(publisher, event_id, "orders"));
   }
   asio::awaitable<void> delivered(const std::string& publisher, const std::string& event_id) {
     co_await eventually([&] { return delivery_status(publisher, event_id) == "delivered"; }, "delivery of " + event_id);

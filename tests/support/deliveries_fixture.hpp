@@ -51,8 +51,7 @@ class DeliveriesDbTest : public OrdersDbTest {
   asio::awaitable<void> settled() {
     co_await eventually(
         [&] {
-          return count("SELECT count(*) FROM orders.outbox_deliveries WHERE subscriber = 'deliveries'"
-                       " AND status <> 'delivered'") == 0;
+          return count(undelivered_sql("orders", "deliveries")) == 0;
         },
         "orders' events delivered to deliveries");
   }
@@ -61,8 +60,7 @@ class DeliveriesDbTest : public OrdersDbTest {
   asio::awaitable<void> settled_orders() {
     co_await eventually(
         [&] {
-          return count("SELECT count(*) FROM deliveries.outbox_deliveries WHERE subscriber = 'orders'"
-                       " AND status <> 'delivered'") == 0;
+          return count(undelivered_sql("deliveries", "orders")) == 0;
         },
         "deliveries' events delivered to orders");
   }

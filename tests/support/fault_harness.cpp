@@ -368,18 +368,27 @@ DeliveryCheck check_deliveries(const std::string& database_url, const std::strin
   const std::string events = "FROM " + publisher + ".outbox e WHERE e.name = '" + event_name + "' AND (" +
                              where_payload + ")";
   c.events = sql_count(database_url, "SELECT count(*) " + events);
-  const std::string deliveries = "FROM " + publisher + ".outbox_deliveries d JOIN " + publisher +
-                                 ".outbox e ON e.id = d.event_id WHERE e.name = '" + event_name + "' AND (" +
-                                 where_payload + ")";
-  c.deliveries = sql_count(database_url, "SELECT count(*) " + deliveries);
-  c.undelivered = sql_count(database_url, "SELECT count(*) " + deliveries + " AND d.status <> 'delivered'");
-  c.subscribers = sql_column(database_url, "SELECT DISTINCT d.subscriber " + deliveries + " ORDER BY 1");
+  // Its subscribers: those whose stream takes the name, and any with a delivery row of such an event.
+  c.subscribers = sql_column(
+      database_url, "SELECT subscriber FROM " + publisher + ".outbox_streams WHERE '" + event_name +
+                        "' = ANY (names) UNION SELECT d.subscriber FROM " + publisher + ".outbox_deliveries d JOIN " +
+                        publisher + ".outbox e ON e.id = d.event_id WHERE e.name = '" + event_name + "' ORDER BY 1");
   for (const auto& subscriber : c.subscribers) {
-    // The subscriber's inbox records each event it handled once (its primary key): a delivery
-    // whose event is missing there was acknowledged without being handled.
-    c.not_in_inbox_once += sql_count(database_url, "SELECT count(*) " + deliveries + " AND d.subscriber = '" +
-                                                       subscriber + "' AND (SELECT count(*) FROM " + subscriber +
-                                                       ".inbox i WHERE i.event_id = d.event_id) <> 1");
+    // Each event is one delivery to each subscriber, delivered once the subscriber's inbox holds it
+    // (its primary key: at most once). One that the bus counts as done (a row marked delivered, or
+    // passed by the stream without a row) but that is not in the inbox was acknowledged without
+    // being handled.
+    const std::string not_in_inbox = " AND NOT EXISTS (SELECT 1 FROM " + subscriber +
+                                     ".inbox i WHERE i.event_id = e.id)";
+    const std::string row = "(SELECT d.status FROM " + publisher +
+                            ".outbox_deliveries d WHERE d.event_id = e.id AND d.subscriber = '" + subscriber + "')";
+    const std::string in_backlog = "EXISTS (SELECT 1 FROM " + publisher +
+                                   ".stream_backlog b WHERE b.event_id = e.id AND b.subscriber = '" + subscriber + "')";
+    c.deliveries += c.events;
+    c.undelivered += sql_count(database_url, "SELECT count(*) " + events + not_in_inbox);
+    c.not_in_inbox_once += sql_count(database_url, "SELECT count(*) " + events + not_in_inbox + " AND (" + row +
+                                                       " = 'delivered' OR (" + row + " IS NULL AND NOT " +
+                                                       in_backlog + "))");
   }
   return c;
 }

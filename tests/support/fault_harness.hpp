@@ -153,8 +153,9 @@ std::map<std::string, std::string> acknowledged_orders(const std::vector<Attempt
 // would leave. 0 when consistent.
 std::int64_t half_written_orders(const std::string& database_url, const std::string& prefix);
 
-// For events `event_name` of `publisher`: deliveries (one per subscriber), those not delivered,
-// and those whose subscriber's inbox does not hold the event exactly once.
+// For events `event_name` of `publisher`: deliveries (one per event and subscriber), those not
+// handled yet (not in the subscriber's inbox), and those the bus counts as done that the inbox does
+// not hold (acknowledged without being handled).
 struct DeliveryCheck {
   std::int64_t events = 0;
   std::int64_t deliveries = 0;

@@ -53,6 +53,7 @@
 #include "support/test_bus_options.hpp"
 #include "shared/idempotency/idempotency_store.hpp"
 #include "shared/idempotency/keyed_request.hpp"
+#include "support/bus_sql.hpp"
 #include "support/eventually.hpp"
 #include "support/run_async.hpp"
 #include "support/run_with_bus.hpp"
@@ -60,7 +61,9 @@
 
 namespace nelo::orders::test {
 
+using nelo::test::delivery_status_sql;
 using nelo::test::eventually;
+using nelo::test::undelivered_sql;
 
 namespace asio = boost::asio;
 namespace json = boost::json;

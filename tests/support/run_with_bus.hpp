@@ -19,6 +19,7 @@ inline void run_with_bus(boost::asio::io_context& io, events::OutboxEventBus& bu
   run_async(
       io,
       [&]() -> boost::asio::awaitable<void> {
+        co_await bus.open_streams();  // as the server does before it serves
         bus.start();
         std::exception_ptr error;
         try {

@@ -50,6 +50,15 @@ bool BusState::is_module(std::string_view name) const {
   return std::binary_search(modules.begin(), modules.end(), name);
 }
 
+boost::asio::awaitable<void> BusState::open_streams() {
+  for (const auto& publisher : modules) {
+    for (const auto& subscriber : subscriptions.subscribers()) {
+      co_await outbox.open_stream(publisher, subscriber, subscriptions.event_names_of(subscriber));
+    }
+  }
+  streams_open = true;
+}
+
 std::string default_instance_id() {
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';

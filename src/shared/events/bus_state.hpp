@@ -2,6 +2,8 @@
 // What the bus facade, its dispatcher and its metrics collector share. Held by shared_ptr so a
 // dispatcher still draining, or a collector the registry runs late, never sees it destroyed.
 
+#include <boost/asio/awaitable.hpp>
+
 #include <atomic>
 #include <string>
 #include <string_view>
@@ -22,6 +24,11 @@ struct BusState {
   BusState(db::Pool& pool, OutboxOptions options, std::vector<std::string> modules, metrics::Registry& registry);
 
   bool is_module(std::string_view name) const;
+
+  // Creates this process's streams, each subscriber's with handlers here in every module's schema,
+  // for the events it handles (a stream that exists keeps its position and takes the new names),
+  // then sets streams_open. Idempotent; throws on a database error, leaving streams_open as it was.
+  boost::asio::awaitable<void> open_streams();
 
   db::Pool& pool;
   const OutboxOptions options;            // instance_id always set

@@ -171,18 +171,12 @@ asio::awaitable<void> Dispatcher::claim_round(bool all_publishers) {
 
 asio::awaitable<void> Dispatcher::open_streams() {
   try {
-    for (const auto& publisher : state_->modules) {
-      for (const auto& subscriber : state_->subscriptions.subscribers()) {
-        co_await state_->outbox.open_stream(publisher, subscriber,
-                                            state_->subscriptions.event_names_of(subscriber));
-      }
-    }
+    co_await state_->open_streams();
   } catch (...) {
     // Rows carry the events meanwhile; the next round tries again.
     claim_failed("every publisher", "opening the streams");
     co_return;
   }
-  state_->streams_open = true;
   spdlog::info("events: streams open; events are published without delivery rows");
 }
 

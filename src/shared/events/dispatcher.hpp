@@ -69,8 +69,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   boost::asio::awaitable<void> purge_loop();
   // Claims for the publishers due (all of them at a poll) and queues what came back as lanes.
   boost::asio::awaitable<void> claim_round(bool all_publishers);
-  // Creates this process's streams (each subscriber's, in every publisher's schema) if they do not
-  // exist yet; from then on events are published without delivery rows.
+  // BusState::open_streams() unless OutboxEventBus::open_streams() did it; a failure is logged
+  // and the next round tries again.
   boost::asio::awaitable<void> open_streams();
   // Claims the next events of each idle stream of this publisher and queues them as lanes.
   boost::asio::awaitable<void> claim_streams(const std::string& publisher);

@@ -74,6 +74,12 @@ void OutboxEventBus::subscribe_batch(std::string subscriber, std::string event_n
   state_->subscriptions.add(std::move(subscriber), std::move(event_name), std::move(handler));
 }
 
+asio::awaitable<void> OutboxEventBus::open_streams() {
+  if (!state_->options.streams) co_return;
+  state_->subscriptions.freeze();
+  co_await state_->open_streams();
+}
+
 void OutboxEventBus::start() { dispatcher_->start(); }
 
 asio::awaitable<void> OutboxEventBus::stop() { co_await dispatcher_->stop(); }

@@ -45,6 +45,11 @@ class OutboxEventBus final : public EventBus {
   // Before start() only; the subscriber must be one of `modules`.
   void subscribe_batch(std::string subscriber, std::string event_name, BatchHandler handler) override;
 
+  // With options.streams: freezes the subscriptions and creates this process's streams, so that
+  // from now on events are published without delivery rows. Call it before start() and before
+  // the process serves: start() opens them otherwise at its first round, and what is published
+  // before that gets rows (delivered all the same). Throws on a database error.
+  boost::asio::awaitable<void> open_streams();
   // Starts dispatching (and delivers whatever is already due). Subscriptions are frozen.
   void start();
   // Stops claiming and waits, bounded by options.stop_timeout, for in-flight handlers.

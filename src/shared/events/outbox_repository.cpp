@@ -94,8 +94,7 @@ WHERE event_id = $1 AND subscriber = $2 AND status = 'dead'
 // the (subscriber, seq) index, as the count does: the stats cost one pass over the backlog.
 constexpr std::string_view kStats = R"sql(
 SELECT
-  (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending')
-    + (SELECT count(*) FROM {schema}.stream_backlog) AS pending,
+  {schema}.pending_deliveries() AS pending,
   (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'dead') AS dead,
   (SELECT GREATEST(EXTRACT(EPOCH FROM now() - min(since)), 0)::double precision FROM (
      (SELECT created_at AS since FROM {schema}.outbox_deliveries WHERE status = 'pending' ORDER BY seq LIMIT 1)

@@ -238,6 +238,13 @@ BEGIN
     ORDER BY o.seq
     LIMIT claim_limit;
   GET DIAGNOSTICS returned = ROW_COUNT;
+  IF returned = 0 THEN
+    -- Every event of the range was handled (after_seq moves only past committed work): it closes
+    -- here, as advance_stream would have had the last claim known it was the last.
+    UPDATE {schema}.outbox_streams AS t
+    SET done = s.upto, upto = NULL, after_seq = 0, range_end = 0
+    WHERE t.subscriber = claim_subscriber;
+  END IF;
   IF returned < claim_limit THEN
     RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
   END IF;
@@ -268,6 +275,15 @@ FROM {schema}.outbox_streams AS s
 JOIN {schema}.outbox AS o
   ON o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done) AND o.name = ANY (s.names)
 WHERE s.upto IS NULL OR NOT pg_visible_in_snapshot(o.tx, s.upto) OR o.seq > s.after_seq;
+
+-- What the bus still has to deliver from this publisher: the pending delivery rows and every
+-- stream's backlog. The bus's stats, the tests' waits and the benchmarks' drain read it.
+CREATE FUNCTION {schema}.pending_deliveries()
+RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT (SELECT count(*) FROM {schema}.outbox_deliveries WHERE status = 'pending')
+       + (SELECT count(*) FROM {schema}.stream_backlog)
+$$;
 
 -- Once the events up to handled_seq are committed by the subscriber: moves on within the range,
 -- or, when close_range, closes it (done = upto). False when claim_owner no longer holds it.
