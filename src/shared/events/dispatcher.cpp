@@ -98,9 +98,14 @@ void Dispatcher::request_stop() {
   });
 }
 
-void Dispatcher::wake(const std::string& publisher) {
-  asio::post(strand_, [self = shared_from_this(), publisher] {
-    self->dirty_.insert(publisher);
+void Dispatcher::wake(const std::string& publisher, const std::string& name, bool rows) {
+  asio::post(strand_, [self = shared_from_this(), publisher, name, rows] {
+    if (rows) {
+      self->dirty_rows_.insert(publisher);
+    } else {
+      auto& subscribers = self->dirty_streams_[publisher];
+      for (const auto& s : self->state_->subscriptions.subscribers_of(name)) subscribers.insert(s);
+    }
     self->wake_.notify();
   });
 }
@@ -125,7 +130,7 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
       const auto now = SteadyClock::now();
       const bool all_publishers = now >= next_poll;
       if (all_publishers) next_poll = now + poll;
-      if (all_publishers || !dirty_.empty() || !dirty_rows_.empty()) {
+      if (all_publishers || !dirty_streams_.empty() || !dirty_rows_.empty()) {
         // Under load, commits wake the loop far more often than a claim is worth: claiming at
         // most every claim_linger lets the events of many commits share one claim and one
         // transaction per lane. After a quiet spell the first event is claimed at once.
@@ -145,27 +150,33 @@ asio::awaitable<void> Dispatcher::dispatch_loop() {
       }
     }
     if (stopping_) break;
-    if ((dirty_.empty() && dirty_rows_.empty()) || running_ >= state_->options.max_in_flight) {
+    if ((dirty_streams_.empty() && dirty_rows_.empty()) || running_ >= state_->options.max_in_flight) {
       co_await wake_.wait_until(next_poll);
     }
   }
 }
 
 asio::awaitable<void> Dispatcher::claim_round(bool all_publishers) {
-  std::set<std::string> committed = std::exchange(dirty_, {});
-  std::set<std::string> rows_due = std::exchange(dirty_rows_, {});
+  auto streams_due = std::exchange(dirty_streams_, {});
+  auto rows_due = std::exchange(dirty_rows_, {});
   if (state_->subscriptions.subscribers().empty()) co_return;  // no handler in this process
   if (state_->options.streams && !state_->streams_open) co_await open_streams();
   const bool streams = state_->streams_open;
-  // Without streams a commit leaves delivery rows; with them, rows come only from failures (found
-  // by the poll, as their retries come due), replays and what was published before they opened.
-  if (!streams) rows_due.merge(committed);
+  const std::set<std::string> everyone(state_->subscriptions.subscribers().begin(),
+                                       state_->subscriptions.subscribers().end());
   // Rows first: a lane busy with a stream leaves its rows out of the claim, and under a steady
-  // stream of commits the retries would otherwise wait behind it indefinitely.
+  // stream of commits the retries would otherwise wait behind it indefinitely. With streams, rows
+  // come only from failures (found by the poll, as their retries come due), replays and what was
+  // published before the streams opened.
   for (const auto& publisher : state_->modules) {
     if (stopping_) break;
     if (all_publishers || rows_due.contains(publisher)) co_await claim_publisher(publisher, all_publishers);
-    if (streams && (all_publishers || committed.contains(publisher))) co_await claim_streams(publisher);
+    if (!streams) continue;
+    if (all_publishers) {
+      co_await claim_streams(publisher, everyone);
+    } else if (auto due = streams_due.find(publisher); due != streams_due.end()) {
+      co_await claim_streams(publisher, due->second);
+    }
   }
 }
 
@@ -180,10 +191,10 @@ asio::awaitable<void> Dispatcher::open_streams() {
   spdlog::info("events: streams open; events are published without delivery rows");
 }
 
-asio::awaitable<void> Dispatcher::claim_streams(const std::string& publisher) {
+asio::awaitable<void> Dispatcher::claim_streams(const std::string& publisher, const std::set<std::string>& candidates) {
   const auto& options = state_->options;
   std::vector<std::string> subscribers;
-  for (const auto& subscriber : state_->subscriptions.subscribers()) {
+  for (const auto& subscriber : candidates) {
     const LaneKey lane{publisher, subscriber};
     if (busy_.contains(lane)) {
       missed_streams_.insert(lane);  // its lane claims again when it ends
@@ -298,8 +309,8 @@ void Dispatcher::lane_finished(const Lane& lane) {
   const LaneKey key{lane.publisher, lane.subscriber};
   // A claim left this lane out while it ran, or it stopped before its end: claim again.
   busy_.erase(key);
-  if (missed_streams_.erase(key) > 0) dirty_.insert(lane.publisher);
-  if (missed_.erase(key) > 0) (state_->streams_open ? dirty_rows_ : dirty_).insert(lane.publisher);
+  if (missed_streams_.erase(key) > 0) dirty_streams_[lane.publisher].insert(lane.subscriber);
+  if (missed_.erase(key) > 0) dirty_rows_.insert(lane.publisher);
   start_lanes();
   wake_.notify();
   loop_finished();

@@ -51,8 +51,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // Like stop() without waiting: for a destructor.
   void request_stop();
 
-  // Thread-safe: something committed an event into `publisher`'s outbox.
-  void wake(const std::string& publisher);
+  // Thread-safe: an event `name` was committed into `publisher`'s outbox, with delivery rows
+  // (`rows`) or for the streams: the next round claims the rows, or the streams of its subscribers.
+  void wake(const std::string& publisher, const std::string& name, bool rows);
   // Thread-safe: a delivery row of `publisher` became due (a replay).
   void wake_rows(const std::string& publisher);
 
@@ -72,8 +73,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // BusState::open_streams() unless OutboxEventBus::open_streams() did it; a failure is logged
   // and the next round tries again.
   boost::asio::awaitable<void> open_streams();
-  // Claims the next events of each idle stream of this publisher and queues them as lanes.
-  boost::asio::awaitable<void> claim_streams(const std::string& publisher);
+  // Claims the next events of these subscribers' idle streams of this publisher and queues them
+  // as lanes.
+  boost::asio::awaitable<void> claim_streams(const std::string& publisher, const std::set<std::string>& subscribers);
   // Logged on the first failure and then every 100th, not at every poll of an outage.
   void claim_failed(const std::string& publisher, const char* what);
   void claim_worked();
@@ -111,7 +113,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   WakeSignal wake_;
   WakeSignal purge_wake_;
   WakeSignal stopped_;
-  std::set<std::string> dirty_;       // publishers with fresh commits since the last round
+  // Per publisher, the subscribers whose streams have news since the last round.
+  std::map<std::string, std::set<std::string>> dirty_streams_;
   std::set<std::string> dirty_rows_;  // publishers whose delivery rows to claim at the next round
   // Lanes claimed and not finished, of either kind: one lane per (publisher, subscriber) at a
   // time, so the pair is left out of claims meanwhile.

@@ -57,11 +57,12 @@ asio::awaitable<std::string> OutboxEventBus::publish(db::CommitWriter& tx, std::
   static const std::vector<std::string> kNoRows;
   const auto& subscribers = state_->subscriptions.subscribers_of(event.name);
   // Streams read the outbox itself: no delivery row once they are open.
-  state_->outbox.insert_at_commit(tx, event, state_->streams_open.load() ? kNoRows : subscribers);
+  const bool rows = !state_->streams_open.load();
+  state_->outbox.insert_at_commit(tx, event, rows ? subscribers : kNoRows);
   // Nobody here subscribes to it: nothing to wake (subscribers elsewhere find it at their poll).
   if (!subscribers.empty()) {
-    tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher] {
-      if (auto dispatcher = weak.lock()) dispatcher->wake(publisher);
+    tx.on_commit([weak = std::weak_ptr<Dispatcher>(dispatcher_), publisher, name = event.name, rows] {
+      if (auto dispatcher = weak.lock()) dispatcher->wake(publisher, name, rows);
     });
   }
   co_return event.id;

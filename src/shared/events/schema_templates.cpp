@@ -155,7 +155,9 @@ constexpr std::string_view kOutboxStreams = R"sql(
 -- rows carry them).
 ALTER TABLE {schema}.outbox ADD COLUMN tx xid8;
 ALTER TABLE {schema}.outbox ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
-CREATE INDEX outbox_tx ON {schema}.outbox (tx);
+-- By name first: a stream reads only its names, so a stream whose names this publisher seldom or
+-- never publishes probes nothing, however far back its position is.
+CREATE INDEX outbox_name_tx ON {schema}.outbox (name, tx);
 
 -- One row per subscriber of this publisher: every event visible in `done` is handled; the events
 -- visible in `upto` and not in `done` (seqs range_start..range_end) are being handled, up to
@@ -176,13 +178,18 @@ CREATE TABLE {schema}.outbox_streams (
 -- up to claim_limit of the range's events past after_seq among the stream's names, in seq order,
 -- then one row with a null event_id when the range holds no more. Nothing when another owner
 -- holds the stream. A range's first and last seq of the stream's names are found once, through
--- the index on tx, when it opens; claims then walk the seq index between them. A stream with no
+-- the index on (name, tx), when it opens; claims then walk the seq index between them. A stream with no
 -- open range and nothing new of its names is answered without writing: a claim of an idle stream
--- costs one index probe.
+-- costs one index probe per name. Its plans are fixed as claim_deliveries' are: PL/pgSQL keeps a
+-- generic plan after a few calls, and the generic plan of that probe (LIMIT 1 over an unknown
+-- range of tx) was a sequential scan of the whole outbox, 12 ms at 100 000 events, not 0.05 ms.
 CREATE FUNCTION {schema}.claim_stream(claim_subscriber text, claim_owner text, claim_limit integer,
                                       claim_lease_ms double precision)
 RETURNS TABLE (event_id uuid, seq bigint, name text, version integer, payload jsonb, occurred_at timestamptz)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET enable_seqscan = off
+SET enable_bitmapscan = off
+AS $$
 DECLARE
   s {schema}.outbox_streams;
   first_seq bigint;
@@ -195,8 +202,8 @@ BEGIN
   END IF;
   IF s.upto IS NULL AND NOT EXISTS (
        SELECT 1 FROM {schema}.outbox AS o
-       WHERE o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done)
-         AND o.name = ANY (s.names)) THEN
+       WHERE o.name = ANY (s.names) AND o.tx >= pg_snapshot_xmin(s.done)
+         AND NOT pg_visible_in_snapshot(o.tx, s.done)) THEN
     RETURN QUERY SELECT NULL::uuid, NULL::bigint, NULL::text, NULL::integer, NULL::jsonb, NULL::timestamptz;
     RETURN;
   END IF;
@@ -212,11 +219,12 @@ BEGIN
   END IF;
   IF s.upto IS NULL THEN
     s.upto := pg_current_snapshot();
-    SELECT min(o.seq), max(o.seq) INTO first_seq, last_seq
-    FROM {schema}.outbox AS o
-    WHERE o.tx >= pg_snapshot_xmin(s.done) AND o.tx < pg_snapshot_xmax(s.upto)
-      AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done)
-      AND o.name = ANY (s.names);
+    -- OFFSET 0 keeps min() and max() from becoming walks of the seq index from either end.
+    SELECT min(r.seq), max(r.seq) INTO first_seq, last_seq
+    FROM (SELECT o.seq FROM {schema}.outbox AS o
+          WHERE o.name = ANY (s.names) AND o.tx >= pg_snapshot_xmin(s.done) AND o.tx < pg_snapshot_xmax(s.upto)
+            AND pg_visible_in_snapshot(o.tx, s.upto) AND NOT pg_visible_in_snapshot(o.tx, s.done)
+          OFFSET 0) AS r;
     IF first_seq IS NULL THEN
       -- Nothing of its names became visible: the range closes as it opens.
       UPDATE {schema}.outbox_streams AS t SET done = s.upto WHERE t.subscriber = claim_subscriber;
@@ -273,7 +281,7 @@ CREATE VIEW {schema}.stream_backlog AS
 SELECT s.subscriber, o.id AS event_id, o.seq, o.occurred_at
 FROM {schema}.outbox_streams AS s
 JOIN {schema}.outbox AS o
-  ON o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done) AND o.name = ANY (s.names)
+  ON o.name = ANY (s.names) AND o.tx >= pg_snapshot_xmin(s.done) AND NOT pg_visible_in_snapshot(o.tx, s.done)
 WHERE s.upto IS NULL OR NOT pg_visible_in_snapshot(o.tx, s.upto) OR o.seq > s.after_seq;
 
 -- What the bus still has to deliver from this publisher: the pending delivery rows and every
