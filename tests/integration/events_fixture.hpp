@@ -7,13 +7,17 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +53,16 @@ CREATE TABLE {schema}.things (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 )sql";
+
+// A handler that records the event in the subscriber's `things` table (so its effect commits or
+// rolls back with the inbox row) and counts its runs.
+inline Handler recording_handler(std::shared_ptr<std::atomic<int>> runs) {
+  return [runs](db::Transaction& tx, const Event& event) -> asio::awaitable<void> {
+    runs->fetch_add(1);
+    db::Params values = db::params(event.id, event.name);
+    co_await tx.execute("INSERT INTO " + tx.module() + ".things (event_id, note) VALUES ($1, $2)", values);
+  };
+}
 
 class EventsTest : public ::testing::Test {
  protected:
@@ -205,21 +219,87 @@ SELECT (SELECT count(*) FROM alpha.outbox_deliveries WHERE status = 'delivered')
       (SELECT 1 FROM alpha.outbox_deliveries AS d WHERE d.event_id = i.event_id AND d.subscriber = 'gamma'))
 )sql";
 
+  // A scenario the row and the stream tests share: beta's handler stalls on the event noted
+  // "stall" until released, gamma records every event. Publishes "stall", then, once beta is stuck
+  // on it, "after"; waits until gamma has "after", notes beta's status of it, releases beta and
+  // waits until beta has it too. `streaming`: opens the streams before starting.
+  struct StalledSubscriberRun {
+    std::string first;
+    std::string second;
+    std::string beta_second_status;  // while beta was stalled
+    int gamma_runs = 0;
+  };
+  StalledSubscriberRun run_stalled_subscriber(OutboxEventBus& bus, bool streaming) {
+    auto released = std::make_shared<std::atomic<bool>>(false);
+    auto stalled = std::make_shared<std::atomic<bool>>(false);
+    // At most 30 s, longer than eventually waits.
+    bus.subscribe("beta", "thing.created", [released, stalled](db::Transaction&, const Event& e) -> asio::awaitable<void> {
+      if (e.payload.at("note").as_string() != "stall") co_return;
+      stalled->store(true);
+      for (int i = 0; i < 3000 && !released->load(); ++i) co_await pause(10ms);
+    });
+    auto runs = std::make_shared<std::atomic<int>>(0);
+    bus.subscribe("gamma", "thing.created", recording_handler(runs));
+    StalledSubscriberRun r;
+    run([&]() -> asio::awaitable<void> {
+      if (streaming) co_await bus.open_streams();
+      bus.start();
+      r.first = co_await publish_thing(bus, "stall");
+      co_await eventually([&]() -> asio::awaitable<bool> { co_return stalled->load(); }, "beta stalled");
+      r.second = co_await publish_thing(bus, "after");
+      co_await eventually(
+          [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(r.second, "gamma") == "delivered"; },
+          "gamma gets the second event while beta is stalled");
+      r.beta_second_status = co_await delivery_status(r.second, "beta");
+      released->store(true);
+      co_await eventually(
+          [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(r.second, "beta") == "delivered"; },
+          "beta catches up once released");
+      co_await bus.stop();
+    }());
+    r.gamma_runs = runs->load();
+    return r;
+  }
+
+  // `events` things noted "e0", "e1", ... published by `publishers` concurrent coroutines, event i
+  // through buses[i % buses.size()], while every bus dispatches; waits until beta and gamma have
+  // each of them, then stops the buses. `streaming`: opens the streams before starting.
+  void publish_while_dispatching(std::vector<std::unique_ptr<OutboxEventBus>>& buses, int events, int publishers,
+                                 bool streaming) {
+    run([&]() -> asio::awaitable<void> {
+      for (auto& b : buses) {
+        if (streaming) co_await b->open_streams();
+        b->start();
+      }
+      auto remaining = std::make_shared<int>(publishers);
+      auto executor = co_await asio::this_coro::executor;
+      asio::steady_timer all_published(executor, std::chrono::steady_clock::time_point::max());
+      for (int p = 0; p < publishers; ++p) {
+        asio::co_spawn(
+            executor,
+            [&, p]() -> asio::awaitable<void> {
+              for (int i = p; i < events; i += publishers) {
+                co_await publish_thing(*buses[static_cast<std::size_t>(i) % buses.size()], "e" + std::to_string(i));
+              }
+            },
+            [&, remaining](std::exception_ptr e) {
+              if (e) ADD_FAILURE() << "publishing failed";
+              if (--*remaining == 0) all_published.cancel();
+            });
+      }
+      boost::system::error_code ec;
+      co_await all_published.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await until_delivered(2 * events, "every event delivered to beta and gamma", 60s);
+      co_await pause(300ms);
+      for (auto& b : buses) co_await b->stop();
+    }());
+  }
+
   nelo::test::TestDatabase db_;
   asio::io_context io_;
   metrics::Registry registry_;
   std::shared_ptr<db::Pool> pool_;
   std::vector<std::shared_ptr<db::Pool>> extra_pools_;
 };
-
-// A handler that records the event in the subscriber's `things` table (so its effect commits or
-// rolls back with the inbox row) and counts its runs.
-inline Handler recording_handler(std::shared_ptr<std::atomic<int>> runs) {
-  return [runs](db::Transaction& tx, const Event& event) -> asio::awaitable<void> {
-    runs->fetch_add(1);
-    db::Params values = db::params(event.id, event.name);
-    co_await tx.execute("INSERT INTO " + tx.module() + ".things (event_id, note) VALUES ($1, $2)", values);
-  };
-}
 
 }  // namespace nelo::events::test

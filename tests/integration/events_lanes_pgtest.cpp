@@ -18,39 +18,11 @@ namespace {
 
 TEST_F(EventsTest, StalledSubscriber_DoesNotHoldBackAnotherSubscribersLane) {
   auto bus = make_bus();
-  auto released = std::make_shared<std::atomic<bool>>(false);
-  auto stalled = std::make_shared<std::atomic<bool>>(false);
-  // beta's first event stalls until the test releases it (at most 30 s, longer than eventually waits).
-  bus->subscribe("beta", "thing.created", [released, stalled](db::Transaction&, const Event& e) -> asio::awaitable<void> {
-    if (e.payload.at("note").as_string() != "stall") co_return;
-    stalled->store(true);
-    for (int i = 0; i < 3000 && !released->load(); ++i) co_await pause(10ms);
-  });
-  auto runs = std::make_shared<std::atomic<int>>(0);
-  bus->subscribe("gamma", "thing.created", recording_handler(runs));
-  std::string first;
-  std::string second;
-  std::string beta_second_status;
-  run([&]() -> asio::awaitable<void> {
-    bus->start();
-    first = co_await publish_thing(*bus, "stall");
-    co_await eventually([&]() -> asio::awaitable<bool> { co_return stalled->load(); }, "beta stalled");
-    // Published while beta's lane is stuck on the first event.
-    second = co_await publish_thing(*bus, "after");
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "gamma") == "delivered"; },
-        "gamma gets the second event while beta is stalled");
-    beta_second_status = co_await delivery_status(second, "beta");
-    released->store(true);
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "beta") == "delivered"; },
-        "beta catches up once released");
-    co_await bus->stop();
-  }());
+  const auto r = run_stalled_subscriber(*bus, /*streaming=*/false);
   // beta's own order is kept: its second event waited behind its first.
-  EXPECT_EQ(beta_second_status, "pending");
+  EXPECT_EQ(r.beta_second_status, "pending");
   EXPECT_EQ(db_.value("SELECT count(*) FROM gamma.things"), "2");
-  EXPECT_EQ(db_.value("SELECT status FROM alpha.outbox_deliveries WHERE event_id = '" + first +
+  EXPECT_EQ(db_.value("SELECT status FROM alpha.outbox_deliveries WHERE event_id = '" + r.first +
                       "' AND subscriber = 'beta'"),
             "delivered");
 }

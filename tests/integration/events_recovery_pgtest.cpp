@@ -172,31 +172,7 @@ TEST_F(EventsTest, TwoInstancesDispatchingConcurrently_DeliverEveryEventOncePerS
     buses.back()->subscribe("gamma", "thing.created", handler(instance));
   }
 
-  run([&]() -> asio::awaitable<void> {
-    for (auto& b : buses) b->start();
-    // Publishers on both instances, concurrently with the dispatchers.
-    auto remaining = std::make_shared<int>(kPublishers);
-    auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer all_published(executor, std::chrono::steady_clock::time_point::max());
-    for (int p = 0; p < kPublishers; ++p) {
-      asio::co_spawn(
-          executor,
-          [&, p]() -> asio::awaitable<void> {
-            for (int i = p; i < kEvents; i += kPublishers) {
-              co_await publish_thing(*buses[static_cast<std::size_t>(i % 2)], "e" + std::to_string(i));
-            }
-          },
-          [&, remaining](std::exception_ptr e) {
-            if (e) ADD_FAILURE() << "publishing failed";
-            if (--*remaining == 0) all_published.cancel();
-          });
-    }
-    boost::system::error_code ec;
-    co_await all_published.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_await until_delivered(2 * kEvents, "every delivery delivered", 60s);
-    co_await pause(300ms);
-    for (auto& b : buses) co_await b->stop();
-  }());
+  publish_while_dispatching(buses, kEvents, kPublishers, /*streaming=*/false);
 
   std::lock_guard lock(mutex);
   EXPECT_EQ(runs.size(), 2u * kEvents);

@@ -2,9 +2,6 @@
 // in snapshot ranges, so that an event committed after one with a later seq is still taken, once.
 // First the repository by hand, then the dispatcher reading streams.
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -279,31 +276,7 @@ TEST_F(EventsTest, Streams_TwoInstancesDispatchingConcurrently_DeliverEveryEvent
     buses.back()->subscribe("beta", "thing.created", handler);
     buses.back()->subscribe("gamma", "thing.created", handler);
   }
-  run([&]() -> asio::awaitable<void> {
-    for (auto& b : buses) co_await start_streaming(*b);
-    // Two publishers, one on each instance, concurrently with the dispatchers.
-    auto executor = co_await asio::this_coro::executor;
-    auto remaining = std::make_shared<int>(2);
-    asio::steady_timer all_published(executor, std::chrono::steady_clock::time_point::max());
-    for (std::size_t p = 0; p < 2; ++p) {
-      asio::co_spawn(
-          executor,
-          [&, p]() -> asio::awaitable<void> {
-            for (int i = static_cast<int>(p); i < kEvents; i += 2) {
-              co_await publish_thing(*buses[p], "e" + std::to_string(i));
-            }
-          },
-          [&, remaining](std::exception_ptr e) {
-            if (e) ADD_FAILURE() << "publishing failed";
-            if (--*remaining == 0) all_published.cancel();
-          });
-    }
-    boost::system::error_code ec;
-    co_await all_published.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_await until_delivered(2 * kEvents, "every event delivered to both subscribers", 60s);
-    co_await pause(300ms);
-    for (auto& b : buses) co_await b->stop();
-  }());
+  publish_while_dispatching(buses, kEvents, 2, /*streaming=*/true);
   std::lock_guard lock(mutex);
   EXPECT_EQ(runs.size(), 2u * kEvents);
   int repeated = 0;
@@ -365,34 +338,9 @@ TEST_F(EventsTest, Streams_KeepEachSubscribersOrder_AndAFailedEventGoesOnInItsRo
 // publisher keeps receiving, and the stalled one keeps its order.
 TEST_F(EventsTest, Streams_AStalledSubscriber_DoesNotHoldBackAnother) {
   auto bus = make_bus(streaming_options("stalled"));
-  auto released = std::make_shared<std::atomic<bool>>(false);
-  auto stalled = std::make_shared<std::atomic<bool>>(false);
-  bus->subscribe("beta", "thing.created", [released, stalled](db::Transaction&, const Event& e) -> asio::awaitable<void> {
-    if (e.payload.at("note").as_string() != "stall") co_return;
-    stalled->store(true);
-    for (int i = 0; i < 3000 && !released->load(); ++i) co_await pause(10ms);
-  });
-  auto runs = std::make_shared<std::atomic<int>>(0);
-  bus->subscribe("gamma", "thing.created", recording_handler(runs));
-  std::string second;
-  std::string beta_second_status;
-  run([&]() -> asio::awaitable<void> {
-    co_await start_streaming(*bus);
-    co_await publish_thing(*bus, "stall");
-    co_await eventually([&]() -> asio::awaitable<bool> { co_return stalled->load(); }, "beta stalled");
-    second = co_await publish_thing(*bus, "after");
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "gamma") == "delivered"; },
-        "gamma gets the second event while beta is stalled");
-    beta_second_status = co_await delivery_status(second, "beta");
-    released->store(true);
-    co_await eventually(
-        [&]() -> asio::awaitable<bool> { co_return co_await delivery_status(second, "beta") == "delivered"; },
-        "beta catches up once released");
-    co_await bus->stop();
-  }());
-  EXPECT_EQ(beta_second_status, "pending");
-  EXPECT_EQ(runs->load(), 2);
+  const auto r = run_stalled_subscriber(*bus, /*streaming=*/true);
+  EXPECT_EQ(r.beta_second_status, "pending");
+  EXPECT_EQ(r.gamma_runs, 2);
   EXPECT_EQ(db_.value("SELECT count(*) FROM alpha.outbox_deliveries"), "0");
 }
 

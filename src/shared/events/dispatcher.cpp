@@ -458,13 +458,18 @@ asio::awaitable<bool> Dispatcher::deliver_together(std::span<const ClaimedDelive
   co_return false;
 }
 
-asio::awaitable<bool> Dispatcher::deliver(const ClaimedDelivery& d) {
+asio::awaitable<std::exception_ptr> Dispatcher::handle_alone(const ClaimedDelivery& d) {
   std::exception_ptr failure;
   try {
     co_await handle_in_one_transaction(std::span(&d, 1));
   } catch (...) {
     failure = std::current_exception();  // co_await is not allowed in a handler
   }
+  co_return failure;
+}
+
+asio::awaitable<bool> Dispatcher::deliver(const ClaimedDelivery& d) {
+  const auto failure = co_await handle_alone(d);
   if (!failure) co_return true;
   co_await record_failure(d, error_text(failure));
   co_return false;
@@ -484,12 +489,7 @@ asio::awaitable<void> Dispatcher::mark_delivered(const Lane& lane, const std::ve
 }
 
 asio::awaitable<bool> Dispatcher::deliver_from_stream(const ClaimedDelivery& d) {
-  std::exception_ptr failure;
-  try {
-    co_await handle_in_one_transaction(std::span(&d, 1));
-  } catch (...) {
-    failure = std::current_exception();  // co_await is not allowed in a handler
-  }
+  const auto failure = co_await handle_alone(d);
   if (!failure) co_return true;
   const auto error = error_text(failure);
   const auto retry_in = retry_delay(0);

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // event already there), in order, in one transaction of the subscriber: one BEGIN, one COMMIT.
   // Throws, with nothing committed, when any of them fails.
   boost::asio::awaitable<void> handle_in_one_transaction(std::span<const ClaimedDelivery> chunk);
+  // One delivery in its own transaction; its failure, or null when it was handled.
+  boost::asio::awaitable<std::exception_ptr> handle_alone(const ClaimedDelivery& delivery);
   // The chunk in one transaction; false, with nothing committed, when any handler failed.
   boost::asio::awaitable<bool> deliver_together(std::span<const ClaimedDelivery> chunk);
   // True when the event is handled (now, or before: a redelivery), so it may be marked delivered.

@@ -150,6 +150,23 @@ RETURNING attempts, status
 )sql";
 
 std::int64_t as_int(std::size_t v) { return static_cast<std::int64_t>(v); }
+
+// An event read back from a claim's row (its columns event_id, name, version, payload,
+// occurred_at) with its delivery's seq.
+template <class Row>
+ClaimedDelivery claimed_from(const Row& row, const std::string& publisher, std::string subscriber) {
+  ClaimedDelivery d;
+  d.event.id = row.template get<std::string>("event_id");
+  d.event.name = row.template get<std::string>("name");
+  d.event.version = row.template get<std::int32_t>("version");
+  d.event.publisher = publisher;
+  auto payload = row.template get<boost::json::value>("payload");
+  if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
+  d.event.occurred_at = row.template get<Timestamp>("occurred_at");
+  d.subscriber = std::move(subscriber);
+  d.seq = row.template get<std::int64_t>("seq");
+  return d;
+}
 std::int64_t as_int(std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); }
 
 }  // namespace
@@ -174,17 +191,8 @@ asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std:
   std::vector<ClaimedDelivery> claimed;
   claimed.reserve(static_cast<std::size_t>(result.size()));
   for (auto row : result) {
-    ClaimedDelivery d;
-    d.event.id = row.get<std::string>("event_id");
-    d.event.name = row.get<std::string>("name");
-    d.event.version = row.get<std::int32_t>("version");
-    d.event.publisher = publisher;
-    auto payload = row.get<boost::json::value>("payload");
-    if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
-    d.event.occurred_at = row.get<Timestamp>("occurred_at");
-    d.subscriber = row.get<std::string>("subscriber");
+    ClaimedDelivery d = claimed_from(row, publisher, row.get<std::string>("subscriber"));
     d.attempts = row.get<std::int32_t>("attempts");
-    d.seq = row.get<std::int64_t>("seq");
     claimed.push_back(std::move(d));
   }
   // RETURNING has no order of its own.
@@ -228,17 +236,7 @@ asio::awaitable<std::vector<StreamClaim>> OutboxRepository::claim_streams(const 
       claim.exhausted = true;
       continue;
     }
-    ClaimedDelivery d;
-    d.event.id = row.get<std::string>("event_id");
-    d.event.name = row.get<std::string>("name");
-    d.event.version = row.get<std::int32_t>("version");
-    d.event.publisher = publisher;
-    auto payload = row.get<boost::json::value>("payload");
-    if (auto* object = payload.if_object()) d.event.payload = std::move(*object);
-    d.event.occurred_at = row.get<Timestamp>("occurred_at");
-    d.subscriber = claim.subscriber;
-    d.seq = row.get<std::int64_t>("seq");
-    claim.deliveries.push_back(std::move(d));
+    claim.deliveries.push_back(claimed_from(row, publisher, claim.subscriber));
   }
   co_return claims;
 }
