@@ -248,7 +248,7 @@ BEGIN
   GET DIAGNOSTICS returned = ROW_COUNT;
   IF returned = 0 THEN
     -- Every event of the range was handled (after_seq moves only past committed work): it closes
-    -- here, as advance_stream would have had the last claim known it was the last.
+    -- here, as the last chunk's progress would have had the last claim known it was the last.
     UPDATE {schema}.outbox_streams AS t
     SET done = s.upto, upto = NULL, after_seq = 0, range_end = 0
     WHERE t.subscriber = claim_subscriber;
@@ -293,21 +293,6 @@ LANGUAGE sql STABLE AS $$
        + (SELECT count(*) FROM {schema}.stream_backlog)
 $$;
 
--- Once the events up to handled_seq are committed by the subscriber: moves on within the range,
--- or, when close_range, closes it (done = upto). False when claim_owner no longer holds it.
-CREATE FUNCTION {schema}.advance_stream(claim_subscriber text, claim_owner text, handled_seq bigint,
-                                        close_range boolean)
-RETURNS boolean
-LANGUAGE sql AS $$
-  UPDATE {schema}.outbox_streams
-  SET after_seq = CASE WHEN close_range THEN 0 ELSE GREATEST(after_seq, handled_seq) END,
-      range_end = CASE WHEN close_range THEN 0 ELSE range_end END,
-      done = CASE WHEN close_range THEN upto ELSE done END,
-      upto = CASE WHEN close_range THEN NULL ELSE upto END,
-      updated_at = now()
-  WHERE subscriber = claim_subscriber AND lease_owner = claim_owner AND upto IS NOT NULL
-  RETURNING true
-$$;
 )sql";
 
 }  // namespace
