@@ -87,6 +87,27 @@ asio::awaitable<void> Dispatcher::stop_on_strand() {
     spdlog::warn("events: handlers still running {} ms after stop; their leases will expire",
                  state_->options.stop_timeout.count());
   }
+  if (started_ && state_->streams_open) co_await release_streams();
+}
+
+asio::awaitable<void> Dispatcher::release_streams() {
+  for (const auto& publisher : state_->modules) {
+    // A stream whose lane still runs, or waits for a slot, keeps its lease until it expires.
+    std::vector<std::string> idle;
+    for (const auto& subscriber : state_->subscriptions.subscribers()) {
+      if (!busy_.contains({publisher, subscriber})) idle.push_back(subscriber);
+    }
+    if (idle.empty()) continue;
+    bool released = false;
+    try {
+      co_await state_->outbox.release_streams(publisher, idle, state_->options.instance_id);
+      released = true;
+    } catch (...) {
+      spdlog::info("events: the streams of {} were not released at stop ({}); their leases will expire",
+                   publisher, error_text(std::current_exception()));
+    }
+    if (!released) break;  // the database is likely away: the others' leases expire too
+  }
 }
 
 void Dispatcher::request_stop() {

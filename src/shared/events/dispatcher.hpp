@@ -46,8 +46,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // Starts the loops; the first round delivers everything already due (restart recovery).
   // Throws std::logic_error if called after stop().
   void start();
-  // Stops claiming, lets in-flight handlers finish (bounded by options.stop_timeout). Leases on
-  // claimed but unstarted deliveries are left to expire.
+  // Stops claiming, lets in-flight handlers finish (bounded by options.stop_timeout), then
+  // releases the streams no lane still holds. Leases on claimed but unstarted deliveries, and on
+  // the streams of lanes still running, are left to expire.
   boost::asio::awaitable<void> stop();
   // Like stop() without waiting: for a destructor.
   void request_stop();
@@ -67,6 +68,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   using LaneKey = std::pair<std::string, std::string>;  // (publisher, subscriber)
 
   boost::asio::awaitable<void> stop_on_strand();
+  // At stop: gives up this instance's leases on the streams no lane of it still holds, so that
+  // another instance (a rolling restart's next one) takes them at once.
+  boost::asio::awaitable<void> release_streams();
   boost::asio::awaitable<void> dispatch_loop();
   boost::asio::awaitable<void> purge_loop();
   // Claims for the publishers due (all of them at a poll) and queues what came back as lanes.

@@ -149,6 +149,11 @@ SET after_seq = CASE WHEN $4::boolean THEN 0 ELSE GREATEST(after_seq, $3::bigint
 WHERE subscriber = $1 AND lease_owner = $2 AND upto IS NOT NULL
 )sql";
 
+constexpr std::string_view kReleaseStreams = R"sql(
+UPDATE {schema}.outbox_streams SET lease_owner = NULL, lease_until = NULL, updated_at = now()
+WHERE lease_owner = $1 AND subscriber = ANY ($2::text[])
+)sql";
+
 constexpr std::string_view kRecordStreamFailure = R"sql(
 INSERT INTO {schema}.outbox_deliveries
   (event_id, subscriber, seq, status, attempts, next_attempt_at, last_error, last_attempt_at)
@@ -256,6 +261,14 @@ asio::awaitable<bool> OutboxRepository::advance_stream(const std::string& publis
   auto result = co_await pool_.execute(publisher, render_sql(kAdvanceStream, publisher),
                                        db::params(subscriber, owner, handled_seq, close_range));
   co_return result.affected_rows() == 1;
+}
+
+asio::awaitable<std::int64_t> OutboxRepository::release_streams(const std::string& publisher,
+                                                                const std::vector<std::string>& subscribers,
+                                                                const std::string& owner) {
+  auto result = co_await pool_.execute(publisher, render_sql(kReleaseStreams, publisher),
+                                       db::params(owner, subscribers));
+  co_return result.affected_rows();
 }
 
 asio::awaitable<std::optional<FailureOutcome>> OutboxRepository::record_stream_failure(

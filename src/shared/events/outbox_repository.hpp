@@ -78,6 +78,12 @@ class OutboxRepository {
   boost::asio::awaitable<bool> advance_stream(const std::string& publisher, const std::string& subscriber,
                                               const std::string& owner, std::int64_t handled_seq, bool close_range);
 
+  // Gives up `owner`'s leases on these subscribers' streams (a graceful stop), so that another
+  // instance takes them at once rather than when the leases expire. Returns how many.
+  boost::asio::awaitable<std::int64_t> release_streams(const std::string& publisher,
+                                                       const std::vector<std::string>& subscribers,
+                                                       const std::string& owner);
+
   // A stream's event whose handler failed becomes a delivery row with its first failed attempt
   // counted: pending and due after `retry_in`, or dead when max_attempts is 1. From there the
   // retries, dead deliveries and replays of the row path take over; the stream moves past it.
