@@ -332,6 +332,12 @@ TEST_F(EventsTest, Streams_KeepEachSubscribersOrder_AndAFailedEventGoesOnInItsRo
   EXPECT_EQ(std::count(seen["beta"].begin(), seen["beta"].end(), "n4"), 1);
   EXPECT_EQ(failures->load(), 3) << "n4 failed twice, then passed";
   EXPECT_TRUE(n4_row.starts_with("beta:delivered:")) << n4_row << ": the only delivery row is n4's, retried";
+  // n4 counts once as delivered, by its row, not also by the stream that passed it on.
+  const auto text = registry_.render();
+  EXPECT_NE(text.find(R"(nelo_outbox_delivered_total{publisher="alpha",subscriber="beta"} 10)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(nelo_outbox_delivered_total{publisher="alpha",subscriber="gamma"} 10)"), std::string::npos);
+  EXPECT_NE(text.find(R"(nelo_outbox_retries_total{publisher="alpha",subscriber="beta"})"), std::string::npos);
 }
 
 // A subscriber stalled on an event holds back only its own stream: another subscriber of the same

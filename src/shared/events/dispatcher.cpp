@@ -370,8 +370,8 @@ asio::awaitable<void> Dispatcher::run_stream_lane(std::shared_ptr<Lane> lane) {
   const LaneKey key{lane->publisher, lane->subscriber};
   double handled = 0;
   for (std::size_t first = 0; first < deliveries.size();) {
-    // Past our lease another instance may own the stream; stopping leaves it to expire. The
-    // stream stays where the last committed chunk left it.
+    // Past our lease another instance may own the stream; when stopping, stop() gives it up once
+    // this lane ends. The stream stays where the last committed chunk left it.
     if (stopping_ || SteadyClock::now() >= lane->lease_end) {
       missed_streams_.insert(key);
       break;
@@ -380,14 +380,17 @@ asio::awaitable<void> Dispatcher::run_stream_lane(std::shared_ptr<Lane> lane) {
     const std::span<const ClaimedDelivery> chunk(deliveries.data() + first, count);
     first += count;
     bool passed = count > 1 && co_await deliver_together(chunk);
+    std::size_t handled_now = passed ? count : 0;
     if (!passed) {
       // One at a time, so that only the failing events get delivery rows.
       passed = true;
       for (const auto& d : chunk) {
-        if (!co_await deliver_from_stream(d)) {
+        const auto outcome = co_await deliver_from_stream(d);
+        if (outcome == StreamDelivery::not_recorded) {
           passed = false;
           break;
         }
+        if (outcome == StreamDelivery::handled) ++handled_now;
       }
     }
     // A failure that could not be recorded: the stream stays before this chunk, whose handled
@@ -396,7 +399,7 @@ asio::awaitable<void> Dispatcher::run_stream_lane(std::shared_ptr<Lane> lane) {
       missed_streams_.insert(key);
       break;
     }
-    handled += static_cast<double>(count);
+    handled += static_cast<double>(handled_now);  // the failed ones count when their rows are delivered
   }
   state_->metrics.delivered(lane->publisher, lane->subscriber, handled);
   // More in the open range than one claim took: claim again at once.
@@ -509,9 +512,9 @@ asio::awaitable<void> Dispatcher::mark_delivered(const Lane& lane, const std::ve
   state_->metrics.delivered(lane.publisher, lane.subscriber, static_cast<double>(marked));
 }
 
-asio::awaitable<bool> Dispatcher::deliver_from_stream(const ClaimedDelivery& d) {
+asio::awaitable<Dispatcher::StreamDelivery> Dispatcher::deliver_from_stream(const ClaimedDelivery& d) {
   const auto failure = co_await handle_alone(d);
-  if (!failure) co_return true;
+  if (!failure) co_return StreamDelivery::handled;
   const auto error = error_text(failure);
   const auto retry_in = retry_delay(0);
   std::optional<FailureOutcome> outcome;
@@ -524,11 +527,11 @@ asio::awaitable<bool> Dispatcher::deliver_from_stream(const ClaimedDelivery& d) 
   if (not_recorded) {
     spdlog::error("events: could not record the failure of {} {} for {} ({}): {}", d.event.name, d.event.id,
                   d.subscriber, error, error_text(not_recorded));
-    co_return false;
+    co_return StreamDelivery::not_recorded;
   }
   // No row written: one exists already, from a run of this chunk before a crash.
   if (outcome) report_failure(d, outcome, error, retry_in);
-  co_return true;
+  co_return StreamDelivery::failed_with_row;
 }
 
 std::chrono::milliseconds Dispatcher::retry_delay(int failed_attempts) {

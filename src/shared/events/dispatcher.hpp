@@ -105,9 +105,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // True when the event is handled (now, or before: a redelivery), so it may be marked delivered.
   // A failure is recorded (retry later, or dead).
   boost::asio::awaitable<bool> deliver(const ClaimedDelivery& delivery);
-  // A stream's event, alone: true when handled, or failed and its delivery row written (the
-  // stream may move past it); false when the failure could not be recorded.
-  boost::asio::awaitable<bool> deliver_from_stream(const ClaimedDelivery& delivery);
+  // What became of a stream's event run alone. The stream may move past it unless not_recorded.
+  enum class StreamDelivery { handled, failed_with_row, not_recorded };
+  boost::asio::awaitable<StreamDelivery> deliver_from_stream(const ClaimedDelivery& delivery);
   boost::asio::awaitable<void> mark_delivered(const Lane& lane, const std::vector<std::string>& event_ids);
   boost::asio::awaitable<void> record_failure(const ClaimedDelivery& delivery, std::string error);
   std::chrono::milliseconds retry_delay(int failed_attempts);
