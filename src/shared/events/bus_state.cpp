@@ -51,11 +51,12 @@ bool BusState::is_module(std::string_view name) const {
 }
 
 boost::asio::awaitable<void> BusState::open_streams() {
-  for (const auto& publisher : modules) {
-    for (const auto& subscriber : subscriptions.subscribers()) {
-      co_await outbox.open_stream(publisher, subscriber, subscriptions.event_names_of(subscriber));
-    }
-  }
+  const auto& subscribers = subscriptions.subscribers();
+  std::vector<std::vector<std::string>> names;
+  names.reserve(subscribers.size());
+  for (const auto& subscriber : subscribers) names.push_back(subscriptions.event_names_of(subscriber));
+  // One statement per publisher, not one per stream: a start-up opens modules x subscribers.
+  for (const auto& publisher : modules) co_await outbox.open_streams(publisher, subscribers, names);
   streams_open = true;
 }
 

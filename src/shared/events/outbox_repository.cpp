@@ -126,8 +126,11 @@ WHERE id IN (
   LIMIT $2)
 )sql";
 
-constexpr std::string_view kOpenStream = R"sql(
-INSERT INTO {schema}.outbox_streams (subscriber, names, done) VALUES ($1, $2::text[], pg_current_snapshot())
+// One row per subscriber: its name and its event names (a text[] literal as text).
+constexpr std::string_view kOpenStreams = R"sql(
+INSERT INTO {schema}.outbox_streams (subscriber, names, done)
+SELECT s.subscriber, s.names::text[], pg_current_snapshot()
+FROM unnest($1::text[], $2::text[]) AS s (subscriber, names)
 ON CONFLICT (subscriber) DO UPDATE SET names = EXCLUDED.names, updated_at = now()
 )sql";
 
@@ -218,7 +221,21 @@ asio::awaitable<std::vector<ClaimedDelivery>> OutboxRepository::claim(const std:
 
 asio::awaitable<void> OutboxRepository::open_stream(const std::string& publisher, const std::string& subscriber,
                                                     const std::vector<std::string>& names) {
-  co_await pool_.execute(publisher, render_sql(kOpenStream, publisher), db::params(subscriber, names));
+  const std::vector<std::string> subscribers{subscriber};
+  const std::vector<std::vector<std::string>> names_of{names};
+  co_await open_streams(publisher, subscribers, names_of);
+}
+
+asio::awaitable<void> OutboxRepository::open_streams(const std::string& publisher,
+                                                     const std::vector<std::string>& subscribers,
+                                                     const std::vector<std::vector<std::string>>& names) {
+  if (names.size() != subscribers.size()) {
+    throw std::invalid_argument("events: opening streams needs one list of names per subscriber");
+  }
+  std::vector<std::string> name_lists;
+  name_lists.reserve(names.size());
+  for (const auto& list : names) name_lists.push_back(*db::to_param(list));
+  co_await pool_.execute(publisher, render_sql(kOpenStreams, publisher), db::params(subscribers, name_lists));
 }
 
 asio::awaitable<StreamClaim> OutboxRepository::claim_stream(const std::string& publisher, const std::string& subscriber,

@@ -60,6 +60,10 @@ class OutboxRepository {
   // published from now on) and sets the event names it takes.
   boost::asio::awaitable<void> open_stream(const std::string& publisher, const std::string& subscriber,
                                            const std::vector<std::string>& names);
+  // open_stream() for each subscriber, with its names (names[i] for subscribers[i]), in one
+  // statement.
+  boost::asio::awaitable<void> open_streams(const std::string& publisher, const std::vector<std::string>& subscribers,
+                                            const std::vector<std::vector<std::string>>& names);
 
   // Leases the subscriber's stream to `owner` for `lease` and returns up to `limit` events of its
   // open range (opening one if none is open).
